@@ -1,0 +1,49 @@
+# Shared by scripts/test.sh and scripts/demo.sh: install what is missing, build,
+# and stage the extension in a private directory that the throwaway server
+# reads through Debian's extension_destdir, so nothing is written under /usr.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STAGE="$ROOT/.tmp_install"
+PG_MAJOR=15
+export PATH="/usr/lib/postgresql/$PG_MAJOR/bin:$PATH"
+export PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
+# Debian's python3 has python3-networkx; a pyenv python earlier in PATH does not.
+export MPC_PYTHON=/usr/bin/python3
+export MPC_SHARED_DIR="${MPC_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+ensure_packages() {
+	local want=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-common
+	            libgmp-dev build-essential python3 python3-networkx "$@")
+	local missing=()
+	for p in "${want[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing: ${missing[*]}"
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "need root to apt-get install ${missing[*]}" >&2
+			return 1
+		fi
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+build_and_stage() {
+	log "building"
+	make -C "$ROOT" -s -j2 all
+	rm -rf "$STAGE"
+	make -C "$ROOT" -s install DESTDIR="$STAGE" >/dev/null
+}
+
+# Run a command inside a throwaway cluster that loads the staged build.
+in_virtualenv() {
+	pg_virtualenv -t \
+		-o "extension_destdir=$STAGE" \
+		-o "max_worker_processes=16" \
+		-o "max_parallel_workers=8" \
+		"$@"
+}
