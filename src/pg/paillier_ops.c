@@ -287,3 +287,12 @@ paillier_scale(PG_FUNCTION_ARGS)
 	mpc_check_ct(ct);
 	PG_RETURN_INT32(ct->scale);
 }
+
+PG_FUNCTION_INFO_V1(paillier_n);
+
+/* paillier_n(paillier_pubkey) RETURNS numeric */
+Datum
+paillier_n(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(mpc_numeric_from_scaled(mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->n, 0));
+}

@@ -99,3 +99,7 @@ CREATE FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) RETURNS pa
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) IS
 'import a python-paillier ciphertext {"v", "e"}: a base-16 exponent e < 0 becomes decimal scale -4e exactly';
+
+CREATE FUNCTION paillier_n(paillier_pubkey) RETURNS numeric
+AS 'MODULE_PATHNAME', 'paillier_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_n(paillier_pubkey) IS 'the public modulus n as a numeric';
