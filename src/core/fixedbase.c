@@ -1,0 +1,336 @@
+/*
+ * fixedbase.c: fixed-base windowed exponentiation (see fixedbase.h).
+ *
+ * Why Montgomery products on mpn_sec_mul + mpn_addmul_1 rather than
+ * mpz_mul + mpz_mod: mpz_mod divides with a quotient estimate that branches
+ * on the data, and mpn_mul_n (Karatsuba at these sizes) branches on the sign
+ * of differences of its operands.  mpn_sec_mul (schoolbook) and the
+ * reduction below take time that depends on the lengths only.
+ */
+#include "fixedbase.h"
+
+#include <string.h>
+
+#define LIMB_BITS GMP_NUMB_BITS
+
+#if defined(__GNUC__) || defined(__clang__)
+#define FB_VECTOR 1
+typedef mp_limb_t fb_v4 __attribute__((vector_size(4 * sizeof(mp_limb_t)), aligned(sizeof(mp_limb_t))));
+#endif
+
+/* all ones when a == b, else 0, without a branch */
+static inline mp_limb_t
+ct_eq_mask(mp_limb_t a, mp_limb_t b)
+{
+	mp_limb_t	x = a ^ b;
+	mp_limb_t	ne = (x | (0 - x)) >> (LIMB_BITS - 1);	/* 1 iff x != 0 */
+	mp_limb_t	m = ne - 1;
+
+#if defined(__GNUC__) || defined(__clang__)
+	/* hide the value from the optimiser so it cannot become a branch */
+	__asm__ volatile ("" : "+r" (m));
+#endif
+	return m;
+}
+
+static size_t
+round8(size_t x)
+{
+	return (x + 7) & ~(size_t) 7;
+}
+
+static size_t
+scratch_limbs(size_t L)
+{
+	/* t (2L), v (L), mpn_sec_mul scratch */
+	return 3 * L + (size_t) mpn_sec_mul_itch((mp_size_t) L, (mp_size_t) L);
+}
+
+/*
+ * Montgomery reduction: r = t / B^L mod N for t < N B^L (2L limbs, destroyed),
+ * r < N.  Each step clears the lowest limb with q N, q = t_i (-N^-1) mod B,
+ * and parks the carry in that limb; the parked carries are added at the end.
+ * mpn_addmul_1 and mpn_add_n/mpn_sub_n run in time that depends on lengths
+ * only, and the final correction is a masked select.
+ */
+static void
+redc(const fb_table *t, mp_limb_t *r, mp_limb_t *tt, mp_limb_t *v)
+{
+	size_t		L = t->nlimbs,
+				i;
+	mp_limb_t	cy,
+				borrow,
+				take;
+
+	for (i = 0; i < L; i++)
+	{
+		mp_limb_t	q = tt[i] * t->ninv;
+
+		tt[i] = mpn_addmul_1(tt + i, t->mod, (mp_size_t) L, q);
+	}
+	cy = mpn_add_n(r, tt + L, tt, (mp_size_t) L);
+	/* r + cy B^L < 2N: subtract N when cy is set or r >= N */
+	borrow = mpn_sub_n(v, r, t->mod, (mp_size_t) L);
+	take = 0 - (cy | (borrow ^ 1));
+	for (i = 0; i < L; i++)
+		r[i] = (v[i] & take) | (r[i] & ~take);
+}
+
+/* r = a b / B^L mod N (Montgomery product); r may alias a or b.  With ct
+ * the product uses mpn_sec_mul, whose time does not depend on the values;
+ * otherwise the faster mpn_mul_n (tables of public values, vartime). */
+static void
+mont_mul(const fb_table *t, mp_limb_t *r, const mp_limb_t *a, const mp_limb_t *b,
+		 mp_limb_t *s, int ct)
+{
+	size_t		L = t->nlimbs;
+	mp_limb_t  *tt = s,
+			   *v = s + 2 * L,
+			   *tp = s + 3 * L;
+
+	if (ct)
+		mpn_sec_mul(tt, a, (mp_size_t) L, b, (mp_size_t) L, tp);
+	else
+		mpn_mul_n(tt, a, b, (mp_size_t) L);
+	redc(t, r, tt, v);
+}
+
+/* out = entry idx of a window of 'count' entries, reading every entry. */
+static void
+ct_select(mp_limb_t *out, const mp_limb_t *tab, size_t count, size_t stride, mp_limb_t idx)
+{
+	size_t		j,
+				i;
+
+	memset(out, 0, stride * sizeof(mp_limb_t));
+	for (j = 0; j < count; j++)
+	{
+		mp_limb_t	mask = ct_eq_mask((mp_limb_t) j, idx);
+		const mp_limb_t *e = tab + j * stride;
+
+#ifdef FB_VECTOR
+		for (i = 0; i < stride; i += 4)
+		{
+			fb_v4		acc,
+						ent;
+
+			memcpy(&acc, out + i, sizeof(acc));
+			memcpy(&ent, e + i, sizeof(ent));
+			acc |= ent & mask;
+			memcpy(out + i, &acc, sizeof(acc));
+		}
+#else
+		for (i = 0; i < stride; i++)
+			out[i] |= e[i] & mask;
+#endif
+	}
+}
+
+/* Copy z (0 <= z, fits) into exactly len limbs. */
+static void
+limbs_of(mp_limb_t *dst, size_t len, const mpz_t z)
+{
+	size_t		sz = mpz_size(z);
+
+	if (sz > len)
+		sz = len;
+	if (sz > 0)
+		memcpy(dst, mpz_limbs_read(z), sz * sizeof(mp_limb_t));
+	memset(dst + sz, 0, (len - sz) * sizeof(mp_limb_t));
+}
+
+static void
+mpz_of_limbs(mpz_t z, const mp_limb_t *src, size_t len)
+{
+	mp_limb_t  *d = mpz_limbs_write(z, (mp_size_t) len);
+
+	memcpy(d, src, len * sizeof(mp_limb_t));
+	mpz_limbs_finish(z, (mp_size_t) len);
+}
+
+size_t
+fb_table_bytes(size_t mod_bits, size_t maxbits, unsigned window)
+{
+	size_t		L = (mod_bits + LIMB_BITS - 1) / LIMB_BITS;
+	size_t		windows;
+
+	if (mod_bits < 2 || maxbits == 0 || window < FB_MIN_WINDOW || window > FB_MAX_WINDOW ||
+		mod_bits > (1u << 20) || maxbits > (1u << 20))
+		return 0;
+	windows = (maxbits + window - 1) / window;
+	return (L + windows * ((size_t) 1 << window) * round8(L)) * sizeof(mp_limb_t);
+}
+
+mpc_status
+fb_table_init(fb_table *t, void *buf, size_t buflen, const mpz_t base, const mpz_t mod,
+			  size_t maxbits, unsigned window, mpc_error *err)
+{
+	size_t		need = fb_table_bytes(mpz_sizeinbase(mod, 2), maxbits, window);
+	size_t		L, stride, count, w, d;
+	mpz_t		x, scratch;
+	mp_limb_t  *s,
+				inv,
+				n0;
+	int			i;
+
+	if (mpz_cmp_ui(mod, 1) <= 0 || mpz_even_p(mod))
+		return mpc_fail(err, MPC_ERR_ARG, "fixed-base modulus must be odd and greater than 1");
+	if (need == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "fixed-base table parameters out of range");
+	if (buf == NULL || buflen < need || ((uintptr_t) buf % sizeof(mp_limb_t)) != 0)
+		return mpc_fail(err, MPC_ERR_ARG, "fixed-base table buffer is too small or misaligned");
+	if (mpz_sgn(base) <= 0 || mpz_cmp(base, mod) >= 0)
+		return mpc_fail(err, MPC_ERR_ARG, "fixed-base base must be in the range 0 < g < N");
+
+	L = mpz_size(mod);
+	stride = round8(L);
+	count = (size_t) 1 << window;
+	memset(t, 0, sizeof(*t));
+	t->nlimbs = L;
+	t->stride = stride;
+	t->window = window;
+	t->maxbits = maxbits;
+	t->windows = (maxbits + window - 1) / window;
+	t->mod = (mp_limb_t *) buf;
+	t->entries = t->mod + L;
+	memset(buf, 0, need);
+	limbs_of(t->mod, L, mod);
+
+	/* -N^-1 mod B by Newton's iteration (each step doubles the good bits) */
+	n0 = t->mod[0];
+	inv = n0;					/* right to 3 bits for odd n0 */
+	for (i = 0; i < 6; i++)
+		inv *= 2 - n0 * inv;
+	t->ninv = 0 - inv;
+
+	mpz_inits(x, scratch, NULL);
+	s = mpz_limbs_write(scratch, (mp_size_t) scratch_limbs(L));
+	for (w = 0; w < t->windows; w++)
+	{
+		mp_limb_t  *row = t->entries + w * count * stride;
+
+		if (mpc_interrupted())
+		{
+			mpz_clears(x, scratch, NULL);
+			return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
+		}
+		/* entries are kept in Montgomery form x B^L mod N */
+		mpz_set_ui(x, 1);
+		mpz_mul_2exp(x, x, (mp_bitcnt_t) (L * LIMB_BITS));
+		mpz_mod(x, x, mod);
+		limbs_of(row, L, x);	/* g^0 */
+		if (w == 0)
+		{
+			mpz_mul_2exp(x, base, (mp_bitcnt_t) (L * LIMB_BITS));
+			mpz_mod(x, x, mod);
+			limbs_of(row + stride, L, x);
+		}
+		else
+		{
+			const mp_limb_t *prev = row - count * stride;
+
+			/* g^(2^(k w)) = g^((2^k - 1) 2^(k(w-1))) * g^(2^(k(w-1))) */
+			mont_mul(t, row + stride, prev + (count - 1) * stride, prev + stride, s, 0);
+		}
+		for (d = 2; d < count; d++)
+			mont_mul(t, row + d * stride, row + (d - 1) * stride, row + stride, s, 0);
+	}
+	mpz_clears(x, scratch, NULL);
+	return MPC_OK;
+}
+
+static mpc_status
+pow_common(const fb_table *t, mpz_t out, const mpz_t e, int ct, mpc_error *err)
+{
+	size_t		L = t->nlimbs,
+				stride = t->stride,
+				count = (size_t) 1 << t->window,
+				elimbs = (t->maxbits + LIMB_BITS - 1) / LIMB_BITS + 1,
+				w;
+	mpz_t		scratch;
+	mp_limb_t  *s, *acc, *sel, *ebuf, *ms;
+
+	if (mpz_sgn(e) < 0 || mpz_sizeinbase(e, 2) > t->maxbits)
+		return mpc_fail(err, MPC_ERR_ARG, "exponent has more than %zu bits", t->maxbits);
+	mpz_init(scratch);
+	s = mpz_limbs_write(scratch, (mp_size_t) (2 * stride + elimbs + scratch_limbs(L)));
+	acc = s;
+	sel = acc + stride;
+	ebuf = sel + stride;
+	ms = ebuf + elimbs;
+	limbs_of(ebuf, elimbs, e);
+
+	for (w = 0; w < t->windows; w++)
+	{
+		size_t		bit = w * t->window,
+					li = bit / LIMB_BITS,
+					sh = bit % LIMB_BITS;
+		mp_limb_t	digit = ebuf[li] >> sh;
+		const mp_limb_t *row = t->entries + w * count * stride;
+		const mp_limb_t *ent;
+
+		/* the positions are public; only the bits read are secret */
+		if (sh + t->window > LIMB_BITS)
+			digit |= ebuf[li + 1] << (LIMB_BITS - sh);
+		digit &= ((mp_limb_t) 1 << t->window) - 1;
+		if (ct)
+		{
+			ct_select(w == 0 ? acc : sel, row, count, stride, digit);
+			ent = sel;
+		}
+		else
+			ent = row + digit * stride;
+		if (w == 0)
+		{
+			if (!ct)
+				memcpy(acc, ent, L * sizeof(mp_limb_t));
+		}
+		else
+			mont_mul(t, acc, acc, ent, ms, ct);
+	}
+	/* leave Montgomery form: acc / B^L */
+	memcpy(ms, acc, L * sizeof(mp_limb_t));
+	memset(ms + L, 0, L * sizeof(mp_limb_t));
+	redc(t, acc, ms, ms + 2 * L);
+	mpz_of_limbs(out, acc, L);
+	mpc_wipe(s, (2 * stride + elimbs + scratch_limbs(L)) * sizeof(mp_limb_t));
+	mpz_clear(scratch);
+	return MPC_OK;
+}
+
+mpc_status
+fb_pow(const fb_table *t, mpz_t out, const mpz_t e, mpc_error *err)
+{
+	return pow_common(t, out, e, 1, err);
+}
+
+mpc_status
+fb_pow_vartime(const fb_table *t, mpz_t out, const mpz_t e, mpc_error *err)
+{
+	return pow_common(t, out, e, 0, err);
+}
+
+unsigned
+fb_best_window(size_t maxbits, size_t count, unsigned max_window, double scan_weight)
+{
+	unsigned	k,
+				best = 1;
+	double		best_cost = -1;
+
+	if (max_window > FB_MAX_WINDOW)
+		max_window = FB_MAX_WINDOW;
+	for (k = FB_MIN_WINDOW; k <= max_window; k++)
+	{
+		double		windows = (double) ((maxbits + k - 1) / k);
+		double		entries = (double) ((size_t) 1 << k);
+		double		cost = (double) count * windows * (1.0 + entries * scan_weight) +
+			windows * (entries - 1.0);
+
+		if (best_cost < 0 || cost < best_cost)
+		{
+			best_cost = cost;
+			best = k;
+		}
+	}
+	return best;
+}
