@@ -20,6 +20,7 @@
 #include "utils/memutils.h"
 
 #include "mpc_pg.h"
+#include "paillier_pg.h"
 
 PG_MODULE_MAGIC;
 
@@ -74,6 +75,7 @@ _PG_init(void)
 	mp_set_memory_functions(gmp_palloc, gmp_repalloc, gmp_pfree);
 	mpc_set_rng(pg_rng);
 	mpc_set_interrupt(pg_interrupt_pending);
+	mpc_fast_init();
 }
 
 int

@@ -6,7 +6,10 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
 #include "encoding.h"
@@ -159,7 +162,7 @@ encrypt_common(FunctionCallInfo fcinfo, ValKind kind, bool with_private)
 	scaled_value(fcinfo, kind, scale, v);
 	if (enc_to_residue(pk, m, v, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_encrypt");
-	st = sk ? pai_encrypt_crt(sk, c, m, &err) : pai_encrypt(pk, c, m, &err);
+	st = sk ? pai_encrypt_crt(sk, c, m, &err) : mpc_encrypt_pub(pk, c, m, &err);
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_encrypt");
 	PG_RETURN_POINTER(mpc_make_ct(pk, scale, c));
@@ -211,37 +214,102 @@ mpc_numeric_from_scaled(const mpz_t v, int scale)
 							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
+/* Refuse a foreign ciphertext before any arithmetic with the key. */
+static void
+require_ct_of_key(const PaillierCiphertext *ct, const PaillierPrivkey *skv, const char *what)
+{
+	if (memcmp(ct->fp, skv->fp, PAI_FP_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: ciphertext was encrypted under a different key", what),
+				 errdetail("The ciphertext's key fingerprint does not match the private key's.")));
+}
+
+/* Decrypt one checked ciphertext to a numeric at its scale. */
+static Datum
+decrypt_one(const PaillierCiphertext *ct, const pai_priv *sk, const char *what)
+{
+	mpz_t		c, m, v;
+	mpc_error	err;
+	Datum		d;
+
+	mpz_inits(c, m, v, NULL);
+	mpz_from_bytes(c, CT_N(ct), ct->nbytes);
+	if (mpz_cmp(c, sk->pub.n) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: ciphertext was encrypted under a different key", what),
+				 errdetail("The ciphertext's modulus differs from the private key's.")));
+	mpc_ct_get(ct, c);
+	if (pai_decrypt(sk, m, c, &err) != MPC_OK ||
+		enc_from_residue(&sk->pub, v, m, &err) != MPC_OK)
+		mpc_raise(&err, what);
+	d = mpc_numeric_from_scaled(v, ct->scale);
+	mpz_clears(c, m, v, NULL);
+	return d;
+}
+
 /* paillier_decrypt(ciphertext paillier_ciphertext, key paillier_privkey) RETURNS numeric */
 Datum
 paillier_decrypt(PG_FUNCTION_ARGS)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
-	const pai_priv *sk;
-	mpz_t		c, m, v;
-	mpc_error	err;
 
 	mpc_check_ct(ct);
 	mpc_check_privkey(skv);
-	/* refuse a foreign ciphertext before any arithmetic with the key */
-	if (memcmp(ct->fp, skv->fp, PAI_FP_LEN) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("paillier_decrypt: ciphertext was encrypted under a different key"),
-				 errdetail("The ciphertext's key fingerprint does not match the private key's.")));
+	require_ct_of_key(ct, skv, "paillier_decrypt");
+	PG_RETURN_DATUM(decrypt_one(ct, mpc_privkey_get(skv), "paillier_decrypt"));
+}
+
+PG_FUNCTION_INFO_V1(paillier_decrypt_array);
+
+/* paillier_decrypt(ciphertexts paillier_ciphertext[], key paillier_privkey) RETURNS numeric[]
+ * Every element is checked against the key before the first decryption;
+ * NULL elements stay NULL; the result has the input's dimensions. */
+Datum
+paillier_decrypt_array(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
+	Oid			elemtype = ARR_ELEMTYPE(arr);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems,
+				i;
+	const pai_priv *sk;
+	Datum	   *out;
+
+	mpc_check_privkey(skv);
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &nelems);
+	if (nelems == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(NUMERICOID));
+	for (i = 0; i < nelems; i++)
+	{
+		if (nulls[i])
+			continue;
+		elems[i] = PointerGetDatum(DatumGetPaillierCiphertextP(elems[i]));
+		mpc_check_ct((PaillierCiphertext *) DatumGetPointer(elems[i]));
+		require_ct_of_key((PaillierCiphertext *) DatumGetPointer(elems[i]), skv,
+						  "paillier_decrypt");
+	}
 	sk = mpc_privkey_get(skv);
-	mpz_inits(c, m, v, NULL);
-	mpz_from_bytes(c, CT_N(ct), ct->nbytes);
-	if (mpz_cmp(c, sk->pub.n) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("paillier_decrypt: ciphertext was encrypted under a different key"),
-				 errdetail("The ciphertext's modulus differs from the private key's.")));
-	mpc_ct_get(ct, c);
-	if (pai_decrypt(sk, m, c, &err) != MPC_OK ||
-		enc_from_residue(&sk->pub, v, m, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_decrypt");
-	PG_RETURN_DATUM(mpc_numeric_from_scaled(v, ct->scale));
+	out = palloc(sizeof(Datum) * nelems);
+	for (i = 0; i < nelems; i++)
+	{
+		if (nulls[i])
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		out[i] = decrypt_one((PaillierCiphertext *) DatumGetPointer(elems[i]), sk,
+							 "paillier_decrypt");
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, ARR_NDIM(arr), ARR_DIMS(arr),
+											 ARR_LBOUND(arr), NUMERICOID, -1, false,
+											 TYPALIGN_INT));
 }
 
 static text *

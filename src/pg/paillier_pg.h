@@ -55,6 +55,33 @@ typedef struct PaillierCiphertext
 	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* n (nbytes), c (2 nbytes) */
 } PaillierCiphertext;
 
+/*
+ * paillier_packed: 'slots' signed values of 'slot_bits' bits each in one
+ * ciphertext (packing.h).  'terms' packed encryptions have been added up so
+ * far; adding past 'max_terms' could overflow a slot and is refused.
+ */
+typedef struct PaillierPacked
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		flags;			/* reserved, 0 */
+	int16		scale;
+	uint32		nbytes;			/* length of n; c takes 2 * nbytes */
+	uint16		slots;
+	uint16		slot_bits;
+	uint32		max_terms;
+	uint32		terms;			/* 1 <= terms <= max_terms */
+	uint8		fp[PAI_FP_LEN];
+	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* n (nbytes), c (2 nbytes) */
+} PaillierPacked;
+
+#define PACKED_HDRSZ	offsetof(PaillierPacked, data)
+#define PACKED_SIZE(nbytes)	(PACKED_HDRSZ + 3 * (Size) (nbytes))
+#define PACKED_N(v)		((v)->data)
+#define PACKED_C(v)		((v)->data + (v)->nbytes)
+#define DatumGetPaillierPackedP(d)		((PaillierPacked *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_PAILLIER_PACKED_P(n)	DatumGetPaillierPackedP(PG_GETARG_DATUM(n))
+
 #define PUBKEY_HDRSZ	offsetof(PaillierPubkey, data)
 #define PRIVKEY_HDRSZ	offsetof(PaillierPrivkey, data)
 #define CT_HDRSZ		offsetof(PaillierCiphertext, data)
@@ -99,6 +126,19 @@ void		mpc_ct_get(const PaillierCiphertext *ct, mpz_t c);
 void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
 								 const uint8 *fp_b, const uint8 *n_b, Size nbytes_b,
 								 const char *what);
+
+/*
+ * Fast paths (paillier_fast.c).  mpc_fast_init registers the GUCs from
+ * _PG_init.  mpc_encrypt_pub and mpc_rerandomize follow
+ * mpc_eigentrust.encryption_method (DJN with the per-backend table cache, or
+ * textbook r^n); mpc_djn_get returns the cached DJN context of a key,
+ * building it on first use (valid until the next mpc_djn_get).
+ */
+struct pai_djn;
+void		mpc_fast_init(void);
+const struct pai_djn *mpc_djn_get(const pai_pub *pk);
+mpc_status	mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
+mpc_status	mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err);
 
 /* Signed fixed-point helpers shared by encrypt and decrypt. */
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);

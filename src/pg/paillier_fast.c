@@ -1,0 +1,419 @@
+/*
+ * paillier_fast.c: the fast paths of Paillier in SQL.
+ *
+ * - DJN encryption (djn.h) for public-key encryption and re-randomisation,
+ *   with one window table per key cached per backend under a memory budget
+ *   (GUC mpc_eigentrust.djn_table_cache_mb), least recently used evicted;
+ * - the GUC mpc_eigentrust.encryption_method = djn | textbook;
+ * - paillier_mul_many: one ciphertext raised to many scalars through one
+ *   fixed-base table;
+ * - paillier_djn_cache(): what the cache holds, for tests and tuning.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "djn.h"
+#include "encoding.h"
+#include "fixedbase.h"
+#include "paillier_pg.h"
+
+/* ---------------------------------------------------------------------
+ * GUCs
+ * --------------------------------------------------------------------- */
+typedef enum
+{
+	ENC_METHOD_DJN,
+	ENC_METHOD_TEXTBOOK
+} EncMethod;
+
+static const struct config_enum_entry enc_method_options[] = {
+	{"djn", ENC_METHOD_DJN, false},
+	{"textbook", ENC_METHOD_TEXTBOOK, false},
+	{NULL, 0, false}
+};
+
+static int	djn_table_cache_mb = 64;
+static int	djn_window = DJN_DEFAULT_WINDOW;
+static int	encryption_method = ENC_METHOD_DJN;
+
+void
+mpc_fast_init(void)
+{
+	DefineCustomIntVariable("mpc_eigentrust.djn_table_cache_mb",
+							"Memory per backend for DJN encryption tables, in MiB.",
+							"One table per public key, least recently used evicted first. "
+							"0 disables the tables: DJN encryption then costs one "
+							"exponentiation of about half the textbook cost.",
+							&djn_table_cache_mb, 64, 0, 4096, PGC_USERSET, GUC_UNIT_MB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("mpc_eigentrust.djn_window",
+							"Window width in bits of the DJN encryption tables.",
+							"Wider windows mean fewer multiplications but larger tables "
+							"and a longer constant-time scan per lookup.",
+							&djn_window, DJN_DEFAULT_WINDOW, 1, 10, PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomEnumVariable("mpc_eigentrust.encryption_method",
+							 "How paillier_encrypt with a public key and paillier_rerandomize draw their randomness.",
+							 "djn: hs^a with a fixed base derived from n (fast; DJN assumption). "
+							 "textbook: r^n for a uniform unit r (DCR only).",
+							 &encryption_method, ENC_METHOD_DJN, enc_method_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	MarkGUCPrefixReserved("mpc_eigentrust");
+}
+
+/* ---------------------------------------------------------------------
+ * The DJN cache
+ * --------------------------------------------------------------------- */
+#define DJN_CACHE_ENTRIES 32
+
+typedef struct DjnEntry
+{
+	bool		used;
+	uint64		last_use;
+	unsigned	window;			/* 0: no table */
+	Size		table_bytes;
+	pai_pub		key;			/* own copy: n, n^2, fingerprint */
+	void	   *table;
+	pai_djn		djn;
+} DjnEntry;
+
+static MemoryContext djn_cxt = NULL;
+static DjnEntry djn_cache[DJN_CACHE_ENTRIES];
+static uint64 djn_clock = 0;
+
+static void
+djn_evict(DjnEntry *e)
+{
+	if (!e->used)
+		return;
+	pai_djn_clear(&e->djn);
+	pai_pub_clear(&e->key);
+	if (e->table)
+		pfree(e->table);
+	memset(e, 0, sizeof(*e));
+}
+
+static Size
+djn_cached_bytes(void)
+{
+	Size		total = 0;
+	int			i;
+
+	for (i = 0; i < DJN_CACHE_ENTRIES; i++)
+		if (djn_cache[i].used)
+			total += djn_cache[i].table_bytes;
+	return total;
+}
+
+static DjnEntry *
+djn_lru(void)
+{
+	DjnEntry   *victim = NULL;
+	int			i;
+
+	for (i = 0; i < DJN_CACHE_ENTRIES; i++)
+		if (djn_cache[i].used && (victim == NULL || djn_cache[i].last_use < victim->last_use))
+			victim = &djn_cache[i];
+	return victim;
+}
+
+const pai_djn *
+mpc_djn_get(const pai_pub *pk)
+{
+	Size		budget = (Size) djn_table_cache_mb * 1024 * 1024;
+	unsigned	window = (unsigned) djn_window;
+	Size		bytes;
+	DjnEntry   *e = NULL;
+	MemoryContext old;
+	mpc_error	err;
+	mpc_status	st;
+	int			i;
+
+	bytes = pai_djn_table_bytes(pk, window);
+	if (bytes == 0 || bytes > budget || bytes > MaxAllocHugeSize / 2)
+	{
+		window = 0;				/* no table fits: DJN by one powm_sec */
+		bytes = 0;
+	}
+	for (i = 0; i < DJN_CACHE_ENTRIES; i++)
+	{
+		DjnEntry   *c = &djn_cache[i];
+
+		if (c->used && pai_same_key(&c->key, pk))
+		{
+			if (c->window == window)
+			{
+				c->last_use = ++djn_clock;
+				return &c->djn;
+			}
+			djn_evict(c);		/* the settings changed: rebuild */
+			break;
+		}
+	}
+	/* make room: a free slot and the budget, least recently used first */
+	while (djn_cached_bytes() + bytes > budget && (e = djn_lru()) != NULL)
+		djn_evict(e);
+	e = NULL;
+	for (i = 0; i < DJN_CACHE_ENTRIES && e == NULL; i++)
+		if (!djn_cache[i].used)
+			e = &djn_cache[i];
+	if (e == NULL)
+	{
+		e = djn_lru();
+		djn_evict(e);
+	}
+
+	if (djn_cxt == NULL)
+		djn_cxt = AllocSetContextCreate(TopMemoryContext, "mpc_eigentrust DJN tables",
+										ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(djn_cxt);
+	pai_pub_copy(&e->key, pk);
+	e->table = NULL;
+	if (window > 0)
+		e->table = MemoryContextAllocExtended(djn_cxt, bytes,
+											  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (e->table == NULL)
+	{
+		window = 0;				/* out of memory: still DJN, without a table */
+		bytes = 0;
+	}
+	st = pai_djn_init(&e->djn, pk, window, e->table, bytes, &err);
+	MemoryContextSwitchTo(old);
+	if (st != MPC_OK)
+	{
+		pai_pub_clear(&e->key);
+		if (e->table)
+			pfree(e->table);
+		memset(e, 0, sizeof(*e));
+		mpc_raise(&err, "paillier_encrypt");
+	}
+	e->window = window;
+	e->table_bytes = bytes;
+	e->used = true;
+	e->last_use = ++djn_clock;
+	return &e->djn;
+}
+
+mpc_status
+mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
+{
+	if (encryption_method == ENC_METHOD_TEXTBOOK)
+		return pai_encrypt(pk, c, m, err);
+	return pai_djn_encrypt(pk, mpc_djn_get(pk), c, m, err);
+}
+
+mpc_status
+mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err)
+{
+	if (encryption_method == ENC_METHOD_TEXTBOOK)
+		return pai_rerandomize(pk, out, c, err);
+	return pai_djn_rerandomize(pk, mpc_djn_get(pk), out, c, err);
+}
+
+PG_FUNCTION_INFO_V1(paillier_djn_cache);
+
+/* paillier_djn_cache() RETURNS TABLE (fingerprint text, bits integer,
+ *   window_bits integer, table_bytes bigint, recency integer) */
+Datum
+paillier_djn_cache(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			order[DJN_CACHE_ENTRIES];
+	int			n = 0,
+				i,
+				j;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < DJN_CACHE_ENTRIES; i++)
+		if (djn_cache[i].used)
+			order[n++] = i;
+	/* most recently used first */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && djn_cache[order[j]].last_use > djn_cache[order[j - 1]].last_use; j--)
+		{
+			int			t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < n; i++)
+	{
+		DjnEntry   *e = &djn_cache[order[i]];
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		char		hex[2 * PAI_FP_LEN + 1];
+		int			b;
+
+		for (b = 0; b < PAI_FP_LEN; b++)
+			snprintf(hex + 2 * b, 3, "%02x", e->key.fp[b]);
+		values[0] = CStringGetTextDatum(hex);
+		values[1] = Int32GetDatum((int32) e->key.nbits);
+		values[2] = Int32GetDatum((int32) e->window);
+		values[3] = Int64GetDatum((int64) e->table_bytes);
+		values[4] = Int32GetDatum(i + 1);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * paillier_mul_many
+ * --------------------------------------------------------------------- */
+
+/* Cost of scanning one table entry relative to one modular multiplication,
+ * measured with bench/bench_paillier (see docs/performance.md). */
+#define FB_SCAN_WEIGHT 0.006
+#define FB_MAX_TABLE_BYTES ((Size) 64 * 1024 * 1024)
+
+PG_FUNCTION_INFO_V1(paillier_mul_many);
+
+/* paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0)
+ *   RETURNS paillier_ciphertext[] */
+Datum
+paillier_mul_many(PG_FUNCTION_ARGS)
+{
+	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	int32		scale = PG_GETARG_INT32(2);
+	const pai_pub *pk;
+	pai_pub		key;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems,
+				i,
+				count = 0;
+	mpz_t	   *k;
+	mpz_t		c,
+				r;
+	size_t		maxbits = 1;
+	mpc_error	err;
+	Datum	   *out;
+	ArrayType  *result;
+
+	if (enc_check_scale(scale, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_mul_many");
+	if (ct->scale + scale > PAI_MAX_SCALE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("paillier_mul_many: result scale %d exceeds %d",
+						ct->scale + scale, PAI_MAX_SCALE)));
+	pk = mpc_ct_key(ct);
+	pai_pub_copy(&key, pk);		/* the cache may move on while we work */
+	mpz_inits(c, r, NULL);
+	mpc_ct_get(ct, c);
+	if (pai_check_ciphertext(&key, c, 1, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_mul_many");
+
+	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+	k = palloc(sizeof(mpz_t) * Max(nelems, 1));
+	for (i = 0; i < nelems; i++)
+	{
+		Numeric		num;
+		char	   *s;
+
+		mpz_init(k[i]);
+		if (nulls[i])
+			continue;
+		num = DatumGetNumeric(elems[i]);
+		if (numeric_is_nan(num) || numeric_is_inf(num))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("paillier_mul_many: scalar %d is NaN or infinity", i + 1)));
+		s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+		if (enc_parse_decimal(s, scale, k[i], &err) != MPC_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("paillier_mul_many: scalar %d: %s", i + 1, err.msg),
+					 errhint("Pass a larger scale, or round the scalars first.")));
+		if (mpz_cmpabs(k[i], key.max_int) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("paillier_mul_many: scalar %d is out of range for this key", i + 1)));
+		maxbits = Max(maxbits, mpz_sizeinbase(k[i], 2));
+		count++;
+	}
+
+	out = palloc(sizeof(Datum) * Max(nelems, 1));
+	if (count < 3)
+	{
+		/* too few to pay for a table */
+		for (i = 0; i < nelems; i++)
+		{
+			if (nulls[i])
+				continue;
+			if (pai_mul_scalar(&key, r, c, k[i], &err) != MPC_OK)
+				mpc_raise(&err, "paillier_mul_many");
+			out[i] = PointerGetDatum(mpc_make_ct(&key, ct->scale + scale, r));
+		}
+	}
+	else
+	{
+		unsigned	window = fb_best_window(maxbits, (size_t) count, 10, FB_SCAN_WEIGHT);
+		Size		bytes;
+		void	   *buf;
+		fb_table	tab;
+		mpc_status	st;
+
+		while (window > 1 && fb_table_bytes(mpz_sizeinbase(key.n2, 2), maxbits, window) >
+			   FB_MAX_TABLE_BYTES)
+			window--;
+		bytes = fb_table_bytes(mpz_sizeinbase(key.n2, 2), maxbits, window);
+		buf = MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE);
+		while ((st = fb_table_init(&tab, buf, bytes, c, key.n2, maxbits, window, &err)) ==
+			   MPC_ERR_INTERRUPTED)
+			CHECK_FOR_INTERRUPTS();
+		if (st != MPC_OK)
+			mpc_raise(&err, "paillier_mul_many");
+		for (i = 0; i < nelems; i++)
+		{
+			int			sign;
+
+			if (nulls[i])
+				continue;
+			CHECK_FOR_INTERRUPTS();
+			sign = mpz_sgn(k[i]);
+			mpz_abs(k[i], k[i]);
+			if (fb_pow(&tab, r, k[i], &err) != MPC_OK)
+				mpc_raise(&err, "paillier_mul_many");
+			/* Enc(a)^-|k|: the sign of a scalar is not hidden by timing */
+			if (sign < 0 && pai_neg(&key, r, r, &err) != MPC_OK)
+				mpc_raise(&err, "paillier_mul_many");
+			out[i] = PointerGetDatum(mpc_make_ct(&key, ct->scale + scale, r));
+		}
+		pfree(buf);
+	}
+	for (i = 0; i < nelems; i++)
+	{
+		mpc_wipe(k[i]->_mp_d, (size_t) k[i]->_mp_alloc * sizeof(mp_limb_t));
+		mpz_clear(k[i]);
+	}
+
+	{
+		Oid			ct_type = get_fn_expr_rettype(fcinfo->flinfo);
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+
+		ct_type = get_element_type(ct_type);
+		if (!OidIsValid(ct_type))
+			elog(ERROR, "paillier_mul_many: cannot determine the ciphertext type");
+		get_typlenbyvalalign(ct_type, &typlen, &typbyval, &typalign);
+		if (nelems == 0)
+			result = construct_empty_array(ct_type);
+		else
+			result = construct_md_array(out, nulls, ARR_NDIM(arr), ARR_DIMS(arr),
+										ARR_LBOUND(arr), ct_type, typlen, typbyval,
+										typalign);
+	}
+	pai_pub_clear(&key);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
