@@ -114,16 +114,29 @@ djn_cached_bytes(void)
 	return total;
 }
 
+/* The least recently used entry other than 'keep', or NULL. */
 static DjnEntry *
-djn_lru(void)
+djn_lru(const DjnEntry *keep)
 {
 	DjnEntry   *victim = NULL;
 	int			i;
 
 	for (i = 0; i < DJN_CACHE_ENTRIES; i++)
-		if (djn_cache[i].used && (victim == NULL || djn_cache[i].last_use < victim->last_use))
+		if (djn_cache[i].used && &djn_cache[i] != keep &&
+			(victim == NULL || djn_cache[i].last_use < victim->last_use))
 			victim = &djn_cache[i];
 	return victim;
+}
+
+/* Evict least recently used entries (never 'keep') until 'extra' more bytes
+ * fit the budget; the budget may have shrunk since they were built. */
+static void
+djn_trim(Size budget, Size extra, const DjnEntry *keep)
+{
+	DjnEntry   *e;
+
+	while (djn_cached_bytes() + extra > budget && (e = djn_lru(keep)) != NULL)
+		djn_evict(e);
 }
 
 const pai_djn *
@@ -153,6 +166,7 @@ mpc_djn_get(const pai_pub *pk)
 			if (c->window == window)
 			{
 				c->last_use = ++djn_clock;
+				djn_trim(budget, 0, c);
 				return &c->djn;
 			}
 			djn_evict(c);		/* the settings changed: rebuild */
@@ -160,15 +174,13 @@ mpc_djn_get(const pai_pub *pk)
 		}
 	}
 	/* make room: a free slot and the budget, least recently used first */
-	while (djn_cached_bytes() + bytes > budget && (e = djn_lru()) != NULL)
-		djn_evict(e);
-	e = NULL;
+	djn_trim(budget, bytes, NULL);
 	for (i = 0; i < DJN_CACHE_ENTRIES && e == NULL; i++)
 		if (!djn_cache[i].used)
 			e = &djn_cache[i];
 	if (e == NULL)
 	{
-		e = djn_lru();
+		e = djn_lru(NULL);
 		djn_evict(e);
 	}
 

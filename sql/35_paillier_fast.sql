@@ -1,0 +1,156 @@
+-- Fast Paillier: DJN encryption and its table cache, the textbook choice,
+-- batch decryption, paillier_mul_many, packing, and their error cases.
+\set VERBOSITY default
+
+-- DJN (the default) round trips under every test key
+SELECT name, count(*) AS cases,
+       bool_and(paillier_decrypt(paillier_encrypt(x, pk, 3), sk) = x) AS djn_ok
+FROM k, (VALUES (0::numeric), (1), (-1), (123456.789), (-98765.432),
+                (1e30), (-1e30)) v(x)
+GROUP BY name ORDER BY name;
+SHOW mpc_eigentrust.encryption_method;
+-- randomised: the same value encrypts differently
+SELECT paillier_encrypt(5::bigint, pk)::text <> paillier_encrypt(5::bigint, pk)::text AS randomised
+FROM k WHERE name = 'a';
+-- the tables are cached per key, most recently used first
+SELECT bits, window_bits, table_bytes > 0 AS has_table, recency
+FROM paillier_djn_cache() ORDER BY recency;
+
+-- the textbook choice
+SET mpc_eigentrust.encryption_method = textbook;
+SELECT paillier_decrypt(paillier_encrypt(-42.5, pk, 1), sk) AS textbook FROM k WHERE name = 'a';
+SET mpc_eigentrust.encryption_method = 'nonsense';
+RESET mpc_eigentrust.encryption_method;
+
+-- ciphertexts of DJN, textbook and CRT encryption combine: pack multiplies
+-- them homomorphically, and one decryption gives all three back
+CREATE TEMP TABLE mixed AS
+SELECT paillier_encrypt(5::bigint, pk) AS djn, paillier_encrypt(-7::bigint, sk) AS crt
+FROM k WHERE name = 'a';
+SET mpc_eigentrust.encryption_method = textbook;
+ALTER TABLE mixed ADD COLUMN tb paillier_ciphertext;
+UPDATE mixed SET tb = paillier_encrypt(11::bigint, pk) FROM k WHERE name = 'a';
+RESET mpc_eigentrust.encryption_method;
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[djn, crt, tb]), sk) AS slots
+FROM mixed, k WHERE name = 'a';
+
+-- a bounded cache evicts the least recently used key; 0 disables tables
+SET mpc_eigentrust.djn_table_cache_mb = 6;
+SELECT paillier_decrypt(paillier_encrypt(1::bigint, pk), sk) FROM k WHERE name = 'b';
+SELECT paillier_decrypt(paillier_encrypt(1::bigint, pk), sk) FROM k WHERE name = 'a';
+SELECT bits, window_bits, recency FROM paillier_djn_cache() ORDER BY recency;
+SELECT sum(table_bytes) <= 6 * 1024 * 1024 AS within_budget FROM paillier_djn_cache();
+SET mpc_eigentrust.djn_table_cache_mb = 0;
+SELECT paillier_decrypt(paillier_encrypt(2::bigint, pk), sk) AS no_table FROM k WHERE name = 'c';
+SELECT bits, window_bits, table_bytes FROM paillier_djn_cache() ORDER BY recency;
+RESET mpc_eigentrust.djn_table_cache_mb;
+SET mpc_eigentrust.djn_window = 4;
+SELECT paillier_decrypt(paillier_encrypt(3::bigint, pk), sk) AS window_4 FROM k WHERE name = 'a';
+SELECT bits, window_bits FROM paillier_djn_cache() WHERE recency = 1;
+RESET mpc_eigentrust.djn_window;
+
+-- batch decryption: NULLs stay NULL, dimensions are kept
+SELECT paillier_decrypt(ARRAY[paillier_encrypt(1.5, pk, 1), NULL, paillier_encrypt(-2.25, pk, 2)], sk)
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt(ARRAY[[paillier_encrypt(1::bigint, pk), paillier_encrypt(2::bigint, pk)],
+                              [paillier_encrypt(3::bigint, pk), paillier_encrypt(4::bigint, pk)]], sk)
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt(ARRAY[]::paillier_ciphertext[], sk) FROM k WHERE name = 'a';
+SELECT paillier_decrypt((SELECT array_agg(paillier_encrypt(g::bigint, pk) ORDER BY g)
+                         FROM generate_series(1, 5) g), sk) AS from_a_set
+FROM k WHERE name = 'a';
+-- every element is checked before any decryption: a foreign key is an error
+SELECT paillier_decrypt(ARRAY[paillier_encrypt(1::bigint, a.pk), paillier_encrypt(1::bigint, b.pk)], a.sk)
+FROM k a, k b WHERE a.name = 'a' AND b.name = 'b';
+
+-- one base, many scalars: equal to one multiplication per scalar
+CREATE TEMP TABLE base AS
+SELECT paillier_encrypt(0.75, pk, 2) AS ct FROM k WHERE name = 'a';
+SELECT paillier_decrypt(paillier_mul_many(ct, ARRAY[0, 1, -1, 2.5, 1000, -0.125, 4294967295, NULL], 3), sk)
+FROM base, k WHERE name = 'a';
+SELECT paillier_scale((paillier_mul_many(ct, ARRAY[1, 2, 3], 4))[1]) AS result_scale FROM base;
+-- below three scalars it takes the per-scalar path; the results agree
+SELECT paillier_decrypt(paillier_mul_many(ct, ARRAY[3, -4]), sk) FROM base, k WHERE name = 'a';
+-- 200 random 32-bit scalars against the plain product
+SELECT count(*) AS n, bool_and(d = 0.75 * s) AS all_equal
+FROM (SELECT s, paillier_decrypt(c, sk) AS d
+      FROM base, k,
+           LATERAL (SELECT array_agg(floor(random() * 4294967296)::numeric ORDER BY g) AS ss
+                    FROM generate_series(1, 200) g) r,
+           LATERAL unnest(ss, paillier_mul_many(ct, ss)) u(s, c)
+      WHERE name = 'a') t;
+SELECT paillier_mul_many(ct, ARRAY[]::numeric[]) FROM base;
+SELECT paillier_mul_many(ct, ARRAY[1.5]) FROM base;
+SELECT paillier_mul_many(ct, ARRAY['NaN'::numeric]) FROM base;
+SELECT paillier_mul_many(ct, ARRAY[1], 999) FROM base;
+SELECT paillier_mul_many(ct, ARRAY[1], -1) FROM base;
+SELECT paillier_mul_many(ct, ARRAY[paillier_n(pk)]) FROM base, k WHERE name = 'a';
+
+-- packing: round trip, slot-wise sums, headroom
+CREATE TEMP TABLE packed AS
+SELECT paillier_encrypt_packed(ARRAY[1.5, -2.25, 0, 1000000, -0.01], pk, 2) AS p1,
+       paillier_encrypt_packed(ARRAY[0.5, 2.25, -7, 1, 0.01], pk, 2) AS p2
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt_packed(p1, sk) AS p1, paillier_decrypt_packed(p1 + p2, sk) AS p1_plus_p2,
+       paillier_slots(p1) AS slots, paillier_terms(p1 + p2 + p2) AS terms
+FROM packed, k WHERE name = 'a';
+SELECT paillier_decrypt_packed((SELECT sum(paillier_encrypt_packed(ARRAY[g, -g, g * 0.5], pk, 1))
+                                 FROM generate_series(1, 100) g), sk) AS summed
+FROM k WHERE name = 'a';
+-- text and binary round trips
+SELECT p1::text::paillier_packed::text = p1::text AS text_ok, left(p1::text, 18) AS prefix FROM packed;
+\copy (SELECT p1 FROM packed) TO '/tmp/mpc_eigentrust_packed.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE packed_back (p paillier_packed);
+\copy packed_back FROM '/tmp/mpc_eigentrust_packed.bin' WITH (FORMAT binary)
+SELECT paillier_decrypt_packed(p, sk) AS binary_back FROM packed_back, k WHERE name = 'a';
+-- the widest layout that fits a 2048-bit key: 31 slots of 64 bits; the
+-- extreme values allowed with max_terms 1024 are +-(2^53 - 1)
+SELECT paillier_decrypt_packed(paillier_encrypt_packed(
+         array_fill(9007199254740991::numeric, ARRAY[31]), pk), sk) = array_fill(9007199254740991::numeric, ARRAY[31]) AS widest
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt_packed(paillier_encrypt_packed(ARRAY[-9007199254740991, 9007199254740991], pk, 0, 64, 1024), sk)
+FROM k WHERE name = 'a';
+-- rerandomised: new ciphertext, same slots
+SELECT paillier_rerandomize(p1)::text <> p1::text AS fresh,
+       paillier_decrypt_packed(paillier_rerandomize(p1), sk) = paillier_decrypt_packed(p1, sk) AS same
+FROM packed, k WHERE name = 'a';
+-- packing existing ciphertexts: one decryption for many sums
+SELECT paillier_decrypt_packed(paillier_pack((SELECT array_agg(paillier_encrypt(g * 1.5 - 5, pk, 1) ORDER BY g)
+                                              FROM generate_series(1, 6) g)), sk) AS packed_cts
+FROM k WHERE name = 'a';
+
+-- packing errors
+SELECT paillier_encrypt_packed(array_fill(1::numeric, ARRAY[32]), pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[9007199254740992], pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[128], pk, 0, 8, 1) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 7) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 64, 0) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 8, 128) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[]::numeric[], pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[1, NULL], pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[[1, 2], [3, 4]], pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[1.25], pk, 1) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_packed(ARRAY[1], NULL::paillier_pubkey) IS NULL AS strict_null;
+-- layouts must match, and headroom runs out after max_terms additions
+SELECT p1 + paillier_encrypt_packed(ARRAY[1, 2, 3, 4], pk, 2) FROM packed, k WHERE name = 'a';
+SELECT p1 + paillier_encrypt_packed(ARRAY[1, 2, 3, 4, 5], pk, 3) FROM packed, k WHERE name = 'a';
+SELECT p1 + paillier_encrypt_packed(ARRAY[1, 2, 3, 4, 5], pk, 2) FROM packed, k WHERE name = 'b';
+SELECT paillier_terms(p + p + p) FROM (SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 64, 3) AS p FROM k WHERE name = 'a') t;
+SELECT p + p + p + p FROM (SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 64, 3) AS p FROM k WHERE name = 'a') t;
+SELECT paillier_decrypt_packed(p1, sk) FROM packed, k WHERE name = 'b';
+-- paillier_pack trusts the caller's bound: an overflow of the top slot is
+-- detected on decryption (a lower slot's overflow cannot be, see the docs)
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk), paillier_encrypt(200::bigint, pk)], 8), sk)
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(-127::bigint, pk), paillier_encrypt(127::bigint, pk)], 8), sk)
+FROM k WHERE name = 'a';
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk, 0), paillier_encrypt(1::bigint, pk, 1)]) FROM k WHERE name = 'a';
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, a.pk), paillier_encrypt(1::bigint, b.pk)])
+FROM k a, k b WHERE a.name = 'a' AND b.name = 'b';
+-- bad text and binary input
+SELECT 'pp1:2:5:64:1:1024:AAAA'::paillier_packed;
+SELECT 'pp2:2:5:64:1:1024:AAAA:AAAA'::paillier_packed;
+SELECT replace(p1::text, ':5:64:1:1024:', ':5:64:2:1:') ::paillier_packed FROM packed;
+SELECT replace(p1::text, ':5:64:1:1024:', ':40:64:1:1024:') ::paillier_packed FROM packed;
+SELECT replace(p1::text, ':5:64:1:1024:', ':5:-64:1:1024:') ::paillier_packed FROM packed;
+SELECT replace(p1::text, ':5:64:1:1024:', ':5:64:1:0:') ::paillier_packed FROM packed;
