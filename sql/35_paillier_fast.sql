@@ -49,28 +49,35 @@ SELECT paillier_decrypt(paillier_encrypt(3::bigint, pk), sk) AS window_4 FROM k 
 SELECT bits, window_bits FROM paillier_djn_cache() WHERE recency = 1;
 RESET mpc_eigentrust.djn_window;
 
--- batch decryption: NULLs stay NULL, dimensions are kept
-SELECT paillier_decrypt(ARRAY[paillier_encrypt(1.5, pk, 1), NULL, paillier_encrypt(-2.25, pk, 2)], sk)
+-- paillier_rerandomize and the sum() aggregate's final re-randomisation use DJN too
+SELECT paillier_decrypt(paillier_rerandomize(c), sk) AS rerandomised,
+       paillier_rerandomize(c)::text <> c::text AS fresh
+FROM (SELECT paillier_encrypt(-3.25, pk, 2) AS c, sk FROM k WHERE name = 'a') t;
+SELECT paillier_decrypt((SELECT sum(paillier_encrypt(g::bigint, pk)) FROM generate_series(1, 50) g), sk) AS summed
 FROM k WHERE name = 'a';
-SELECT paillier_decrypt(ARRAY[[paillier_encrypt(1::bigint, pk), paillier_encrypt(2::bigint, pk)],
+
+-- batch decryption: NULLs stay NULL, dimensions are kept
+SELECT paillier_decrypt_many(ARRAY[paillier_encrypt(1.5, pk, 1), NULL, paillier_encrypt(-2.25, pk, 2)], sk)
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt_many(ARRAY[[paillier_encrypt(1::bigint, pk), paillier_encrypt(2::bigint, pk)],
                               [paillier_encrypt(3::bigint, pk), paillier_encrypt(4::bigint, pk)]], sk)
 FROM k WHERE name = 'a';
-SELECT paillier_decrypt(ARRAY[]::paillier_ciphertext[], sk) FROM k WHERE name = 'a';
-SELECT paillier_decrypt((SELECT array_agg(paillier_encrypt(g::bigint, pk) ORDER BY g)
+SELECT paillier_decrypt_many(ARRAY[]::paillier_ciphertext[], sk) FROM k WHERE name = 'a';
+SELECT paillier_decrypt_many((SELECT array_agg(paillier_encrypt(g::bigint, pk) ORDER BY g)
                          FROM generate_series(1, 5) g), sk) AS from_a_set
 FROM k WHERE name = 'a';
 -- every element is checked before any decryption: a foreign key is an error
-SELECT paillier_decrypt(ARRAY[paillier_encrypt(1::bigint, a.pk), paillier_encrypt(1::bigint, b.pk)], a.sk)
+SELECT paillier_decrypt_many(ARRAY[paillier_encrypt(1::bigint, a.pk), paillier_encrypt(1::bigint, b.pk)], a.sk)
 FROM k a, k b WHERE a.name = 'a' AND b.name = 'b';
 
 -- one base, many scalars: equal to one multiplication per scalar
 CREATE TEMP TABLE base AS
 SELECT paillier_encrypt(0.75, pk, 2) AS ct FROM k WHERE name = 'a';
-SELECT paillier_decrypt(paillier_mul_many(ct, ARRAY[0, 1, -1, 2.5, 1000, -0.125, 4294967295, NULL], 3), sk)
+SELECT paillier_decrypt_many(paillier_mul_many(ct, ARRAY[0, 1, -1, 2.5, 1000, -0.125, 4294967295, NULL], 3), sk)
 FROM base, k WHERE name = 'a';
 SELECT paillier_scale((paillier_mul_many(ct, ARRAY[1, 2, 3], 4))[1]) AS result_scale FROM base;
 -- below three scalars it takes the per-scalar path; the results agree
-SELECT paillier_decrypt(paillier_mul_many(ct, ARRAY[3, -4]), sk) FROM base, k WHERE name = 'a';
+SELECT paillier_decrypt_many(paillier_mul_many(ct, ARRAY[3, -4]), sk) FROM base, k WHERE name = 'a';
 -- 200 random 32-bit scalars against the plain product
 SELECT count(*) AS n, bool_and(d = 0.75 * s) AS all_equal
 FROM (SELECT s, paillier_decrypt(c, sk) AS d
@@ -79,6 +86,12 @@ FROM (SELECT s, paillier_decrypt(c, sk) AS d
                     FROM generate_series(1, 200) g) r,
            LATERAL unnest(ss, paillier_mul_many(ct, ss)) u(s, c)
       WHERE name = 'a') t;
+-- the same values as the * operator, one scalar at a time
+SELECT count(*) AS n, bool_and(paillier_decrypt(m, sk) = paillier_decrypt(ct * s, sk)) AS equals_star
+FROM base, k,
+     LATERAL unnest(ARRAY[3, -2.5, 0, 77777.125, 1e-3]::numeric[],
+                    paillier_mul_many(ct, ARRAY[3, -2.5, 0, 77777.125, 1e-3], 3)) u(s, m)
+WHERE name = 'a';
 SELECT paillier_mul_many(ct, ARRAY[]::numeric[]) FROM base;
 SELECT paillier_mul_many(ct, ARRAY[1.5]) FROM base;
 SELECT paillier_mul_many(ct, ARRAY['NaN'::numeric]) FROM base;

@@ -71,7 +71,7 @@ mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t in)
 {
 	mpc_error	err;
 
-	if (pai_rerandomize(pk, out, in, &err) != MPC_OK)
+	if (mpc_rerandomize_fast(pk, out, in, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_rerandomize");
 }
 

@@ -224,7 +224,7 @@ mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 }
 
 mpc_status
-mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err)
+mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err)
 {
 	if (encryption_method == ENC_METHOD_TEXTBOOK)
 		return pai_rerandomize(pk, out, c, err);

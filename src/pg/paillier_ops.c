@@ -264,7 +264,7 @@ paillier_decrypt(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(paillier_decrypt_array);
 
-/* paillier_decrypt(ciphertexts paillier_ciphertext[], key paillier_privkey) RETURNS numeric[]
+/* paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey) RETURNS numeric[]
  * Every element is checked against the key before the first decryption;
  * NULL elements stay NULL; the result has the input's dimensions. */
 Datum
@@ -295,7 +295,7 @@ paillier_decrypt_array(PG_FUNCTION_ARGS)
 		elems[i] = PointerGetDatum(DatumGetPaillierCiphertextP(elems[i]));
 		mpc_check_ct((PaillierCiphertext *) DatumGetPointer(elems[i]));
 		require_ct_of_key((PaillierCiphertext *) DatumGetPointer(elems[i]), skv,
-						  "paillier_decrypt");
+						  "paillier_decrypt_many");
 	}
 	sk = mpc_privkey_get(skv);
 	out = palloc(sizeof(Datum) * nelems);
@@ -305,7 +305,7 @@ paillier_decrypt_array(PG_FUNCTION_ARGS)
 			continue;
 		CHECK_FOR_INTERRUPTS();
 		out[i] = decrypt_one((PaillierCiphertext *) DatumGetPointer(elems[i]), sk,
-							 "paillier_decrypt");
+							 "paillier_decrypt_many");
 	}
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, ARR_NDIM(arr), ARR_DIMS(arr),
 											 ARR_LBOUND(arr), NUMERICOID, -1, false,

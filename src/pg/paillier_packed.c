@@ -556,12 +556,10 @@ paillier_packed_rerandomize(PG_FUNCTION_ARGS)
 	PaillierPacked *v = PG_GETARG_PAILLIER_PACKED_P(0);
 	const pai_pub *pk = packed_key(v);
 	mpz_t		c;
-	mpc_error	err;
 
 	mpz_init(c);
 	mpz_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
-	if (mpc_rerandomize(pk, c, c, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_rerandomize");
+	mpc_rerandomize(pk, c, c);
 	PG_RETURN_POINTER(make_packed(pk, v->scale, v->slots, v->slot_bits, v->terms,
 								  v->max_terms, c));
 }

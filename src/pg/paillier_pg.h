@@ -129,7 +129,7 @@ void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
 
 /*
  * Fast paths (paillier_fast.c).  mpc_fast_init registers the GUCs from
- * _PG_init.  mpc_encrypt_pub and mpc_rerandomize follow
+ * _PG_init.  mpc_encrypt_pub and mpc_rerandomize_fast follow
  * mpc_eigentrust.encryption_method (DJN with the per-backend table cache, or
  * textbook r^n); mpc_djn_get returns the cached DJN context of a key,
  * building it on first use (valid until the next mpc_djn_get).
@@ -138,7 +138,7 @@ struct pai_djn;
 void		mpc_fast_init(void);
 const struct pai_djn *mpc_djn_get(const pai_pub *pk);
 mpc_status	mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
-mpc_status	mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err);
+mpc_status	mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err);
 
 /* Signed fixed-point helpers shared by encrypt and decrypt. */
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);

@@ -3,10 +3,12 @@
 -- of 20_paillier_functions.sql; the GUC mpc_eigentrust.encryption_method
 -- chooses DJN (default) or textbook randomness there.
 
-CREATE FUNCTION paillier_decrypt(ciphertexts paillier_ciphertext[], key paillier_privkey)
+-- Not an overload of paillier_decrypt: that would make paillier_decrypt('ct1:...', sk)
+-- and paillier_decrypt(NULL, sk) ambiguous.
+CREATE FUNCTION paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey)
 RETURNS numeric[]
 AS 'MODULE_PATHNAME', 'paillier_decrypt_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_decrypt(paillier_ciphertext[], paillier_privkey) IS
+COMMENT ON FUNCTION paillier_decrypt_many(paillier_ciphertext[], paillier_privkey) IS
 'decrypt every element (CRT); all keys are checked before the first decryption; NULL elements stay NULL; same dimensions as the input';
 
 CREATE FUNCTION paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0)
