@@ -86,6 +86,12 @@ FROM (SELECT s, paillier_decrypt(c, sk) AS d
                     FROM generate_series(1, 200) g) r,
            LATERAL unnest(ss, paillier_mul_many(ct, ss)) u(s, c)
       WHERE name = 'a') t;
+-- the variable-time lookup gives the same results
+SELECT bool_and(paillier_decrypt(a, sk) = paillier_decrypt(b, sk)) AS vartime_same
+FROM base, k,
+     LATERAL unnest(paillier_mul_many(ct, ARRAY[5, -17, 123456789, 0, 65536], 0, true),
+                    paillier_mul_many(ct, ARRAY[5, -17, 123456789, 0, 65536], 0, false)) u(a, b)
+WHERE name = 'a';
 -- the same values as the * operator, one scalar at a time
 SELECT count(*) AS n, bool_and(paillier_decrypt(m, sk) = paillier_decrypt(ct * s, sk)) AS equals_star
 FROM base, k,

@@ -235,6 +235,21 @@ fb_table_init(fb_table *t, void *buf, size_t buflen, const mpz_t base, const mpz
 		for (d = 2; d < count; d++)
 			mont_mul(t, row + d * stride, row + (d - 1) * stride, row + stride, s, 0);
 	}
+	/*
+	 * The last window goes back to normal form: a Montgomery product of a
+	 * Montgomery-form accumulator with a normal-form entry is in normal
+	 * form, so fb_pow needs no final reduction.
+	 */
+	{
+		mp_limb_t  *row = t->entries + (t->windows - 1) * count * stride;
+
+		for (d = 0; d < count; d++)
+		{
+			memcpy(s, row + d * stride, L * sizeof(mp_limb_t));
+			memset(s + L, 0, L * sizeof(mp_limb_t));
+			redc(t, row + d * stride, s, s + 2 * L);
+		}
+	}
 	mpz_clears(x, scratch, NULL);
 	return MPC_OK;
 }
@@ -288,10 +303,7 @@ pow_common(const fb_table *t, mpz_t out, const mpz_t e, int ct, mpc_error *err)
 		else
 			mont_mul(t, acc, acc, ent, ms, ct);
 	}
-	/* leave Montgomery form: acc / B^L */
-	memcpy(ms, acc, L * sizeof(mp_limb_t));
-	memset(ms + L, 0, L * sizeof(mp_limb_t));
-	redc(t, acc, ms, ms + 2 * L);
+	/* the last window's entries are in normal form, so acc is too */
 	mpz_of_limbs(out, acc, L);
 	mpc_wipe(s, (2 * stride + elimbs + scratch_limbs(L)) * sizeof(mp_limb_t));
 	mpz_clear(scratch);

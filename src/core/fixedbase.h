@@ -33,7 +33,8 @@ typedef struct fb_table
 	mp_limb_t	ninv;			/* -N^-1 mod B (B = 2^GMP_NUMB_BITS) */
 	mp_limb_t  *mod;			/* N, L limbs */
 	mp_limb_t  *entries;		/* windows * 2^k entries of 'stride' limbs,
-								 * in Montgomery form x B^L mod N */
+								 * in Montgomery form x B^L mod N except
+								 * the last window's, in normal form */
 } fb_table;
 
 /* Bytes of the buffer a table needs (0 if the parameters are out of range). */

@@ -288,14 +288,21 @@ paillier_djn_cache(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(paillier_mul_many);
 
-/* paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0)
- *   RETURNS paillier_ciphertext[] */
+/* paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0,
+ *   constant_time boolean DEFAULT true) RETURNS paillier_ciphertext[]
+ *
+ * The base is public; the scalars are the caller's secrets.  With
+ * constant_time the table lookups scan every entry and the products use
+ * mpn_sec_mul (time independent of the magnitudes); without it, a direct
+ * index and Karatsuba products: about twice as fast, but timing and memory
+ * accesses depend on the scalars.  Signs are never hidden. */
 Datum
 paillier_mul_many(PG_FUNCTION_ARGS)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
 	int32		scale = PG_GETARG_INT32(2);
+	bool		ct_mode = PG_GETARG_BOOL(3);
 	const pai_pub *pk;
 	pai_pub		key;
 	Datum	   *elems;
@@ -369,7 +376,8 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		unsigned	window = fb_best_window(maxbits, (size_t) count, 10, FB_SCAN_WEIGHT);
+		unsigned	window = fb_best_window(maxbits, (size_t) count, 10,
+											ct_mode ? FB_SCAN_WEIGHT : 0.0);
 		Size		bytes;
 		void	   *buf;
 		fb_table	tab;
@@ -394,7 +402,8 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 			sign = mpz_sgn(k[i]);
 			mpz_abs(k[i], k[i]);
-			if (fb_pow(&tab, r, k[i], &err) != MPC_OK)
+			if ((ct_mode ? fb_pow(&tab, r, k[i], &err)
+				 : fb_pow_vartime(&tab, r, k[i], &err)) != MPC_OK)
 				mpc_raise(&err, "paillier_mul_many");
 			/* Enc(a)^-|k|: the sign of a scalar is not hidden by timing */
 			if (sign < 0 && pai_neg(&key, r, r, &err) != MPC_OK)

@@ -11,11 +11,12 @@ AS 'MODULE_PATHNAME', 'paillier_decrypt_array' LANGUAGE C IMMUTABLE STRICT PARAL
 COMMENT ON FUNCTION paillier_decrypt_many(paillier_ciphertext[], paillier_privkey) IS
 'decrypt every element (CRT); all keys are checked before the first decryption; NULL elements stay NULL; same dimensions as the input';
 
-CREATE FUNCTION paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0)
+CREATE FUNCTION paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0,
+                                  constant_time boolean DEFAULT true)
 RETURNS paillier_ciphertext[]
 AS 'MODULE_PATHNAME', 'paillier_mul_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_mul_many(paillier_ciphertext, numeric[], integer) IS
-'ct * k for every scalar k (fixed point at the given scale; result scale = ct scale + scale) through one fixed-base table; constant time in the magnitudes, not in the signs; results are not re-randomised';
+COMMENT ON FUNCTION paillier_mul_many(paillier_ciphertext, numeric[], integer, boolean) IS
+'ct * k for every scalar k (fixed point at the given scale; result scale = ct scale + scale) through one fixed-base table; with constant_time (default) the timing does not depend on the magnitudes of the scalars (never on their signs); false is about twice as fast and leaks them through timing; results are not re-randomised';
 
 CREATE FUNCTION paillier_djn_cache(
     OUT fingerprint text, OUT bits integer, OUT window_bits integer,

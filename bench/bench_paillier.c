@@ -1,0 +1,554 @@
+/*
+ * bench_paillier.c: every Paillier operation of the core beside raw GMP
+ * doing the textbook operation, in the same run, at the key sizes given.
+ *
+ *   bench/build/bench_paillier [bits...]          default: 2048 3072
+ *
+ * Output, one line per measurement, tab-separated:
+ *   row <bits> <id> <ours_us> <raw_us> <label> <baseline label>
+ *   djn <bits> <window> <table_MiB> <build_ms> <ct_us> <vartime_us> <raw_us>
+ *   mulmod <bits> <raw_us>
+ * bench/paillier.sh turns them into the tables of docs/performance.md and
+ * the plot.  Timing: each operation and its baseline run alternately in
+ * ROUNDS rounds of at least MIN_SECONDS each; the minimum per round is kept
+ * for both, so a burst of load on the (shared) machine hurts both alike.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <gmp.h>
+
+#include "djn.h"
+#include "encoding.h"
+#include "fixedbase.h"
+#include "packing.h"
+#include "paillier.h"
+
+#define ROUNDS 5
+#define MIN_SECONDS 0.15
+#define POOL 64
+#define BATCH 1024
+#define FB_SCAN_WEIGHT 0.006	/* as in src/pg/paillier_fast.c */
+
+static int
+rng(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		got = getrandom(p, len, 0);
+
+		if (got <= 0)
+			return -1;
+		p += got;
+		len -= (size_t) got;
+	}
+	return 0;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+die(const char *what, const mpc_error *err)
+{
+	fprintf(stderr, "bench_paillier: %s: %s\n", what, err ? err->msg : "failed");
+	exit(1);
+}
+
+/* Everything the operations work on, for one key. */
+typedef struct ctx
+{
+	pai_priv	sk;
+	pai_djn		djn;			/* default window, constant time */
+	pai_djn		djn0;			/* no table */
+	void	   *djnbuf;
+	mpz_t		lambda, mu;
+	mpz_t		m[POOL], r[POOL], c[POOL], out, k32[POOL];
+	mpz_t		batch_k[BATCH];
+	mpz_t		packed_ct;
+	size_t		slots;
+	unsigned	counter;
+	size_t		bits;
+	unsigned	batch_window;
+} ctx;
+
+typedef void (*op_fn) (ctx *x);
+
+/* seconds per call: repeat until MIN_SECONDS have passed */
+static double
+time_once(op_fn f, ctx *x, double min_seconds)
+{
+	long		reps = 0;
+	double		t0 = now(),
+				t;
+
+	do
+	{
+		f(x);
+		reps++;
+		t = now() - t0;
+	} while (t < min_seconds);
+	return t / reps;
+}
+
+static void
+time_pair(op_fn ours, op_fn raw, ctx *x, double min_seconds, double *t_ours, double *t_raw)
+{
+	int			i;
+
+	*t_ours = *t_raw = 1e30;
+	for (i = 0; i < ROUNDS; i++)
+	{
+		double		a = time_once(ours, x, min_seconds);
+		double		b = raw ? time_once(raw, x, min_seconds) : 0;
+
+		if (a < *t_ours)
+			*t_ours = a;
+		if (b < *t_raw)
+			*t_raw = b;
+	}
+}
+
+#define NEXT(x) ((x)->counter++ % POOL)
+
+/* ---- raw GMP, textbook ---- */
+static void
+raw_encrypt_full(ctx *x)
+{
+	unsigned	i = NEXT(x);
+	const pai_pub *pk = &x->sk.pub;
+	mpz_t		t;
+
+	mpz_init(t);
+	mpz_powm(x->out, x->r[i], pk->n, pk->n2);
+	mpz_mul(t, x->m[i], pk->n);
+	mpz_add_ui(t, t, 1);
+	mpz_mul(x->out, x->out, t);
+	mpz_mod(x->out, x->out, pk->n2);
+	mpz_clear(t);
+}
+
+static void
+raw_decrypt(ctx *x)
+{
+	unsigned	i = NEXT(x);
+	const pai_pub *pk = &x->sk.pub;
+
+	/* L(c^lambda mod n^2) mu mod n */
+	mpz_powm(x->out, x->c[i], x->lambda, pk->n2);
+	mpz_sub_ui(x->out, x->out, 1);
+	mpz_tdiv_q(x->out, x->out, pk->n);
+	mpz_mul(x->out, x->out, x->mu);
+	mpz_mod(x->out, x->out, pk->n);
+}
+
+static void
+raw_mulmod(ctx *x)
+{
+	unsigned	i = NEXT(x);
+
+	mpz_mul(x->out, x->c[i], x->c[(i + 1) % POOL]);
+	mpz_mod(x->out, x->out, x->sk.pub.n2);
+}
+
+static void
+raw_powm32(ctx *x)
+{
+	unsigned	i = NEXT(x);
+
+	mpz_powm(x->out, x->c[i], x->k32[i], x->sk.pub.n2);
+}
+
+static void
+raw_batch(ctx *x)
+{
+	int			j;
+
+	for (j = 0; j < BATCH; j++)
+		mpz_powm(x->out, x->c[0], x->batch_k[j], x->sk.pub.n2);
+}
+
+static void
+raw_keygen(ctx *x)
+{
+	unsigned char buf[PAI_KEYGEN_MAX_BITS / 8];
+	mpz_t		p;
+	int			i;
+	mpc_error	err;
+
+	mpz_init(p);
+	for (i = 0; i < 2; i++)
+	{
+		if (mpc_random_bytes(buf, x->bits / 16, &err) != MPC_OK)
+			die("random", &err);
+		mpz_import(p, x->bits / 16, 1, 1, 1, 0, buf);
+		mpz_setbit(p, x->bits / 2 - 1);
+		mpz_nextprime(p, p);
+	}
+	mpz_clear(p);
+}
+
+/* ---- ours ---- */
+static void
+our_keygen(ctx *x)
+{
+	pai_priv	sk;
+	mpc_error	err;
+
+	if (pai_keygen(&sk, x->bits, PAI_KEYGEN_MIN_BITS, &err) != MPC_OK)
+		die("keygen", &err);
+	pai_priv_clear(&sk);
+}
+
+static void
+our_encrypt_textbook(ctx *x)
+{
+	mpc_error	err;
+
+	if (pai_encrypt(&x->sk.pub, x->out, x->m[NEXT(x)], &err) != MPC_OK)
+		die("encrypt", &err);
+}
+
+static void
+our_encrypt_crt(ctx *x)
+{
+	mpc_error	err;
+
+	if (pai_encrypt_crt(&x->sk, x->out, x->m[NEXT(x)], &err) != MPC_OK)
+		die("encrypt_crt", &err);
+}
+
+static void
+our_encrypt_djn(ctx *x)
+{
+	mpc_error	err;
+
+	if (pai_djn_encrypt(&x->sk.pub, &x->djn, x->out, x->m[NEXT(x)], &err) != MPC_OK)
+		die("djn", &err);
+}
+
+static void
+our_encrypt_djn0(ctx *x)
+{
+	mpc_error	err;
+
+	if (pai_djn_encrypt(&x->sk.pub, &x->djn0, x->out, x->m[NEXT(x)], &err) != MPC_OK)
+		die("djn0", &err);
+}
+
+static void
+our_decrypt_textbook(ctx *x)
+{
+	mpc_error	err;
+
+	if (pai_decrypt_textbook(&x->sk, x->out, x->c[NEXT(x)], &err) != MPC_OK)
+		die("decrypt_textbook", &err);
+}
+
+static void
+our_decrypt(ctx *x)
+{
+	mpc_error	err;
+
+	if (pai_decrypt(&x->sk, x->out, x->c[NEXT(x)], &err) != MPC_OK)
+		die("decrypt", &err);
+}
+
+static void
+our_add(ctx *x)
+{
+	unsigned	i = NEXT(x);
+
+	pai_add(&x->sk.pub, x->out, x->c[i], x->c[(i + 1) % POOL]);
+}
+
+static void
+our_mul_scalar(ctx *x)
+{
+	unsigned	i = NEXT(x);
+	mpc_error	err;
+
+	if (pai_mul_scalar(&x->sk.pub, x->out, x->c[i], x->k32[i], &err) != MPC_OK)
+		die("mul_scalar", &err);
+}
+
+static void
+batch_common(ctx *x, int ct)
+{
+	size_t		bytes = fb_table_bytes(mpz_sizeinbase(x->sk.pub.n2, 2), 32, x->batch_window);
+	void	   *buf = malloc(bytes);
+	fb_table	t;
+	mpc_error	err;
+	int			j;
+
+	if (buf == NULL ||
+		fb_table_init(&t, buf, bytes, x->c[0], x->sk.pub.n2, 32, x->batch_window, &err) != MPC_OK)
+		die("fb_table_init", &err);
+	for (j = 0; j < BATCH; j++)
+		if ((ct ? fb_pow(&t, x->out, x->batch_k[j], &err)
+			 : fb_pow_vartime(&t, x->out, x->batch_k[j], &err)) != MPC_OK)
+			die("fb_pow", &err);
+	free(buf);
+}
+
+static void
+our_batch(ctx *x)
+{
+	batch_common(x, 1);
+}
+
+static void
+our_batch_vartime(ctx *x)
+{
+	batch_common(x, 0);
+}
+
+static void
+our_packed_decrypt(ctx *x)
+{
+	mpz_t		v[PAI_MAX_BITS / PACK_MIN_SLOT_BITS];
+	size_t		j;
+	mpc_error	err;
+
+	for (j = 0; j < x->slots; j++)
+		mpz_init(v[j]);
+	if (pai_decrypt(&x->sk, x->out, x->packed_ct, &err) != MPC_OK ||
+		pack_decode(&x->sk.pub, v, x->out, x->slots, 64, &err) != MPC_OK)
+		die("packed decrypt", &err);
+	for (j = 0; j < x->slots; j++)
+		mpz_clear(v[j]);
+}
+
+static void
+row(size_t bits, const char *id, double ours, double raw, const char *label,
+	const char *baseline)
+{
+	printf("row\t%zu\t%s\t%.3f\t%.3f\t%s\t%s\n", bits, id, ours * 1e6, raw * 1e6, label, baseline);
+	fflush(stdout);
+}
+
+static void
+bench_bits(size_t bits)
+{
+	ctx		   *x = calloc(1, sizeof(ctx));
+	mpc_error	err;
+	double		a,
+				b;
+	int			i;
+	unsigned	k;
+	unsigned char buf[8];
+
+	x->bits = bits;
+	fprintf(stderr, "== %zu bits: key generation\n", bits);
+	time_pair(our_keygen, raw_keygen, x, 0, &a, &b);
+	row(bits, "keygen", a, b, "key generation (pai_keygen)",
+		"two mpz_nextprime of random |n|/2-bit numbers");
+
+	if (pai_keygen(&x->sk, bits, PAI_KEYGEN_MIN_BITS, &err) != MPC_OK)
+		die("keygen", &err);
+	mpz_inits(x->lambda, x->mu, x->out, x->packed_ct, NULL);
+	mpz_lcm(x->lambda, x->sk.pm1, x->sk.qm1);
+	mpz_invert(x->mu, x->lambda, x->sk.pub.n);
+	for (i = 0; i < POOL; i++)
+	{
+		mpz_inits(x->m[i], x->r[i], x->c[i], x->k32[i], NULL);
+		if (mpc_random_bytes(buf, 8, &err) != MPC_OK)
+			die("random", &err);
+		mpz_import(x->m[i], 8, 1, 1, 1, 0, buf);
+		mpz_import(x->k32[i], 4, 1, 1, 1, 0, buf);
+		if (pai_random_unit(&x->sk.pub, x->r[i], &err) != MPC_OK ||
+			pai_encrypt(&x->sk.pub, x->c[i], x->m[i], &err) != MPC_OK)
+			die("setup", &err);
+	}
+	for (i = 0; i < BATCH; i++)
+	{
+		mpz_init(x->batch_k[i]);
+		if (mpc_random_bytes(buf, 4, &err) != MPC_OK)
+			die("random", &err);
+		mpz_import(x->batch_k[i], 4, 1, 1, 1, 0, buf);
+	}
+
+	fprintf(stderr, "== %zu bits: encryption\n", bits);
+	time_pair(our_encrypt_textbook, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
+	row(bits, "enc_textbook", a, b, "encrypt, textbook (r^n with mpz_powm_sec)",
+		"mpz_powm r^n mod n^2, times 1 + m n");
+	time_pair(our_encrypt_crt, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
+	row(bits, "enc_crt", a, b, "encrypt by the key owner (CRT)", "mpz_powm r^n mod n^2, times 1 + m n");
+
+	/* DJN: every window width, constant time and not */
+	{
+		double		best_raw = 1e30;
+
+		for (k = 1; k <= 8; k++)
+		{
+			size_t		bytes = pai_djn_table_bytes(&x->sk.pub, k);
+			void	   *tb = malloc(bytes);
+			pai_djn		d;
+			double		t0 = now(),
+						build,
+						vt,
+						dummy;
+
+			if (tb == NULL || pai_djn_init(&d, &x->sk.pub, k, tb, bytes, &err) != MPC_OK)
+				die("djn init", &err);
+			build = now() - t0;
+			x->djn = d;
+			time_pair(our_encrypt_djn, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
+			/* the vartime lookup, for comparison only */
+			{
+				int			r;
+				mpz_t		e;
+				double		t1;
+
+				mpz_init(e);
+				vt = 1e30;
+				for (r = 0; r < ROUNDS; r++)
+				{
+					int			j,
+								reps = 0;
+
+					t1 = now();
+					do
+					{
+						for (j = 0; j < 8; j++, reps++)
+						{
+							/* a random exponent of the DJN length */
+							mpz_fdiv_r_2exp(e, x->r[reps % POOL], d.abits);
+							if (fb_pow_vartime(&d.table, x->out, e, &err) != MPC_OK)
+								die("vartime", &err);
+						}
+					} while (now() - t1 < MIN_SECONDS);
+					dummy = (now() - t1) / reps;
+					if (dummy < vt)
+						vt = dummy;
+				}
+				mpz_clear(e);
+			}
+			printf("djn\t%zu\t%u\t%.2f\t%.1f\t%.3f\t%.3f\t%.3f\n", bits, k,
+				   bytes / 1048576.0, build * 1e3, a * 1e6, vt * 1e6, b * 1e6);
+			fflush(stdout);
+			if (b < best_raw)
+				best_raw = b;
+			pai_djn_clear(&d);
+			free(tb);
+		}
+	}
+	{
+		size_t		bytes = pai_djn_table_bytes(&x->sk.pub, DJN_DEFAULT_WINDOW);
+
+		x->djnbuf = malloc(bytes);
+		if (pai_djn_init(&x->djn, &x->sk.pub, DJN_DEFAULT_WINDOW, x->djnbuf, bytes, &err) != MPC_OK ||
+			pai_djn_init(&x->djn0, &x->sk.pub, 0, NULL, 0, &err) != MPC_OK)
+			die("djn init", &err);
+	}
+	time_pair(our_encrypt_djn, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
+	{
+		char		label[128];
+
+		snprintf(label, sizeof(label), "encrypt, public key, DJN (%d-bit window table, constant time)",
+				 DJN_DEFAULT_WINDOW);
+		row(bits, "enc_djn", a, b, label, "mpz_powm r^n mod n^2, times 1 + m n");
+	}
+	time_pair(our_encrypt_djn0, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
+	row(bits, "enc_djn_notable", a, b, "encrypt, public key, DJN without a table (mpz_powm_sec hs^a)",
+		"mpz_powm r^n mod n^2, times 1 + m n");
+
+	fprintf(stderr, "== %zu bits: decryption\n", bits);
+	time_pair(our_decrypt_textbook, raw_decrypt, x, MIN_SECONDS, &a, &b);
+	row(bits, "dec_textbook", a, b, "decrypt, textbook (c^lambda)", "mpz_powm c^lambda mod n^2, L, times mu");
+	time_pair(our_decrypt, raw_decrypt, x, MIN_SECONDS, &a, &b);
+	row(bits, "dec_crt", a, b, "decrypt, CRT with mpz_powm_sec (pai_decrypt)",
+		"mpz_powm c^lambda mod n^2, L, times mu");
+
+	fprintf(stderr, "== %zu bits: homomorphic operations\n", bits);
+	time_pair(our_add, raw_mulmod, x, MIN_SECONDS, &a, &b);
+	row(bits, "add", a, b, "add two ciphertexts (pai_add)", "mpz_mul + mpz_mod");
+	printf("mulmod\t%zu\t%.3f\n", bits, b * 1e6);
+	time_pair(our_mul_scalar, raw_powm32, x, MIN_SECONDS, &a, &b);
+	row(bits, "smul", a, b, "scalar multiply, one 32-bit scalar (pai_mul_scalar)", "mpz_powm, 32-bit exponent");
+	/* every window width for the batch, both lookups */
+	for (k = 3; k <= 10; k++)
+	{
+		double		v,
+					dummy;
+
+		x->batch_window = k;
+		time_pair(our_batch, raw_batch, x, 0.2, &a, &b);
+		time_pair(our_batch_vartime, NULL, x, 0.2, &v, &dummy);
+		printf("batch\t%zu\t%u\t%.3f\t%.3f\t%.3f\n", bits, k, a / BATCH * 1e6,
+			   v / BATCH * 1e6, b / BATCH * 1e6);
+		fflush(stdout);
+	}
+	x->batch_window = fb_best_window(32, BATCH, 10, FB_SCAN_WEIGHT);
+	time_pair(our_batch, raw_batch, x, 0.3, &a, &b);
+	{
+		char		label[160];
+
+		snprintf(label, sizeof(label),
+				 "scalar multiply, 1024 32-bit scalars on one base (%u-bit fixed-base table, constant time, table included), per scalar",
+				 x->batch_window);
+		row(bits, "smul_batch", a / BATCH, b / BATCH, label, "mpz_powm, 32-bit exponent, per scalar");
+	}
+	x->batch_window = fb_best_window(32, BATCH, 10, 0);
+	time_pair(our_batch_vartime, raw_batch, x, 0.3, &a, &b);
+	{
+		char		label[200];
+
+		snprintf(label, sizeof(label),
+				 "the same, not constant time (%u-bit table, direct index, mpn_mul_n; paillier_mul_many with constant_time => false)",
+				 x->batch_window);
+		row(bits, "smul_batch_vartime", a / BATCH, b / BATCH, label,
+			"mpz_powm, 32-bit exponent, per scalar");
+	}
+
+	fprintf(stderr, "== %zu bits: packing\n", bits);
+	{
+		mpz_t		v[PAI_MAX_BITS / PACK_MIN_SLOT_BITS];
+		size_t		j;
+		char		label[160];
+
+		x->slots = pack_max_slots(&x->sk.pub, 64);
+		for (j = 0; j < x->slots; j++)
+		{
+			mpz_init_set_si(v[j], (long) j * 1000003L - 7777777L);
+		}
+		if (pack_encode(&x->sk.pub, x->out, (const mpz_t *) v, x->slots, 64, 1024, &err) != MPC_OK ||
+			pai_encrypt(&x->sk.pub, x->packed_ct, x->out, &err) != MPC_OK)
+			die("pack", &err);
+		for (j = 0; j < x->slots; j++)
+			mpz_clear(v[j]);
+		time_pair(our_packed_decrypt, our_decrypt, x, MIN_SECONDS, &a, &b);
+		snprintf(label, sizeof(label), "packed decryption, per value (%zu slots of 64 bits)", x->slots);
+		row(bits, "packed_dec", a / x->slots, b, label, "one CRT decryption (pai_decrypt)");
+		time_pair(our_packed_decrypt, raw_decrypt, x, MIN_SECONDS, &a, &b);
+		row(bits, "packed_dec_raw", a / x->slots, b, label, "mpz_powm c^lambda mod n^2, L, times mu");
+	}
+	/* leave the key material to process exit; this is a benchmark */
+}
+
+int
+main(int argc, char **argv)
+{
+	int			i;
+
+	mpc_set_rng(rng);
+	if (argc < 2)
+	{
+		bench_bits(2048);
+		bench_bits(3072);
+	}
+	for (i = 1; i < argc; i++)
+		bench_bits((size_t) atol(argv[i]));
+	return 0;
+}
