@@ -529,7 +529,8 @@ bench_bits(size_t bits)
 		for (j = 0; j < x->slots; j++)
 			mpz_clear(v[j]);
 		time_pair(our_packed_decrypt, our_decrypt, x, MIN_SECONDS, &a, &b);
-		snprintf(label, sizeof(label), "packed decryption, per value (%zu slots of 64 bits)", x->slots);
+		snprintf(label, sizeof(label),
+				 "packed decryption, per value (64-bit slots, as many as fit: (bits - 3) / 64)");
 		row(bits, "packed_dec", a / x->slots, b, label, "one CRT decryption (pai_decrypt)");
 		time_pair(our_packed_decrypt, raw_decrypt, x, MIN_SECONDS, &a, &b);
 		row(bits, "packed_dec_raw", a / x->slots, b, label, "mpz_powm c^lambda mod n^2, L, times mu");
