@@ -80,6 +80,7 @@ typedef struct DjnEntry
 	bool		used;
 	uint64		last_use;
 	unsigned	window;			/* 0: no table */
+	unsigned	wanted;			/* the window asked for (differs after OOM) */
 	Size		table_bytes;
 	pai_pub		key;			/* own copy: n, n^2, fingerprint */
 	void	   *table;
@@ -163,7 +164,7 @@ mpc_djn_get(const pai_pub *pk)
 
 		if (c->used && pai_same_key(&c->key, pk))
 		{
-			if (c->window == window)
+			if (c->wanted == window)
 			{
 				c->last_use = ++djn_clock;
 				djn_trim(budget, 0, c);
@@ -190,6 +191,7 @@ mpc_djn_get(const pai_pub *pk)
 	old = MemoryContextSwitchTo(djn_cxt);
 	pai_pub_copy(&e->key, pk);
 	e->table = NULL;
+	e->wanted = window;
 	if (window > 0)
 		e->table = MemoryContextAllocExtended(djn_cxt, bytes,
 											  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
