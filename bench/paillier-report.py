@@ -44,7 +44,7 @@ def fmt_t(us):
 
 
 def fmt_ratio(r):
-    return "1/%.1f" % (1 / r) if r < 1 else "%.2fx" % r
+    return "1/%.2f" % (1 / r) if r < 1 else "%.2fx" % r
 
 
 out = []
