@@ -17,7 +17,7 @@ test_fixedbase(void)
 	mpz_t		mod, base, e, want, got;
 	mpc_error	err;
 	unsigned	k;
-	size_t		modbits[] = {64, 130, 1000, 4096};
+	size_t		modbits[] = {64, 130, 1000, 2048, 4096, 6144};
 	size_t		mi;
 
 	gmp_randinit_default(rs);
@@ -86,6 +86,77 @@ test_fixedbase(void)
 	}
 	CHECK(fb_best_window(32, 1024, 12, 0.01) >= 4);
 	mpz_clears(mod, base, e, want, got, NULL);
+	gmp_randclear(rs);
+}
+
+/* fb_ct_mul against mpn_mul_n, with the sign cases of Karatsuba forced */
+static void
+test_ct_mul(void)
+{
+	size_t		sizes[] = {1, 16, 31, 32, 33, 48, 64, 96, 128};
+	size_t		si;
+	gmp_randstate_t rs;
+	mpz_t		z;
+
+	gmp_randinit_default(rs);
+	gmp_randseed_ui(rs, 7);
+	mpz_init(z);
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		n = sizes[si],
+					h = n / 2,
+					i;
+		mp_limb_t  *a = malloc(n * sizeof(mp_limb_t)),
+				   *b = malloc(n * sizeof(mp_limb_t)),
+				   *want = malloc(2 * n * sizeof(mp_limb_t)),
+				   *got = malloc(2 * n * sizeof(mp_limb_t)),
+				   *scratch = malloc(fb_ct_mul_itch(n) * sizeof(mp_limb_t));
+		int			round,
+					ok = 1;
+
+		for (round = 0; round < 40; round++)
+		{
+			mpz_urandomb(z, rs, 128 * n);
+			for (i = 0; i < n; i++)
+			{
+				a[i] = mpz_getlimbn(z, i);
+				b[i] = mpz_getlimbn(z, i + n);
+			}
+			switch (round % 8)
+			{
+				case 1:			/* a0 = a1 */
+					memcpy(a, a + h, h * sizeof(mp_limb_t));
+					break;
+				case 2:			/* all ones */
+					memset(a, 0xff, n * sizeof(mp_limb_t));
+					memset(b, 0xff, n * sizeof(mp_limb_t));
+					break;
+				case 3:			/* zero */
+					memset(b, 0, n * sizeof(mp_limb_t));
+					break;
+				case 4:			/* a0 < a1, b0 > b1: signs differ */
+					a[h > 0 ? h - 1 : 0] = 0;
+					b[n - 1] = 0;
+					break;
+				case 5:			/* both differences negative */
+					a[h > 0 ? h - 1 : 0] = 0;
+					b[h > 0 ? h - 1 : 0] = 0;
+					break;
+				default:
+					break;
+			}
+			mpn_mul_n(want, a, b, (mp_size_t) n);
+			fb_ct_mul(got, a, b, n, scratch);
+			ok &= memcmp(want, got, 2 * n * sizeof(mp_limb_t)) == 0;
+		}
+		CHECK(ok);
+		free(a);
+		free(b);
+		free(want);
+		free(got);
+		free(scratch);
+	}
+	mpz_clear(z);
 	gmp_randclear(rs);
 }
 
@@ -255,6 +326,7 @@ int
 main(void)
 {
 	UNIT_INIT();
+	test_ct_mul();
 	test_fixedbase();
 	test_djn(1024, 4);
 	test_djn(1024, 0);

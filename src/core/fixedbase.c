@@ -39,11 +39,91 @@ round8(size_t x)
 	return (x + 7) & ~(size_t) 7;
 }
 
+/*
+ * Constant-time Karatsuba over mpn_sec_mul.  GMP's own mpn_mul_n branches on
+ * the sign of a0 - a1; here both differences are computed and one is kept
+ * with a mask, the sign of the middle term is folded in the same way, and
+ * every addition runs over a fixed length, so time depends on n only.
+ */
+#define KARA_MIN_LIMBS 32
+
+size_t
+fb_ct_mul_itch(size_t n)
+{
+	if (n % 2 == 0 && n >= KARA_MIN_LIMBS)
+	{
+		size_t		h = n / 2;
+
+		/* da, db (h each), zm (2h), mid, tA, tS (2h + 1 each), midp (3h) */
+		return 2 * h + 2 * h + 3 * (2 * h + 1) + 3 * h + fb_ct_mul_itch(h);
+	}
+	return (size_t) mpn_sec_mul_itch((mp_size_t) n, (mp_size_t) n);
+}
+
+/* |x - y| over h limbs into d, and the mask of x < y */
+static mp_limb_t
+ct_absdiff(mp_limb_t *d, const mp_limb_t *x, const mp_limb_t *y, size_t h, mp_limb_t *tmp)
+{
+	mp_limb_t	borrow = mpn_sub_n(d, x, y, (mp_size_t) h);
+	mp_limb_t	neg = 0 - borrow;
+	size_t		i;
+
+	mpn_sub_n(tmp, y, x, (mp_size_t) h);
+	for (i = 0; i < h; i++)
+		d[i] = (tmp[i] & neg) | (d[i] & ~neg);
+	return neg;
+}
+
+void
+fb_ct_mul(mp_limb_t *rp, const mp_limb_t *ap, const mp_limb_t *bp, size_t n,
+		  mp_limb_t *s)
+{
+	size_t		h,
+				i;
+	mp_limb_t  *da, *db, *zm, *mid, *tA, *tS, *midp, *next;
+	mp_limb_t	sa, sb, sub;
+
+	if (n % 2 != 0 || n < KARA_MIN_LIMBS)
+	{
+		mpn_sec_mul(rp, ap, (mp_size_t) n, bp, (mp_size_t) n, s);
+		return;
+	}
+	h = n / 2;
+	da = s;
+	db = da + h;
+	zm = db + h;
+	mid = zm + 2 * h;
+	tA = mid + 2 * h + 1;
+	tS = tA + 2 * h + 1;
+	midp = tS + 2 * h + 1;
+	next = midp + 3 * h;
+
+	/* z0 = a0 b0 into rp[0, 2h), z2 = a1 b1 into rp[2h, 4h) */
+	fb_ct_mul(rp, ap, bp, h, next);
+	fb_ct_mul(rp + 2 * h, ap + h, bp + h, h, next);
+	/* zm = |a0 - a1| |b0 - b1|; (a0 - a1)(b0 - b1) = zm when the signs agree */
+	sa = ct_absdiff(da, ap, ap + h, h, tA);
+	sb = ct_absdiff(db, bp, bp + h, h, tA);
+	fb_ct_mul(zm, da, db, h, next);
+	sub = ~(sa ^ sb);			/* all ones: middle = z0 + z2 - zm */
+
+	/* mid = z0 + z2 -/+ zm = a0 b1 + a1 b0 (2h + 1 limbs, never negative) */
+	mid[2 * h] = mpn_add_n(mid, rp, rp + 2 * h, (mp_size_t) (2 * h));
+	tA[2 * h] = mid[2 * h] + mpn_add_n(tA, mid, zm, (mp_size_t) (2 * h));
+	tS[2 * h] = mid[2 * h] - mpn_sub_n(tS, mid, zm, (mp_size_t) (2 * h));
+	for (i = 0; i <= 2 * h; i++)
+		midp[i] = (tS[i] & sub) | (tA[i] & ~sub);
+	for (i = 2 * h + 1; i < 3 * h; i++)
+		midp[i] = 0;
+	/* rp += mid B^h over a fixed length (the carry out is always 0) */
+	mpn_add_n(rp + h, rp + h, midp, (mp_size_t) (3 * h));
+}
+
 static size_t
 scratch_limbs(size_t L)
 {
-	/* t (2L), v (L), mpn_sec_mul scratch */
-	return 3 * L + (size_t) mpn_sec_mul_itch((mp_size_t) L, (mp_size_t) L);
+	/* t (2L), v (L), multiplication scratch */
+	return 3 * L + fb_ct_mul_itch(L);
 }
 
 /*
@@ -77,7 +157,7 @@ redc(const fb_table *t, mp_limb_t *r, mp_limb_t *tt, mp_limb_t *v)
 }
 
 /* r = a b / B^L mod N (Montgomery product); r may alias a or b.  With ct
- * the product uses mpn_sec_mul, whose time does not depend on the values;
+ * the product uses fb_ct_mul, whose time does not depend on the values;
  * otherwise the faster mpn_mul_n (tables of public values, vartime). */
 static void
 mont_mul(const fb_table *t, mp_limb_t *r, const mp_limb_t *a, const mp_limb_t *b,
@@ -89,7 +169,7 @@ mont_mul(const fb_table *t, mp_limb_t *r, const mp_limb_t *a, const mp_limb_t *b
 			   *tp = s + 3 * L;
 
 	if (ct)
-		mpn_sec_mul(tt, a, (mp_size_t) L, b, (mp_size_t) L, tp);
+		fb_ct_mul(tt, a, b, L, tp);
 	else
 		mpn_mul_n(tt, a, b, (mp_size_t) L);
 	redc(t, r, tt, v);

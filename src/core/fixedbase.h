@@ -55,6 +55,13 @@ mpc_status	fb_pow(const fb_table *t, mpz_t out, const mpz_t e, mpc_error *err);
  * the benchmark uses it to show what constant time costs. */
 mpc_status	fb_pow_vartime(const fb_table *t, mpz_t out, const mpz_t e, mpc_error *err);
 
+/* rp[0, 2n) = ap[0, n) * bp[0, n) in time that depends on n only: Karatsuba
+ * with masked signs down to mpn_sec_mul.  s holds fb_ct_mul_itch(n) limbs;
+ * rp must not overlap the inputs.  Exposed for the unit tests. */
+size_t		fb_ct_mul_itch(size_t n);
+void		fb_ct_mul(mp_limb_t *rp, const mp_limb_t *ap, const mp_limb_t *bp, size_t n,
+					  mp_limb_t *s);
+
 /* The window width that minimises the cost of 'count' exponentiations with
  * exponents of maxbits bits, table building included, among 1..max_window.
  * scan_weight is the relative cost of scanning one table entry against one
