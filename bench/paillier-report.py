@@ -82,7 +82,7 @@ for rid in order:
 out.append("")
 out.append("DJN encryption against the window width k (table of ceil(|n|/2 / k) * 2^k")
 out.append("entries, built once per key; `constant time` scans every entry of a window")
-out.append("and multiplies with mpn_sec_mul, `direct index` is the variable-time lookup,")
+out.append("and multiplies in constant time (Karatsuba over mpn_sec_mul), `direct index` is the variable-time lookup,")
 out.append("shown only to price constant time; ratio to `mpz_powm` r^n of the same run):")
 out.append("")
 out.append("| bits | k | table | build | constant time | ratio | direct index | ratio |")

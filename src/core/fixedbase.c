@@ -1,11 +1,12 @@
 /*
  * fixedbase.c: fixed-base windowed exponentiation (see fixedbase.h).
  *
- * Why Montgomery products on mpn_sec_mul + mpn_addmul_1 rather than
+ * Why Montgomery products on fb_ct_mul + mpn_addmul_1 rather than
  * mpz_mul + mpz_mod: mpz_mod divides with a quotient estimate that branches
  * on the data, and mpn_mul_n (Karatsuba at these sizes) branches on the sign
- * of differences of its operands.  mpn_sec_mul (schoolbook) and the
- * reduction below take time that depends on the lengths only.
+ * of differences of its operands.  fb_ct_mul (Karatsuba with masked signs
+ * over the schoolbook mpn_sec_mul) and the reduction below take time that
+ * depends on the lengths only.
  */
 #include "fixedbase.h"
 
