@@ -9,9 +9,8 @@
  *   djn <bits> <window> <table_MiB> <build_ms> <ct_us> <vartime_us> <raw_us>
  *   mulmod <bits> <raw_us>
  * bench/paillier.sh turns them into the tables of docs/performance.md and
- * the plot.  Timing: each operation and its baseline run alternately in
- * ROUNDS rounds of at least MIN_SECONDS each; the minimum per round is kept
- * for both, so a burst of load on the (shared) machine hurts both alike.
+ * the plot.  Timing: see time_pair_ex (fastest of many short alternating
+ * batches, so load on the shared machine does not bias the ratio).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +26,8 @@
 #include "packing.h"
 #include "paillier.h"
 
-#define ROUNDS 5
-#define MIN_SECONDS 0.15
+#define ROUNDS 9
+#define MIN_SECONDS 0.08
 #define POOL 64
 #define BATCH 1024
 #define FB_SCAN_WEIGHT 0.006	/* as in src/pg/paillier_fast.c */
@@ -85,39 +84,84 @@ typedef struct ctx
 
 typedef void (*op_fn) (ctx *x);
 
-/* seconds per call: repeat until MIN_SECONDS have passed */
+/* seconds per call of a batch of reps calls */
 static double
-time_once(op_fn f, ctx *x, double min_seconds)
+time_batch(op_fn f, ctx *x, long reps)
 {
-	long		reps = 0;
-	double		t0 = now(),
-				t;
+	double		t0 = now();
+	long		i;
 
+	for (i = 0; i < reps; i++)
+		f(x);
+	return (now() - t0) / reps;
+}
+
+/*
+ * Time an operation and its baseline alternately, one short batch (about
+ * 200 us) of each at a time, for about 'seconds' in all, and keep the fastest
+ * batch of each.  Load from other processes only ever adds time, so the
+ * minimum over many short alternating batches estimates both unloaded times
+ * from the same stretch of the run.  With 'mean' (key generation, whose
+ * prime search varies from call to call) the mean over ROUNDS calls is kept.
+ */
+static void
+time_pair_ex(op_fn ours, op_fn raw, ctx *x, double seconds, int mean, double *t_ours,
+			 double *t_raw)
+{
+	long		ra = 1,
+				rb = 1;
+	double		start,
+				one;
+	int			i;
+
+	if (mean)
+	{
+		double		sa = 0,
+					sb = 0;
+
+		for (i = 0; i < ROUNDS; i++)
+		{
+			sa += time_batch(ours, x, 1);
+			sb += raw ? time_batch(raw, x, 1) : 0;
+		}
+		*t_ours = sa / ROUNDS;
+		*t_raw = sb / ROUNDS;
+		return;
+	}
+	/* batch sizes: about 200 us per batch */
+	one = time_batch(ours, x, 1);
+	ra = one > 0 ? (long) (200e-6 / one) + 1 : 1;
+	if (raw)
+	{
+		one = time_batch(raw, x, 1);
+		rb = one > 0 ? (long) (200e-6 / one) + 1 : 1;
+	}
+	*t_ours = *t_raw = 1e30;
+	start = now();
+	i = 0;
 	do
 	{
-		f(x);
-		reps++;
-		t = now() - t0;
-	} while (t < min_seconds);
-	return t / reps;
+		double		a = time_batch(ours, x, ra);
+
+		if (a < *t_ours)
+			*t_ours = a;
+		if (raw)
+		{
+			double		b = time_batch(raw, x, rb);
+
+			if (b < *t_raw)
+				*t_raw = b;
+		}
+		i++;
+	} while (now() - start < seconds || i < ROUNDS);
+	if (!raw)
+		*t_raw = 0;
 }
 
 static void
 time_pair(op_fn ours, op_fn raw, ctx *x, double min_seconds, double *t_ours, double *t_raw)
 {
-	int			i;
-
-	*t_ours = *t_raw = 1e30;
-	for (i = 0; i < ROUNDS; i++)
-	{
-		double		a = time_once(ours, x, min_seconds);
-		double		b = raw ? time_once(raw, x, min_seconds) : 0;
-
-		if (a < *t_ours)
-			*t_ours = a;
-		if (b < *t_raw)
-			*t_raw = b;
-	}
+	time_pair_ex(ours, raw, x, min_seconds * 2 * ROUNDS, 0, t_ours, t_raw);
 }
 
 #define NEXT(x) ((x)->counter++ % POOL)
@@ -380,7 +424,7 @@ bench_bits(size_t bits)
 
 	x->bits = bits;
 	fprintf(stderr, "== %zu bits: key generation\n", bits);
-	time_pair(our_keygen, raw_keygen, x, 0, &a, &b);
+	time_pair_ex(our_keygen, raw_keygen, x, 0, 1, &a, &b);
 	row(bits, "keygen", a, b, "key generation (pai_keygen)",
 		"two mpz_nextprime of random |n|/2-bit numbers");
 
@@ -517,8 +561,8 @@ bench_bits(size_t bits)
 					dummy;
 
 		x->batch_window = k;
-		time_pair(our_batch, raw_batch, x, 0.2, &a, &b);
-		time_pair(our_batch_vartime, NULL, x, 0.2, &v, &dummy);
+		time_pair(our_batch, raw_batch, x, 0.1, &a, &b);
+		time_pair(our_batch_vartime, NULL, x, 0.1, &v, &dummy);
 		printf("batch\t%zu\t%u\t%.3f\t%.3f\t%.3f\n", bits, k, a / BATCH * 1e6,
 			   v / BATCH * 1e6, b / BATCH * 1e6);
 		fflush(stdout);

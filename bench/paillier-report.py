@@ -53,7 +53,8 @@ out.append("")
 out.append("Measured %s with `bash bench/paillier.sh` (machine: `%s`)." %
            (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine.strip()))
 out.append("Ratio = ours / the raw-GMP baseline of the same row, both timed in the same")
-out.append("run (best of 5 alternating rounds; sum() best of 3 after a warm-up).")
+out.append("run (fastest of many short alternating batches, key generation: mean of 9;")
+out.append("sum() best of 3 after a warm-up).")
 out.append("")
 hdr = "| operation | baseline (raw GMP, same run) |"
 sep = "|---|---|"
