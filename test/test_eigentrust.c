@@ -405,6 +405,16 @@ test_errors(void)
 	CHECK(mpc_et_trust(et) == NULL);	/* poisoned */
 	mpc_et_free(et);
 
+	/* a per-object poll replaces the global one */
+	CHECK_OK(mpc_et_create(NULL, 0, 0, &et, &e_));
+	CHECK_OK(mpc_et_add_edge(et, 1, 2, 1, &e_));
+	CHECK_OK(mpc_et_build(et, &e_));
+	mpc_et_set_interrupt(et, interrupt_hook);
+	stop_now = 1;
+	CHECK_STATUS(mpc_et_solve(et, 0.5, 1e-9, 10, &it, &res, &err), MPC_ERR_INTERRUPTED);
+	stop_now = 0;
+	mpc_et_free(et);
+
 	/* pre-trust: negative, not finite, all zero, none at all */
 	CHECK_OK(mpc_et_create(NULL, 1, 0, &et, &e_));
 	CHECK_STATUS(mpc_et_add_pretrust(et, 1, -1, &err), MPC_ERR_ARG);

@@ -120,7 +120,14 @@ struct mpc_et
 	double	   *t;
 	double	   *tnext;
 	int			have_t;			/* t holds an iterate */
+	mpc_interrupt_fn intr;		/* NULL: the global hook */
 };
+
+static inline int
+et_poll(const mpc_et *et)
+{
+	return et->intr != NULL ? et->intr() : mpc_interrupted();
+}
 
 /* ---- compensated sums ---- */
 
@@ -410,6 +417,13 @@ et_free_loading(mpc_et *et)
 }
 
 void
+mpc_et_set_interrupt(mpc_et *et, mpc_interrupt_fn fn)
+{
+	if (et != NULL)
+		et->intr = fn;
+}
+
+void
 mpc_et_free(mpc_et *et)
 {
 	if (et == NULL)
@@ -682,7 +696,7 @@ et_transpose(mpc_et *et, const et_edge *A, size_t m, int sign,
 	memcpy(pos, ptr, (n + 1) * sizeof(size_t));
 	for (size_t k = 0; k < m; k++)
 	{
-		if ((k & ET_POLL_MASK) == 0 && mpc_interrupted())
+		if ((k & ET_POLL_MASK) == 0 && et_poll(et))
 		{
 			et->a.free(et->a.ctx, pos);
 			return et_interrupted(et, err);
@@ -840,7 +854,7 @@ mpc_et_build(mpc_et *et, mpc_error *err_in)
 	{
 		et_chunk   *c = et->head;
 
-		if (mpc_interrupted())
+		if (et_poll(et))
 		{
 			et_interrupted(et, err);
 			goto fail;
@@ -882,7 +896,7 @@ mpc_et_build(mpc_et *et, mpc_error *err_in)
 		double		ps,
 					ns;
 
-		if ((i & 0x3FF) == 0 && mpc_interrupted())
+		if ((i & 0x3FF) == 0 && et_poll(et))
 		{
 			et_interrupted(et, err);
 			goto fail;
@@ -1046,7 +1060,7 @@ mpc_et_step(mpc_et *et, double *residual, mpc_error *err_in)
 		size_t		e = ptr[j],
 					end = ptr[j + 1];
 
-		if ((j & ET_POLL_MASK) == 0 && mpc_interrupted())
+		if ((j & ET_POLL_MASK) == 0 && et_poll(et))
 			return et_interrupted(et, err);
 		/*
 		 * Kahan summation: every term is >= 0, so the error is about two
@@ -1110,7 +1124,7 @@ mpc_et_finish(mpc_et *et, mpc_error *err_in)
 		{
 			et_sum		s = {0, 0};
 
-			if ((j & ET_POLL_MASK) == 0 && mpc_interrupted())
+			if ((j & ET_POLL_MASK) == 0 && et_poll(et))
 				return et_interrupted(et, err);
 			for (size_t e = et->ncol_ptr[j]; e < et->ncol_ptr[j + 1]; e++)
 				et_sum_add(&s, et->ncol_val[e] * t[et->ncol_row[e]]);
