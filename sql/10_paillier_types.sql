@@ -1,0 +1,53 @@
+-- Fixed test keys (generated once by paillier_keygen; for tests only) and
+-- round trips of every type through text and binary.
+-- Later suites use the table test_keys created here.
+\set VERBOSITY default
+CREATE TABLE test_keys (name text PRIMARY KEY, sk paillier_privkey NOT NULL);
+INSERT INTO test_keys VALUES
+ ('a', 'sk1:_241QBzNQ683TlzWhnv-MsT10vRpA4ys_4ERLU7qvbQ3mboRHFmnhNgb214fs0esavbuXU8mRSRyHjUMU3xvS-50xAyMLWmC8ZmyDSSVbUS-Gp00bnW49rzcqBpNg3gPprqp4x3AmQ6nWdeyaurMxFS2sFeseBPNiHqrL9Nfuok:3gg8byHsFWs5mfa7F7XsO6iY-Rf1N4DvAeElzMbs7zuIqWO8m-BOipz9aCLMDvjQlSIOYwuxfB1vxns1aIRKDeq-0AaWL-5quW5Pw0SezDyAXNQ9GZHG38W6rLVhbXgCpkSsYhNtoF5BUdDWubq6vE5MBBPrn6RGuFWffgRmQ30'),
+ ('b', 'sk1:21_lW2bniFJrFr_LblpZhexWtZt0DOwFZcO5nO40kdR8O9fKE5exOQHLvGUCryvhl-Pdg-X3lomoE10vwoz4VZ-XyNpQpoKs-hleO-YcQEEMy2NtMan4YGXSgZGIiynEItPunRBkfzblT7sOGMJtUFcUo4Y3Uh2eP9vn84a9pFc:zpvdN6K7TT9rcevB0Qd3f73iGsAaUOtxR84isQ3k8zyU8TUmlcwLC25oDbOKQ3It5G-hEySvl8PZVVyDm7QJnshYI7Lh4pPpBDjWJ8Ly2QPw6j4e0BJSMdDJsV5Htgt2ZCR-BJ6v2T6dJ1nNXCtkWULVM-maIX7kdRh2Zgtuc7M'),
+ ('c', 'sk1:8bNqe8RYDwL2vitoJ-DupyZINL4t4griZfq2LuKz8OH2AJau6EtQ8w7uM9tQJ8QYuoDZNRScIoqqbWFGw3s4RLq28gRL2wdiExT9PouJ-GlABSgAd7Qd1aoBMd3BcbtOOqZIGxLO4UBsFXQl_Qsz___W_TWJznv0ahZVtVaJQwBwDw91fTlEigIEH3JBgNB896J1KwU8LJyPgWOU6r5Pov0BI9F33EG9UQIwKQjXswrel8cTERdMDKfbXKT41VUT:6T6iJVbBWZhwPPDZKkP2bK7Rhc40yJOHiPUCbYehxPDBv0BkNH4OvlbXx3otHvGHJHvjzw4EnYbysuXly8F85A9f0e9Z54BBCadRFkgOFbrdjZMem3NaVkFxhV_SJz9jbUV21YNo8cdqGhXtTasJrFiyQVE1ZtSsXfi9uF2_q3or4JZC2aDZpxlkYeJQa7ea33NCYKU-xcAZoMXytGa_4H4Prp7ctDReg119bHwtTKFLfAIC0kdGaV62mWgDmpiz');
+CREATE VIEW k AS
+SELECT name, sk, paillier_pubkey(sk) AS pk FROM test_keys;
+
+SELECT name, paillier_bits(pk) AS bits, length(paillier_fingerprint(pk)) AS fp_len,
+       paillier_fingerprint(sk) = paillier_fingerprint(pk) AS fp_match
+FROM k ORDER BY name;
+
+-- text round trips are exact
+SELECT name,
+       sk::text::paillier_privkey::text = sk::text AS privkey_text,
+       pk::text::paillier_pubkey::text = pk::text AS pubkey_text,
+       left(sk::text, 4) AS sk_prefix, left(pk::text, 4) AS pk_prefix
+FROM k ORDER BY name;
+
+CREATE TABLE cts AS
+SELECT name, x, s, paillier_encrypt(x, pk, s) AS ct
+FROM k, (VALUES (0::numeric, 0), (-1, 0), (1, 0), (123.45, 2), (-0.000001, 6)) v(x, s);
+SELECT name, x, ct::text::paillier_ciphertext::text = ct::text AS ct_text,
+       left(ct::text, 6) AS prefix,
+       paillier_decrypt(ct::text::paillier_ciphertext, sk) AS back
+FROM cts JOIN k USING (name) ORDER BY name, x;
+
+-- binary round trips through COPY BINARY
+\copy (SELECT name, sk, pk FROM k ORDER BY name) TO '/tmp/mpc_eigentrust_keys.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE keys_back (name text, sk paillier_privkey, pk paillier_pubkey);
+\copy keys_back FROM '/tmp/mpc_eigentrust_keys.bin' WITH (FORMAT binary)
+SELECT b.name, b.sk::text = k.sk::text AS sk_binary, b.pk::text = k.pk::text AS pk_binary
+FROM keys_back b JOIN k USING (name) ORDER BY 1;
+\copy (SELECT name, x, ct FROM cts) TO '/tmp/mpc_eigentrust_cts.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE cts_back (name text, x numeric, ct paillier_ciphertext);
+\copy cts_back FROM '/tmp/mpc_eigentrust_cts.bin' WITH (FORMAT binary)
+SELECT count(*) AS rows, bool_and(b.ct::text = c.ct::text) AS ct_binary,
+       bool_and(paillier_decrypt(b.ct, k.sk) = b.x) AS decrypts
+FROM cts_back b JOIN cts c USING (name, x) JOIN k USING (name);
+
+-- storage: ciphertexts are stored uncompressed (STORAGE external)
+SELECT typname, typstorage FROM pg_type
+WHERE typname IN ('paillier_pubkey', 'paillier_privkey', 'paillier_ciphertext') ORDER BY 1;
+-- no equality on ciphertexts: encryption is randomised
+SELECT count(*) AS eq_operators FROM pg_operator
+WHERE oprname = '=' AND oprleft = 'paillier_ciphertext'::regtype;
+-- the same value encrypts differently each time
+SELECT paillier_encrypt(5::bigint, pk)::text <> paillier_encrypt(5::bigint, pk)::text AS randomised
+FROM k WHERE name = 'a';

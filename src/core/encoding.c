@@ -1,0 +1,181 @@
+/* encoding.c: signed fixed point <-> Paillier plaintext residues. */
+#include "encoding.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+mpc_status
+enc_check_scale(long scale, mpc_error *err)
+{
+	if (scale < 0 || scale > PAI_MAX_SCALE)
+		return mpc_fail(err, MPC_ERR_ARG, "scale must be between 0 and %d, got %ld",
+						PAI_MAX_SCALE, scale);
+	return MPC_OK;
+}
+
+mpc_status
+enc_to_residue(const pai_pub *pk, mpz_t m, const mpz_t v, mpc_error *err)
+{
+	if (mpz_cmpabs(v, pk->max_int) > 0)
+		return mpc_fail(err, MPC_ERR_OVERFLOW,
+						"value is out of range for this key: |value * 10^scale| must be at most floor(n/3) - 1 (a %zu-bit number)",
+						mpz_sizeinbase(pk->max_int, 2));
+	mpz_mod(m, v, pk->n);
+	return MPC_OK;
+}
+
+mpc_status
+enc_from_residue(const pai_pub *pk, mpz_t v, const mpz_t m, mpc_error *err)
+{
+	mpz_t		neg;
+	mpc_status	st = MPC_OK;
+
+	if (mpz_sgn(m) < 0 || mpz_cmp(m, pk->n) >= 0)
+		return mpc_fail(err, MPC_ERR_INTERNAL, "residue is not reduced mod n");
+	if (mpz_cmp(m, pk->max_int) <= 0)
+	{
+		mpz_set(v, m);
+		return MPC_OK;
+	}
+	mpz_init(neg);
+	mpz_sub(neg, pk->n, m);		/* |v| if v is negative */
+	if (mpz_cmp(neg, pk->max_int) <= 0)
+		mpz_neg(v, neg);
+	else
+		st = mpc_fail(err, MPC_ERR_OVERFLOW,
+					  "the computation overflowed: the decrypted value lies in the overflow band between n/3 and 2n/3");
+	mpz_clear(neg);
+	return st;
+}
+
+mpc_status
+enc_parse_decimal(const char *s, int scale, mpz_t v, mpc_error *err)
+{
+	const char *p = s;
+	const char *ip, *fp = NULL;
+	size_t		ilen = 0, flen = 0, i, keep;
+	int			neg = 0;
+	char	   *digits;
+	mpc_status	st;
+
+	if ((st = enc_check_scale(scale, err)) != MPC_OK)
+		return st;
+	if (*p == '+' || *p == '-')
+		neg = (*p++ == '-');
+	ip = p;
+	while (isdigit((unsigned char) *p))
+		p++, ilen++;
+	if (*p == '.')
+	{
+		fp = ++p;
+		while (isdigit((unsigned char) *p))
+			p++, flen++;
+	}
+	if (*p != '\0' || ilen + flen == 0)
+		return mpc_fail(err, MPC_ERR_FORMAT, "invalid decimal number");
+	/* digits beyond the scale must all be zero: never round silently */
+	for (i = (size_t) scale; i < flen; i++)
+		if (fp[i] != '0')
+			return mpc_fail(err, MPC_ERR_ARG,
+							"value has more fractional digits than scale %d allows", scale);
+	keep = flen < (size_t) scale ? flen : (size_t) scale;
+	digits = malloc(ilen + (size_t) scale + 2);
+	if (digits == NULL)
+		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
+	memcpy(digits, ip, ilen);
+	if (keep > 0)
+		memcpy(digits + ilen, fp, keep);
+	memset(digits + ilen + keep, '0', (size_t) scale - keep);
+	digits[ilen + (size_t) scale] = '\0';
+	if (ilen + (size_t) scale == 0)
+		mpz_set_ui(v, 0);
+	else
+		mpz_set_str(v, digits, 10);
+	free(digits);
+	if (neg)
+		mpz_neg(v, v);
+	return MPC_OK;
+}
+
+size_t
+enc_decimal_len(const mpz_t v, int scale)
+{
+	/* sign + digits (at least scale + 1) + point + NUL */
+	return mpz_sizeinbase(v, 10) + (size_t) scale + 4;
+}
+
+void
+enc_format_decimal(const mpz_t v, int scale, char *out)
+{
+	mpz_t		a;
+	char	   *o = out;
+	size_t		len, pad;
+
+	mpz_init(a);
+	mpz_abs(a, v);
+	if (mpz_sgn(v) < 0)
+		*o++ = '-';
+	mpz_get_str(o, 10, a);
+	len = strlen(o);
+	if (scale > 0)
+	{
+		/* left-pad with zeros to at least scale + 1 digits */
+		if (len < (size_t) scale + 1)
+		{
+			pad = (size_t) scale + 1 - len;
+			memmove(o + pad, o, len + 1);
+			memset(o, '0', pad);
+			len += pad;
+		}
+		memmove(o + len - scale + 1, o + len - scale, (size_t) scale + 1);
+		o[len - scale] = '.';
+	}
+	mpz_clear(a);
+}
+
+mpc_status
+enc_from_double(double x, int scale, mpz_t v, mpc_error *err)
+{
+	int			e;
+	double		f;
+	mpz_t		num, den, q, r;
+	mpc_status	st;
+
+	if ((st = enc_check_scale(scale, err)) != MPC_OK)
+		return st;
+	if (isnan(x) || isinf(x))
+		return mpc_fail(err, MPC_ERR_ARG, "cannot encrypt NaN or infinity");
+	if (x == 0.0)
+	{
+		mpz_set_ui(v, 0);
+		return MPC_OK;
+	}
+	/* x = f * 2^e, 0.5 <= |f| < 1; f * 2^53 is an exact integer */
+	f = frexp(x, &e);
+	mpz_inits(num, den, q, r, NULL);
+	mpz_set_d(num, ldexp(f, 53));
+	e -= 53;
+	mpz_ui_pow_ui(q, 10, (unsigned long) scale);
+	mpz_mul(num, num, q);
+	if (e >= 0)
+		mpz_mul_2exp(v, num, (mp_bitcnt_t) e);
+	else
+	{
+		/* round |num| / 2^-e half away from zero */
+		int			negative = mpz_sgn(num) < 0;
+
+		mpz_abs(num, num);
+		mpz_setbit(den, (mp_bitcnt_t) (-e));
+		mpz_fdiv_qr(q, r, num, den);
+		mpz_mul_2exp(r, r, 1);
+		if (mpz_cmp(r, den) >= 0)
+			mpz_add_ui(q, q, 1);
+		if (negative)
+			mpz_neg(q, q);
+		mpz_set(v, q);
+	}
+	mpz_clears(num, den, q, r, NULL);
+	return MPC_OK;
+}

@@ -1,0 +1,98 @@
+/*
+ * paillier.h: Paillier encryption with g = n + 1.
+ *
+ * Keys are validated on construction (pai_pub_init, pai_priv_init) and every
+ * operation on outside data validates it before arithmetic.  All values live
+ * mod n^2; plaintexts are residues mod n (see encoding.h for signed values).
+ */
+#ifndef MPC_PAILLIER_H
+#define MPC_PAILLIER_H
+
+#include <gmp.h>
+
+#include "mpc_common.h"
+
+#define PAI_FP_LEN			8		/* key fingerprint: SHA-256(n bytes)[0..8) */
+#define PAI_MIN_BITS		2048	/* smallest modulus accepted from SQL */
+#define PAI_MAX_BITS		16384	/* largest modulus accepted at all */
+#define PAI_KEYGEN_MIN_BITS	2048
+#define PAI_KEYGEN_MAX_BITS	8192
+
+typedef struct pai_pub
+{
+	mpz_t		n;
+	mpz_t		n2;				/* n^2 */
+	mpz_t		max_int;		/* floor(n/3) - 1: largest |signed value| */
+	size_t		nbits;
+	size_t		nbytes;			/* bytes of n, big-endian minimal */
+	unsigned char fp[PAI_FP_LEN];
+} pai_pub;
+
+typedef struct pai_priv
+{
+	pai_pub		pub;
+	mpz_t		p, q;			/* p > q */
+	mpz_t		p2, q2;			/* p^2, q^2 */
+	mpz_t		pm1, qm1;		/* p - 1, q - 1 (secret exponents) */
+	mpz_t		hp, hq;			/* L_p((1+n)^(p-1) mod p^2)^-1 mod p, same for q */
+	mpz_t		qinv;			/* q^-1 mod p, for CRT of plaintexts */
+	mpz_t		q2inv;			/* q^2^-1 mod p^2, for CRT of ciphertexts */
+	mpz_t		ep, eq;			/* n mod p(p-1), n mod q(q-1): r^n by CRT */
+} pai_priv;
+
+/* Construct a public key from n, checking it (FACTS.md §1): odd, at least
+ * min_bits and at most PAI_MAX_BITS bits, not a perfect square, no prime
+ * factor below 2^16.  On failure *pk is left cleared. */
+mpc_status	pai_pub_init(pai_pub *pk, const mpz_t n, size_t min_bits, mpc_error *err);
+void		pai_pub_clear(pai_pub *pk);
+void		pai_pub_copy(pai_pub *dst, const pai_pub *src);
+
+/* Construct a private key from p and q: both probable primes, p != q, equal
+ * bit lengths, gcd(n, (p-1)(q-1)) = 1, |p - q| > 2^(bits/2 - 100), and n
+ * passes pai_pub_init.  Order of p, q does not matter. */
+mpc_status	pai_priv_init(pai_priv *sk, const mpz_t p, const mpz_t q, size_t min_bits,
+						  mpc_error *err);
+void		pai_priv_clear(pai_priv *sk);	/* wipes the secret limbs */
+
+/* Generate a key whose n has exactly 'bits' bits, from mpc_random_bytes.
+ * min_bits lets unit tests make small keys; SQL passes PAI_KEYGEN_MIN_BITS. */
+mpc_status	pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err);
+
+/* Fingerprint of a modulus: first PAI_FP_LEN bytes of SHA-256 of its
+ * minimal big-endian bytes. */
+void		pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN]);
+int			pai_same_key(const pai_pub *a, const pai_pub *b);
+
+/* Ciphertext validity: 0 < c < n^2, and with check_gcd also gcd(c, n) = 1. */
+mpc_status	pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd,
+								 mpc_error *err);
+
+/* A uniformly random unit of Z_n (and of Z_n^2 when reduced mod n). */
+mpc_status	pai_random_unit(const pai_pub *pk, mpz_t r, mpc_error *err);
+
+/* Textbook encryption c = (1 + m n) r^n mod n^2, 0 <= m < n. */
+mpc_status	pai_encrypt(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
+/* The same with chosen r: for known-answer tests only, never exposed in SQL. */
+mpc_status	pai_encrypt_with_r(const pai_pub *pk, mpz_t c, const mpz_t m, const mpz_t r,
+							   mpc_error *err);
+/* Encryption by the key owner: r^n computed mod p^2 and q^2, combined. */
+mpc_status	pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err);
+
+/* CRT decryption with constant-time exponentiation; c must be valid. */
+mpc_status	pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err);
+/* Textbook decryption m = L(c^lambda mod n^2) mu mod n (benchmarks, tests). */
+mpc_status	pai_decrypt_textbook(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err);
+
+/* Homomorphic operations on valid ciphertexts.  'out' may alias inputs. */
+void		pai_add(const pai_pub *pk, mpz_t out, const mpz_t a, const mpz_t b);
+mpc_status	pai_neg(const pai_pub *pk, mpz_t out, const mpz_t a, mpc_error *err);
+mpc_status	pai_sub(const pai_pub *pk, mpz_t out, const mpz_t a, const mpz_t b, mpc_error *err);
+/* Enc(a) * (1 + k n): adds plaintext k (any sign, reduced mod n). */
+void		pai_add_plain(const pai_pub *pk, mpz_t out, const mpz_t a, const mpz_t k);
+/* Enc(a)^k for any signed k; a negative k goes through the inverse. */
+mpc_status	pai_mul_scalar(const pai_pub *pk, mpz_t out, const mpz_t a, const mpz_t k,
+						   mpc_error *err);
+/* Multiply by a fresh r^n. */
+mpc_status	pai_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t a, mpc_error *err);
+
+#endif

@@ -1,0 +1,318 @@
+/*
+ * paillier_keys.c: building, checking and caching Paillier key values.
+ *
+ * Validating a modulus costs a trial division by every prime below 2^16 and
+ * validating a private key two primality tests, so each backend keeps the
+ * last few validated keys (with their CRT constants) in a private memory
+ * context.  Entries are matched on the full modulus (and p, q for private
+ * keys), never on the fingerprint alone.  Evicted private keys are wiped.
+ */
+#include "postgres.h"
+
+#include "utils/memutils.h"
+
+#include "paillier_pg.h"
+#include "serial.h"
+#include "sha256.h"
+
+#define PUB_CACHE_SIZE	16
+#define PRIV_CACHE_SIZE	8
+
+typedef struct PubEntry
+{
+	bool		used;
+	uint64		last_use;
+	Size		nbytes;
+	uint8	   *n;				/* copy of the modulus bytes */
+	pai_pub		key;
+} PubEntry;
+
+typedef struct PrivEntry
+{
+	bool		used;
+	uint64		last_use;
+	uint8		digest[SHA256_DIGEST_LEN];	/* of the stored p, q bytes */
+	Size		len;
+	uint8	   *bytes;			/* copy of p || q, wiped on eviction */
+	pai_priv	key;
+} PrivEntry;
+
+static MemoryContext cache_cxt = NULL;
+static PubEntry pub_cache[PUB_CACHE_SIZE];
+static PrivEntry priv_cache[PRIV_CACHE_SIZE];
+static uint64 use_clock = 0;
+
+static MemoryContext
+get_cache_cxt(void)
+{
+	if (cache_cxt == NULL)
+		cache_cxt = AllocSetContextCreate(TopMemoryContext, "mpc_eigentrust key cache",
+										  ALLOCSET_DEFAULT_SIZES);
+	return cache_cxt;
+}
+
+void
+mpc_check_pubkey(const PaillierPubkey *pk)
+{
+	if (pk->version != PAI_FORMAT_VERSION || pk->flags != 0 || pk->reserved != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("unsupported paillier_pubkey format version %d", pk->version)));
+	if (pk->nbytes == 0 || pk->nbytes > PAI_MAX_BITS / 8 ||
+		VARSIZE(pk) != PUBKEY_HDRSZ + pk->nbytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_pubkey: length %u does not match its header",
+						(unsigned) VARSIZE(pk))));
+}
+
+void
+mpc_check_privkey(const PaillierPrivkey *sk)
+{
+	if (sk->version != PAI_FORMAT_VERSION || sk->flags != 0 || sk->reserved != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("unsupported paillier_privkey format version %d", sk->version)));
+	if (sk->pbytes == 0 || sk->qbytes == 0 || sk->pbytes > PAI_MAX_BITS / 16 + 1 ||
+		sk->qbytes > PAI_MAX_BITS / 16 + 1 ||
+		VARSIZE(sk) != PRIVKEY_HDRSZ + sk->pbytes + sk->qbytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_privkey: lengths do not match its header")));
+}
+
+void
+mpc_check_ct(const PaillierCiphertext *ct)
+{
+	if (ct->version != PAI_FORMAT_VERSION || ct->flags != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("unsupported paillier_ciphertext format version %d", ct->version)));
+	if (ct->nbytes == 0 || ct->nbytes > PAI_MAX_BITS / 8 ||
+		VARSIZE(ct) != CT_SIZE(ct->nbytes) || ct->scale < 0 || ct->scale > 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_ciphertext: length %u does not match its header",
+						(unsigned) VARSIZE(ct))));
+}
+
+const pai_pub *
+mpc_pubkey_from_n(const uint8 *n, Size nbytes)
+{
+	int			i,
+				victim = 0;
+	PubEntry   *e;
+	MemoryContext old;
+	mpz_t		nz;
+	mpc_error	err;
+	mpc_status	st;
+
+	for (i = 0; i < PUB_CACHE_SIZE; i++)
+	{
+		e = &pub_cache[i];
+		if (e->used && e->nbytes == nbytes && memcmp(e->n, n, nbytes) == 0)
+		{
+			e->last_use = ++use_clock;
+			return &e->key;
+		}
+		if (!e->used || (pub_cache[victim].used && e->last_use < pub_cache[victim].last_use))
+			victim = i;
+	}
+
+	/* Validate in the caller's context first, so a bad key caches nothing. */
+	if (nbytes == 0 || n[0] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid paillier key: modulus n is zero or not minimally encoded")));
+	e = &pub_cache[victim];
+	if (e->used)
+	{
+		pai_pub_clear(&e->key);
+		pfree(e->n);
+		e->used = false;
+	}
+	old = MemoryContextSwitchTo(get_cache_cxt());
+	mpz_init(nz);
+	mpz_from_bytes(nz, n, nbytes);
+	st = pai_pub_init(&e->key, nz, PAI_MIN_BITS, &err);
+	mpz_clear(nz);
+	if (st == MPC_OK)
+	{
+		e->n = palloc(nbytes);
+		memcpy(e->n, n, nbytes);
+	}
+	MemoryContextSwitchTo(old);
+	if (st != MPC_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid paillier key: %s", err.msg)));
+	e->nbytes = nbytes;
+	e->used = true;
+	e->last_use = ++use_clock;
+	return &e->key;
+}
+
+const pai_priv *
+mpc_privkey_get(const PaillierPrivkey *sk)
+{
+	uint8		digest[SHA256_DIGEST_LEN];
+	Size		len = sk->pbytes + sk->qbytes;
+	int			i,
+				victim = 0;
+	PrivEntry  *e;
+	MemoryContext old;
+	mpz_t		p, q;
+	mpc_error	err;
+	mpc_status	st;
+
+	mpc_check_privkey(sk);
+	sha256(sk->data, len, digest);
+	for (i = 0; i < PRIV_CACHE_SIZE; i++)
+	{
+		e = &priv_cache[i];
+		if (e->used && e->len == len && memcmp(e->digest, digest, sizeof(digest)) == 0 &&
+			memcmp(e->bytes, sk->data, len) == 0)
+		{
+			e->last_use = ++use_clock;
+			return &e->key;
+		}
+		if (!e->used || (priv_cache[victim].used && e->last_use < priv_cache[victim].last_use))
+			victim = i;
+	}
+	e = &priv_cache[victim];
+	if (e->used)
+	{
+		pai_priv_clear(&e->key);
+		mpc_wipe(e->bytes, e->len);
+		pfree(e->bytes);
+		e->used = false;
+	}
+	old = MemoryContextSwitchTo(get_cache_cxt());
+	mpz_inits(p, q, NULL);
+	mpz_from_bytes(p, sk->data, sk->pbytes);
+	mpz_from_bytes(q, sk->data + sk->pbytes, sk->qbytes);
+	st = pai_priv_init(&e->key, p, q, PAI_MIN_BITS, &err);
+	mpz_clears(p, q, NULL);		/* the allocator wipes the limbs */
+	if (st == MPC_OK)
+	{
+		e->bytes = palloc(len);
+		memcpy(e->bytes, sk->data, len);
+	}
+	MemoryContextSwitchTo(old);
+	if (st != MPC_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid paillier private key: %s", err.msg)));
+	if (memcmp(e->key.pub.fp, sk->fp, PAI_FP_LEN) != 0)
+	{
+		pai_priv_clear(&e->key);
+		mpc_wipe(e->bytes, len);
+		pfree(e->bytes);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_privkey: stored fingerprint does not match p * q")));
+	}
+	memcpy(e->digest, digest, sizeof(digest));
+	e->len = len;
+	e->used = true;
+	e->last_use = ++use_clock;
+	return &e->key;
+}
+
+const pai_pub *
+mpc_ct_key(const PaillierCiphertext *ct)
+{
+	const pai_pub *pk;
+
+	mpc_check_ct(ct);
+	pk = mpc_pubkey_from_n(CT_N(ct), ct->nbytes);
+	if (memcmp(pk->fp, ct->fp, PAI_FP_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_ciphertext: stored fingerprint does not match its modulus")));
+	return pk;
+}
+
+const pai_pub *
+mpc_pubkey_key(const PaillierPubkey *pkv)
+{
+	const pai_pub *pk;
+
+	mpc_check_pubkey(pkv);
+	pk = mpc_pubkey_from_n(pkv->data, pkv->nbytes);
+	if (memcmp(pk->fp, pkv->fp, PAI_FP_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_pubkey: stored fingerprint does not match its modulus")));
+	return pk;
+}
+
+PaillierPubkey *
+mpc_make_pubkey(const pai_pub *pk)
+{
+	PaillierPubkey *v = palloc0(PUBKEY_HDRSZ + pk->nbytes);
+	mpc_error	err;
+
+	SET_VARSIZE(v, PUBKEY_HDRSZ + pk->nbytes);
+	v->version = PAI_FORMAT_VERSION;
+	v->nbytes = (uint32) pk->nbytes;
+	memcpy(v->fp, pk->fp, PAI_FP_LEN);
+	if (mpz_to_bytes_fixed(pk->n, v->data, pk->nbytes, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_pubkey");
+	return v;
+}
+
+PaillierPrivkey *
+mpc_make_privkey(const pai_priv *sk)
+{
+	Size		pb = mpz_bytes_len(sk->p);
+	Size		qb = mpz_bytes_len(sk->q);
+	PaillierPrivkey *v = palloc0(PRIVKEY_HDRSZ + pb + qb);
+	mpc_error	err;
+
+	SET_VARSIZE(v, PRIVKEY_HDRSZ + pb + qb);
+	v->version = PAI_FORMAT_VERSION;
+	v->pbytes = (uint32) pb;
+	v->qbytes = (uint32) qb;
+	memcpy(v->fp, sk->pub.fp, PAI_FP_LEN);
+	if (mpz_to_bytes_fixed(sk->p, v->data, pb, &err) != MPC_OK ||
+		mpz_to_bytes_fixed(sk->q, v->data + pb, qb, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_privkey");
+	return v;
+}
+
+PaillierCiphertext *
+mpc_make_ct(const pai_pub *pk, int scale, const mpz_t c)
+{
+	PaillierCiphertext *v = palloc0(CT_SIZE(pk->nbytes));
+	mpc_error	err;
+
+	SET_VARSIZE(v, CT_SIZE(pk->nbytes));
+	v->version = PAI_FORMAT_VERSION;
+	v->scale = (int16) scale;
+	v->nbytes = (uint32) pk->nbytes;
+	memcpy(v->fp, pk->fp, PAI_FP_LEN);
+	if (mpz_to_bytes_fixed(pk->n, CT_N(v), pk->nbytes, &err) != MPC_OK ||
+		mpz_to_bytes_fixed(c, CT_C(v), 2 * pk->nbytes, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_ciphertext");
+	return v;
+}
+
+void
+mpc_ct_get(const PaillierCiphertext *ct, mpz_t c)
+{
+	mpz_from_bytes(c, CT_C(ct), 2 * (Size) ct->nbytes);
+}
+
+void
+mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
+					 const uint8 *fp_b, const uint8 *n_b, Size nbytes_b,
+					 const char *what)
+{
+	if (nbytes_a != nbytes_b || memcmp(fp_a, fp_b, PAI_FP_LEN) != 0 ||
+		memcmp(n_a, n_b, nbytes_a) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: values are encrypted under different Paillier keys", what),
+				 errdetail("Key fingerprints differ. Values under different keys cannot be combined.")));
+}

@@ -1,0 +1,298 @@
+/*
+ * paillier_ops.c: key generation, encryption, decryption and key metadata.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+
+#include "encoding.h"
+#include "paillier_pg.h"
+#include "serial.h"
+
+PG_FUNCTION_INFO_V1(paillier_keygen);
+PG_FUNCTION_INFO_V1(paillier_pubkey_of_priv);
+PG_FUNCTION_INFO_V1(paillier_pubkey_of_ct);
+PG_FUNCTION_INFO_V1(paillier_encrypt_int8);
+PG_FUNCTION_INFO_V1(paillier_encrypt_numeric);
+PG_FUNCTION_INFO_V1(paillier_encrypt_float8);
+PG_FUNCTION_INFO_V1(paillier_encrypt_int8_priv);
+PG_FUNCTION_INFO_V1(paillier_encrypt_numeric_priv);
+PG_FUNCTION_INFO_V1(paillier_encrypt_float8_priv);
+PG_FUNCTION_INFO_V1(paillier_decrypt);
+PG_FUNCTION_INFO_V1(paillier_fingerprint_pub);
+PG_FUNCTION_INFO_V1(paillier_fingerprint_priv);
+PG_FUNCTION_INFO_V1(paillier_fingerprint_ct);
+PG_FUNCTION_INFO_V1(paillier_bits);
+PG_FUNCTION_INFO_V1(paillier_scale);
+
+/* paillier_keygen(bits integer DEFAULT 3072) RETURNS paillier_privkey */
+Datum
+paillier_keygen(PG_FUNCTION_ARGS)
+{
+	int32		bits = PG_GETARG_INT32(0);
+	pai_priv	sk;
+	mpc_error	err;
+	mpc_status	st;
+	PaillierPrivkey *v;
+
+	if (bits < PAI_KEYGEN_MIN_BITS || bits > PAI_KEYGEN_MAX_BITS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("paillier_keygen: key size must be between %d and %d bits, got %d",
+						PAI_KEYGEN_MIN_BITS, PAI_KEYGEN_MAX_BITS, bits)));
+	for (;;)
+	{
+		st = pai_keygen(&sk, (size_t) bits, PAI_KEYGEN_MIN_BITS, &err);
+		if (st != MPC_ERR_INTERRUPTED)
+			break;
+		/* the core stopped for a pending interrupt: serve it here (this
+		 * throws for a cancel); if it was nothing, search again */
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (st != MPC_OK)
+		mpc_raise(&err, "paillier_keygen");
+	v = mpc_make_privkey(&sk);
+	pai_priv_clear(&sk);
+	PG_RETURN_POINTER(v);
+}
+
+/* paillier_pubkey(paillier_privkey) RETURNS paillier_pubkey */
+Datum
+paillier_pubkey_of_priv(PG_FUNCTION_ARGS)
+{
+	const pai_priv *sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0));
+
+	PG_RETURN_POINTER(mpc_make_pubkey(&sk->pub));
+}
+
+/* paillier_pubkey(paillier_ciphertext) RETURNS paillier_pubkey */
+Datum
+paillier_pubkey_of_ct(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(mpc_make_pubkey(mpc_ct_key(PG_GETARG_PAILLIER_CT_P(0))));
+}
+
+static int
+get_scale_arg(FunctionCallInfo fcinfo, int argno)
+{
+	int32		scale = PG_GETARG_INT32(argno);
+	mpc_error	err;
+
+	if (enc_check_scale(scale, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_encrypt");
+	return scale;
+}
+
+/* Turn the SQL value of argument 0 into v = value * 10^scale. */
+typedef enum
+{
+	VAL_INT8,
+	VAL_NUMERIC,
+	VAL_FLOAT8
+} ValKind;
+
+static void
+scaled_value(FunctionCallInfo fcinfo, ValKind kind, int scale, mpz_t v)
+{
+	mpc_error	err;
+
+	switch (kind)
+	{
+		case VAL_INT8:
+			{
+				int64		x = PG_GETARG_INT64(0);
+				mpz_t		p;
+
+				mpz_set_si(v, (long) x);
+				mpz_init(p);
+				mpz_ui_pow_ui(p, 10, (unsigned long) scale);
+				mpz_mul(v, v, p);
+				mpz_clear(p);
+				break;
+			}
+		case VAL_NUMERIC:
+			{
+				Numeric		num = PG_GETARG_NUMERIC(0);
+				char	   *s;
+
+				if (numeric_is_nan(num) || numeric_is_inf(num))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("paillier_encrypt: cannot encrypt NaN or infinity")));
+				s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+				if (enc_parse_decimal(s, scale, v, &err) != MPC_OK)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("paillier_encrypt: %s", err.msg),
+							 errhint("Encrypt at a larger scale, or round the value first.")));
+				break;
+			}
+		case VAL_FLOAT8:
+			if (enc_from_double(PG_GETARG_FLOAT8(0), scale, v, &err) != MPC_OK)
+				mpc_raise(&err, "paillier_encrypt");
+			break;
+	}
+}
+
+static Datum
+encrypt_common(FunctionCallInfo fcinfo, ValKind kind, bool with_private)
+{
+	int			scale = get_scale_arg(fcinfo, 2);
+	const pai_priv *sk = NULL;
+	const pai_pub *pk;
+	mpz_t		v, m, c;
+	mpc_error	err;
+	mpc_status	st;
+
+	if (with_private)
+	{
+		sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
+		pk = &sk->pub;
+	}
+	else
+		pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(1));
+	mpz_inits(v, m, c, NULL);
+	scaled_value(fcinfo, kind, scale, v);
+	if (enc_to_residue(pk, m, v, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_encrypt");
+	st = sk ? pai_encrypt_crt(sk, c, m, &err) : pai_encrypt(pk, c, m, &err);
+	if (st != MPC_OK)
+		mpc_raise(&err, "paillier_encrypt");
+	PG_RETURN_POINTER(mpc_make_ct(pk, scale, c));
+}
+
+Datum
+paillier_encrypt_int8(PG_FUNCTION_ARGS)
+{
+	return encrypt_common(fcinfo, VAL_INT8, false);
+}
+
+Datum
+paillier_encrypt_numeric(PG_FUNCTION_ARGS)
+{
+	return encrypt_common(fcinfo, VAL_NUMERIC, false);
+}
+
+Datum
+paillier_encrypt_float8(PG_FUNCTION_ARGS)
+{
+	return encrypt_common(fcinfo, VAL_FLOAT8, false);
+}
+
+Datum
+paillier_encrypt_int8_priv(PG_FUNCTION_ARGS)
+{
+	return encrypt_common(fcinfo, VAL_INT8, true);
+}
+
+Datum
+paillier_encrypt_numeric_priv(PG_FUNCTION_ARGS)
+{
+	return encrypt_common(fcinfo, VAL_NUMERIC, true);
+}
+
+Datum
+paillier_encrypt_float8_priv(PG_FUNCTION_ARGS)
+{
+	return encrypt_common(fcinfo, VAL_FLOAT8, true);
+}
+
+Datum
+mpc_numeric_from_scaled(const mpz_t v, int scale)
+{
+	char	   *s = palloc(enc_decimal_len(v, scale));
+
+	enc_format_decimal(v, scale, s);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/* paillier_decrypt(ciphertext paillier_ciphertext, key paillier_privkey) RETURNS numeric */
+Datum
+paillier_decrypt(PG_FUNCTION_ARGS)
+{
+	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
+	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
+	const pai_priv *sk;
+	mpz_t		c, m, v;
+	mpc_error	err;
+
+	mpc_check_ct(ct);
+	mpc_check_privkey(skv);
+	/* refuse a foreign ciphertext before any arithmetic with the key */
+	if (memcmp(ct->fp, skv->fp, PAI_FP_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("paillier_decrypt: ciphertext was encrypted under a different key"),
+				 errdetail("The ciphertext's key fingerprint does not match the private key's.")));
+	sk = mpc_privkey_get(skv);
+	mpz_inits(c, m, v, NULL);
+	mpz_from_bytes(c, CT_N(ct), ct->nbytes);
+	if (mpz_cmp(c, sk->pub.n) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("paillier_decrypt: ciphertext was encrypted under a different key"),
+				 errdetail("The ciphertext's modulus differs from the private key's.")));
+	mpc_ct_get(ct, c);
+	if (pai_decrypt(sk, m, c, &err) != MPC_OK ||
+		enc_from_residue(&sk->pub, v, m, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_decrypt");
+	PG_RETURN_DATUM(mpc_numeric_from_scaled(v, ct->scale));
+}
+
+static text *
+fp_text(const uint8 *fp)
+{
+	char		s[2 * PAI_FP_LEN + 1];
+	int			i;
+
+	for (i = 0; i < PAI_FP_LEN; i++)
+		snprintf(s + 2 * i, 3, "%02x", fp[i]);
+	return cstring_to_text(s);
+}
+
+Datum
+paillier_fingerprint_pub(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(fp_text(mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->fp));
+}
+
+Datum
+paillier_fingerprint_priv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(fp_text(mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0))->pub.fp));
+}
+
+Datum
+paillier_fingerprint_ct(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(fp_text(mpc_ct_key(PG_GETARG_PAILLIER_CT_P(0))->fp));
+}
+
+Datum
+paillier_bits(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32((int32) mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->nbits);
+}
+
+Datum
+paillier_scale(PG_FUNCTION_ARGS)
+{
+	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
+
+	mpc_check_ct(ct);
+	PG_RETURN_INT32(ct->scale);
+}
+
+PG_FUNCTION_INFO_V1(paillier_n);
+
+/* paillier_n(paillier_pubkey) RETURNS numeric */
+Datum
+paillier_n(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(mpc_numeric_from_scaled(mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->n, 0));
+}

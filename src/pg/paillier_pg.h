@@ -1,0 +1,106 @@
+/*
+ * paillier_pg.h: varlena layouts of the Paillier types and the helpers the
+ * Paillier glue files share.  Layouts are documented in docs/design.md;
+ * multi-byte header fields are in native order on disk and big-endian on the
+ * wire (send/recv).  Integers in 'data' are unsigned big-endian.
+ */
+#ifndef PAILLIER_PG_H
+#define PAILLIER_PG_H
+
+#include "postgres.h"
+
+#include <gmp.h>
+
+#include "fmgr.h"
+
+#include "mpc_pg.h"
+#include "paillier.h"
+
+#define PAI_FORMAT_VERSION 1
+
+/* paillier_pubkey: n */
+typedef struct PaillierPubkey
+{
+	int32		vl_len_;
+	uint8		version;		/* PAI_FORMAT_VERSION */
+	uint8		flags;			/* reserved, 0 */
+	uint16		reserved;		/* reserved, 0 */
+	uint32		nbytes;			/* length of n */
+	uint8		fp[PAI_FP_LEN];	/* SHA-256(n)[0..8) */
+	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* n */
+} PaillierPubkey;
+
+/* paillier_privkey: p and q, everything else derives from them */
+typedef struct PaillierPrivkey
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		flags;
+	uint16		reserved;
+	uint32		pbytes;			/* length of p (the larger prime) */
+	uint32		qbytes;			/* length of q */
+	uint8		fp[PAI_FP_LEN];	/* fingerprint of n = pq */
+	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* p, then q */
+} PaillierPrivkey;
+
+/* paillier_ciphertext: modulus, scale and c, so + and sum() need no key */
+typedef struct PaillierCiphertext
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		flags;			/* reserved, 0 */
+	int16		scale;			/* public: value = plaintext / 10^scale */
+	uint32		nbytes;			/* length of n; c takes 2 * nbytes */
+	uint8		fp[PAI_FP_LEN];
+	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* n (nbytes), c (2 nbytes) */
+} PaillierCiphertext;
+
+#define PUBKEY_HDRSZ	offsetof(PaillierPubkey, data)
+#define PRIVKEY_HDRSZ	offsetof(PaillierPrivkey, data)
+#define CT_HDRSZ		offsetof(PaillierCiphertext, data)
+#define CT_SIZE(nbytes)	(CT_HDRSZ + 3 * (Size) (nbytes))
+#define CT_N(ct)		((ct)->data)
+#define CT_C(ct)		((ct)->data + (ct)->nbytes)
+
+#define DatumGetPaillierPubkeyP(d)		((PaillierPubkey *) PG_DETOAST_DATUM(d))
+#define DatumGetPaillierPrivkeyP(d)		((PaillierPrivkey *) PG_DETOAST_DATUM(d))
+#define DatumGetPaillierCiphertextP(d)	((PaillierCiphertext *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_PAILLIER_PUBKEY_P(n)	DatumGetPaillierPubkeyP(PG_GETARG_DATUM(n))
+#define PG_GETARG_PAILLIER_PRIVKEY_P(n)	DatumGetPaillierPrivkeyP(PG_GETARG_DATUM(n))
+#define PG_GETARG_PAILLIER_CT_P(n)		DatumGetPaillierCiphertextP(PG_GETARG_DATUM(n))
+
+/*
+ * Validated keys, cached per backend (least recently used evicted).  The
+ * returned pointer stays valid until the next cache call; callers copy
+ * nothing and must not keep it across calls that may load another key.
+ * Both raise an ERROR naming the problem for an invalid key.
+ */
+const pai_pub *mpc_pubkey_from_n(const uint8 *n, Size nbytes);
+const pai_priv *mpc_privkey_get(const PaillierPrivkey *sk);
+
+/* Structural checks of stored values (lengths, version, reserved fields);
+ * raise ERRCODE_DATA_CORRUPTED-style errors on failure. */
+void		mpc_check_pubkey(const PaillierPubkey *pk);
+void		mpc_check_privkey(const PaillierPrivkey *sk);
+void		mpc_check_ct(const PaillierCiphertext *ct);
+
+/* The key of a stored value (validated, cached). */
+const pai_pub *mpc_ct_key(const PaillierCiphertext *ct);
+const pai_pub *mpc_pubkey_key(const PaillierPubkey *pk);
+
+/* Build values. */
+PaillierPubkey *mpc_make_pubkey(const pai_pub *pk);
+PaillierPrivkey *mpc_make_privkey(const pai_priv *sk);
+PaillierCiphertext *mpc_make_ct(const pai_pub *pk, int scale, const mpz_t c);
+/* Read c out of a ciphertext (no validation beyond the stored layout). */
+void		mpc_ct_get(const PaillierCiphertext *ct, mpz_t c);
+
+/* ERROR 22000 unless both values are under the same key. */
+void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
+								 const uint8 *fp_b, const uint8 *n_b, Size nbytes_b,
+								 const char *what);
+
+/* Signed fixed-point helpers shared by encrypt and decrypt. */
+Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);
+
+#endif

@@ -1,0 +1,105 @@
+-- Paillier keys, encryption, decryption, metadata and python-paillier JSON.
+
+CREATE FUNCTION paillier_keygen(bits integer DEFAULT 3072) RETURNS paillier_privkey
+AS 'MODULE_PATHNAME', 'paillier_keygen' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_keygen(integer) IS
+'generate a Paillier private key with an n of the given bits (2048 to 8192) from pg_strong_random';
+
+CREATE FUNCTION paillier_pubkey(paillier_privkey) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_of_priv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_pubkey(paillier_privkey) IS 'the public key of a private key';
+
+CREATE FUNCTION paillier_pubkey(paillier_ciphertext) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_of_ct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_pubkey(paillier_ciphertext) IS 'the public key a ciphertext was made under';
+
+CREATE FUNCTION paillier_encrypt(value bigint, key paillier_pubkey, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_encrypt_int8' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(bigint, paillier_pubkey, integer) IS
+'encrypt value * 10^scale under a public key';
+
+CREATE FUNCTION paillier_encrypt(value numeric, key paillier_pubkey, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_encrypt_numeric' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(numeric, paillier_pubkey, integer) IS
+'encrypt value * 10^scale under a public key; non-zero digits beyond the scale are an error';
+
+CREATE FUNCTION paillier_encrypt(value double precision, key paillier_pubkey, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_encrypt_float8' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(double precision, paillier_pubkey, integer) IS
+'encrypt round(value * 10^scale), ties away from zero, under a public key';
+
+CREATE FUNCTION paillier_encrypt(value bigint, key paillier_privkey, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_encrypt_int8_priv' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(bigint, paillier_privkey, integer) IS
+'encrypt value * 10^scale as the key owner (CRT, faster)';
+
+CREATE FUNCTION paillier_encrypt(value numeric, key paillier_privkey, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_encrypt_numeric_priv' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(numeric, paillier_privkey, integer) IS
+'encrypt value * 10^scale as the key owner (CRT, faster)';
+
+CREATE FUNCTION paillier_encrypt(value double precision, key paillier_privkey, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_encrypt_float8_priv' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(double precision, paillier_privkey, integer) IS
+'encrypt round(value * 10^scale) as the key owner (CRT, faster)';
+
+CREATE FUNCTION paillier_decrypt(ciphertext paillier_ciphertext, key paillier_privkey)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'paillier_decrypt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_decrypt(paillier_ciphertext, paillier_privkey) IS
+'decrypt (CRT, constant-time exponentiation) to a numeric at the ciphertext''s scale; ERROR 22003 in the overflow band, 22000 for another key';
+
+CREATE FUNCTION paillier_fingerprint(paillier_pubkey) RETURNS text
+AS 'MODULE_PATHNAME', 'paillier_fingerprint_pub' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_fingerprint(paillier_pubkey) IS
+'key fingerprint: hex of the first 8 bytes of SHA-256 of n';
+CREATE FUNCTION paillier_fingerprint(paillier_privkey) RETURNS text
+AS 'MODULE_PATHNAME', 'paillier_fingerprint_priv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_fingerprint(paillier_privkey) IS
+'fingerprint of the key''s public modulus';
+CREATE FUNCTION paillier_fingerprint(paillier_ciphertext) RETURNS text
+AS 'MODULE_PATHNAME', 'paillier_fingerprint_ct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_fingerprint(paillier_ciphertext) IS
+'fingerprint of the key a ciphertext was made under';
+
+CREATE FUNCTION paillier_bits(paillier_pubkey) RETURNS integer
+AS 'MODULE_PATHNAME', 'paillier_bits' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_bits(paillier_pubkey) IS 'bit length of the modulus n';
+
+CREATE FUNCTION paillier_scale(paillier_ciphertext) RETURNS integer
+AS 'MODULE_PATHNAME', 'paillier_scale' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_scale(paillier_ciphertext) IS
+'the public decimal scale s: the ciphertext holds value * 10^s';
+
+CREATE FUNCTION paillier_jwk(paillier_pubkey) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'paillier_jwk_pub' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_jwk(paillier_pubkey) IS
+'the public key as a python-paillier JWK ({"kty": "DAJ", "alg": "PAI-GN1", "n": ...})';
+CREATE FUNCTION paillier_jwk(paillier_privkey) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'paillier_jwk_priv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_jwk(paillier_privkey) IS
+'the private key as a python-paillier JWK ({"kty": "DAJ", "p": ..., "q": ..., "pub": {...}})';
+CREATE FUNCTION paillier_pubkey_from_jwk(jsonb) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_from_jwk' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_pubkey_from_jwk(jsonb) IS 'import a python-paillier JWK public key';
+CREATE FUNCTION paillier_privkey_from_jwk(jsonb) RETURNS paillier_privkey
+AS 'MODULE_PATHNAME', 'paillier_privkey_from_jwk' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_privkey_from_jwk(jsonb) IS 'import a python-paillier JWK private key';
+CREATE FUNCTION paillier_ciphertext_to_json(paillier_ciphertext) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'paillier_ciphertext_to_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_ciphertext_to_json(paillier_ciphertext) IS
+'python-paillier ciphertext JSON {"v": "<decimal>", "e": 0}, plus "scale" when the scale is not 0';
+CREATE FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) IS
+'import a python-paillier ciphertext {"v", "e"}: a base-16 exponent e < 0 becomes decimal scale -4e exactly';
+
+CREATE FUNCTION paillier_n(paillier_pubkey) RETURNS numeric
+AS 'MODULE_PATHNAME', 'paillier_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_n(paillier_pubkey) IS 'the public modulus n as a numeric';
