@@ -4,6 +4,20 @@
 #include "sharing.h"
 #include "zerosum.h"
 
+#include "sha256.h"
+
+static int
+mpz_cmp_str(const mpz_t a, const char *dec)
+{
+	mpz_t		b;
+	int			c;
+
+	mpz_init_set_str(b, dec, 10);
+	c = mpz_cmp(a, b);
+	mpz_clear(b);
+	return c;
+}
+
 static unsigned
 rnd(unsigned bound)
 {
@@ -41,6 +55,10 @@ test_primes(void)
 
 	zs_group_prime(p);
 	CHECK(mpz_sizeinbase(p, 2) == 3072);
+	/* RFC 3526: the top and bottom 64 bits are ones, then pi's digits */
+	CHECK(mpz_scan0(p, 0) == 64);
+	mpz_fdiv_q_2exp(q, p, 3072 - 96);
+	CHECK(mpz_cmp_str(q, "79228162514264337592622242466") == 0);	/* FFFFFFFFFFFFFFFFC90FDAA2 */
 	CHECK(mpz_probab_prime_p(p, 5) > 0);
 	mpz_sub_ui(q, p, 1);
 	mpz_fdiv_q_2exp(q, q, 1);
@@ -48,8 +66,49 @@ test_primes(void)
 	mpz_set_ui(g, 2);
 	mpz_powm(r, g, q, p);
 	CHECK(mpz_cmp_ui(r, 1) == 0);
-	/* RFC 3526's closed form for group 15 */
 	mpz_clears(p, q, g, r, NULL);
+}
+
+/*
+ * Known answers for the documented seed and PRG layout (docs/design.md),
+ * computed independently in Python from the closed form of RFC 3526 group 15:
+ * private keys 01 02 .. 20 (alice) and 21 22 .. 40 (bob), round 7 and -3.
+ */
+static void
+test_mask_kat(void)
+{
+	mpc_error	err;
+	uint8_t		pa[ZS_PRIV_LEN],
+				pb[ZS_PRIV_LEN],
+				ya[ZS_PUB_LEN],
+				yb[ZS_PUB_LEN],
+				dig[32];
+	char		hexd[65];
+	zs_party	peer;
+	mpz_t		m;
+
+	for (int i = 0; i < ZS_PRIV_LEN; i++)
+	{
+		pa[i] = (uint8_t) (i + 1);
+		pb[i] = (uint8_t) (i + 0x21);
+	}
+	mpz_init(m);
+	CHECK_OK(zs_public_key(pa, ZS_PRIV_LEN, ya, &err));
+	CHECK_OK(zs_public_key(pb, ZS_PRIV_LEN, yb, &err));
+	sha256(ya, ZS_PUB_LEN, dig);
+	for (int i = 0; i < 32; i++)
+		sprintf(hexd + 2 * i, "%02x", dig[i]);
+	CHECK(strcmp(hexd, "b74e630be90eb9d4b19affaa173864f62b7b5408127da1bbe6614ff3b3d96c4d") == 0);
+
+	peer = (zs_party) {"bob", 3, yb, ZS_PUB_LEN};
+	CHECK_OK(zs_mask(pa, ZS_PRIV_LEN, "alice", 5, 7, &peer, 1, m, &err));
+	CHECK(mpz_cmp_str(m, "180778536045574135763103164933025975415") == 0);
+	CHECK_OK(zs_mask(pa, ZS_PRIV_LEN, "alice", 5, -3, &peer, 1, m, &err));
+	CHECK(mpz_cmp_str(m, "126949773878197053793419553389486769017") == 0);
+	peer = (zs_party) {"alice", 5, ya, ZS_PUB_LEN};
+	CHECK_OK(zs_mask(pb, ZS_PRIV_LEN, "bob", 3, 7, &peer, 1, m, &err));
+	CHECK(mpz_cmp_str(m, "159503830875364327700271442498742236041") == 0);
+	mpz_clear(m);
 }
 
 static void
@@ -449,6 +508,7 @@ main(void)
 {
 	UNIT_INIT();
 	test_primes();
+	test_mask_kat();
 	test_shamir();
 	test_zerosum();
 	test_decimal();
