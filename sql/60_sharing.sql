@@ -122,6 +122,28 @@ SELECT '(1,2,3) junk'::shamir_share;
 SELECT '(1,2,5)'::shamir_share + '(2,2,5)'::shamir_share;
 SELECT '(1,2,5)'::shamir_share + '(1,3,5)'::shamir_share;
 
+-- the share aggregates run in parallel (partial and combine steps)
+CREATE TABLE par_shares AS
+SELECT g, s.x, s.share FROM generate_series(1, 4000) AS g, LATERAL shamir_split(g, 5, 3) AS s;
+ANALYZE par_shares;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT x, sum(share) FROM par_shares GROUP BY x;
+SELECT shamir_combine(x, total) = 4000 * 4001 / 2 AS parallel_sums_exact
+FROM (SELECT x, sum(share) AS total FROM par_shares GROUP BY x) AS q WHERE x <> 2;
+EXPLAIN (COSTS OFF) SELECT shamir_combine(share) FROM par_shares;
+SELECT count(*) FILTER (WHERE c = g) AS parallel_combines_exact
+FROM (SELECT g, shamir_combine(x, share) AS c FROM par_shares GROUP BY g) AS q;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+DROP TABLE par_shares;
+
 -- ================= zero-sum masks =================
 
 SELECT zerosum_modulus() = 2::numeric ^ 128 AS modulus_is_2_128;
@@ -201,6 +223,36 @@ SELECT zerosum_recover_mask('dave', 7,
            (SELECT public_key FROM party WHERE id = 'dave'),
            (SELECT array_agg(CASE WHEN x = 2 THEN share + shamir_share(2, 3, 1) ELSE share END)
             FROM dave_shares WHERE x IN (1, 2, 4)));
+
+-- double masking (Bonawitz et al.): each party also adds a random
+-- self-mask b and Shamir-shares b as well as its key.  For a survivor the
+-- others release shares of b, for a dropped party shares of its key, never
+-- both, so a party's key alone no longer opens its masked value.
+CREATE TEMP TABLE dm AS
+SELECT id, zerosum_random_mask() AS b, trunc(random()::numeric * 1e9) AS v FROM party;
+SELECT bool_and(b >= 0 AND b < zerosum_modulus()) AS self_masks_in_range,
+       count(DISTINCT b) = 5 AS self_masks_distinct
+FROM dm;
+CREATE TEMP TABLE dm_b_shares AS
+SELECT id AS owner, s.x, s.share FROM dm, LATERAL shamir_split(b, 4, 3) AS s;
+CREATE TEMP TABLE dm_k_shares AS
+SELECT id AS owner, s.x, s.share FROM party, LATERAL zerosum_key_split(private_key, 4, 3) AS s;
+CREATE TEMP TABLE dm_in AS      -- dave's masked value never arrives
+SELECT id, zerosum_mask_value(v, mod(pg_temp.mask_of(id, 9) + b, zerosum_modulus())) AS masked
+FROM dm WHERE id <> 'dave';
+SELECT zerosum_unmask(
+         (SELECT sum(masked) FROM dm_in)
+         - (SELECT sum(b_back) FROM (SELECT shamir_combine(x, share) AS b_back FROM dm_b_shares
+                                     WHERE owner <> 'dave' AND x IN (1, 3, 4) GROUP BY owner) AS q)
+         + zerosum_recover_mask('dave', 9,
+               (SELECT array_agg(id ORDER BY id) FROM party WHERE id <> 'dave'),
+               (SELECT array_agg(public_key ORDER BY id) FROM party WHERE id <> 'dave'),
+               (SELECT public_key FROM party WHERE id = 'dave'),
+               (SELECT array_agg(share) FROM dm_k_shares WHERE owner = 'dave' AND x IN (2, 3, 4))))
+       = (SELECT sum(v) FROM dm WHERE id <> 'dave') AS double_masking_exact;
+-- alice's pairwise mask (what her key would give) does not open her value
+SELECT zerosum_unmask((SELECT masked FROM dm_in WHERE id = 'alice') - pg_temp.mask_of('alice', 9))
+       <> (SELECT v FROM dm WHERE id = 'alice') AS key_alone_does_not_unmask;
 
 -- Errors (no key material in any message)
 SELECT zerosum_public_key('\x01'::bytea);

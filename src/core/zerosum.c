@@ -356,6 +356,19 @@ zs_mask_value(const mpz_t value, const mpz_t mask, mpz_t out, mpc_error *err)
 	return MPC_OK;
 }
 
+mpc_status
+zs_random_mask(mpz_t out, mpc_error *err)
+{
+	uint8_t		b[ZS_MASK_BYTES];
+	mpc_status	st;
+
+	st = mpc_random_bytes(b, sizeof(b), err);
+	if (st == MPC_OK)
+		mpz_from_bytes(out, b, sizeof(b));
+	mpc_wipe(b, sizeof(b));
+	return st;
+}
+
 void
 zs_unmask(const mpz_t total, mpz_t out)
 {

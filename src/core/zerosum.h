@@ -74,6 +74,10 @@ mpc_status	zs_mask(const uint8_t *priv, size_t priv_len, const char *self_id,
 mpc_status	zs_mask_value(const mpz_t value, const mpz_t mask, mpz_t out,
 						  mpc_error *err);
 
+/* A uniform value in [0, M) from the random source: a self-mask for
+ * Bonawitz-style double masking (see docs/design.md). */
+mpc_status	zs_random_mask(mpz_t out, mpc_error *err);
+
 /* total mod M read as a signed integer in [-2^127, 2^127). */
 void		zs_unmask(const mpz_t total, mpz_t out);
 

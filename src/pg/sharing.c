@@ -711,6 +711,22 @@ zerosum_mask_value(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
+PG_FUNCTION_INFO_V1(zerosum_random_mask);
+/* zerosum_random_mask() RETURNS numeric: uniform in [0, 2^128) */
+Datum
+zerosum_random_mask(PG_FUNCTION_ARGS)
+{
+	mpz_t		m;
+	mpc_error	err = {MPC_OK, ""};
+	Datum		d;
+
+	mpz_init(m);
+	raise_if(zs_random_mask(m, &err), &err, "zerosum_random_mask");
+	d = mpz_to_numeric(m, 0, "zerosum_random_mask");
+	mpz_clear(m);
+	PG_RETURN_DATUM(d);
+}
+
 PG_FUNCTION_INFO_V1(zerosum_unmask);
 /* zerosum_unmask(total numeric, scale integer) RETURNS numeric */
 Datum

@@ -192,6 +192,12 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION zerosum_unmask(numeric, integer) IS
 'the true sum from the plain sum of all masked values: total mod 2^128, read as signed, divided by 10^scale';
 
+CREATE FUNCTION zerosum_random_mask() RETURNS numeric
+AS 'MODULE_PATHNAME', 'zerosum_random_mask'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION zerosum_random_mask() IS
+'a uniformly random value in [0, 2^128): a self-mask for double masking, to be Shamir-shared with shamir_split';
+
 CREATE FUNCTION zerosum_modulus() RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN 340282366920938463463374607431768211456::numeric;
