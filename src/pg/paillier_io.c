@@ -335,8 +335,23 @@ paillier_ciphertext_in(PG_FUNCTION_ARGS)
 		bad_text("paillier_ciphertext", "The scale is not a non-negative integer.");
 	mpz_inits(n, c, NULL);
 	parse_b64_int(n, parts[2], MAX_NBYTES, "paillier_ciphertext", "n");
-	parse_b64_int(c, parts[3], 2 * MAX_NBYTES, "paillier_ciphertext", "c");
 	pk = pub_of_mpz(n);
+	/* c is written at its full width of 2 * nbytes bytes, so a truncated
+	 * value is a length error rather than a different valid number */
+	{
+		Size		width = 2 * pk->nbytes;
+		Size		len = 0;
+		uint8	   *raw = palloc(b64url_decoded_max(strlen(parts[3])) + 1);
+		mpc_error	err;
+
+		if (strlen(parts[3]) != b64url_encoded_len(width))
+			bad_text("paillier_ciphertext",
+					 psprintf("Field c must be %zu base64url characters (%zu bytes) for this key, got %zu.",
+							  b64url_encoded_len(width), width, strlen(parts[3])));
+		if (b64url_decode(parts[3], strlen(parts[3]), raw, &len, &err) != MPC_OK)
+			bad_text("paillier_ciphertext", psprintf("Field c: %s.", err.msg));
+		mpz_from_bytes(c, raw, len);
+	}
 	PG_RETURN_POINTER(ct_from_parts(pk, scale, c, ERRCODE_INVALID_TEXT_REPRESENTATION,
 									"input syntax for type paillier_ciphertext"));
 }
@@ -346,11 +361,10 @@ paillier_ciphertext_out(PG_FUNCTION_ARGS)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	const pai_pub *pk = mpc_ct_key(ct);
-	mpz_t		c;
+	char	   *c = palloc(b64url_encoded_len(2 * (Size) ct->nbytes) + 1);
 
-	mpz_init(c);
-	mpc_ct_get(ct, c);
-	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, b64_of(pk->n), b64_of(c)));
+	b64url_encode(CT_C(ct), 2 * (Size) ct->nbytes, c);
+	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, b64_of(pk->n), c));
 }
 
 Datum
