@@ -113,14 +113,14 @@ if [ "$have_paillier" = t ]; then
 	printf '  average salary: %s\n' "$avg_paillier"
 	cat <<-'EOF'
 
-	  | who        | learns                                                        |
-	  |------------|---------------------------------------------------------------|
-	  | each person| the analyst's public key; nothing about the other salaries    |
-	  | aggregator | four ciphertexts and their encrypted sum; no salary, no sum   |
-	  | analyst    | the sum and the count (so the average); no single salary,     |
-	  |            | as long as it never sees the individual ciphertexts           |
-	  | all        | must trust the analyst not to decrypt individual ciphertexts  |
-	  |            | (the aggregator must not hand them over)                      |
+	  | who         | learns                                                        |
+	  |-------------|---------------------------------------------------------------|
+	  | each person | the analyst's public key; nothing about the other salaries    |
+	  | aggregator  | four ciphertexts and their encrypted sum; no salary, no sum   |
+	  | analyst     | the sum and the count (so the average); no single salary,     |
+	  |             | as long as it never sees the individual ciphertexts           |
+	  | all         | must trust the analyst not to decrypt individual ciphertexts  |
+	  |             | (the aggregator must not hand them over)                      |
 	EOF
 else
 	hr "method 1: Paillier sum: SKIPPED (paillier_encrypt and sum(paillier_ciphertext) are not installed)"
@@ -225,16 +225,16 @@ SQL
 printf '  average salary of the three who stayed: %s\n' "$avg_dropout"
 cat <<-'EOF'
 
-  | who        | learns                                                          |
-  |------------|-----------------------------------------------------------------|
-  | each person| the others' public keys; a share of each other person's key     |
-  |            | (one share reveals nothing: the threshold is 2)                 |
-  | aggregator | masked values, uniform mod 2^128 one by one; their sum, so the  |
-  |            | total and the average; nothing else                             |
-  | analyst    | not needed: nobody holds a key that opens a single value        |
-  | dropout    | the aggregator plus 2 survivors learn the dropped person's key  |
-  |            | (its masks in every round): it must make a new key to rejoin,   |
-  |            | and its late masked value, if it arrives, must be thrown away   |
+  | who         | learns                                                          |
+  |-------------|-----------------------------------------------------------------|
+  | each person | the others' public keys; a share of each other person's key     |
+  |             | (one share reveals nothing: the threshold is 2)                 |
+  | aggregator  | masked values, uniform mod 2^128 one by one; their sum, so the  |
+  |             | total and the average; nothing else                             |
+  | analyst     | not needed: nobody holds a key that opens a single value        |
+  | dropout     | the aggregator plus 2 survivors learn the dropped person's key  |
+  |             | (its masks in every round): it must make a new key to rejoin,   |
+  |             | and its late masked value, if it arrives, must be thrown away   |
 EOF
 
 # ---------------------------------------------------------------------------
@@ -277,13 +277,13 @@ SQL
 printf '  average salary: %s\n' "$avg_shamir"
 cat <<-'EOF'
 
-  | who        | learns                                                          |
-  |------------|-----------------------------------------------------------------|
-  | each person| one share of every other salary: uniformly random on its own,   |
-  |            | any 2 of them reveal nothing (the threshold is 3)               |
-  | aggregator | 3 shares of the total, so the total and the average; no salary  |
-  | analyst    | not needed                                                      |
-  | collusion  | any 3 persons together could rebuild any salary from its shares |
+  | who         | learns                                                          |
+  |-------------|-----------------------------------------------------------------|
+  | each person | one share of every other salary: uniformly random on its own,   |
+  |             | any 2 of them reveal nothing (the threshold is 3)               |
+  | aggregator  | 3 shares of the total, so the total and the average; no salary  |
+  | analyst     | not needed                                                      |
+  | collusion   | any 3 persons together could rebuild any salary from its shares |
 EOF
 
 # ---------------------------------------------------------------------------
