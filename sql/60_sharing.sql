@@ -190,6 +190,10 @@ SELECT count(*) AS rounds,
 FROM (SELECT round, sum(zerosum_mask_value(v0, mask)) AS m0, sum(v0) AS true0,
              sum(zerosum_mask_value(v2, mask, 2)) AS m2, sum(v2) AS true2
       FROM vals GROUP BY round) AS t;
+-- for non-negative values, plain sum mod M is already the total
+SELECT count(*) FILTER (WHERE mod(m, zerosum_modulus()) = t) AS plain_sum_mod_m_exact
+FROM (SELECT round, sum(zerosum_mask_value(abs(v0), mask)) AS m, sum(abs(v0)) AS t
+      FROM vals GROUP BY round) AS q;
 -- extremes: |value * 10^scale| < 2^127
 SELECT zerosum_unmask(zerosum_mask_value(2::numeric ^ 127 - 1, 5) - 5) = 2::numeric ^ 127 - 1 AS max_ok,
        zerosum_unmask(zerosum_mask_value(-(2::numeric ^ 127 - 1), 5) - 5) = -(2::numeric ^ 127 - 1) AS min_ok,
