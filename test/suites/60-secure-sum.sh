@@ -12,7 +12,7 @@ if [ ! -f "$(pg_config --sharedir)/extension/dblink.control" ]; then
 fi
 out=$(bash "$ROOT/scripts/secure-sum-demo.sh" --inside 2>&1)
 rc=$?
-printf '%s\n' "$out" | sed -n '/==== check/,$p'
+printf '%s\n' "$out" | sed -n '/==== what the roles/,$p'
 if [ $rc -ne 0 ]; then
 	printf '%s\n' "$out"
 	exit 1
