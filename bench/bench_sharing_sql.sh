@@ -27,6 +27,11 @@ SELECT count(*) FILTER (WHERE c = s) AS exact FROM (SELECT i, shamir_combine(x, 
 SELECT count(*) FILTER (WHERE c = s) AS exact FROM (SELECT i, shamir_combine(array_agg(share)) AS c FROM sp WHERE x <= 3 GROUP BY i) q JOIN v USING (i);
 \echo sum(shamir_share) at one point over 10000 secrets
 SELECT sum(share) FROM sp WHERE x = 1 \g /dev/null
+CREATE TEMP TABLE big AS SELECT * FROM shamir_split(42, 10000, 2);
+\echo one group of 10000 shares: aggregate shamir_combine(x, share)
+SELECT shamir_combine(x, share) FROM big \g /dev/null
+\echo one group of 10000 shares: shamir_combine(array_agg(share))
+SELECT shamir_combine(array_agg(share)) FROM big \g /dev/null
 \echo zerosum_mask against 4 peers, 100 rounds
 SELECT count(zerosum_mask('p1', r, (SELECT array_agg(id ORDER BY id) FROM party WHERE id <> 'p1'),
                          (SELECT array_agg(public_key ORDER BY id) FROM party WHERE id <> 'p1'),

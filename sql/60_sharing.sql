@@ -137,6 +137,12 @@ FROM (SELECT x, sum(share) AS total FROM par_shares GROUP BY x) AS q WHERE x <> 
 EXPLAIN (COSTS OFF) SELECT shamir_combine(share) FROM par_shares;
 SELECT count(*) FILTER (WHERE c = g) AS parallel_combines_exact
 FROM (SELECT g, shamir_combine(x, share) AS c FROM par_shares GROUP BY g) AS q;
+-- one secret in 3000 shares: workers' partial states are serialised and combined
+CREATE TABLE par_one AS SELECT * FROM shamir_split(-777, 3000, 5);
+ANALYZE par_one;
+EXPLAIN (COSTS OFF) SELECT shamir_combine(x, share) FROM par_one;
+SELECT shamir_combine(x, share) AS parallel_whole_table FROM par_one;
+DROP TABLE par_one;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -108,44 +108,63 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION shamir_combine(integer[], shamir_share[]) IS
 'recover the secret from at least t shares, checking that each share belongs to the point given beside it';
 
-CREATE FUNCTION shamir_share_at(share shamir_share, x integer) RETURNS shamir_share
-AS 'MODULE_PATHNAME', 'shamir_share_at'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION shamir_share_at(shamir_share, integer) IS
-'the share itself if it belongs to point x, else an error (used by the shamir_combine aggregate)';
-
--- Transition functions of the shamir_combine aggregates: collect non-null
--- shares in an array; the final function is shamir_combine(shamir_share[]).
-CREATE FUNCTION shamir_combine_accum(state shamir_share[], share shamir_share)
-RETURNS shamir_share[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN share IS NULL THEN state ELSE array_append(state, share) END;
-COMMENT ON FUNCTION shamir_combine_accum(shamir_share[], shamir_share) IS
+-- The shamir_combine aggregates collect shares in an internal state;
+-- the support functions are not meant to be called directly.
+CREATE FUNCTION shamir_combine_transfn(internal, shamir_share) RETURNS internal
+AS 'MODULE_PATHNAME', 'shamir_combine_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shamir_combine_transfn(internal, shamir_share) IS
 'transition function of the shamir_combine(share) aggregate';
 
-CREATE FUNCTION shamir_combine_accum(state shamir_share[], x integer, share shamir_share)
-RETURNS shamir_share[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN share IS NULL THEN state
-	ELSE array_append(state, shamir_share_at(share, coalesce(x, 0))) END;
-COMMENT ON FUNCTION shamir_combine_accum(shamir_share[], integer, shamir_share) IS
+CREATE FUNCTION shamir_combine_transfn(internal, integer, shamir_share) RETURNS internal
+AS 'MODULE_PATHNAME', 'shamir_combine_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shamir_combine_transfn(internal, integer, shamir_share) IS
 'transition function of the shamir_combine(x, share) aggregate';
 
+CREATE FUNCTION shamir_combine_combinefn(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'shamir_combine_combinefn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shamir_combine_combinefn(internal, internal) IS
+'combine function of the shamir_combine aggregates';
+
+CREATE FUNCTION shamir_combine_serialfn(internal) RETURNS bytea
+AS 'MODULE_PATHNAME', 'shamir_combine_serialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shamir_combine_serialfn(internal) IS
+'serialisation function of the shamir_combine aggregates';
+
+CREATE FUNCTION shamir_combine_deserialfn(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'shamir_combine_deserialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shamir_combine_deserialfn(bytea, internal) IS
+'deserialisation function of the shamir_combine aggregates';
+
+CREATE FUNCTION shamir_combine_finalfn(internal) RETURNS numeric
+AS 'MODULE_PATHNAME', 'shamir_combine_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shamir_combine_finalfn(internal) IS
+'final function of the shamir_combine aggregates: Lagrange interpolation at 0';
+
 CREATE AGGREGATE shamir_combine(share shamir_share) (
-	SFUNC = shamir_combine_accum,
-	STYPE = shamir_share[],
-	FINALFUNC = shamir_combine,
-	COMBINEFUNC = array_cat,
+	SFUNC = shamir_combine_transfn,
+	STYPE = internal,
+	FINALFUNC = shamir_combine_finalfn,
+	COMBINEFUNC = shamir_combine_combinefn,
+	SERIALFUNC = shamir_combine_serialfn,
+	DESERIALFUNC = shamir_combine_deserialfn,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE shamir_combine(shamir_share) IS
 'recover the secret from the shares in a group (at least t of them)';
 
 CREATE AGGREGATE shamir_combine(x integer, share shamir_share) (
-	SFUNC = shamir_combine_accum,
-	STYPE = shamir_share[],
-	FINALFUNC = shamir_combine,
-	COMBINEFUNC = array_cat,
+	SFUNC = shamir_combine_transfn,
+	STYPE = internal,
+	FINALFUNC = shamir_combine_finalfn,
+	COMBINEFUNC = shamir_combine_combinefn,
+	SERIALFUNC = shamir_combine_serialfn,
+	DESERIALFUNC = shamir_combine_deserialfn,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE shamir_combine(integer, shamir_share) IS
