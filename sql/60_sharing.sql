@@ -119,6 +119,9 @@ SELECT '(1,2)'::shamir_share;
 SELECT '(1,2,x)'::shamir_share;
 SELECT '(-1,2,3)'::shamir_share;
 SELECT '(1,2,3) junk'::shamir_share;
+SELECT '(99999999999,2,3)'::shamir_share;
+SELECT '(1,10001,3)'::shamir_share;
+SELECT ' (1,2,3) '::shamir_share AS spaces_around_ok;
 SELECT '(1,2,5)'::shamir_share + '(2,2,5)'::shamir_share;
 SELECT '(1,2,5)'::shamir_share + '(1,3,5)'::shamir_share;
 
