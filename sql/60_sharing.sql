@@ -153,6 +153,22 @@ RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 DROP TABLE par_shares;
 
+-- the SQLSTATE of each kind of error
+\set VERBOSITY sqlstate
+SELECT * FROM shamir_split(1, 3, 4);                              -- t > n
+SELECT * FROM shamir_split(2::numeric ^ 520, 3, 2);               -- secret outside the field
+SELECT * FROM shamir_split(0.5, 3, 2);                            -- not an integer
+SELECT * FROM shamir_split('NaN', 3, 2);                          -- not a number
+SELECT shamir_combine(ARRAY['(1,2,5)']::shamir_share[]);          -- fewer than t
+SELECT shamir_combine(ARRAY['(1,2,5)', '(1,2,6)']::shamir_share[]); -- duplicate x
+SELECT '(1,2,x)'::shamir_share;                                   -- malformed text
+SELECT '(1,2,6864797660130609714981900799081393217269435300143305409394463459185543183397656052122559640661454554977296311391480858037121987999716643812574028291115057151)'::shamir_share;
+SELECT shamir_share(1, 2, -1);                                    -- share outside the field
+SELECT '(1,2,5)'::shamir_share + '(2,2,5)'::shamir_share;         -- different points
+SELECT shamir_combine(ARRAY['(1,1,5)', NULL]::shamir_share[]);    -- null share
+SELECT shamir_combine(ARRAY[1], ARRAY['(1,2,5)', '(2,2,7)']::shamir_share[]); -- lengths
+\set VERBOSITY default
+
 -- ================= zero-sum masks =================
 
 SELECT zerosum_modulus() = 2::numeric ^ 128 AS modulus_is_2_128;
@@ -293,3 +309,11 @@ SELECT zerosum_mask_value(1, 0, -1);
 SELECT zerosum_unmask(1.5);
 SELECT * FROM zerosum_key_split('\x00'::bytea, 3, 2);
 SELECT * FROM zerosum_key_split((SELECT private_key FROM party WHERE id = 'alice'), 3, 4);
+\set VERBOSITY sqlstate
+SELECT zerosum_public_key('\x01'::bytea);                        -- bad private key
+SELECT zerosum_mask('alice', 1, ARRAY['bob'], ARRAY['\x02'::bytea], (SELECT private_key FROM party WHERE id = 'alice'));
+SELECT zerosum_mask_value(2::numeric ^ 127, 0);                   -- value out of range
+SELECT zerosum_mask_value(1.505, 0, 2);                           -- too many decimals
+SELECT zerosum_mask('alice', 1, ARRAY['bob', 'julia'], ARRAY[(SELECT public_key FROM party WHERE id = 'bob')],
+                    (SELECT private_key FROM party WHERE id = 'alice'));
+\set VERBOSITY default

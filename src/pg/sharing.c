@@ -135,8 +135,7 @@ check_share_fields(int64 x, int64 t, const mpz_t y, int code, const char *what)
 				 errmsg("%s: share threshold t must be between 1 and %d", what, SHAMIR_MAX_N)));
 	if (!shamir_in_field(y))
 		ereport(ERROR,
-				(errcode(code == ERRCODE_INVALID_PARAMETER_VALUE
-						 ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE : code),
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s: share value is outside the field", what),
 				 errdetail("Share values are integers from 0 to 2^521 - 2.")));
 }
