@@ -66,6 +66,23 @@ test_primes(void)
 	mpz_set_ui(g, 2);
 	mpz_powm(r, g, q, p);
 	CHECK(mpz_cmp_ui(r, 1) == 0);
+	/* the subgroup check by Jacobi symbol agrees with y^q = 1 */
+	{
+		uint8_t		yb[ZS_PUB_LEN];
+		mpc_error	err;
+		int			agree = 1;
+
+		for (int i = 0; i < 12; i++)
+		{
+			unit_getrandom(yb, sizeof(yb));
+			yb[0] &= 0x7f;		/* below p */
+			mpz_from_bytes(g, yb, sizeof(yb));
+			mpz_powm(r, g, q, p);
+			if ((zs_check_public(yb, sizeof(yb), &err) == MPC_OK) != (mpz_cmp_ui(r, 1) == 0))
+				agree = 0;
+		}
+		CHECK(agree);
+	}
 	mpz_clears(p, q, g, r, NULL);
 }
 
