@@ -91,6 +91,13 @@ SELECT (SELECT array_agg(share::text) FROM bin_in)
        = (SELECT array_agg(share::text ORDER BY i, x) FROM split) AS binary_round_trip;
 SELECT '(3,2,17)'::shamir_share AS share, shamir_share(3, 2, 17)::text = '(3,2,17)' AS built;
 SELECT shamir_combine(ARRAY['(1,2,5)', '(2,2,7)']::shamir_share[]) AS line_through_5_7_at_0;
+-- more than t shares must lie on one polynomial: a bad one is caught
+SELECT shamir_combine(ARRAY['(1,2,5)', '(2,2,7)', '(3,2,9)']::shamir_share[]) AS consistent;
+SELECT shamir_combine(ARRAY['(1,2,5)', '(2,2,7)', '(3,2,10)']::shamir_share[]);
+SELECT count(*) AS tampered_subsets_of_4, count(*) FILTER (WHERE r LIKE '%inconsistent%') AS caught
+FROM (SELECT pg_temp.combine_fails(ARRAY(SELECT CASE WHEN x = bad THEN share + shamir_share(x, 3, 1) ELSE share END
+                                         FROM sh WHERE x <> skip ORDER BY x)) AS r
+      FROM generate_series(1, 5) AS bad, generate_series(1, 5) AS skip WHERE bad <> skip) AS q;
 
 -- Errors
 SELECT * FROM shamir_split(1, 3, 4);

@@ -264,6 +264,31 @@ test_shamir(void)
 	CHECK_STATUS(shamir_add(1, 2, ys[0], 2, 2, ys[1], out, &err), MPC_ERR_KEY_MISMATCH);
 	CHECK_STATUS(shamir_add(1, 2, ys[0], 1, 3, ys[1], out, &err), MPC_ERR_KEY_MISMATCH);
 
+	/* with more than t shares, a corrupted one is caught wherever it is */
+	mpz_set_ui(f, 123456789);
+	CHECK_OK(shamir_split(f, 6, 3, ys, &err));
+	for (i = 0; i < 6; i++)
+	{
+		xs[i] = i + 1;
+		ts[i] = 3;
+		mpz_set(sel[i], ys[i]);
+	}
+	CHECK_OK(shamir_combine(6, xs, ts, sel, out, &err));
+	CHECK(mpz_cmp(out, f) == 0);
+	for (int bad = 0; bad < 6; bad++)
+	{
+		mpz_add_ui(sel[bad], sel[bad], 1);
+		CHECK_STATUS(shamir_combine(6, xs, ts, sel, out, &err), MPC_ERR_ARG);
+		CHECK(strstr(err.msg, "inconsistent") != NULL);
+		CHECK_STATUS(shamir_combine(4, xs, ts, sel, out, &err), bad < 4 ? MPC_ERR_ARG : MPC_OK);
+		mpz_sub_ui(sel[bad], sel[bad], 1);
+	}
+	/* exactly t cannot tell: a corrupted share just gives another value */
+	mpz_add_ui(sel[0], sel[0], 1);
+	CHECK_OK(shamir_combine(3, xs, ts, sel, out, &err));
+	CHECK(mpz_cmp(out, f) != 0);
+	mpz_sub_ui(sel[0], sel[0], 1);
+
 	/* t = 1: every share is the secret */
 	mpz_set_ui(f, 99);
 	CHECK_OK(shamir_split(f, 4, 1, ys, &err));

@@ -158,21 +158,164 @@ cmp_int32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * f(u) for the polynomial through the first t shares, in barycentric form:
+ * f(u) = L(u) * sum_j y_j w_j / (u - x_j), L(u) = prod_m (u - x_m), with u
+ * not one of the points.  The t divisions share one inversion (prefix
+ * products), so an evaluation costs O(t).  tmp holds t scratch values.
+ */
+static mpc_status
+eval_at(int t, const int32_t *xs, mpz_t *ys, mpz_t *w, mpz_t *tmp, long u,
+		const mpz_t p, mpz_t out, mpc_error *err)
+{
+	mpz_t		d,
+				inv,
+				lu,
+				term;
+	int			j;
+	mpc_status	st = MPC_OK;
+
+	mpz_inits(d, inv, lu, term, NULL);
+	/* tmp[j] = prod_{m <= j} (u - x_m) */
+	for (j = 0; j < t; j++)
+	{
+		mpz_set_si(d, u - (long) xs[j]);
+		mpz_mod(d, d, p);
+		if (j == 0)
+			mpz_set(tmp[0], d);
+		else
+		{
+			mpz_mul(tmp[j], tmp[j - 1], d);
+			mpz_mod(tmp[j], tmp[j], p);
+		}
+	}
+	mpz_set(lu, tmp[t - 1]);
+	if (mpz_invert(inv, lu, p) == 0)
+		st = mpc_fail(err, MPC_ERR_INTERNAL, "evaluation point coincides with a share point");
+	mpz_set_ui(out, 0);
+	for (j = t - 1; j >= 0 && st == MPC_OK; j--)
+	{
+		/* inv = 1 / prod_{m <= j} (u - x_m); 1/(u - x_j) = inv * tmp[j-1] */
+		if (j > 0)
+			mpz_mul(term, inv, tmp[j - 1]);
+		else
+			mpz_set(term, inv);
+		mpz_mod(term, term, p);
+		mpz_mul(term, term, w[j]);
+		mpz_mod(term, term, p);
+		mpz_mul(term, term, ys[j]);
+		mpz_add(out, out, term);
+		mpz_mod(out, out, p);
+		mpz_set_si(d, u - (long) xs[j]);
+		mpz_mod(d, d, p);
+		mpz_mul(inv, inv, d);
+		mpz_mod(inv, inv, p);
+	}
+	if (st == MPC_OK)
+	{
+		mpz_mul(out, out, lu);
+		mpz_mod(out, out, p);
+	}
+	mpc_wipe(term->_mp_d, sizeof(mp_limb_t) * (size_t) term->_mp_alloc);
+	mpz_clears(d, inv, lu, term, NULL);
+	return st;
+}
+
+/*
+ * Interpolate the first t of k checked shares: f(0) into secret, then
+ * check that every further share lies on the same polynomial.
+ */
+static mpc_status
+interpolate(int k, int t, const int32_t *xs, mpz_t *ys, mpz_t secret,
+			mpc_error *err)
+{
+	mpz_t		p,
+				den,
+				diff,
+				f0,
+				fe;
+	mpz_t	   *w,
+			   *tmp;
+	int			i,
+				j,
+				e;
+	mpc_status	st = MPC_OK;
+
+	w = malloc(sizeof(mpz_t) * (size_t) t);
+	tmp = malloc(sizeof(mpz_t) * (size_t) t);
+	if (w == NULL || tmp == NULL)
+	{
+		free(w);
+		free(tmp);
+		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
+	}
+	mpz_inits(p, den, diff, f0, fe, NULL);
+	shamir_prime(p);
+	for (j = 0; j < t; j++)
+		mpz_inits(w[j], tmp[j], NULL);
+
+	/* barycentric weights w_j = 1 / prod_{m != j} (x_j - x_m) */
+	for (j = 0; j < t && st == MPC_OK; j++)
+	{
+		if ((j & 63) == 63 && mpc_interrupted())
+		{
+			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		mpz_set_ui(den, 1);
+		for (i = 0; i < t; i++)
+		{
+			if (i == j)
+				continue;
+			mpz_set_si(diff, (long) xs[j] - (long) xs[i]);
+			mpz_mul(den, den, diff);
+			mpz_mod(den, den, p);
+		}
+		/* a product of non-zero values below P: invertible */
+		if (mpz_invert(w[j], den, p) == 0)
+			st = mpc_fail(err, MPC_ERR_INTERNAL, "Lagrange denominator is not invertible");
+	}
+	if (st == MPC_OK)
+		st = eval_at(t, xs, ys, w, tmp, 0, p, f0, err);
+
+	/* any t shares determine f; the others must agree with it */
+	for (e = t; e < k && st == MPC_OK; e++)
+	{
+		if ((e & 63) == 63 && mpc_interrupted())
+		{
+			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		st = eval_at(t, xs, ys, w, tmp, (long) xs[e], p, fe, err);
+		if (st == MPC_OK && mpz_cmp(fe, ys[e]) != 0)
+			st = mpc_fail(err, MPC_ERR_ARG,
+						  "shares are inconsistent: the %d shares given do not lie on one polynomial of degree %d",
+						  k, t - 1);
+	}
+	if (st == MPC_OK)
+		mpz_set(secret, f0);
+
+	for (j = 0; j < t; j++)
+	{
+		mpc_wipe(tmp[j]->_mp_d, sizeof(mp_limb_t) * (size_t) tmp[j]->_mp_alloc);
+		mpz_clears(w[j], tmp[j], NULL);
+	}
+	free(w);
+	free(tmp);
+	mpc_wipe(f0->_mp_d, sizeof(mp_limb_t) * (size_t) f0->_mp_alloc);
+	mpc_wipe(fe->_mp_d, sizeof(mp_limb_t) * (size_t) fe->_mp_alloc);
+	mpz_clears(p, den, diff, f0, fe, NULL);
+	return st;
+}
+
 mpc_status
 shamir_combine(int k, const int32_t *xs, const int32_t *ts, mpz_t *ys,
 			   mpz_t secret, mpc_error *err)
 {
 	int32_t		t;
 	int32_t    *sorted;
-	mpz_t		p,
-				num,
-				den,
-				diff,
-				term,
-				acc;
-	int			i,
-				j;
-	mpc_status	st = MPC_OK;
+	int			i;
+	mpc_status	st;
 
 	if (k < 1)
 		return mpc_fail(err, MPC_ERR_ARG, "no shares to combine");
@@ -210,46 +353,7 @@ shamir_combine(int k, const int32_t *xs, const int32_t *ts, mpz_t *ys,
 		}
 	free(sorted);
 
-	/* f(0) = sum_j y_j * prod_{m != j} x_m / (x_m - x_j), over the first t */
-	mpz_inits(p, num, den, diff, term, acc, NULL);
-	shamir_prime(p);
-	mpz_set_ui(acc, 0);
-	for (j = 0; j < t; j++)
-	{
-		if ((j & 63) == 63 && mpc_interrupted())
-		{
-			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-			break;
-		}
-		mpz_set_ui(num, 1);
-		mpz_set_ui(den, 1);
-		for (i = 0; i < t; i++)
-		{
-			if (i == j)
-				continue;
-			mpz_mul_ui(num, num, (unsigned long) xs[i]);
-			mpz_mod(num, num, p);
-			mpz_set_si(diff, (long) xs[i] - (long) xs[j]);
-			mpz_mul(den, den, diff);
-			mpz_mod(den, den, p);
-		}
-		/* den is a product of non-zero values smaller than P: invertible */
-		if (mpz_invert(den, den, p) == 0)
-		{
-			st = mpc_fail(err, MPC_ERR_INTERNAL, "Lagrange denominator is not invertible");
-			break;
-		}
-		mpz_mul(term, ys[j], num);
-		mpz_mod(term, term, p);
-		mpz_mul(term, term, den);
-		mpz_add(acc, acc, term);
-		mpz_mod(acc, acc, p);
-	}
-	if (st == MPC_OK)
-		mpz_set(secret, acc);
-	mpc_wipe(acc->_mp_d, sizeof(mp_limb_t) * (size_t) acc->_mp_alloc);
-	mpc_wipe(term->_mp_d, sizeof(mp_limb_t) * (size_t) term->_mp_alloc);
-	mpz_clears(p, num, den, diff, term, acc, NULL);
+	st = interpolate(k, t, xs, ys, secret, err);
 	return st;
 }
 

@@ -45,8 +45,10 @@ mpc_status	shamir_split(const mpz_t secret, int n, int t, mpz_t *ys, mpc_error *
 /*
  * Reconstruct f(0) from k shares (xs[i], ts[i], ys[i]).  Every share must
  * carry the same threshold t; k >= t; points distinct and >= 1; values in
- * the field.  Uses the first t shares (any t determine f); the others are
- * checked for form only.  secret gets the field element f(0).
+ * the field.  f(0) comes from the first t shares (any t determine f); every
+ * further share must lie on the same polynomial, else MPC_ERR_ARG, so a
+ * corrupted share is caught whenever more than t are given.  O(t^2 + k t).
+ * secret gets the field element f(0).
  */
 mpc_status	shamir_combine(int k, const int32_t *xs, const int32_t *ts,
 						   mpz_t *ys, mpz_t secret, mpc_error *err);
