@@ -46,6 +46,27 @@ typedef struct ShamirShare
 
 /* ---- helpers ---- */
 
+/*
+ * Run a core call that polls the interrupt hook.  The hook reports any
+ * pending interrupt, and not every interrupt is a cancel: a parallel
+ * worker's message or a barrier also sets InterruptPending.  So service it:
+ * a cancel or termination leaves by longjmp; anything else returns, and the
+ * call, which has no side effects but its outputs, is done again.  The bound
+ * only guards against interrupts that cannot be serviced here (held off).
+ */
+#define MAX_INTERRUPT_RETRIES 100
+#define CORE_CALL(st, call) \
+	do { \
+		int			tries_ = 0; \
+		for (;;) \
+		{ \
+			(st) = (call); \
+			if ((st) != MPC_ERR_INTERRUPTED || ++tries_ > MAX_INTERRUPT_RETRIES) \
+				break; \
+			CHECK_FOR_INTERRUPTS(); \
+		} \
+	} while (0)
+
 static void
 raise_if(mpc_status st, const mpc_error *err, const char *what)
 {
@@ -467,7 +488,7 @@ shamir_split_sql(PG_FUNCTION_ARGS)
 	ys = palloc(sizeof(mpz_t) * n);
 	for (i = 0; i < n; i++)
 		mpz_init(ys[i]);
-	st = shamir_split(f, n, t, ys, &err);
+	CORE_CALL(st, shamir_split(f, n, t, ys, &err));
 	mpz_clears(s, f, NULL);
 	raise_if(st, &err, "shamir_split");
 	emit_shares(fcinfo, n, t, ys);
@@ -485,9 +506,7 @@ combine_common(int k, int32 *xs, int32 *ts, mpz_t *ys)
 	Datum		d;
 
 	mpz_inits(f, s, NULL);
-	st = shamir_combine(k, xs, ts, ys, f, &err);
-	if (st == MPC_ERR_INTERRUPTED)
-		CHECK_FOR_INTERRUPTS();
+	CORE_CALL(st, shamir_combine(k, xs, ts, ys, f, &err));
 	raise_if(st, &err, "shamir_combine");
 	shamir_field_to_signed(f, s);
 	d = mpz_to_numeric(s, 0, "shamir_combine");
@@ -855,8 +874,6 @@ finish_mask(mpc_status st, mpc_error *err, mpz_t mask, const char *what)
 {
 	Datum		d;
 
-	if (st == MPC_ERR_INTERRUPTED)
-		CHECK_FOR_INTERRUPTS();
 	raise_if(st, err, what);
 	d = mpz_to_numeric(mask, 0, what);
 	mpz_clear(mask);
@@ -883,9 +900,9 @@ zerosum_mask(PG_FUNCTION_ARGS)
 	peers = parties_from_arrays(PG_GETARG_ARRAYTYPE_P(2), PG_GETARG_ARRAYTYPE_P(3),
 								&np, "zerosum_mask");
 	mpz_init(mask);
-	st = zs_mask((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv),
-				 VARDATA_ANY(self), VARSIZE_ANY_EXHDR(self), round, peers, np,
-				 mask, &err);
+	CORE_CALL(st, zs_mask((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv),
+						  VARDATA_ANY(self), VARSIZE_ANY_EXHDR(self), round, peers, np,
+						  mask, &err));
 	PG_RETURN_DATUM(finish_mask(st, &err, mask, "zerosum_mask"));
 }
 
@@ -967,8 +984,8 @@ zerosum_key_split(PG_FUNCTION_ARGS)
 	ys = palloc(sizeof(mpz_t) * n);
 	for (i = 0; i < n; i++)
 		mpz_init(ys[i]);
-	st = zs_key_split((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv),
-					  n, t, ys, &err);
+	CORE_CALL(st, zs_key_split((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv),
+							   n, t, ys, &err));
 	raise_if(st, &err, "zerosum_key_split");
 	emit_shares(fcinfo, n, t, ys);
 	free_mpz_array(ys, n);
@@ -1001,9 +1018,9 @@ zerosum_recover_mask(PG_FUNCTION_ARGS)
 								&np, "zerosum_recover_mask");
 	k = shares_from_array(PG_GETARG_ARRAYTYPE_P(5), &xs, &ts, &ys, "zerosum_recover_mask");
 	mpz_init(mask);
-	st = zs_recover_mask(k, xs, ts, ys, VARDATA_ANY(did), VARSIZE_ANY_EXHDR(did),
-						 (const uint8_t *) VARDATA_ANY(dpub), VARSIZE_ANY_EXHDR(dpub),
-						 round, peers, np, mask, &err);
+	CORE_CALL(st, zs_recover_mask(k, xs, ts, ys, VARDATA_ANY(did), VARSIZE_ANY_EXHDR(did),
+								  (const uint8_t *) VARDATA_ANY(dpub), VARSIZE_ANY_EXHDR(dpub),
+								  round, peers, np, mask, &err));
 	free_mpz_array(ys, k);
 	PG_RETURN_DATUM(finish_mask(st, &err, mask, "zerosum_recover_mask"));
 }
