@@ -247,6 +247,23 @@ SELECT zerosum_unmask(
                (SELECT public_key FROM party WHERE id = 'dave'),
                (SELECT array_agg(share) FROM dave_shares WHERE x IN (1, 2, 4))))
        = (SELECT sum(v0) FROM survivors) AS exact_after_recovery;
+-- two dropouts (dave and julia): each one's mask against the same survivors
+CREATE TEMP TABLE julia_shares AS
+SELECT ks.x, ks.share FROM party, LATERAL zerosum_key_split(private_key, 4, 3) AS ks
+WHERE id = 'julia';
+SELECT zerosum_unmask(
+         (SELECT sum(zerosum_mask_value(v0, mask)) FROM vals WHERE round = 8 AND id NOT IN ('dave', 'julia'))
+         + zerosum_recover_mask('dave', 8,
+               (SELECT array_agg(id ORDER BY id) FROM party WHERE id NOT IN ('dave', 'julia')),
+               (SELECT array_agg(public_key ORDER BY id) FROM party WHERE id NOT IN ('dave', 'julia')),
+               (SELECT public_key FROM party WHERE id = 'dave'),
+               (SELECT array_agg(share) FROM dave_shares WHERE x IN (2, 3, 4)))
+         + zerosum_recover_mask('julia', 8,
+               (SELECT array_agg(id ORDER BY id) FROM party WHERE id NOT IN ('dave', 'julia')),
+               (SELECT array_agg(public_key ORDER BY id) FROM party WHERE id NOT IN ('dave', 'julia')),
+               (SELECT public_key FROM party WHERE id = 'julia'),
+               (SELECT array_agg(share) FROM julia_shares WHERE x IN (1, 2, 3))))
+       = (SELECT sum(v0) FROM vals WHERE round = 8 AND id NOT IN ('dave', 'julia')) AS two_dropouts_exact;
 -- two shares are not enough, a tampered share is caught
 SELECT zerosum_recover_mask('dave', 7,
            (SELECT array_agg(id ORDER BY id) FROM party WHERE id <> 'dave'),
