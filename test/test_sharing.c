@@ -545,6 +545,73 @@ test_decimal(void)
 	mpz_clear(v);
 }
 
+/* Random inputs to every parser and validator: no crash, no sanitizer
+ * report, and only documented status codes. */
+static void
+test_random_inputs(void)
+{
+	static const char alphabet[] = "0123456789+-.eE NaInfity()x,";
+	mpc_error	err;
+	mpz_t		v,
+				ys[8];
+	int32_t		xs[8],
+				ts[8];
+	int			bad = 0;
+
+	mpz_init(v);
+	for (int i = 0; i < 8; i++)
+		mpz_init(ys[i]);
+	for (int iter = 0; iter < 20000; iter++)
+	{
+		char		buf[48];
+		size_t		len = rnd(sizeof(buf));
+		mpc_status	st;
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = alphabet[rnd(sizeof(alphabet) - 1)];
+		buf[len] = '\0';
+		st = decimal_parse(buf, (int) rnd(6), v, &err);
+		if (st != MPC_OK && st != MPC_ERR_FORMAT && st != MPC_ERR_ARG && st != MPC_ERR_OVERFLOW)
+			bad++;
+	}
+	for (int iter = 0; iter < 3000; iter++)
+	{
+		int			k = 1 + (int) rnd(8);
+		mpc_status	st;
+
+		for (int i = 0; i < k; i++)
+		{
+			uint8_t		b[SHAMIR_Y_BYTES + 1];
+
+			xs[i] = (int32_t) rnd(6) - 1;
+			ts[i] = (int32_t) rnd(5);
+			unit_getrandom(b, sizeof(b));
+			mpz_from_bytes(ys[i], b, 1 + rnd(sizeof(b)));
+		}
+		st = shamir_combine(k, xs, ts, ys, v, &err);
+		if (st != MPC_OK && st != MPC_ERR_ARG && st != MPC_ERR_OVERFLOW)
+			bad++;
+	}
+	for (int iter = 0; iter < 200; iter++)
+	{
+		uint8_t		b[ZS_PUB_LEN + 2];
+		size_t		len = ZS_PUB_LEN - 1 + rnd(3);
+		mpc_status	st;
+
+		unit_getrandom(b, sizeof(b));
+		st = zs_check_public(b, len, &err);
+		if (st != MPC_OK && st != MPC_ERR_KEY)
+			bad++;
+		st = zs_check_private(b, 30 + rnd(4), &err);
+		if (st != MPC_OK && st != MPC_ERR_KEY)
+			bad++;
+	}
+	CHECK(bad == 0);
+	for (int i = 0; i < 8; i++)
+		mpz_clear(ys[i]);
+	mpz_clear(v);
+}
+
 int
 main(void)
 {
@@ -554,5 +621,6 @@ main(void)
 	test_shamir();
 	test_zerosum();
 	test_decimal();
+	test_random_inputs();
 	UNIT_DONE("test_sharing");
 }
