@@ -1,0 +1,499 @@
+/*
+ * eigentrust.c: eigentrust(edges_sql, pretrust_sql, alpha, epsilon, max_iter,
+ * distrust, verbose), the set-returning function over any edge query.
+ *
+ * The two input queries run through SPI, read-only and with the caller's
+ * privileges (the function is not SECURITY DEFINER).  Their rows go straight
+ * from the executor into the core through a DestReceiver: no SPI tuple table
+ * and no copy of the rows, so memory is the core's O(peers + edges) and the
+ * cost over a plain scan is one slot deform and two hash probes per row.
+ *
+ * The core's memory lives in a private memory context, so an ERROR or a
+ * cancel anywhere frees it with the query; the core itself never longjmps.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "portability/instr_time.h"
+#include "tcop/dest.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/plancache.h"
+#include "utils/tuplestore.h"
+
+#include "mpc_pg.h"
+#include "eigentrust.h"
+
+/* verbose => true reports an iteration every this many */
+#define ET_REPORT_EVERY 10
+
+typedef enum et_kind
+{
+	ET_EDGES,
+	ET_PRETRUST
+} et_kind;
+
+typedef struct et_receiver
+{
+	DestReceiver pub;
+	mpc_et	   *et;
+	et_kind		kind;
+	const char *argname;
+	int			ncols;			/* columns used: 3 for edges, 2 for pre-trust */
+	Oid			types[3];		/* base types of those columns */
+	bool		started;
+	bool		any_positive;	/* pre-trust: some weight > 0 */
+	uint64		rows;
+	MemoryContext rowcxt;		/* for numeric conversion garbage */
+} et_receiver;
+
+/* ---- core allocator: a private memory context ---- */
+
+static void *
+et_palloc(void *ctx, size_t size)
+{
+	/* Too large is reported to the core as out of memory, not as an ERROR */
+	if (size > MaxAllocHugeSize)
+		return NULL;
+	return MemoryContextAllocExtended((MemoryContext) ctx, size,
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+et_pfree(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+/* ---- column types ---- */
+
+static bool
+et_is_id_type(Oid t)
+{
+	return t == INT2OID || t == INT4OID || t == INT8OID;
+}
+
+static bool
+et_is_score_type(Oid t)
+{
+	return et_is_id_type(t) || t == FLOAT4OID || t == FLOAT8OID || t == NUMERICOID;
+}
+
+static int64
+et_get_id(Datum d, Oid t)
+{
+	switch (t)
+	{
+		case INT2OID:
+			return DatumGetInt16(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		default:
+			return DatumGetInt64(d);
+	}
+}
+
+static double
+et_get_score(et_receiver *r, Datum d, Oid t)
+{
+	switch (t)
+	{
+		case INT2OID:
+			return (double) DatumGetInt16(d);
+		case INT4OID:
+			return (double) DatumGetInt32(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case FLOAT4OID:
+			return (double) DatumGetFloat4(d);
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		default:
+			{
+				/* numeric_float8 goes through text: keep its garbage short-lived */
+				MemoryContext old = MemoryContextSwitchTo(r->rowcxt);
+				double		v = DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+
+				MemoryContextSwitchTo(old);
+				MemoryContextReset(r->rowcxt);
+				return v;
+			}
+	}
+}
+
+/* ---- the DestReceiver ---- */
+
+static void
+et_startup(DestReceiver *self, int operation, TupleDesc desc)
+{
+	et_receiver *r = (et_receiver *) self;
+
+	if (desc->natts < r->ncols)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s must return at least %d columns", r->argname, r->ncols),
+				 errdetail("The query returns %d column%s.", desc->natts,
+						   desc->natts == 1 ? "" : "s"),
+				 r->kind == ET_EDGES
+				 ? errhint("The first three columns are truster, trustee and score.")
+				 : errhint("The first two columns are peer and weight.")));
+	for (int i = 0; i < r->ncols; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Oid			base = getBaseType(att->atttypid);
+		bool		is_id = i < r->ncols - 1;
+
+		if (is_id ? !et_is_id_type(base) : !et_is_score_type(base))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column %d (\"%s\") of %s has unsupported type %s",
+							i + 1, NameStr(att->attname), r->argname,
+							format_type_be(att->atttypid)),
+					 is_id
+					 ? errdetail("Peer ids must be smallint, integer or bigint.")
+					 : errdetail("%s must be smallint, integer, bigint, real, double precision or numeric.",
+								 r->kind == ET_EDGES ? "Scores" : "Weights"),
+					 errhint("Cast the column in the query.")));
+		r->types[i] = base;
+	}
+	r->started = true;
+}
+
+static bool
+et_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	et_receiver *r = (et_receiver *) self;
+	Datum	   *v;
+	bool	   *isnull;
+	mpc_error	err;
+
+	r->rows++;
+	CHECK_FOR_INTERRUPTS();
+	slot_getsomeattrs(slot, r->ncols);
+	v = slot->tts_values;
+	isnull = slot->tts_isnull;
+	for (int i = 0; i < r->ncols; i++)
+		if (isnull[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s returned a null %s", r->argname,
+							i < r->ncols - 1 ? "peer id" : (r->kind == ET_EDGES ? "score" : "weight")),
+					 errdetail("Row " UINT64_FORMAT " has a null in column %d.", r->rows, i + 1)));
+
+	if (r->kind == ET_EDGES)
+	{
+		int64		src = et_get_id(v[0], r->types[0]);
+		int64		dst = et_get_id(v[1], r->types[1]);
+		double		w = et_get_score(r, v[2], r->types[2]);
+
+		if (!isfinite(w))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("edges_sql returned a score that is not finite"),
+					 errdetail("Peer " INT64_FORMAT " rated peer " INT64_FORMAT " with %s.",
+							   src, dst, isnan(w) ? "NaN" : (w > 0 ? "Infinity" : "-Infinity"))));
+		if (mpc_et_add_edge(r->et, src, dst, w, &err) != MPC_OK)
+			mpc_raise(&err, "eigentrust");
+	}
+	else
+	{
+		int64		peer = et_get_id(v[0], r->types[0]);
+		double		w = et_get_score(r, v[1], r->types[1]);
+
+		if (!isfinite(w) || w < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("pretrust_sql returned a %s weight",
+							isfinite(w) ? "negative" : "non-finite"),
+					 errdetail("Peer " INT64_FORMAT " has weight %s.", peer,
+							   float8out_internal(w)),
+					 errhint("Pre-trust weights must be finite and zero or more.")));
+		if (w > 0)
+			r->any_positive = true;
+		if (mpc_et_add_pretrust(r->et, peer, w, &err) != MPC_OK)
+			mpc_raise(&err, "eigentrust");
+	}
+	return true;
+}
+
+static void
+et_shutdown(DestReceiver *self)
+{
+}
+
+static void
+et_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * Run one input query read-only, feeding its rows to the core.  Only a
+ * single plain SELECT (or VALUES, or TABLE) is accepted: eigentrust() reads,
+ * it never writes.
+ */
+static void
+et_run_query(const char *sql, et_receiver *r)
+{
+	SPIPrepareOptions popts;
+	SPIExecuteOptions eopts;
+	SPIPlanPtr	plan;
+	List	   *sources;
+	CachedPlanSource *ps;
+	ListCell   *lc;
+	int			rc;
+
+	memset(&popts, 0, sizeof(popts));
+	popts.cursorOptions = CURSOR_OPT_PARALLEL_OK;
+	plan = SPI_prepare_extended(sql, &popts);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare_extended failed for %s: %s",
+			 r->argname, SPI_result_code_string(SPI_result));
+
+	sources = SPI_plan_get_plan_sources(plan);
+	if (list_length(sources) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a single query", r->argname),
+				 errdetail("It holds %d statements.", list_length(sources))));
+	ps = linitial(sources);
+	foreach(lc, ps->query_list)
+	{
+		Query	   *q = lfirst_node(Query, lc);
+
+		if (q->commandType != CMD_SELECT || q->utilityStmt != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a read-only query that returns rows", r->argname),
+					 errdetail("The statement is %s; only SELECT, VALUES and TABLE are allowed.",
+							   GetCommandTagName(ps->commandTag))));
+		if (q->hasModifyingCTE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a read-only query that returns rows", r->argname),
+					 errdetail("The query has a data-modifying WITH clause.")));
+		if (q->rowMarks != NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a read-only query that returns rows", r->argname),
+					 errdetail("SELECT FOR UPDATE and FOR SHARE lock rows.")));
+	}
+
+	memset(&eopts, 0, sizeof(eopts));
+	eopts.read_only = true;
+	eopts.dest = &r->pub;
+	rc = SPI_execute_plan_extended(plan, &eopts);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan_extended failed for %s: %s",
+			 r->argname, SPI_result_code_string(rc));
+	if (!r->started)
+		elog(ERROR, "%s returned no row description", r->argname);
+	SPI_freeplan(plan);
+}
+
+static void
+et_init_receiver(et_receiver *r, mpc_et *et, et_kind kind, MemoryContext parent)
+{
+	memset(r, 0, sizeof(*r));
+	r->pub.receiveSlot = et_receive;
+	r->pub.rStartup = et_startup;
+	r->pub.rShutdown = et_shutdown;
+	r->pub.rDestroy = et_destroy;
+	r->pub.mydest = DestNone;
+	r->et = et;
+	r->kind = kind;
+	r->argname = kind == ET_EDGES ? "edges_sql" : "pretrust_sql";
+	r->ncols = kind == ET_EDGES ? 3 : 2;
+	r->rowcxt = AllocSetContextCreate(parent, "eigentrust row", ALLOCSET_SMALL_SIZES);
+}
+
+static double
+et_ms_since(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+
+static void
+et_require_arg(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
+PG_FUNCTION_INFO_V1(mpc_eigentrust);
+
+/*
+ * eigentrust(edges_sql text, pretrust_sql text DEFAULT NULL,
+ *            alpha float8 DEFAULT 0.15, epsilon float8 DEFAULT 1e-10,
+ *            max_iter int DEFAULT 1000, distrust bool DEFAULT false,
+ *            verbose bool DEFAULT false)
+ * RETURNS TABLE(peer bigint, trust float8)
+ */
+Datum
+mpc_eigentrust(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *edges_sql;
+	char	   *pretrust_sql = NULL;
+	double		alpha,
+				epsilon;
+	int32		max_iter;
+	bool		distrust,
+				verbose;
+	MemoryContext etcxt;
+	mpc_et_alloc alloc;
+	mpc_et	   *et = NULL;
+	mpc_error	err;
+	et_receiver edges_r,
+				pre_r;
+	mpc_et_stats st;
+	instr_time	t_start;
+	double		residual = 0;
+	int			iter = 0;
+	size_t		n;
+	const int64_t *ids;
+	const double *trust;
+	static const char *const argnames[] = {"edges_sql", "pretrust_sql", "alpha",
+	"epsilon", "max_iter", "distrust", "verbose"};
+
+	/* every argument but pretrust_sql must be given */
+	for (int i = 0; i < lengthof(argnames); i++)
+		if (i != 1)
+			et_require_arg(fcinfo, i, argnames[i]);
+	edges_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (!PG_ARGISNULL(1))
+		pretrust_sql = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	alpha = PG_GETARG_FLOAT8(2);
+	epsilon = PG_GETARG_FLOAT8(3);
+	max_iter = PG_GETARG_INT32(4);
+	distrust = PG_GETARG_BOOL(5);
+	verbose = PG_GETARG_BOOL(6);
+
+	/* arguments first, so a bad call fails before reading any rows */
+	if (!(alpha > 0 && alpha <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alpha must be in (0, 1]"),
+				 errdetail("alpha is %s.", float8out_internal(alpha)),
+				 errhint("alpha is the weight of pre-trust (\"a\" in the EigenTrust paper); networkx's alpha is 1 - alpha.")));
+	if (!(epsilon > 0) || isinf(epsilon))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("epsilon must be a positive finite number"),
+				 errdetail("epsilon is %s.", float8out_internal(epsilon))));
+	if (max_iter < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_iter must be at least 1"),
+				 errdetail("max_iter is %d.", max_iter)));
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	INSTR_TIME_SET_CURRENT(t_start);
+	etcxt = AllocSetContextCreate(CurrentMemoryContext, "eigentrust",
+								  ALLOCSET_DEFAULT_SIZES);
+	alloc.alloc = et_palloc;
+	alloc.free = et_pfree;
+	alloc.ctx = etcxt;
+	if (mpc_et_create(&alloc, pretrust_sql != NULL, distrust, &et, &err) != MPC_OK)
+		mpc_raise(&err, "eigentrust");
+
+	/* read */
+	et_init_receiver(&edges_r, et, ET_EDGES, etcxt);
+	et_init_receiver(&pre_r, et, ET_PRETRUST, etcxt);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	et_run_query(edges_sql, &edges_r);
+	if (pretrust_sql != NULL)
+		et_run_query(pretrust_sql, &pre_r);
+	SPI_finish();
+
+	if (pretrust_sql != NULL && !pre_r.any_positive)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("pre-trust weights are all zero"),
+				 errdetail("pretrust_sql returned " UINT64_FORMAT " rows and none has a positive weight.",
+						   pre_r.rows),
+				 errhint("Give at least one peer a positive weight, or pass NULL for uniform pre-trust.")));
+	if (verbose)
+		ereport(NOTICE,
+				(errmsg("eigentrust: read " UINT64_FORMAT " rating rows and " UINT64_FORMAT " pre-trust rows in %.1f ms",
+						edges_r.rows, pre_r.rows, et_ms_since(t_start))));
+
+	/* build */
+	CHECK_FOR_INTERRUPTS();
+	if (mpc_et_build(et, &err) != MPC_OK)
+		mpc_raise(&err, "eigentrust");
+	mpc_et_get_stats(et, &st);
+	if (verbose)
+		ereport(NOTICE,
+				(errmsg("eigentrust: " UINT64_FORMAT " peers, " UINT64_FORMAT " rated pairs (" UINT64_FORMAT " positive, " UINT64_FORMAT " negative), " UINT64_FORMAT " dangling peers, built at %.1f ms",
+						st.peers, st.pairs, st.positive, st.negative, st.dangling,
+						et_ms_since(t_start))));
+
+	/* iterate */
+	if (mpc_et_start(et, alpha, &err) != MPC_OK)
+		mpc_raise(&err, "eigentrust");
+	while (iter < max_iter)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (mpc_et_step(et, &residual, &err) != MPC_OK)
+			mpc_raise(&err, "eigentrust");
+		iter++;
+		if (verbose && (iter == 1 || iter % ET_REPORT_EVERY == 0) && residual >= epsilon)
+			ereport(NOTICE,
+					(errmsg("eigentrust: iteration %d, L1 change %.3e, %.1f ms",
+							iter, residual, et_ms_since(t_start))));
+		if (residual < epsilon)
+			break;
+	}
+	if (st.peers == 0)
+		residual = 0;
+	if (residual >= epsilon)
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("eigentrust did not converge within %d iterations", max_iter),
+				 errdetail("The last L1 change was %.6g; epsilon is %.6g. The last iterate is returned.",
+						   residual, epsilon),
+				 errhint("Raise max_iter or epsilon, or raise alpha, which makes every iteration contract more.")));
+	else if (verbose)
+		ereport(NOTICE,
+				(errmsg("eigentrust: converged after %d iterations, L1 change %.3e, %.1f ms",
+						iter, residual, et_ms_since(t_start))));
+	if (mpc_et_finish(et, &err) != MPC_OK)
+		mpc_raise(&err, "eigentrust");
+
+	/* return in ascending peer order */
+	n = mpc_et_peer_count(et);
+	ids = mpc_et_peer_ids(et);
+	trust = mpc_et_trust(et);
+	for (size_t i = 0; i < n; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		values[0] = Int64GetDatum(ids[i]);
+		values[1] = Float8GetDatum(trust[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	mpc_et_free(et);
+	MemoryContextDelete(etcxt);
+	return (Datum) 0;
+}
