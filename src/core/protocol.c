@@ -251,6 +251,92 @@ pet_encrypt(const pai_pub *pk, const pet_rand *r, mpz_t c, const mpz_t m, mpc_er
 }
 
 /* ---------------------------------------------------------------------
+ * One base, many exponents
+ * --------------------------------------------------------------------- */
+mpc_status
+pet_pow_prepare(pet_pow *pw, const pai_pub *pk, mpz_t *tab, const mpz_t base,
+				unsigned ebits, size_t uses, mpc_error *err)
+{
+	unsigned	best = 1;
+	double		best_cost = -1;
+	size_t		per;
+
+	if (ebits < 1 || ebits > 64)
+		return mpc_fail(err, MPC_ERR_ARG, "exponent width must be between 1 and 64 bits");
+	for (unsigned w = 1; w <= 4; w++)
+	{
+		double		windows = (double) ((ebits + w - 1) / w);
+		double		cost = windows * ((double) w + (double) (1u << w) - 2) + (double) uses * windows;
+
+		if (best_cost < 0 || cost < best_cost)
+		{
+			best_cost = cost;
+			best = w;
+		}
+	}
+	pw->tab = tab;
+	pw->w = best;
+	pw->ebits = ebits;
+	pw->windows = (ebits + best - 1) / best;
+	per = (size_t) 1 << best;
+	for (size_t k = 0; k < pw->windows; k++)
+	{
+		mpz_t	   *row = tab + k * per;
+
+		mpz_set_ui(row[0], 1);
+		if (k == 0)
+			mpz_mod(row[1], base, pk->n2);
+		else
+		{
+			mpz_t	   *prev = tab + (k - 1) * per;
+
+			mpz_set(row[1], prev[1]);
+			for (unsigned s = 0; s < best; s++)
+			{
+				mpz_mul(row[1], row[1], row[1]);
+				mpz_mod(row[1], row[1], pk->n2);
+			}
+		}
+		for (size_t d = 2; d < per; d++)
+		{
+			mpz_mul(row[d], row[d - 1], row[1]);
+			mpz_mod(row[d], row[d], pk->n2);
+		}
+	}
+	return MPC_OK;
+}
+
+mpc_status
+pet_pow_get(const pet_pow *pw, const pai_pub *pk, mpz_t out, uint64_t e, mpc_error *err)
+{
+	size_t		per = (size_t) 1 << pw->w;
+	int			first = 1;
+
+	if (pw->ebits < 64 && (e >> pw->ebits) != 0)
+		return mpc_fail(err, MPC_ERR_ARG, "exponent wider than the table");
+	for (size_t k = 0; k < pw->windows; k++)
+	{
+		unsigned	d = (unsigned) ((e >> (k * pw->w)) & (per - 1));
+
+		if (d == 0)
+			continue;
+		if (first)
+		{
+			mpz_set(out, pw->tab[k * per + d]);
+			first = 0;
+		}
+		else
+		{
+			mpz_mul(out, out, pw->tab[k * per + d]);
+			mpz_mod(out, out, pk->n2);
+		}
+	}
+	if (first)
+		mpz_set_ui(out, 1);
+	return MPC_OK;
+}
+
+/* ---------------------------------------------------------------------
  * Packing
  * --------------------------------------------------------------------- */
 size_t

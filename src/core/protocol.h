@@ -79,6 +79,28 @@ mpc_status	pet_rand_zero(const pet_rand *r, mpz_t out, mpc_error *err);
 mpc_status	pet_encrypt(const pai_pub *pk, const pet_rand *r, mpz_t c, const mpz_t m,
 						mpc_error *err);
 
+/* ---- one base, many small exponents (paper mode: Enc(t_i)^c_ij) ----
+ * A windowed table of base^(d 2^(w k)) serves every exponent of one base;
+ * the width minimises table + uses * windows multiplications.  tab must hold
+ * PET_POW_TAB mpz_t's, initialised by the caller, for exponents < 2^64.
+ * The arithmetic is plain GMP: its timing depends on the exponent bits
+ * (docs/design.md discusses this local side channel). */
+#define PET_POW_TAB 256
+
+typedef struct pet_pow
+{
+	mpz_t	   *tab;
+	unsigned	w;
+	unsigned	ebits;
+	size_t		windows;
+} pet_pow;
+
+mpc_status	pet_pow_prepare(pet_pow *pw, const pai_pub *pk, mpz_t *tab, const mpz_t base,
+							unsigned ebits, size_t uses, mpc_error *err);
+/* out = base^e mod n^2 for e < 2^ebits (e = 0 gives 1) */
+mpc_status	pet_pow_get(const pet_pow *pw, const pai_pub *pk, mpz_t out, uint64_t e,
+						mpc_error *err);
+
 /* ---- packing ---- */
 /* Slots of slot_bits in one plaintext of an nbits modulus (the packed value
  * stays below 2^(nbits-2) < n/3, so it is never read as negative). */

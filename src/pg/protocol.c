@@ -409,7 +409,8 @@ party_fast(const pai_pub *pk, const party_rows *r, const int64 *t, const int64 *
 	*hom_ms += ms_since(start);
 
 	INSTR_TIME_SET_CURRENT(start);
-	rnd = get_rand(pk, nct);
+	/* the run's key serves every round: size the table for about 64 of them */
+	rnd = get_rand(pk, (size_t) nct * 64);
 	out = vec_alloc(pk, PET_KIND_PACKED, PET_SLOT_BITS, PET_SCALE_U, (uint32) n, nct);
 	mpz_inits(m, c, NULL);
 	for (uint32 q = 0; q < nct; q++)
@@ -448,7 +449,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 	const pet_rand *rnd;
 	bytea	   *out;
 	mpc_error	err;
-	uint32		last_i = UINT32_MAX;
+	mpz_t	   *tab;
+	pet_pow		pw;
 
 	vec_read(enc_t, pk, &h, "private eigentrust");
 	if (h.kind != PET_KIND_PLAIN || h.count != (uint32) n || h.scale != PET_SCALE_T)
@@ -464,37 +466,54 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 	mpz_set_ui(dct, 1);
 	for (int j = 0; j < n; j++)
 		mpz_init(acc[j]);
-	/* edges are sorted by truster: load and check each Enc(t_i) once */
-	for (size_t x = 0; x < r->kept; x++)
+	/* edges are sorted by truster: one table per Enc(t_i) serves its row */
+	tab = palloc(sizeof(mpz_t) * PET_POW_TAB);
+	for (int q = 0; q < PET_POW_TAB; q++)
+		mpz_init(tab[q]);
+	for (size_t x = 0; x < r->kept;)
 	{
-		const pet_edge *ed = &r->e[x];
-		uint64		cf = (uint64) llround(ed->w * 1e12);
+		uint32		i = r->e[x].i;
+		size_t		end = x;
+		uint64		maxc = 0;
+		unsigned	ebits = 1;
 
-		if (ed->i != last_i)
+		while (end < r->kept && r->e[end].i == i)
 		{
-			vec_get(enc_t, &h, ed->i, base);
-			if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK)
+			uint64		cf = (uint64) llround(r->e[end].w * 1e12);
+
+			maxc = Max(maxc, cf);
+			end++;
+		}
+		while (ebits < 64 && (maxc >> ebits) != 0)
+			ebits++;
+		vec_get(enc_t, &h, i, base);
+		if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK ||
+			pet_pow_prepare(&pw, pk, tab, base, ebits, end - x, &err) != MPC_OK)
+			raise_core(&err, "private eigentrust");
+		for (; x < end; x++)
+		{
+			const pet_edge *ed = &r->e[x];
+			uint64		cf = (uint64) llround(ed->w * 1e12);
+
+			if (cf == 0)
+				continue;
+			if (pet_pow_get(&pw, pk, tmp, cf, &err) != MPC_OK)
 				raise_core(&err, "private eigentrust");
-			last_i = ed->i;
+			if (has[ed->j])
+			{
+				mpz_mul(acc[ed->j], acc[ed->j], tmp);
+				mpz_mod(acc[ed->j], acc[ed->j], pk->n2);
+			}
+			else
+			{
+				mpz_set(acc[ed->j], tmp);
+				has[ed->j] = true;
+			}
 		}
-		if (cf == 0)
-			continue;
-		mpz_set_u64(e, cf);
-		/* c_ij is the party's secret: constant-time ladder */
-		mpz_powm_sec(tmp, base, e, pk->n2);
-		if (has[ed->j])
-		{
-			mpz_mul(acc[ed->j], acc[ed->j], tmp);
-			mpz_mod(acc[ed->j], acc[ed->j], pk->n2);
-		}
-		else
-		{
-			mpz_set(acc[ed->j], tmp);
-			has[ed->j] = true;
-		}
-		if ((x & 63) == 0)
-			PET_CFI();
+		PET_CFI();
 	}
+	for (int q = 0; q < PET_POW_TAB; q++)
+		mpz_clear(tab[q]);
 	/* dangling hosted rows: Enc(sum t_i)^(p_j) */
 	for (size_t x = 0; x < r->nrows; x++)
 		if (r->dangling[x])
