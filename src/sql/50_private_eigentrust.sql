@@ -41,7 +41,9 @@ BEGIN
     -- the query must run for its owner and give (truster, trustee, score)
     EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
                    'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
-    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', party_schema);
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = party_schema) THEN
+        EXECUTE format('CREATE SCHEMA %I', party_schema);
+    END IF;
     EXECUTE format(
         'CREATE OR REPLACE FUNCTION %I.peers(OUT hosted bigint[], OUT mentioned bigint[]) '
         'LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT '
