@@ -38,6 +38,7 @@ PG_FUNCTION_INFO_V1(private_eigentrust_combine);
 PG_FUNCTION_INFO_V1(private_eigentrust_decrypt_vector);
 PG_FUNCTION_INFO_V1(private_eigentrust_next);
 PG_FUNCTION_INFO_V1(private_eigentrust_vector_info);
+PG_FUNCTION_INFO_V1(private_eigentrust_vector_slice);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -846,6 +847,45 @@ private_eigentrust_vector_info(PG_FUNCTION_ARGS)
 	values[3] = Int32GetDatum(h.scale);
 	values[4] = CStringGetTextDatum(fp);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
+}
+
+/* private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer,
+ *     parts integer) RETURNS bytea */
+Datum
+private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
+{
+	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	bytea	   *v = PG_GETARG_BYTEA_PP(1);
+	int32		part = PG_GETARG_INT32(2);
+	int32		parts = PG_GETARG_INT32(3);
+	pet_vec_hdr h;
+	uint32		q0,
+				q1,
+				per,
+				count;
+	Size		csz,
+				len;
+	bytea	   *out;
+
+	vec_read(v, pk, &h, "private_eigentrust_vector_slice");
+	if (parts < 1 || part < 1 || part > parts || (uint32) parts > Max(h.nct, 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_vector_slice: part must be between 1 and parts, and parts at most the number of ciphertexts")));
+	q0 = (uint32) (((uint64) h.nct * (part - 1)) / parts);
+	q1 = (uint32) (((uint64) h.nct * part) / parts);
+	/* packed: every ciphertext but the last holds a full set of slots */
+	per = h.kind == PET_KIND_PACKED ? (uint32) pet_slots(pk->nbits, (unsigned) h.slot_bits) : 1;
+	count = q1 == h.nct ? h.count - q0 * per : (q1 - q0) * per;
+	csz = 2 * (Size) h.nbytes;
+	len = PET_VEC_HDR + (q1 - q0) * csz;
+	out = palloc(VARHDRSZ + len);
+	SET_VARSIZE(out, VARHDRSZ + len);
+	h.count = count;
+	h.nct = q1 - q0;
+	pet_vec_write_hdr(&h, (unsigned char *) VARDATA(out));
+	memcpy(VARDATA(out) + PET_VEC_HDR, VARDATA_ANY(v) + PET_VEC_HDR + q0 * csz, (q1 - q0) * csz);
+	PG_RETURN_BYTEA_P(out);
 }
 
 /* ---------------------------------------------------------------------

@@ -75,13 +75,22 @@ CREATE TABLE private_eigentrust_keys (
     run_id     text NOT NULL,
     key_round  integer NOT NULL,
     sk         paillier_privkey NOT NULL,
-    last_round integer NOT NULL DEFAULT 0,
     created    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (run_id, key_round)
 );
 REVOKE ALL ON private_eigentrust_keys FROM PUBLIC;
 COMMENT ON TABLE private_eigentrust_keys IS
 'key holder side of private EigenTrust: the private keys of running rounds; readable only by the extension owner, never dumped';
+
+CREATE TABLE private_eigentrust_decrypted (
+    run_id text NOT NULL,
+    round  integer NOT NULL,
+    part   integer NOT NULL,
+    PRIMARY KEY (run_id, round, part)
+);
+REVOKE ALL ON private_eigentrust_decrypted FROM PUBLIC;
+COMMENT ON TABLE private_eigentrust_decrypted IS
+'key holder side of private EigenTrust: which (round, part) of a run was decrypted, so none is decrypted twice';
 
 CREATE FUNCTION private_eigentrust_key_new(run_id text, key_round integer, bits integer DEFAULT 2048)
 RETURNS paillier_pubkey
@@ -104,44 +113,44 @@ COMMENT ON FUNCTION private_eigentrust_key_new(text, integer, integer) IS
 'key holder side of private EigenTrust: generate and keep the key pair of a run (fast mode) or of a round (paper mode), retiring the run''s older keys; returns the public key';
 
 CREATE FUNCTION private_eigentrust_key_decrypt(run_id text, key_round integer, round integer,
-    vec bytea, out_scale integer)
+    vec bytea, out_scale integer, part integer DEFAULT 1)
 RETURNS bigint[]
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, @extschema@
 AS $fn$
 DECLARE
     k paillier_privkey;
-    last integer;
 BEGIN
-    SELECT x.sk, x.last_round INTO k, last
+    SELECT x.sk INTO k
     FROM @extschema@.private_eigentrust_keys AS x
-    WHERE x.run_id = $1 AND x.key_round = $2 FOR UPDATE;
+    WHERE x.run_id = $1 AND x.key_round = $2;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'private eigentrust: no key for run % and key round %', $1, $2
             USING ERRCODE = '22023',
                   HINT = 'The key was retired by a newer round or by the end of the run.';
     END IF;
-    IF round <= last THEN
-        RAISE EXCEPTION 'private eigentrust: round % of run % was already decrypted', round, $1
+    BEGIN
+        INSERT INTO @extschema@.private_eigentrust_decrypted VALUES ($1, $3, $6);
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'private eigentrust: part % of round % of run % was already decrypted', $6, $3, $1
             USING ERRCODE = '55000',
                   DETAIL = 'The key holder decrypts one vector of sums per round.';
-    END IF;
-    UPDATE @extschema@.private_eigentrust_keys AS x SET last_round = round
-    WHERE x.run_id = $1 AND x.key_round = $2;
+    END;
     RETURN @extschema@.private_eigentrust_decrypt_vector(vec, k, out_scale);
 END
 $fn$;
-REVOKE ALL ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer) FROM PUBLIC;
-COMMENT ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer) IS
-'key holder side of private EigenTrust: decrypt one combined vector of sums per round with the run''s key, rounded to out_scale; ERROR 22000 for a vector under another key';
+REVOKE ALL ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) FROM PUBLIC;
+COMMENT ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) IS
+'key holder side of private EigenTrust: decrypt one combined vector of sums (or one part of it) per round with the run''s key, rounded to out_scale; ERROR 22000 for a vector under another key, 55000 for a part decrypted before';
 
 CREATE FUNCTION private_eigentrust_key_drop(run_id text)
 RETURNS integer
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, @extschema@
 AS $fn$
+    DELETE FROM @extschema@.private_eigentrust_decrypted AS x WHERE x.run_id = $1;
     WITH d AS (DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1 RETURNING 1)
-    SELECT count(*)::integer FROM d
+    SELECT count(*)::integer FROM d;
 $fn$;
 REVOKE ALL ON FUNCTION private_eigentrust_key_drop(text) FROM PUBLIC;
 COMMENT ON FUNCTION private_eigentrust_key_drop(text) IS
@@ -153,7 +162,7 @@ LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
 AS $fn$
 BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_new(text, integer, integer) TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_decrypt(text, integer, integer, bytea, integer) TO %I', coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) TO %I', coordinator_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_drop(text) TO %I', coordinator_role);
 END
 $fn$;
@@ -190,6 +199,13 @@ AS 'MODULE_PATHNAME', 'private_eigentrust_next'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_next(bigint[], bigint[], bigint[], boolean[], double precision) IS
 'coordinator update of private EigenTrust: t_next = (1 - alpha)(sums + unhosted mass * p) + alpha p at scale 12 from sums at scale 14; residual is the L1 change';
+
+CREATE FUNCTION private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer, parts integer)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_vector_slice'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_vector_slice(paillier_pubkey, bytea, integer, integer) IS
+'part (1-based) of parts nearly equal runs of a private EigenTrust vector''s ciphertexts, a vector itself, so decryption can run on several connections';
 
 CREATE FUNCTION private_eigentrust_vector_info(vec bytea,
     OUT kind text, OUT count integer, OUT ciphertexts integer, OUT scale integer, OUT fingerprint text)
@@ -264,6 +280,8 @@ DECLARE
     conns     text[] := '{}';
     names     text[] := '{}';
     kh        text;
+    khs       text[] := '{}';
+    nparts    integer;
     all_ids   bigint[] := '{}';
     hosted_all bigint[] := '{}';
     h         bigint[];
@@ -343,15 +361,19 @@ BEGIN
                 PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
         END LOOP;
-        kh := 'pet_' || run || '_kh';
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING kh, key_holder;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            kh := NULL;
-            PERFORM private_eigentrust_fail(format('key holder (%s)', private_eigentrust_display(key_holder)),
-                                            0, st, msg, det);
-        END;
+        -- two connections to the key holder, so decryption can use two cores
+        FOR k IN 1..2 LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
+                    USING 'pet_' || run || '_kh' || k, key_holder;
+                khs := khs || ('pet_' || run || '_kh' || k);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail(format('key holder (%s)', private_eigentrust_display(key_holder)),
+                                                0, st, msg, det);
+            END;
+        END LOOP;
+        kh := khs[1];
 
         -- the public peer set: every id any party mentions, plus pre-trust ids
         FOR k IN 1..np LOOP
@@ -503,17 +525,39 @@ BEGIN
 
             key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
             tp := clock_timestamp();
-            sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 14)',
-                          run, key_round, r, combined);
+            SELECT x.ciphertexts INTO ok FROM private_eigentrust_vector_info(combined) x;
+            nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
             BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(s bigint[])', dbl)
-                    INTO sums USING kh, sql;
+                FOR k IN 1..nparts LOOP
+                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 14, %s)',
+                                  run, key_round, r,
+                                  CASE WHEN nparts = 1 THEN combined
+                                       ELSE private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
+                    bytes := bytes + octet_length(sql);
+                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
+                    IF ok <> 1 THEN
+                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING khs[k];
+                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+                    END IF;
+                END LOOP;
+                sums := '{}';
+                FOR k IN 1..nparts LOOP
+                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
+                        INTO tn USING khs[k];
+                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
+                        INTO ok USING khs[k];
+                    sums := sums || tn;
+                END LOOP;
+                IF coalesce(cardinality(sums), 0) <> n THEN
+                    RAISE EXCEPTION 'the key holder returned % sums for % peers', cardinality(sums), n
+                        USING ERRCODE = '08P01';
+                END IF;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
             END;
             s_dec := extract(epoch FROM clock_timestamp() - tp);
-            bytes := bytes + octet_length(sql) + 20 * n;
+            bytes := bytes + 20 * n;
 
             tp := clock_timestamp();
             SELECT x.t_next, x.residual INTO tn, res
@@ -537,24 +581,25 @@ BEGIN
             GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
             PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
         END;
-        FOREACH sql IN ARRAY conns || kh LOOP
+        FOREACH sql IN ARRAY conns || khs LOOP
             EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
         END LOOP;
         conns := '{}';
-        kh := NULL;
+        khs := '{}';
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
         -- nothing is published: close every connection, retire the run's keys
-        IF kh IS NOT NULL THEN
+        -- (a connection may be busy with an unfinished query: try each)
+        FOREACH kh IN ARRAY khs LOOP
             BEGIN
                 EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
                     INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
+                EXIT;
             EXCEPTION WHEN OTHERS THEN NULL;
             END;
-            conns := conns || kh;
-        END IF;
-        FOREACH sql IN ARRAY conns LOOP
+        END LOOP;
+        FOREACH sql IN ARRAY conns || khs LOOP
             BEGIN
                 EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
             EXCEPTION WHEN OTHERS THEN NULL;
