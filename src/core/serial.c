@@ -143,13 +143,14 @@ mpz_to_b64url(const mpz_t x, char *out)
 	uint8_t		stackbuf[1024];
 	uint8_t    *buf = len <= sizeof(stackbuf) ? stackbuf : malloc(len);
 
-	if (buf == NULL)
+	if (buf == NULL || len == 0)
 	{
 		out[0] = '\0';
+		if (buf != NULL && buf != stackbuf)
+			free(buf);
 		return;
 	}
-	if (len > 0)
-		mpz_export(buf, NULL, 1, 1, 1, 0, x);
+	mpz_export(buf, NULL, 1, 1, 1, 0, x);
 	b64url_encode(buf, len, out);
 	mpc_wipe(buf, len);
 	if (buf != stackbuf)

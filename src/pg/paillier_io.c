@@ -146,11 +146,24 @@ bad_binary(const char *type, const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/* Fail with 22P03 (not the protocol-level 08P01) when bytes are missing. */
+static void
+need(StringInfo buf, Size len, const char *type)
+{
+	if ((Size) (buf->len - buf->cursor) < len)
+		bad_binary(type, psprintf("The value is truncated: %zu more bytes expected, %d left.",
+								  len, buf->len - buf->cursor));
+}
+
 static void
 recv_header(StringInfo buf, const char *type)
 {
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
+	int			version,
+				flags;
+
+	need(buf, 2, type);
+	version = pq_getmsgbyte(buf);
+	flags = pq_getmsgbyte(buf);
 
 	if (version != PAI_FORMAT_VERSION)
 		bad_binary(type, psprintf("Format version %d is not supported (expected %d).",
@@ -162,7 +175,10 @@ recv_header(StringInfo buf, const char *type)
 static uint32
 recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
 {
-	uint32		len = pq_getmsgint(buf, 4);
+	uint32		len;
+
+	need(buf, 4, type);
+	len = pq_getmsgint(buf, 4);
 
 	if (len == 0 || len > max || len > (uint32) (buf->len - buf->cursor))
 		bad_binary(type, psprintf("Length of %s (%u) is out of range.", what, len));
@@ -179,9 +195,11 @@ paillier_pubkey_recv(PG_FUNCTION_ARGS)
 	const pai_pub *pk;
 
 	recv_header(buf, "paillier_pubkey");
+	need(buf, 2, "paillier_pubkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		bad_binary("paillier_pubkey", "Reserved field is not zero.");
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_pubkey", "n");
+	need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	n = pq_getmsgbytes(buf, nbytes);
 	pk = mpc_pubkey_from_n((const uint8 *) n, nbytes);
@@ -270,12 +288,14 @@ paillier_privkey_recv(PG_FUNCTION_ARGS)
 	PaillierPrivkey *v;
 
 	recv_header(buf, "paillier_privkey");
+	need(buf, 2 + 4 + 4, "paillier_privkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		bad_binary("paillier_privkey", "Reserved field is not zero.");
 	pb = pq_getmsgint(buf, 4);
 	qb = pq_getmsgint(buf, 4);
 	if (pb == 0 || qb == 0 || pb > MAX_NBYTES / 2 + 1 || qb > MAX_NBYTES / 2 + 1)
 		bad_binary("paillier_privkey", "Prime lengths are out of range.");
+	need(buf, PAI_FP_LEN + (Size) pb + qb, "paillier_privkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	pd = pq_getmsgbytes(buf, pb);
 	qd = pq_getmsgbytes(buf, qb);
@@ -335,8 +355,23 @@ paillier_ciphertext_in(PG_FUNCTION_ARGS)
 		bad_text("paillier_ciphertext", "The scale is not a non-negative integer.");
 	mpz_inits(n, c, NULL);
 	parse_b64_int(n, parts[2], MAX_NBYTES, "paillier_ciphertext", "n");
-	parse_b64_int(c, parts[3], 2 * MAX_NBYTES, "paillier_ciphertext", "c");
 	pk = pub_of_mpz(n);
+	/* c is written at its full width of 2 * nbytes bytes, so a truncated
+	 * value is a length error rather than a different valid number */
+	{
+		Size		width = 2 * pk->nbytes;
+		Size		len = 0;
+		uint8	   *raw = palloc(b64url_decoded_max(strlen(parts[3])) + 1);
+		mpc_error	err;
+
+		if (strlen(parts[3]) != b64url_encoded_len(width))
+			bad_text("paillier_ciphertext",
+					 psprintf("Field c must be %zu base64url characters (%zu bytes) for this key, got %zu.",
+							  b64url_encoded_len(width), width, strlen(parts[3])));
+		if (b64url_decode(parts[3], strlen(parts[3]), raw, &len, &err) != MPC_OK)
+			bad_text("paillier_ciphertext", psprintf("Field c: %s.", err.msg));
+		mpz_from_bytes(c, raw, len);
+	}
 	PG_RETURN_POINTER(ct_from_parts(pk, scale, c, ERRCODE_INVALID_TEXT_REPRESENTATION,
 									"input syntax for type paillier_ciphertext"));
 }
@@ -346,11 +381,10 @@ paillier_ciphertext_out(PG_FUNCTION_ARGS)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	const pai_pub *pk = mpc_ct_key(ct);
-	mpz_t		c;
+	char	   *c = palloc(b64url_encoded_len(2 * (Size) ct->nbytes) + 1);
 
-	mpz_init(c);
-	mpc_ct_get(ct, c);
-	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, b64_of(pk->n), b64_of(c)));
+	b64url_encode(CT_C(ct), 2 * (Size) ct->nbytes, c);
+	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, b64_of(pk->n), c));
 }
 
 Datum
@@ -382,8 +416,10 @@ paillier_ciphertext_recv(PG_FUNCTION_ARGS)
 	mpz_t		c;
 
 	recv_header(buf, "paillier_ciphertext");
+	need(buf, 2, "paillier_ciphertext");
 	scale = (int16) pq_getmsgint(buf, 2);
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_ciphertext", "n");
+	need(buf, PAI_FP_LEN + 3 * (Size) nbytes, "paillier_ciphertext");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	nd = pq_getmsgbytes(buf, nbytes);
 	cd = pq_getmsgbytes(buf, 2 * nbytes);

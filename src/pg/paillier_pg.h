@@ -103,4 +103,16 @@ void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
 /* Signed fixed-point helpers shared by encrypt and decrypt. */
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);
 
+/* A numeric as an exact integer k and its count of significant fractional
+ * digits f (trailing zeros dropped): value = k / 10^f.  NaN and infinities
+ * are an ERROR naming 'what'. */
+void		mpc_numeric_to_scaled(Datum num, mpz_t k, int *f, const char *what);
+
+/* Multiply a ciphertext by a fresh encryption of zero (the one place that
+ * chooses how public-key re-randomisation is done). */
+void		mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t in);
+
+/* c^(10^d) mod n^2: the same value at a scale d digits larger. */
+void		mpc_rescale(const pai_pub *pk, mpz_t c, int d);
+
 #endif

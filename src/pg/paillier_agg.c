@@ -1,0 +1,303 @@
+/*
+ * paillier_agg.c: sum(paillier_ciphertext), a parallel aggregate.
+ *
+ * The state keeps the running product mod n^2 as an mpz in the aggregate's
+ * memory context, plus a copy of the modulus bytes, so each row costs one
+ * key comparison (memcmp), one import of c and one modular multiplication:
+ * no key re-parsing or re-validation per row.  The product is re-randomised
+ * once, in the final function.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+
+#include "encoding.h"
+#include "paillier_pg.h"
+#include "serial.h"
+
+PG_FUNCTION_INFO_V1(paillier_sum_transfn);
+PG_FUNCTION_INFO_V1(paillier_sum_combinefn);
+PG_FUNCTION_INFO_V1(paillier_sum_serialfn);
+PG_FUNCTION_INFO_V1(paillier_sum_deserialfn);
+PG_FUNCTION_INFO_V1(paillier_sum_finalfn);
+
+#define SUM_STATE_MAGIC 0x50534d31	/* "PSM1" */
+
+typedef struct SumState
+{
+	uint32		magic;			/* SUM_STATE_MAGIC: rejects foreign internal states */
+	int			scale;
+	Size		nbytes;
+	uint8		fp[PAI_FP_LEN];
+	uint8	   *n;				/* modulus bytes, for key comparison */
+	mpz_t		n2;				/* n^2: the state must not depend on the key cache */
+	mpz_t		acc;			/* product of the ciphertexts mod n^2 */
+	mpz_t		c;				/* scratch for the incoming ciphertext */
+	int64		count;
+} SumState;
+
+static MemoryContext
+agg_context(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fn)));
+	return aggcxt;
+}
+
+/*
+ * The state arrives as 'internal'.  A user-defined aggregate could pair our
+ * functions with another aggregate's state; the magic number turns that
+ * into an ERROR instead of a crash.
+ */
+static SumState *
+state_arg(FunctionCallInfo fcinfo, int argno, const char *fn)
+{
+	SumState   *st;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	st = (SumState *) PG_GETARG_POINTER(argno);
+	if (st == NULL)
+		return NULL;
+	if (st->magic != SUM_STATE_MAGIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the aggregate state is not a sum(paillier_ciphertext) state", fn)));
+	return st;
+}
+
+static SumState *
+state_new(const pai_pub *pk, int scale, const uint8 *n, Size nbytes)
+{
+	SumState   *st = palloc0(sizeof(SumState));
+
+	st->magic = SUM_STATE_MAGIC;
+	st->scale = scale;
+	st->nbytes = nbytes;
+	memcpy(st->fp, pk->fp, PAI_FP_LEN);
+	st->n = palloc(nbytes);
+	memcpy(st->n, n, nbytes);
+	mpz_init_set(st->n2, pk->n2);
+	mpz_init_set_ui(st->acc, 1);	/* the empty product: Enc(0) with r = 1 */
+	mpz_init2(st->c, 2 * 8 * nbytes + 64);
+	return st;
+}
+
+/* acc^(10^d): lift the running product to a larger scale */
+static void
+state_lift(SumState *st, int new_scale)
+{
+	mpz_t		e;
+
+	if (new_scale <= st->scale)
+		return;
+	mpz_init(e);
+	mpz_ui_pow_ui(e, 10, (unsigned long) (new_scale - st->scale));
+	mpz_powm(st->acc, st->acc, e, st->n2);
+	mpz_clear(e);
+	st->scale = new_scale;
+}
+
+/* multiply c (at scale) into the state */
+static void
+state_mul(SumState *st, mpz_t c, int scale)
+{
+	if (scale > st->scale)
+		state_lift(st, scale);
+	else if (scale < st->scale)
+	{
+		mpz_t		e;
+
+		mpz_init(e);
+		mpz_ui_pow_ui(e, 10, (unsigned long) (st->scale - scale));
+		mpz_powm(c, c, e, st->n2);
+		mpz_clear(e);
+	}
+	mpz_mul(st->acc, st->acc, c);
+	mpz_mod(st->acc, st->acc, st->n2);
+}
+
+/* paillier_sum_transfn(internal, paillier_ciphertext) RETURNS internal */
+Datum
+paillier_sum_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_transfn");
+	SumState   *st = state_arg(fcinfo, 0, "paillier_sum_transfn");
+	PaillierCiphertext *ct;
+	MemoryContext old;
+
+	if (PG_ARGISNULL(1))
+	{
+		/* NULLs are skipped; a missing state stays SQL NULL */
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	ct = PG_GETARG_PAILLIER_CT_P(1);
+	old = MemoryContextSwitchTo(aggcxt);
+	if (st == NULL)
+	{
+		const pai_pub *pk = mpc_ct_key(ct);
+
+		st = state_new(pk, ct->scale, CT_N(ct), ct->nbytes);
+	}
+	else
+	{
+		mpc_check_ct(ct);
+		mpc_require_same_key(st->fp, st->n, st->nbytes, ct->fp, CT_N(ct), ct->nbytes, "sum");
+	}
+	mpc_ct_get(ct, st->c);
+	/* cheap range check: stored values were validated on input */
+	if (mpz_sgn(st->c) <= 0 || mpz_cmp(st->c, st->n2) >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("sum: corrupted paillier_ciphertext: c is not below n^2")));
+	state_mul(st, st->c, ct->scale);
+	st->count++;
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(st);
+}
+
+/* paillier_sum_combinefn(internal, internal) RETURNS internal */
+Datum
+paillier_sum_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_combinefn");
+	SumState   *a = state_arg(fcinfo, 0, "paillier_sum_combinefn");
+	SumState   *b = state_arg(fcinfo, 1, "paillier_sum_combinefn");
+	MemoryContext old;
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	old = MemoryContextSwitchTo(aggcxt);
+	if (a == NULL)
+	{
+		/* copy b into the aggregate context */
+		a = palloc0(sizeof(SumState));
+		a->magic = SUM_STATE_MAGIC;
+		a->scale = b->scale;
+		a->nbytes = b->nbytes;
+		memcpy(a->fp, b->fp, PAI_FP_LEN);
+		a->n = palloc(b->nbytes);
+		memcpy(a->n, b->n, b->nbytes);
+		mpz_init_set(a->n2, b->n2);
+		mpz_init_set(a->acc, b->acc);
+		mpz_init(a->c);
+		a->count = b->count;
+	}
+	else
+	{
+		mpc_require_same_key(a->fp, a->n, a->nbytes, b->fp, b->n, b->nbytes, "sum");
+		mpz_set(a->c, b->acc);
+		state_mul(a, a->c, b->scale);
+		a->count += b->count;
+	}
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * Serialized state: int16 scale, int32 nbytes, fp, n (nbytes), acc
+ * (2 nbytes), int64 count.
+ */
+Datum
+paillier_sum_serialfn(PG_FUNCTION_ARGS)
+{
+	SumState   *st;
+	StringInfoData buf;
+	uint8	   *acc;
+	mpc_error	err;
+
+	agg_context(fcinfo, "paillier_sum_serialfn");
+	st = state_arg(fcinfo, 0, "paillier_sum_serialfn");
+	if (st == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("paillier_sum_serialfn: no state to serialize")));
+	pq_begintypsend(&buf);
+	pq_sendint16(&buf, (uint16) st->scale);
+	pq_sendint32(&buf, (uint32) st->nbytes);
+	pq_sendbytes(&buf, (const char *) st->fp, PAI_FP_LEN);
+	pq_sendbytes(&buf, (const char *) st->n, st->nbytes);
+	acc = palloc(2 * st->nbytes);
+	if (mpz_to_bytes_fixed(st->acc, acc, 2 * st->nbytes, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_sum_serialfn");
+	pq_sendbytes(&buf, (const char *) acc, 2 * st->nbytes);
+	pq_sendint64(&buf, st->count);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+paillier_sum_deserialfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_deserialfn");
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	int			scale;
+	uint32		nbytes;
+	const char *fp, *n, *acc;
+	const pai_pub *pk;
+	SumState   *st;
+	MemoryContext old;
+
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw));
+	if (buf.len < 2 + 4 + PAI_FP_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid sum(paillier_ciphertext) state: too short")));
+	scale = (int16) pq_getmsgint(&buf, 2);
+	nbytes = pq_getmsgint(&buf, 4);
+	if (scale < 0 || scale > PAI_MAX_SCALE || nbytes == 0 || nbytes > PAI_MAX_BITS / 8 ||
+		(Size) buf.len != 2 + 4 + PAI_FP_LEN + 3 * (Size) nbytes + 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid sum(paillier_ciphertext) state: bad scale or length")));
+	fp = pq_getmsgbytes(&buf, PAI_FP_LEN);
+	n = pq_getmsgbytes(&buf, nbytes);
+	acc = pq_getmsgbytes(&buf, 2 * nbytes);
+	pk = mpc_pubkey_from_n((const uint8 *) n, nbytes);
+	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid sum(paillier_ciphertext) state: fingerprint does not match the modulus")));
+	old = MemoryContextSwitchTo(aggcxt);
+	st = state_new(pk, scale, (const uint8 *) n, nbytes);
+	mpz_from_bytes(st->acc, (const uint8 *) acc, 2 * nbytes);
+	st->count = pq_getmsgint64(&buf);
+	MemoryContextSwitchTo(old);
+	if (mpz_sgn(st->acc) <= 0 || mpz_cmp(st->acc, st->n2) >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid sum(paillier_ciphertext) state: product is not below n^2")));
+	PG_RETURN_POINTER(st);
+}
+
+/* paillier_sum_finalfn(internal) RETURNS paillier_ciphertext */
+Datum
+paillier_sum_finalfn(PG_FUNCTION_ARGS)
+{
+	SumState   *st;
+	const pai_pub *pk;
+	mpz_t		out;
+
+	agg_context(fcinfo, "paillier_sum_finalfn");
+	st = state_arg(fcinfo, 0, "paillier_sum_finalfn");
+	if (st == NULL)
+		PG_RETURN_NULL();		/* no non-NULL input: NULL, as sum() does */
+	pk = mpc_pubkey_from_n(st->n, st->nbytes);
+	mpz_init(out);
+	/* one re-randomisation for the whole sum, not one per row */
+	mpc_rerandomize(pk, out, st->acc);
+	PG_RETURN_POINTER(mpc_make_ct(pk, st->scale, out));
+}
