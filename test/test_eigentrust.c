@@ -254,6 +254,113 @@ test_order_independence(void)
 	}
 }
 
+/*
+ * Ids take three paths (a direct table for small non-negative ids, a hash
+ * for negative and large ones, and migration from the hash to the table as
+ * it grows).  A monotone relabelling of the ids must give the same vector.
+ */
+static int64_t
+relabel(int64_t id, int how)
+{
+	switch (how)
+	{
+		case 1:					/* negative and huge ids around a few small ones */
+			return id * 1000000007LL - 50000000000LL;
+		case 2:					/* every id above the direct table */
+			return id + (INT64_C(1) << 40);
+		case 3:					/* the extremes */
+			return id == 0 ? INT64_MIN : (id == 149 ? INT64_MAX : id);
+		default:
+			return id;
+	}
+}
+
+static void
+test_id_paths(void)
+{
+	enum
+	{
+		NR = 2000
+	};
+	static rating r[NR];
+	double		want[160];
+	size_t		nwant = 0;
+	uint64_t	x = 0x243F6A8885A308D3ULL;
+
+	for (int i = 0; i < NR; i++)
+	{
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		r[i].src = (int64_t) (x % 150);
+		r[i].dst = (int64_t) ((x >> 20) % 150);
+		r[i].w = (double) ((x >> 40) % 9);
+	}
+	for (int how = 0; how < 4; how++)
+	{
+		static rating rr[NR];
+		mpc_et	   *et;
+		int			it;
+		double		res;
+
+		for (int i = 0; i < NR; i++)
+		{
+			rr[i] = r[i];
+			rr[i].src = relabel(r[i].src, how);
+			rr[i].dst = relabel(r[i].dst, how);
+		}
+		et = make(rr, NR, NULL, 0, 0);
+		CHECK(et != NULL);
+		if (et == NULL)
+			return;
+		CHECK_OK(mpc_et_solve(et, 0.15, 1e-13, 1000, &it, &res, &e_));
+		for (size_t i = 1; i < mpc_et_peer_count(et); i++)
+			CHECK(mpc_et_peer_ids(et)[i - 1] < mpc_et_peer_ids(et)[i]);
+		if (how == 0)
+		{
+			nwant = mpc_et_peer_count(et);
+			memcpy(want, mpc_et_trust(et), nwant * sizeof(double));
+		}
+		else
+		{
+			CHECK(mpc_et_peer_count(et) == nwant);
+			CHECK(memcmp(want, mpc_et_trust(et), nwant * sizeof(double)) == 0);
+		}
+		mpc_et_free(et);
+	}
+
+	/*
+	 * Migration: 2^20 + 5 starts in the hash (the direct table may not yet
+	 * grow that far); after 140000 more peers it may, and the id must keep
+	 * its index.
+	 */
+	{
+		mpc_et	   *et = NULL;
+		mpc_et_stats st;
+		const int64_t big = (INT64_C(1) << 20) + 5;
+
+		CHECK_OK(mpc_et_create(NULL, 0, 0, &et, &e_));
+		CHECK_OK(mpc_et_add_edge(et, big, -7, 1, &e_));
+		{
+			int			ok = 1;
+
+			for (int64_t i = 0; i < 140000; i++)
+				ok &= mpc_et_add_edge(et, i, i + 1, 1, NULL) == MPC_OK;
+			CHECK(ok);
+		}
+		CHECK_OK(mpc_et_add_edge(et, 3, big, 1, &e_));
+		CHECK_OK(mpc_et_add_edge(et, big, -7, 1, &e_));
+		CHECK_OK(mpc_et_build(et, &e_));
+		mpc_et_get_stats(et, &st);
+		CHECK(st.peers == 140001 + 2);
+		CHECK(st.pairs == 140000 + 2);	/* big -> -7 twice is one pair */
+		CHECK(mpc_et_peer_ids(et)[0] == -7);
+		CHECK(mpc_et_peer_ids(et)[1] == 0);
+		CHECK(mpc_et_peer_ids(et)[st.peers - 1] == big);
+		mpc_et_free(et);
+	}
+}
+
 static int	stop_now = 0;
 static int
 interrupt_hook(void)
@@ -301,6 +408,16 @@ test_errors(void)
 	stop_now = 0;
 	mpc_set_interrupt(NULL);
 	CHECK(mpc_et_trust(et) == NULL);	/* poisoned */
+	mpc_et_free(et);
+
+	/* a per-object poll replaces the global one */
+	CHECK_OK(mpc_et_create(NULL, 0, 0, &et, &e_));
+	CHECK_OK(mpc_et_add_edge(et, 1, 2, 1, &e_));
+	CHECK_OK(mpc_et_build(et, &e_));
+	mpc_et_set_interrupt(et, interrupt_hook);
+	stop_now = 1;
+	CHECK_STATUS(mpc_et_solve(et, 0.5, 1e-9, 10, &it, &res, &err), MPC_ERR_INTERRUPTED);
+	stop_now = 0;
 	mpc_et_free(et);
 
 	/* pre-trust: negative, not finite, all zero, none at all */
@@ -450,6 +567,7 @@ main(void)
 	test_go_example();
 	test_edge_cases();
 	test_order_independence();
+	test_id_paths();
 	test_errors();
 	test_real_networks();
 	UNIT_DONE("test_eigentrust");

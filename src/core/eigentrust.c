@@ -3,21 +3,22 @@
  *
  * Why it is built this way:
  *
- * - Ids are mapped to provisional indices by a hash table while rows stream
- *   in, so an edge costs 16 bytes (two uint32 indices and a double) from the
- *   start.  At build time the distinct ids are sorted and the provisional
- *   indices renumbered, so the dense index order is ascending id order and
- *   does not depend on the order the rows arrived in.
- * - Two stable counting sorts (by trustee, then by truster) put the edges in
- *   (truster, trustee) order in O(edges).  Ratings of the same pair are then
- *   adjacent; they are summed in ascending order of value, which makes the
- *   sum independent of the input order (bit for bit).
+ * - Ids are mapped to provisional indices while rows stream in, so an edge
+ *   costs 16 bytes (two uint32 indices and a double) from the start.  Small
+ *   non-negative ids (the usual serial or identity keys) go through a direct
+ *   table of at most max(2^20, 8 * peers) entries, other ids through a hash.
+ *   At build time the provisional indices are renumbered in ascending id
+ *   order, so the dense order does not depend on the order of the rows.
+ * - A counting sort by truster, then a sort of each row by (trustee, value),
+ *   brings the ratings of a pair together in ascending value order; they are
+ *   summed in that order, which makes the sum independent of the input order
+ *   (bit for bit).
  * - The iteration pulls: trust'_j = sum over in-edges (i, j) of c_ij t_i, over
  *   a column-major copy of C (rows ascending within a column).  Each output is
  *   written once, the order of every floating-point sum is fixed, and the
  *   result is the same on every run.
  * - The per-column sums use Kahan summation (all terms are >= 0, so the
- *   compensated sum is within two ulps of the exact one); the global sums
+ *   error is about two ulps whatever the in-degree); the global sums
  *   (dangling mass, residual, total trust, row sums, pre-trust) use
  *   Neumaier's variant, which also handles terms of mixed sign.
  */
@@ -51,6 +52,13 @@ typedef struct et_pre
 	double		w;
 } et_pre;
 
+/* One hash slot: key and value share a cache line. */
+typedef struct et_slot
+{
+	int64_t		key;
+	uint32_t	val;			/* provisional index + 1; 0 = empty slot */
+} et_slot;
+
 typedef struct et_idpos
 {
 	int64_t		id;
@@ -70,10 +78,20 @@ struct mpc_et
 	enum et_phase phase;
 	mpc_et_stats st;
 
-	/* loading: id -> provisional index */
-	int64_t    *hkeys;
-	uint32_t   *hvals;			/* provisional index + 1; 0 = empty slot */
+	/*
+	 * loading: id -> provisional index.  Ids in [0, dcap) are looked up
+	 * directly in 'direct' (the common case: small non-negative ids); all
+	 * other ids (negative, or too large for a table of O(peers)) go to the
+	 * hash table.  The hash never holds an id in [0, dcap).
+	 */
+	uint32_t   *direct;			/* provisional index + 1; 0 = unused id */
+	size_t		dcap;
+	et_slot    *slots;
 	size_t		hcap;			/* power of two */
+	size_t		hcount;
+	int64_t		last_id;		/* one-entry cache: rows often share a truster */
+	uint32_t	last_idx;
+	int			have_last;
 	int64_t    *prov_ids;		/* id of each provisional index */
 	size_t		nprov;
 	size_t		prov_cap;
@@ -102,7 +120,14 @@ struct mpc_et
 	double	   *t;
 	double	   *tnext;
 	int			have_t;			/* t holds an iterate */
+	mpc_interrupt_fn intr;		/* NULL: the global hook */
 };
+
+static inline int
+et_poll(const mpc_et *et)
+{
+	return et->intr != NULL ? et->intr() : mpc_interrupted();
+}
 
 /* ---- compensated sums ---- */
 
@@ -196,61 +221,77 @@ et_hash(int64_t key)
 	return x;
 }
 
+/* Rebuild the hash with capacity ncap, moving ids now in [0, dcap) to direct. */
 static mpc_status
-et_hash_grow(mpc_et *et, mpc_error *err)
+et_hash_rebuild(mpc_et *et, size_t ncap, mpc_error *err)
 {
-	size_t		ncap = et->hcap ? et->hcap * 2 : 1024;
-	int64_t    *nkeys;
-	uint32_t   *nvals;
+	et_slot    *ns;
 
-	nkeys = et_alloc(et, ncap, sizeof(int64_t), err);
-	if (nkeys == NULL)
+	ns = et_alloc(et, ncap, sizeof(et_slot), err);
+	if (ns == NULL)
 		return err->code;
-	nvals = et_alloc(et, ncap, sizeof(uint32_t), err);
-	if (nvals == NULL)
-	{
-		et->a.free(et->a.ctx, nkeys);
-		return err->code;
-	}
-	memset(nvals, 0, ncap * sizeof(uint32_t));
+	memset(ns, 0, ncap * sizeof(et_slot));
 	for (size_t i = 0; i < et->hcap; i++)
 	{
-		if (et->hvals[i] != 0)
-		{
-			size_t		h = (size_t) et_hash(et->hkeys[i]) & (ncap - 1);
+		et_slot		sl = et->slots[i];
 
-			while (nvals[h] != 0)
+		if (sl.val == 0)
+			continue;
+		if (sl.key >= 0 && (uint64_t) sl.key < et->dcap)
+		{
+			et->direct[sl.key] = sl.val;
+			et->hcount--;
+		}
+		else
+		{
+			size_t		h = (size_t) et_hash(sl.key) & (ncap - 1);
+
+			while (ns[h].val != 0)
 				h = (h + 1) & (ncap - 1);
-			nkeys[h] = et->hkeys[i];
-			nvals[h] = et->hvals[i];
+			ns[h] = sl;
 		}
 	}
-	ET_FREE(et, et->hkeys);
-	ET_FREE(et, et->hvals);
-	et->hkeys = nkeys;
-	et->hvals = nvals;
+	ET_FREE(et, et->slots);
+	et->slots = ns;
 	et->hcap = ncap;
 	return MPC_OK;
 }
 
-/* The provisional index of id, inserting it when new. */
-static mpc_status
-et_peer(mpc_et *et, int64_t id, uint32_t *idx, mpc_error *err)
+/* The direct table may grow to max(2^20, 8 * peers) entries: O(peers). */
+static inline uint64_t
+et_direct_limit(const mpc_et *et)
 {
-	size_t		h;
+	uint64_t	lim = 8 * ((uint64_t) et->nprov + 1);
 
-	if (2 * (et->nprov + 1) > et->hcap && et_hash_grow(et, err) != MPC_OK)
+	return lim > (UINT64_C(1) << 20) ? lim : (UINT64_C(1) << 20);
+}
+
+static mpc_status
+et_direct_grow(mpc_et *et, int64_t id, mpc_error *err)
+{
+	size_t		ncap = et->dcap ? et->dcap : 4096;
+	uint32_t   *nd;
+
+	while (ncap <= (uint64_t) id)
+		ncap *= 2;
+	nd = et_alloc(et, ncap, sizeof(uint32_t), err);
+	if (nd == NULL)
 		return err->code;
-	h = (size_t) et_hash(id) & (et->hcap - 1);
-	while (et->hvals[h] != 0)
-	{
-		if (et->hkeys[h] == id)
-		{
-			*idx = et->hvals[h] - 1;
-			return MPC_OK;
-		}
-		h = (h + 1) & (et->hcap - 1);
-	}
+	if (et->dcap > 0)
+		memcpy(nd, et->direct, et->dcap * sizeof(uint32_t));
+	memset(nd + et->dcap, 0, (ncap - et->dcap) * sizeof(uint32_t));
+	ET_FREE(et, et->direct);
+	et->direct = nd;
+	et->dcap = ncap;
+	if (et->hcount > 0)
+		return et_hash_rebuild(et, et->hcap, err);
+	return MPC_OK;
+}
+
+/* A new provisional index for id. */
+static mpc_status
+et_new_prov(mpc_et *et, int64_t id, uint32_t *idx, mpc_error *err)
+{
 	if (et->nprov >= ET_MAX_PEERS)
 		return mpc_fail(err, MPC_ERR_OVERFLOW, "more than %zu distinct peers", ET_MAX_PEERS);
 	if (et->nprov == et->prov_cap)
@@ -267,10 +308,60 @@ et_peer(mpc_et *et, int64_t id, uint32_t *idx, mpc_error *err)
 		et->prov_cap = ncap;
 	}
 	et->prov_ids[et->nprov] = id;
-	et->hkeys[h] = id;
-	et->hvals[h] = (uint32_t) et->nprov + 1;
 	*idx = (uint32_t) et->nprov;
 	et->nprov++;
+	return MPC_OK;
+}
+
+/* The provisional index of id, inserting it when new. */
+static inline mpc_status
+et_peer(mpc_et *et, int64_t id, uint32_t *idx, mpc_error *err)
+{
+	size_t		h;
+	et_slot    *sl;
+
+	if (et->have_last && et->last_id == id)
+	{
+		*idx = et->last_idx;
+		return MPC_OK;
+	}
+	if (id >= 0 && (uint64_t) id >= et->dcap && (uint64_t) id < et_direct_limit(et) &&
+		et_direct_grow(et, id, err) != MPC_OK)
+		return err->code;
+	if (id >= 0 && (uint64_t) id < et->dcap)
+	{
+		uint32_t	v = et->direct[id];
+
+		if (v != 0)
+		{
+			*idx = v - 1;
+			return MPC_OK;
+		}
+		if (et_new_prov(et, id, idx, err) != MPC_OK)
+			return err->code;
+		et->direct[id] = *idx + 1;
+		return MPC_OK;
+	}
+
+	if (2 * (et->hcount + 1) > et->hcap &&
+		et_hash_rebuild(et, et->hcap ? et->hcap * 2 : 1024, err) != MPC_OK)
+		return err->code;
+	sl = et->slots;
+	h = (size_t) et_hash(id) & (et->hcap - 1);
+	while (sl[h].val != 0)
+	{
+		if (sl[h].key == id)
+		{
+			*idx = sl[h].val - 1;
+			return MPC_OK;
+		}
+		h = (h + 1) & (et->hcap - 1);
+	}
+	if (et_new_prov(et, id, idx, err) != MPC_OK)
+		return err->code;
+	sl[h].key = id;
+	sl[h].val = *idx + 1;
+	et->hcount++;
 	return MPC_OK;
 }
 
@@ -319,10 +410,17 @@ et_free_loading(mpc_et *et)
 		et->head = next;
 	}
 	et->tail = NULL;
-	ET_FREE(et, et->hkeys);
-	ET_FREE(et, et->hvals);
+	ET_FREE(et, et->slots);
+	ET_FREE(et, et->direct);
 	ET_FREE(et, et->prov_ids);
 	ET_FREE(et, et->pre);
+}
+
+void
+mpc_et_set_interrupt(mpc_et *et, mpc_interrupt_fn fn)
+{
+	if (et != NULL)
+		et->intr = fn;
 }
 
 void
@@ -359,8 +457,12 @@ mpc_et_add_edge(mpc_et *et, int64_t truster, int64_t trustee, double score,
 	if (!isfinite(score))
 		return mpc_fail(err, MPC_ERR_ARG, "the score of %lld for %lld is not finite",
 						(long long) truster, (long long) trustee);
-	if (et_peer(et, truster, &si, err) != MPC_OK ||
-		et_peer(et, trustee, &di, err) != MPC_OK)
+	if (et_peer(et, truster, &si, err) != MPC_OK)
+		return err->code;
+	et->last_id = truster;
+	et->last_idx = si;
+	et->have_last = 1;
+	if (et_peer(et, trustee, &di, err) != MPC_OK)
 		return err->code;
 	et->st.rows++;
 	if (si == di)
@@ -436,13 +538,78 @@ cmp_idpos(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int
-cmp_edge_w(const void *a, const void *b)
+/*
+ * Sort (id, provisional index) pairs by id: LSD radix sort on 16-bit digits
+ * of the id with its sign bit flipped, skipping digits all ids share.
+ */
+static mpc_status
+et_sort_idpos(mpc_et *et, et_idpos *a, size_t n, mpc_error *err)
 {
-	double		x = ((const et_edge *) a)->w;
-	double		y = ((const et_edge *) b)->w;
+	et_idpos   *tmp,
+			   *src = a,
+			   *dst;
+	size_t	   *cnt;
 
-	return (x > y) - (x < y);
+	if (n < 256)
+	{
+		if (n > 1)
+			qsort(a, n, sizeof(et_idpos), cmp_idpos);
+		return MPC_OK;
+	}
+	tmp = et_alloc(et, n, sizeof(et_idpos), err);
+	if (tmp == NULL)
+		return err->code;
+	cnt = et_alloc(et, 65536, sizeof(size_t), err);
+	if (cnt == NULL)
+	{
+		et->a.free(et->a.ctx, tmp);
+		return err->code;
+	}
+	dst = tmp;
+	for (int shift = 0; shift < 64; shift += 16)
+	{
+		size_t		sum = 0;
+		int			skip = 0;
+
+		memset(cnt, 0, 65536 * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			cnt[(((uint64_t) src[i].id ^ (UINT64_C(1) << 63)) >> shift) & 0xFFFF]++;
+		for (size_t d = 0; d < 65536; d++)
+		{
+			size_t		c = cnt[d];
+
+			if (c == n)
+				skip = 1;
+			cnt[d] = sum;
+			sum += c;
+		}
+		if (skip)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(((uint64_t) src[i].id ^ (UINT64_C(1) << 63)) >> shift) & 0xFFFF]++] = src[i];
+		{
+			et_idpos   *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(et_idpos));
+	et->a.free(et->a.ctx, cnt);
+	et->a.free(et->a.ctx, tmp);
+	return MPC_OK;
+}
+
+static int
+cmp_edge_dw(const void *a, const void *b)
+{
+	const et_edge *x = a;
+	const et_edge *y = b;
+
+	if (x->dst != y->dst)
+		return (x->dst > y->dst) - (x->dst < y->dst);
+	return (x->w > y->w) - (x->w < y->w);
 }
 
 static int
@@ -456,13 +623,19 @@ cmp_pre(const void *a, const void *b)
 	return (x->w > y->w) - (x->w < y->w);
 }
 
-/* Sort the run of ratings of one pair by value (short runs by insertion). */
-static void
-sort_run(et_edge *e, size_t n)
+static inline int
+edge_less(const et_edge *x, const et_edge *y)
 {
-	if (n > 16)
+	return x->dst < y->dst || (x->dst == y->dst && x->w < y->w);
+}
+
+/* Sort one row by (trustee, value); most rows are short. */
+static void
+sort_row(et_edge *e, size_t n)
+{
+	if (n > 24)
 	{
-		qsort(e, n, sizeof(et_edge), cmp_edge_w);
+		qsort(e, n, sizeof(et_edge), cmp_edge_dw);
 		return;
 	}
 	for (size_t i = 1; i < n; i++)
@@ -470,7 +643,7 @@ sort_run(et_edge *e, size_t n)
 		et_edge		x = e[i];
 		size_t		j = i;
 
-		while (j > 0 && e[j - 1].w > x.w)
+		while (j > 0 && edge_less(&x, &e[j - 1]))
 		{
 			e[j] = e[j - 1];
 			j--;
@@ -523,7 +696,7 @@ et_transpose(mpc_et *et, const et_edge *A, size_t m, int sign,
 	memcpy(pos, ptr, (n + 1) * sizeof(size_t));
 	for (size_t k = 0; k < m; k++)
 	{
-		if ((k & ET_POLL_MASK) == 0 && mpc_interrupted())
+		if ((k & ET_POLL_MASK) == 0 && et_poll(et))
 		{
 			et->a.free(et->a.ctx, pos);
 			return et_interrupted(et, err);
@@ -601,7 +774,6 @@ mpc_et_build(mpc_et *et, mpc_error *err_in)
 	et_idpos   *order = NULL;
 	uint32_t   *rank = NULL;
 	size_t	   *cnt = NULL;
-	et_edge    *tmp = NULL;
 	et_edge    *A = NULL;
 	size_t		k;
 	mpc_status	st = MPC_OK;
@@ -612,61 +784,89 @@ mpc_et_build(mpc_et *et, mpc_error *err_in)
 	E = et->nedges;
 	et->st.peers = n;
 
-	/* dense index = rank of the id */
+	/*
+	 * dense index = rank of the id: negative ids (hashed, sorted), then the
+	 * direct table in index order, then large ids (hashed, sorted)
+	 */
 	et->ids = et_alloc(et, n, sizeof(int64_t), err);
-	order = et_alloc(et, n, sizeof(et_idpos), err);
+	order = et_alloc(et, et->hcount, sizeof(et_idpos), err);
 	rank = et_alloc(et, n, sizeof(uint32_t), err);
 	if (et->ids == NULL || order == NULL || rank == NULL)
 		goto fail;
-	for (size_t i = 0; i < n; i++)
 	{
-		order[i].id = et->prov_ids[i];
-		order[i].prov = (uint32_t) i;
-	}
-	if (n > 1)
-		qsort(order, n, sizeof(et_idpos), cmp_idpos);
-	for (size_t i = 0; i < n; i++)
-	{
-		et->ids[i] = order[i].id;
-		rank[order[i].prov] = (uint32_t) i;
+		size_t		nh = 0,
+					h = 0,
+					r = 0;
+
+		for (size_t i = 0; i < et->hcap; i++)
+			if (et->slots[i].val != 0)
+			{
+				order[nh].id = et->slots[i].key;
+				order[nh].prov = et->slots[i].val - 1;
+				nh++;
+			}
+		if (et_sort_idpos(et, order, nh, err) != MPC_OK)
+			goto fail;
+		for (; h < nh && order[h].id < 0; h++, r++)
+		{
+			et->ids[r] = order[h].id;
+			rank[order[h].prov] = (uint32_t) r;
+		}
+		for (size_t d = 0; d < et->dcap; d++)
+			if (et->direct[d] != 0)
+			{
+				et->ids[r] = (int64_t) d;
+				rank[et->direct[d] - 1] = (uint32_t) r;
+				r++;
+			}
+		for (; h < nh; h++, r++)
+		{
+			et->ids[r] = order[h].id;
+			rank[order[h].prov] = (uint32_t) r;
+		}
+		if (r != n)
+		{
+			mpc_fail(err, MPC_ERR_INTERNAL, "%zu peers ranked, %zu expected", r, n);
+			goto fail;
+		}
 	}
 	et->a.free(et->a.ctx, order);
 	order = NULL;
-	ET_FREE(et, et->hkeys);
-	ET_FREE(et, et->hvals);
+	ET_FREE(et, et->slots);
+	ET_FREE(et, et->direct);
 	ET_FREE(et, et->prov_ids);
 
 	if (et_build_pretrust(et, rank, err) != MPC_OK)
 		goto fail;
 
-	/* stable counting sort by trustee, from the chunks into tmp */
+	/* counting sort by truster, from the chunks into A */
 	cnt = et_alloc(et, n + 1, sizeof(size_t), err);
-	tmp = et_alloc(et, E, sizeof(et_edge), err);
-	if (cnt == NULL || tmp == NULL)
+	A = et_alloc(et, E, sizeof(et_edge), err);
+	if (cnt == NULL || A == NULL)
 		goto fail;
 	memset(cnt, 0, (n + 1) * sizeof(size_t));
 	for (et_chunk *c = et->head; c != NULL; c = c->next)
 		for (size_t i = 0; i < c->n; i++)
-			cnt[rank[c->e[i].dst] + 1]++;
+			cnt[rank[c->e[i].src] + 1]++;
 	for (size_t j = 0; j < n; j++)
 		cnt[j + 1] += cnt[j];
 	while (et->head != NULL)
 	{
 		et_chunk   *c = et->head;
 
-		if (mpc_interrupted())
+		if (et_poll(et))
 		{
 			et_interrupted(et, err);
 			goto fail;
 		}
 		for (size_t i = 0; i < c->n; i++)
 		{
-			uint32_t	d = rank[c->e[i].dst];
-			size_t		at = cnt[d]++;
+			uint32_t	s = rank[c->e[i].src];
+			size_t		at = cnt[s]++;
 
-			tmp[at].src = rank[c->e[i].src];
-			tmp[at].dst = d;
-			tmp[at].w = c->e[i].w;
+			A[at].src = s;
+			A[at].dst = rank[c->e[i].dst];
+			A[at].w = c->e[i].w;
 		}
 		et->head = c->next;
 		et->a.free(et->a.ctx, c);
@@ -674,124 +874,95 @@ mpc_et_build(mpc_et *et, mpc_error *err_in)
 	et->tail = NULL;
 	et->a.free(et->a.ctx, rank);
 	rank = NULL;
+	/* cnt[i] is now the end of row i (and the start of row i + 1) */
 
-	/* stable counting sort by truster: A is in (truster, trustee) order */
-	A = et_alloc(et, E, sizeof(et_edge), err);
-	if (A == NULL)
-		goto fail;
-	memset(cnt, 0, (n + 1) * sizeof(size_t));
-	for (k = 0; k < E; k++)
-		cnt[tmp[k].src + 1]++;
-	for (size_t j = 0; j < n; j++)
-		cnt[j + 1] += cnt[j];
-	for (k = 0; k < E; k++)
-	{
-		if ((k & ET_POLL_MASK) == 0 && mpc_interrupted())
-		{
-			et_interrupted(et, err);
-			goto fail;
-		}
-		A[cnt[tmp[k].src]++] = tmp[k];
-	}
-	et->a.free(et->a.ctx, tmp);
-	tmp = NULL;
-	et->a.free(et->a.ctx, cnt);
-	cnt = NULL;
-
-	/* sum the ratings of each pair, in ascending order of value */
-	m = 0;
-	for (k = 0; k < E;)
-	{
-		size_t		r = k + 1;
-		double		s;
-
-		if ((m & ET_POLL_MASK) == 0 && mpc_interrupted())
-		{
-			et_interrupted(et, err);
-			goto fail;
-		}
-		while (r < E && A[r].src == A[k].src && A[r].dst == A[k].dst)
-			r++;
-		if (r - k == 1)
-			s = A[k].w;
-		else
-		{
-			et_sum		sum = {0, 0};
-
-			sort_run(A + k, r - k);
-			for (size_t q = k; q < r; q++)
-				et_sum_add(&sum, A[q].w);
-			s = et_sum_get(&sum);
-			if (!isfinite(s))
-			{
-				mpc_fail(err, MPC_ERR_OVERFLOW,
-						 "the summed ratings of %lld for %lld exceed the range of a double",
-						 (long long) et->ids[A[k].src], (long long) et->ids[A[k].dst]);
-				goto fail;
-			}
-		}
-		A[m].src = A[k].src;
-		A[m].dst = A[k].dst;
-		A[m].w = s;
-		m++;
-		k = r;
-	}
-	et->st.pairs = m;
-
-	/* normalise each row's positive part (and negative part) to sum 1 */
+	/*
+	 * Per row: sort by (trustee, value), sum the ratings of each pair (in
+	 * ascending value order, so the sum does not depend on the row order of
+	 * the input), normalise the positive part and the negative part.
+	 */
 	et->dangling = et_alloc(et, n, sizeof(uint32_t), err);
 	if (et->dangling == NULL)
 		goto fail;
 	et->ndangling = 0;
-	k = 0;
+	m = 0;
 	for (size_t i = 0; i < n; i++)
 	{
-		size_t		r = k;
+		size_t		start = i == 0 ? 0 : cnt[i - 1];
+		size_t		end = cnt[i];
+		size_t		row0 = m;
 		et_sum		pos = {0, 0},
 					neg = {0, 0};
 		double		ps,
 					ns;
 
-		if ((i & ET_POLL_MASK) == 0 && mpc_interrupted())
+		if ((i & 0x3FF) == 0 && et_poll(et))
 		{
 			et_interrupted(et, err);
 			goto fail;
 		}
-		while (r < m && A[r].src == i)
+		sort_row(A + start, end - start);
+		for (k = start; k < end;)
 		{
-			if (A[r].w > 0)
+			size_t		r = k + 1;
+			double		v = A[k].w;
+
+			while (r < end && A[r].dst == A[k].dst)
+				r++;
+			if (r - k > 1)
 			{
-				et_sum_add(&pos, A[r].w);
+				et_sum		sum = {0, 0};
+
+				for (size_t q = k; q < r; q++)
+					et_sum_add(&sum, A[q].w);
+				v = et_sum_get(&sum);
+				if (!isfinite(v))
+				{
+					mpc_fail(err, MPC_ERR_OVERFLOW,
+							 "the ratings of peer %lld for peer %lld sum beyond the range of a double",
+							 (long long) et->ids[i], (long long) et->ids[A[k].dst]);
+					goto fail;
+				}
+			}
+			A[m].src = (uint32_t) i;
+			A[m].dst = A[k].dst;
+			A[m].w = v;
+			if (v > 0)
+			{
+				et_sum_add(&pos, v);
 				et->st.positive++;
 			}
-			else if (A[r].w < 0)
+			else if (v < 0)
 			{
-				et_sum_add(&neg, -A[r].w);
+				et_sum_add(&neg, -v);
 				et->st.negative++;
 			}
-			r++;
+			m++;
+			k = r;
 		}
 		ps = et_sum_get(&pos);
 		ns = et_sum_get(&neg);
 		if (!isfinite(ps) || !isfinite(ns))
 		{
 			mpc_fail(err, MPC_ERR_OVERFLOW,
-					 "the ratings given by %lld sum to more than the largest double",
+					 "the ratings given by peer %lld sum beyond the range of a double",
 					 (long long) et->ids[i]);
 			goto fail;
 		}
 		if (!(ps > 0))
 			et->dangling[et->ndangling++] = (uint32_t) i;
-		for (size_t q = k; q < r; q++)
+		for (size_t q = row0; q < m; q++)
 		{
 			if (A[q].w > 0)
 				A[q].w /= ps;
 			else if (A[q].w < 0)
 				A[q].w /= ns;	/* stays negative: -d_ij */
 		}
-		k = r;
 	}
+	et->st.pairs = m;
 	et->st.dangling = et->ndangling;
+	et->a.free(et->a.ctx, cnt);
+	cnt = NULL;
 
 	st = et_transpose(et, A, m, +1, &et->col_ptr, &et->col_row, &et->col_val, err);
 	if (st == MPC_OK && et->distrust)
@@ -816,8 +987,6 @@ fail:
 		et->a.free(et->a.ctx, rank);
 	if (cnt != NULL)
 		et->a.free(et->a.ctx, cnt);
-	if (tmp != NULL)
-		et->a.free(et->a.ctx, tmp);
 	if (A != NULL)
 		et->a.free(et->a.ctx, A);
 	return et_break(et, err);
@@ -891,17 +1060,25 @@ mpc_et_step(mpc_et *et, double *residual, mpc_error *err_in)
 		size_t		e = ptr[j],
 					end = ptr[j + 1];
 
-		if ((j & ET_POLL_MASK) == 0 && mpc_interrupted())
+		if ((j & ET_POLL_MASK) == 0 && et_poll(et))
 			return et_interrupted(et, err);
-		/* Kahan: every term is >= 0, so this is within 2 ulps of exact */
+		/*
+		 * Kahan summation: every term is >= 0, so the error is about two
+		 * ulps whatever the in-degree.  (Measured: plain summation is only about
+		 * 15 % faster on a 10M-edge graph, where the gather t[row[e]] and the
+		 * stream of edges are the limit, not the arithmetic.)
+		 */
 		for (; e < end; e++)
 		{
-			double		y = val[e] * t[row[e]] - c;
-			double		z = s + y;
+			double		y,
+						z;
 
+			y = val[e] * t[row[e]] - c;
+			z = s + y;
 			c = (z - s) - y;
 			s = z;
 		}
+		s -= c;
 		v = oma * s + base * p[j];
 		tn[j] = v;
 		et_sum_add(&res, fabs(v - t[j]));
@@ -947,7 +1124,7 @@ mpc_et_finish(mpc_et *et, mpc_error *err_in)
 		{
 			et_sum		s = {0, 0};
 
-			if ((j & ET_POLL_MASK) == 0 && mpc_interrupted())
+			if ((j & ET_POLL_MASK) == 0 && et_poll(et))
 				return et_interrupted(et, err);
 			for (size_t e = et->ncol_ptr[j]; e < et->ncol_ptr[j + 1]; e++)
 				et_sum_add(&s, et->ncol_val[e] * t[et->ncol_row[e]]);

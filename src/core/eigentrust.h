@@ -62,6 +62,14 @@ mpc_status	mpc_et_create(const mpc_et_alloc *alloc, int has_pretrust, int distru
 						  mpc_et **out, mpc_error *err);
 void		mpc_et_free(mpc_et *et);
 
+/*
+ * The interrupt poll for this object, instead of the global mpc_interrupted()
+ * (NULL restores that).  An interruption poisons the object, so an embedder
+ * whose global hook also reports interrupts that do not cancel should give a
+ * hook here that reports only real cancellations.
+ */
+void		mpc_et_set_interrupt(mpc_et *et, mpc_interrupt_fn fn);
+
 /* score must be finite.  A self-rating still makes the id a peer. */
 mpc_status	mpc_et_add_edge(mpc_et *et, int64_t truster, int64_t trustee, double score,
 							mpc_error *err);

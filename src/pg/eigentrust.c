@@ -75,6 +75,20 @@ et_pfree(void *ctx, void *ptr)
 	pfree(ptr);
 }
 
+/*
+ * The core's interrupt poll.  module.c's global hook reports InterruptPending,
+ * which is also set by interrupts that do not cancel anything (messages from
+ * parallel workers, barriers, ...).  An interruption poisons the core object,
+ * so here the core stops only for what CHECK_FOR_INTERRUPTS() will turn into
+ * an ERROR; everything else waits for the next CHECK_FOR_INTERRUPTS() in the
+ * glue, between core calls.
+ */
+static int
+et_cancel_pending(void)
+{
+	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
+}
+
 /* ---- column types ---- */
 
 static bool
@@ -412,6 +426,7 @@ mpc_eigentrust(PG_FUNCTION_ARGS)
 	alloc.ctx = etcxt;
 	if (mpc_et_create(&alloc, pretrust_sql != NULL, distrust, &et, &err) != MPC_OK)
 		mpc_raise(&err, "eigentrust");
+	mpc_et_set_interrupt(et, et_cancel_pending);
 
 	/* read */
 	et_init_receiver(&edges_r, et, ET_EDGES, etcxt);
