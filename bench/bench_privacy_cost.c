@@ -8,9 +8,9 @@
  *              encryptions with the fixed-base randomiser (table built for
  *              this round's key), N CRT decryptions
  *   fast       this implementation's fast mode: P parties each encrypt
- *              ceil(N / 42) packed ciphertexts (the run's randomiser table is
+ *              ceil(N / 46) packed ciphertexts (the run's randomiser table is
  *              built once per run and reported apart), the key holder decrypts
- *              ceil(N / 42) sums
+ *              ceil(N / 46) sums
  *
  *   usage: bench_privacy_cost [N] [parties]     (defaults 1024 4)
  */
@@ -159,7 +159,7 @@ main(int argc, char **argv)
 	t_f_tab = now() - t0;
 	slots = calloc(k, sizeof(uint64_t));
 	for (size_t x = 0; x < k; x++)
-		slots[x] = 99999999999999ULL - x;
+		slots[x] = 9999999999999ULL - x;
 	t0 = now();
 	for (size_t p = 0; p < parties; p++)
 		for (size_t q = 0; q < nct; q++)

@@ -492,7 +492,7 @@ pet_next(size_t n, const int64_t *sums, const int64_t *t, const int64_t *p,
 {
 	long double unhosted = 0;
 	long double res = 0;
-	const long double su = 1e14L;	/* 10^PET_SCALE_U */
+	const long double su = powl(10.0L, PET_SCALE_U);
 	const long double st = 1e12L;	/* 10^PET_SCALE_T */
 
 	if (!(alpha > 0 && alpha <= 1))

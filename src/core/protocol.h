@@ -29,8 +29,8 @@
 /* Fixed-point scales (decimal digits), documented in docs/design.md. */
 #define PET_SCALE_T		12		/* t and pre-trust p */
 #define PET_SCALE_C		12		/* c_ij as exponents in paper mode */
-#define PET_SCALE_U		14		/* partial sums in fast mode: t scale + 2 guard digits */
-#define PET_SLOT_BITS	48		/* fast mode slot: 10^14 < 2^47, one bit of headroom */
+#define PET_SCALE_U		13		/* partial sums and totals: t scale + 1 guard digit */
+#define PET_SLOT_BITS	44		/* fast mode slot: 10^13 < 2^43.2, 0.8 bit of headroom */
 
 /* ---- a party's local rows ---- */
 typedef struct pet_edge

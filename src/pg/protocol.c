@@ -388,6 +388,8 @@ party_fast(const pai_pub *pk, const party_rows *r, const int64 *t, const int64 *
 	mpz_t		m,
 				c;
 	mpc_error	err;
+	const long double up = powl(10.0L, PET_SCALE_U - PET_SCALE_T);
+	const long double down = powl(10.0L, 2 * PET_SCALE_T - PET_SCALE_U);
 
 	INSTR_TIME_SET_CURRENT(start);
 	for (size_t x = 0; x < r->kept; x++)
@@ -397,8 +399,8 @@ party_fast(const pai_pub *pk, const party_rows *r, const int64 *t, const int64 *
 			dmass += (long double) t[r->hosted[x]];
 	for (int j = 0; j < n; j++)
 	{
-		/* t c at scale 12 -> 14: * 100; dmass p at scale 24 -> 14: / 10^10 */
-		long double val = roundl(u[j] * 100.0L + dmass * (long double) p[j] / 1e10L);
+		/* t c at scale T -> U; dmass p at scale 2T -> U */
+		long double val = roundl(u[j] * up + dmass * (long double) p[j] / down);
 
 		if (!(val >= 0 && val < (long double) ((uint64) 1 << PET_SLOT_BITS)))
 			ereport(ERROR,

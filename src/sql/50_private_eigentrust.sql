@@ -198,7 +198,7 @@ CREATE FUNCTION private_eigentrust_next(sums bigint[], t bigint[], pretrust bigi
 AS 'MODULE_PATHNAME', 'private_eigentrust_next'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_next(bigint[], bigint[], bigint[], boolean[], double precision) IS
-'coordinator update of private EigenTrust: t_next = (1 - alpha)(sums + unhosted mass * p) + alpha p at scale 12 from sums at scale 14; residual is the L1 change';
+'coordinator update of private EigenTrust: t_next = (1 - alpha)(sums + unhosted mass * p) + alpha p at scale 12 from sums at scale 13; residual is the L1 change';
 
 CREATE FUNCTION private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer, parts integer)
 RETURNS bytea
@@ -529,7 +529,7 @@ BEGIN
             nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
             BEGIN
                 FOR k IN 1..nparts LOOP
-                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 14, %s)',
+                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
                                   run, key_round, r,
                                   CASE WHEN nparts = 1 THEN combined
                                        ELSE private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
