@@ -10,7 +10,7 @@ NP=4
 PEERS=${DEMO_PEERS:-3000}
 SLICE=${DEMO_PAPER_PEERS:-200}
 C=${P}_coord
-secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 
 log "a generated trust network of $PEERS peers, split by truster over $NP party databases"
 pet_create $P $NP
