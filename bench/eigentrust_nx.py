@@ -10,29 +10,21 @@ eigentrust(epsilon => EPSILON) (networkx stops when its L1 change is below
 N * tol, so tol = EPSILON / N), and with networkx's default tol = 1e-6.
 Prints one "key value" line per figure.
 """
+import os
 import sys
 import time
-from collections import defaultdict
 
 import networkx as nx
+
+# the graph is built exactly as the networkx comparison test builds it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test"))
+from eigentrust_nx import read_edges  # noqa: E402
 
 
 def main():
     path, fmt, a, eps = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
     t0 = time.perf_counter()
-    sums = defaultdict(float)
-    nodes = set()
-    with open(path) as f:
-        next(f)
-        for line in f:
-            parts = line.split(",") if fmt == "csv" else line.split()
-            if len(parts) < 3:
-                continue
-            s, d, w = int(parts[0]), int(parts[1]), float(parts[2])
-            nodes.add(s)
-            nodes.add(d)
-            if s != d:
-                sums[(s, d)] += w
+    nodes, sums = read_edges(path, fmt)
     G = nx.DiGraph()
     G.add_nodes_from(nodes)
     G.add_weighted_edges_from((s, d, w) for (s, d), w in sums.items() if w > 0)

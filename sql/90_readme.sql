@@ -30,3 +30,16 @@ FROM salaries ORDER BY name;
 SELECT jsonb_object_keys(paillier_jwk(pk)) AS jwk_member FROM pubkey ORDER BY 1;
 SELECT paillier_pubkey_from_jwk(paillier_jwk(pk))::text = pk::text FROM pubkey;  -- true
 DROP TABLE analyst_keys, pubkey, salaries;
+
+-- EigenTrust section
+CREATE TABLE ratings (rater bigint, ratee bigint, score int);
+INSERT INTO ratings VALUES (1, 3, 100), (2, 3, 100), (1, 2, 75);
+SELECT peer, round(trust::numeric, 9) AS trust
+FROM eigentrust('SELECT rater, ratee, score FROM ratings',
+                pretrust_sql => 'SELECT * FROM (VALUES (1, 50), (2, 100)) p(peer, w)',
+                alpha => 0.5)
+ORDER BY trust DESC;
+DROP TABLE ratings;
+
+-- Secure sums section
+SELECT shamir_combine(share) FROM (SELECT * FROM shamir_split(42, 5, 3) LIMIT 3) s;  -- 42

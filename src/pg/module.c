@@ -6,8 +6,8 @@
  *   an ERROR instead of GMP's abort().  Every block GMP frees or shrinks is
  *   zeroed first, so secret limbs do not linger in freed memory.
  * - The core's random source is pg_strong_random.
- * - The core's interrupt hook reports a pending interrupt; the glue then
- *   calls CHECK_FOR_INTERRUPTS() itself, outside the core.
+ * - The core's interrupt hook reports a pending cancel or termination; the
+ *   glue then calls CHECK_FOR_INTERRUPTS() itself, outside the core.
  */
 #include "postgres.h"
 
@@ -62,10 +62,16 @@ pg_rng(void *buf, size_t len)
 	return pg_strong_random(buf, len) ? 0 : -1;
 }
 
+/*
+ * Only a cancel or a termination stops the core.  InterruptPending alone is
+ * also set by harmless events (a parallel worker's message, a config
+ * reload), for which CHECK_FOR_INTERRUPTS() returns normally; stopping on
+ * those would turn them into spurious ERRORs.
+ */
 static int
 pg_interrupt_pending(void)
 {
-	return InterruptPending ? 1 : 0;
+	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
 }
 
 void
