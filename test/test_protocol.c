@@ -201,6 +201,41 @@ test_next(void)
 	CHECK_STATUS(pet_next(3, sums, t, p, hosted, 0, tn, &res, &err), MPC_ERR_ARG);
 }
 
+/* Random and mutated headers never crash the parser, and whatever it
+ * accepts is self-consistent. */
+static void
+test_hdr_fuzz(void)
+{
+	unsigned char buf[PET_VEC_HDR + 64];
+	pet_vec_hdr h,
+				g;
+	mpc_error	err;
+	int			accepted = 0;
+
+	memset(&h, 0, sizeof(h));
+	h.kind = PET_KIND_PLAIN;
+	h.scale = 12;
+	h.count = 1;
+	h.nct = 1;
+	h.nbytes = 32;
+	for (int it = 0; it < 20000; it++)
+	{
+		size_t		len = (size_t) (it % (int) sizeof(buf));
+
+		pet_vec_write_hdr(&h, buf);
+		if (unit_getrandom(buf + (it % 7 == 0 ? 0 : 4), 8) != 0)
+			break;
+		if (pet_vec_read_hdr(&g, buf, len, NULL, &err) == MPC_OK)
+		{
+			accepted++;
+			CHECK((g.kind == PET_KIND_PLAIN || g.kind == PET_KIND_PACKED) &&
+				  g.scale >= 0 && g.scale <= 1000 && g.nbytes > 0 &&
+				  PET_VEC_HDR + (uint64_t) g.nct * 2 * g.nbytes == len);
+		}
+	}
+	CHECK(accepted >= 0);
+}
+
 int
 main(void)
 {
@@ -209,5 +244,6 @@ main(void)
 	test_pack();
 	test_crypto();
 	test_next();
+	test_hdr_fuzz();
 	UNIT_DONE("test_protocol");
 }
