@@ -1,0 +1,202 @@
+/*
+ * bench_privacy_cost.c: the seed paper's "privacy cost per round" (N
+ * encryptions plus N decryptions, FACTS.md §5) measured side by side in one
+ * process with 2048-bit keys:
+ *
+ *   textbook   N x c = (1 + m n) r^n mod n^2, N x m = L(c^lambda mod n^2) mu
+ *   paper      this implementation's paper mode: a fresh key pair, N
+ *              encryptions with the fixed-base randomiser (table built for
+ *              this round's key), N CRT decryptions
+ *   fast       this implementation's fast mode: P parties each encrypt
+ *              ceil(N / 46) packed ciphertexts (the run's randomiser table is
+ *              built once per run and reported apart), the key holder decrypts
+ *              ceil(N / 46) sums
+ *
+ *   usage: bench_privacy_cost [N] [parties]     (defaults 1024 4)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "paillier.h"
+#include "protocol.h"
+
+static int
+rng(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		got = getrandom(p, len, 0);
+
+		if (got <= 0)
+			return -1;
+		p += got;
+		len -= (size_t) got;
+	}
+	return 0;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static void
+die(const char *what, const mpc_error *err)
+{
+	fprintf(stderr, "%s: %s\n", what, err->msg);
+	exit(1);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t		n = argc > 1 ? (size_t) atol(argv[1]) : 1024;
+	size_t		parties = argc > 2 ? (size_t) atol(argv[2]) : 4;
+	pai_priv	sk;
+	mpc_error	err;
+	mpz_t	   *ct,
+				m,
+				r,
+				d;
+	double		t0,
+				t_tb_enc,
+				t_tb_dec,
+				t_keygen,
+				t_tab,
+				t_p_enc,
+				t_p_dec,
+				t_f_tab,
+				t_f_enc,
+				t_f_dec;
+	size_t		k = pet_slots(2048, PET_SLOT_BITS);
+	size_t		nct = (n + k - 1) / k;
+	unsigned	w;
+	size_t		entries;
+	mpz_t	   *tab;
+	pet_rand	rnd;
+	uint64_t   *slots;
+
+	mpc_set_rng(rng);
+	ct = calloc(n, sizeof(mpz_t));
+	for (size_t i = 0; i < n; i++)
+		mpz_init(ct[i]);
+	mpz_inits(m, r, d, NULL);
+
+	t0 = now();
+	if (pai_keygen(&sk, 2048, 2048, &err) != MPC_OK)
+		die("keygen", &err);
+	t_keygen = now() - t0;
+
+	/* textbook */
+	t0 = now();
+	for (size_t i = 0; i < n; i++)
+	{
+		mpz_set_ui(m, (unsigned long) (i * 977 + 1));
+		if (pai_random_unit(&sk.pub, r, &err) != MPC_OK ||
+			pai_encrypt_with_r(&sk.pub, ct[i], m, r, &err) != MPC_OK)
+			die("textbook encrypt", &err);
+	}
+	t_tb_enc = now() - t0;
+	t0 = now();
+	for (size_t i = 0; i < n; i++)
+	{
+		if (pai_decrypt_textbook(&sk, d, ct[i], &err) != MPC_OK)
+			die("textbook decrypt", &err);
+		if (mpz_cmp_ui(d, (unsigned long) (i * 977 + 1)) != 0)
+		{
+			fprintf(stderr, "textbook decrypt: wrong value\n");
+			return 1;
+		}
+	}
+	t_tb_dec = now() - t0;
+
+	/* paper mode: table for this round's key, N encryptions, N CRT decryptions */
+	entries = pet_rand_entries(2048, n, &w);
+	tab = calloc(entries, sizeof(mpz_t));
+	t0 = now();
+	if (pet_rand_init(&rnd, &sk.pub, tab, w, &err) != MPC_OK)
+		die("randomiser", &err);
+	t_tab = now() - t0;
+	t0 = now();
+	for (size_t i = 0; i < n; i++)
+	{
+		mpz_set_ui(m, (unsigned long) (i * 977 + 1));
+		if (pet_encrypt(&sk.pub, &rnd, ct[i], m, &err) != MPC_OK)
+			die("encrypt", &err);
+	}
+	t_p_enc = now() - t0;
+	t0 = now();
+	for (size_t i = 0; i < n; i++)
+	{
+		if (pai_decrypt(&sk, d, ct[i], &err) != MPC_OK)
+			die("decrypt", &err);
+		if (mpz_cmp_ui(d, (unsigned long) (i * 977 + 1)) != 0)
+		{
+			fprintf(stderr, "decrypt: wrong value\n");
+			return 1;
+		}
+	}
+	t_p_dec = now() - t0;
+	pet_rand_clear(&rnd);
+	free(tab);
+
+	/* fast mode: the run's table (sized for 64 rounds), P x nct packed
+	 * encryptions, nct decryptions with unpacking */
+	entries = pet_rand_entries(2048, nct * 64, &w);
+	tab = calloc(entries, sizeof(mpz_t));
+	t0 = now();
+	if (pet_rand_init(&rnd, &sk.pub, tab, w, &err) != MPC_OK)
+		die("randomiser", &err);
+	t_f_tab = now() - t0;
+	slots = calloc(k, sizeof(uint64_t));
+	for (size_t x = 0; x < k; x++)
+		slots[x] = 9999999999999ULL - x;
+	t0 = now();
+	for (size_t p = 0; p < parties; p++)
+		for (size_t q = 0; q < nct; q++)
+		{
+			if (pet_pack(m, slots, k, PET_SLOT_BITS, &err) != MPC_OK ||
+				pet_encrypt(&sk.pub, &rnd, ct[q], m, &err) != MPC_OK)
+				die("packed encrypt", &err);
+		}
+	t_f_enc = now() - t0;
+	t0 = now();
+	for (size_t q = 0; q < nct; q++)
+	{
+		if (pai_decrypt(&sk, d, ct[q], &err) != MPC_OK ||
+			pet_unpack(d, slots, k, PET_SLOT_BITS, &err) != MPC_OK)
+			die("packed decrypt", &err);
+	}
+	t_f_dec = now() - t0;
+	pet_rand_clear(&rnd);
+	free(tab);
+
+	printf("privacy cost per round at N = %zu, 2048-bit keys (one process, one core)\n", n);
+	printf("  textbook   %zu enc (r^n) %.3f s + %zu dec (c^lambda) %.3f s = %.3f s   [paper's Python figure: 16 s]\n",
+		   n, t_tb_enc, n, t_tb_dec, t_tb_enc + t_tb_dec);
+	printf("  paper mode keygen %.3f s + table %.3f s + %zu enc %.3f s + %zu CRT dec %.3f s = %.3f s   ratio %.1fx\n",
+		   t_keygen, t_tab, n, t_p_enc, n, t_p_dec, t_keygen + t_tab + t_p_enc + t_p_dec,
+		   (t_tb_enc + t_tb_dec) / (t_keygen + t_tab + t_p_enc + t_p_dec));
+	printf("  fast mode  %zu parties x %zu packed enc %.3f s + %zu CRT dec %.3f s = %.3f s   ratio %.1fx"
+		   "   (run's table, once per run: %.3f s)\n",
+		   parties, nct, t_f_enc, nct, t_f_dec, t_f_enc + t_f_dec,
+		   (t_tb_enc + t_tb_dec) / (t_f_enc + t_f_dec), t_f_tab);
+	printf("  per op: textbook enc %.2f ms, dec %.2f ms; fixed-base enc %.3f ms, CRT dec %.2f ms\n",
+		   1e3 * t_tb_enc / n, 1e3 * t_tb_dec / n, 1e3 * t_p_enc / n, 1e3 * t_p_dec / n);
+	for (size_t i = 0; i < n; i++)
+		mpz_clear(ct[i]);
+	free(ct);
+	free(slots);
+	mpz_clears(m, r, d, NULL);
+	pai_priv_clear(&sk);
+	return 0;
+}

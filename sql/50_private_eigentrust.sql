@@ -1,0 +1,108 @@
+-- Private EigenTrust building blocks in one database: vectors, combine,
+-- slices, the coordinator's update, the party step in both modes (which
+-- must agree), the party wrapper's privileges and the coordinator's checks.
+-- The multi-database runs are in test/suites/50-private-eigentrust.sh.
+\set VERBOSITY default
+CREATE TEMP TABLE pk AS
+SELECT name, sk, paillier_pubkey(sk) AS pk FROM test_keys WHERE name IN ('a', 'b');
+
+-- a vector of 4 values, its public header, and back
+CREATE TEMP TABLE v AS
+SELECT name, private_eigentrust_encrypt_vector(pk, '{0, 1, -5, 1000000000000}', 12) AS vec FROM pk;
+SELECT name, (i).kind, (i).count, (i).ciphertexts, (i).scale,
+       (i).fingerprint = paillier_fingerprint(pk) AS fp_ok,
+       octet_length(vec) AS bytes
+FROM (SELECT name, pk, vec, private_eigentrust_vector_info(vec) AS i FROM v JOIN pk USING (name)) s
+ORDER BY name;
+SELECT name, private_eigentrust_decrypt_vector(vec, sk, 12) AS exact,
+       private_eigentrust_decrypt_vector(vec, sk, 11) AS rounded
+FROM v JOIN pk USING (name) ORDER BY name;
+-- rounding half away from zero
+SELECT private_eigentrust_decrypt_vector(private_eigentrust_encrypt_vector(pk, '{149, 150, -150, -149}', 2), sk, 0)
+FROM pk WHERE name = 'a';
+
+-- combine adds element-wise; slices cover the vector in order
+SELECT private_eigentrust_decrypt_vector(private_eigentrust_combine(pk, ARRAY[vec, vec, vec]), sk, 12) AS times3
+FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(private_eigentrust_vector_slice(pk, vec, 1, 3), sk, 12) AS part1,
+       private_eigentrust_decrypt_vector(private_eigentrust_vector_slice(pk, vec, 2, 3), sk, 12) AS part2,
+       private_eigentrust_decrypt_vector(private_eigentrust_vector_slice(pk, vec, 3, 3), sk, 12) AS part3
+FROM v JOIN pk USING (name) WHERE name = 'a';
+
+-- vectors under another key are refused (22000)
+SELECT private_eigentrust_combine(a.pk, ARRAY[va.vec, vb.vec])
+FROM pk a, pk b, v va, v vb WHERE a.name = 'a' AND b.name = 'b' AND va.name = 'a' AND vb.name = 'b';
+SELECT private_eigentrust_decrypt_vector(vb.vec, a.sk, 12)
+FROM pk a, v vb WHERE a.name = 'a' AND vb.name = 'b';
+SELECT private_eigentrust_vector_info('\x00'::bytea);
+SELECT private_eigentrust_vector_slice(pk, vec, 5, 5) FROM v JOIN pk USING (name) WHERE name = 'a';
+
+-- the coordinator's update: peers 1, 2 hosted, 3 not
+SELECT * FROM private_eigentrust_next('{3000000000000, 5000000000000, 0}', '{500000000000, 300000000000, 200000000000}',
+                                      NULL, '{t, t, f}', 0.15);
+SELECT * FROM private_eigentrust_next('{1}', '{1, 2}', NULL, '{t}', 0.15);
+
+-- a party's step: truster 1 rates 2 (twice: 2 + 1) and 3 (1); truster 2
+-- only negatively and truster 3 only itself, so both are dangling
+CREATE TABLE pet_ratings (truster bigint, trustee bigint, score double precision);
+INSERT INTO pet_ratings VALUES (1, 2, 2), (1, 2, 1), (1, 3, 1), (2, 3, -1), (3, 3, 5);
+SELECT * FROM private_eigentrust_party_peers('SELECT * FROM pet_ratings');
+-- t = (0.5, 0.3, 0.2), uniform p: u = (0.1666666666665, 0.5416666666665, 0.2916666666665)
+SELECT private_eigentrust_decrypt_vector(s.ciphertexts, sk, 13) AS fast_u,
+       (private_eigentrust_vector_info(s.ciphertexts)).kind
+FROM pk, private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 1, pk.pk, '{1, 2, 3}', NULL,
+                                       '{500000000000, 300000000000, 200000000000}', NULL) s
+WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(s.ciphertexts, sk, 13) AS paper_u,
+       (private_eigentrust_vector_info(s.ciphertexts)).scale
+FROM pk, private_eigentrust_party_step('SELECT * FROM pet_ratings', 'paper', 1, pk.pk, '{1, 2, 3}', NULL, NULL,
+        private_eigentrust_encrypt_vector(pk.pk, '{500000000000, 300000000000, 200000000000}', 12)) s
+WHERE name = 'a';
+-- paper mode returns a ciphertext for every peer, rated or not
+SELECT (private_eigentrust_vector_info(s.ciphertexts)).count
+FROM pk, private_eigentrust_party_step('SELECT 1, 2, 1', 'paper', 1, pk.pk, '{1, 2, 3, 4}', '{0, 0, 0, 1000000000000}', NULL,
+        private_eigentrust_encrypt_vector(pk.pk, '{1, 2, 3, 4}', 12)) s
+WHERE name = 'a';
+
+-- party step errors
+SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'slow', 1,
+    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2, 3}', NULL, '{1, 1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 1,
+    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 1,
+    (SELECT pk FROM pk WHERE name = 'a'), '{3, 2, 1}', NULL, '{1, 1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 7,
+    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2, 3}', NULL, '{1, 1, -1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'paper', 1,
+    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2, 3}', NULL, NULL,
+    (SELECT vec FROM v WHERE name = 'b'));
+
+-- the wrapper: SECURITY DEFINER, executable by the coordinator role only
+CREATE ROLE pet_regress_coord;
+CREATE ROLE pet_regress_other;
+SELECT private_eigentrust_party_setup('SELECT truster, trustee, score FROM pet_ratings', 'pet_regress_coord', 'pet_regress_party');
+SELECT p.proname, p.prosecdef,
+       has_function_privilege('pet_regress_coord', p.oid, 'EXECUTE') AS coord_exec,
+       has_function_privilege('pet_regress_other', p.oid, 'EXECUTE') AS other_exec
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = 'pet_regress_party' ORDER BY 1;
+SET ROLE pet_regress_coord;
+SELECT * FROM pet_regress_party.peers();
+SELECT count(*) FROM pet_ratings;
+RESET ROLE;
+SELECT private_eigentrust_party_setup('SELECT nothing FROM nowhere', 'pet_regress_coord', 'pet_regress_party');
+DROP SCHEMA pet_regress_party CASCADE;
+DROP ROLE pet_regress_coord;
+DROP ROLE pet_regress_other;
+
+-- key holder functions are not for PUBLIC
+SELECT p.proname, p.prosecdef, has_function_privilege('public', p.oid, 'EXECUTE') AS public_exec
+FROM pg_proc p WHERE p.proname LIKE 'private_eigentrust_key%' ORDER BY 1;
+
+-- the coordinator
+SELECT private_eigentrust_display('host=a port=1 password=s3cret dbname=x');
+SELECT private_eigentrust_display('postgresql://coord:s3cret@a:5432/x');
+SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y', 'slow');
+SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y', alpha => 0);
+SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y');
+DROP TABLE pet_ratings;

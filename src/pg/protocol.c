@@ -1,0 +1,976 @@
+/*
+ * protocol.c: private EigenTrust across databases, the C parts of the three
+ * roles (docs/design.md, "Private EigenTrust protocol and threat model").
+ *
+ *   party        private_eigentrust_party_step: reads the party's ratings
+ *                with the caller's privileges (the party wraps it in a
+ *                SECURITY DEFINER function), returns only ciphertexts
+ *   coordinator  private_eigentrust_encrypt_vector, _combine, _next
+ *   key holder   private_eigentrust_decrypt_vector (wrapped by the
+ *                SECURITY DEFINER private_eigentrust_key_decrypt)
+ *
+ * Ciphertext vectors travel as bytea in the layout of protocol.h.  The
+ * network is PostgreSQL's own: the coordinator calls these through dblink.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "encoding.h"
+#include "paillier_pg.h"
+#include "protocol.h"
+#include "serial.h"
+
+PG_FUNCTION_INFO_V1(private_eigentrust_party_step);
+PG_FUNCTION_INFO_V1(private_eigentrust_encrypt_vector);
+PG_FUNCTION_INFO_V1(private_eigentrust_combine);
+PG_FUNCTION_INFO_V1(private_eigentrust_decrypt_vector);
+PG_FUNCTION_INFO_V1(private_eigentrust_next);
+PG_FUNCTION_INFO_V1(private_eigentrust_vector_info);
+PG_FUNCTION_INFO_V1(private_eigentrust_vector_slice);
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ * --------------------------------------------------------------------- */
+
+static void
+raise_core(const mpc_error *err, const char *what)
+{
+	mpc_raise(err, what);
+}
+
+/* bigint[] without NULLs -> palloc'd int64 array */
+static int64 *
+int8_array(ArrayType *a, int *n, const char *what)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	int64	   *out;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &d, &nulls, n);
+	out = palloc(sizeof(int64) * Max(*n, 1));
+	for (int i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULLs", what)));
+		out[i] = DatumGetInt64(d[i]);
+	}
+	return out;
+}
+
+static ArrayType *
+int8_array_build(const int64 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(v[i]);
+	return construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+static double
+ms_since(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+
+static void
+mpz_set_u64(mpz_t x, uint64 v)
+{
+	mpz_set_ui(x, (unsigned long) (v >> 32));
+	mpz_mul_2exp(x, x, 32);
+	mpz_add_ui(x, x, (unsigned long) (v & 0xffffffffu));
+}
+
+/* Serve a pending interrupt between two big-number operations. */
+#define PET_CFI() CHECK_FOR_INTERRUPTS()
+
+/*
+ * The randomiser table of the last key, kept for the backend's life: in
+ * fast mode the key lives for the whole run and the coordinator's dblink
+ * connection keeps this backend, so the table is built once per run.
+ */
+static MemoryContext rand_cxt = NULL;
+static pet_rand rand_cache;
+static bool rand_valid = false;
+static uint8 rand_fp[PAI_FP_LEN];
+static unsigned rand_w = 0;
+
+static const pet_rand *
+get_rand(const pai_pub *pk, size_t uses)
+{
+	unsigned	w;
+	size_t		entries = pet_rand_entries(pk->nbits, uses, &w);
+	MemoryContext old;
+	mpc_error	err;
+	mpc_status	st;
+	mpz_t	   *tab;
+
+	if (rand_valid && memcmp(rand_fp, pk->fp, PAI_FP_LEN) == 0 && rand_w >= w &&
+		mpz_cmp(rand_cache.n2, pk->n2) == 0)
+		return &rand_cache;
+	if (rand_cxt == NULL)
+		rand_cxt = AllocSetContextCreate(TopMemoryContext, "mpc_eigentrust randomiser",
+										 ALLOCSET_DEFAULT_SIZES);
+	rand_valid = false;
+	MemoryContextReset(rand_cxt);
+	old = MemoryContextSwitchTo(rand_cxt);
+	tab = MemoryContextAllocHuge(rand_cxt, sizeof(mpz_t) * entries);
+	for (;;)
+	{
+		st = pet_rand_init(&rand_cache, pk, tab, w, &err);
+		if (st != MPC_ERR_INTERRUPTED)
+			break;
+		MemoryContextSwitchTo(old);
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextSwitchTo(rand_cxt);
+	}
+	MemoryContextSwitchTo(old);
+	if (st != MPC_OK)
+	{
+		MemoryContextReset(rand_cxt);
+		raise_core(&err, "private eigentrust");
+	}
+	memcpy(rand_fp, pk->fp, PAI_FP_LEN);
+	rand_w = w;
+	rand_valid = true;
+	return &rand_cache;
+}
+
+/* Peers must be strictly ascending: that is how ids map to indices. */
+static void
+check_peers(const int64 *peers, int n)
+{
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private eigentrust: the peer list is empty")));
+	for (int i = 1; i < n; i++)
+		if (peers[i] <= peers[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("private eigentrust: the peer list must be strictly ascending")));
+}
+
+static int
+peer_index(const int64 *peers, int n, int64 id)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (peers[mid] == id)
+			return mid;
+		if (peers[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------------
+ * Vectors
+ * --------------------------------------------------------------------- */
+
+static bytea *
+vec_alloc(const pai_pub *pk, int kind, int slot_bits, int scale, uint32 count, uint32 nct)
+{
+	Size		len = PET_VEC_HDR + (Size) nct * 2 * pk->nbytes;
+	bytea	   *v;
+	pet_vec_hdr h;
+
+	if (len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("private eigentrust: ciphertext vector of %u values is too large", count)));
+	v = palloc(VARHDRSZ + len);
+	SET_VARSIZE(v, VARHDRSZ + len);
+	memset(&h, 0, sizeof(h));
+	h.kind = kind;
+	h.slot_bits = slot_bits;
+	h.scale = scale;
+	h.count = count;
+	h.nct = nct;
+	h.nbytes = (uint32) pk->nbytes;
+	memcpy(h.fp, pk->fp, PAI_FP_LEN);
+	pet_vec_write_hdr(&h, (unsigned char *) VARDATA(v));
+	return v;
+}
+
+static void
+vec_put(bytea *v, const pai_pub *pk, uint32 k, const mpz_t c)
+{
+	mpc_error	err;
+	unsigned char *p = (unsigned char *) VARDATA(v) + PET_VEC_HDR + (Size) k * 2 * pk->nbytes;
+
+	if (mpz_to_bytes_fixed(c, p, 2 * pk->nbytes, &err) != MPC_OK)
+		raise_core(&err, "private eigentrust");
+}
+
+static void
+vec_get(const bytea *v, const pet_vec_hdr *h, uint32 k, mpz_t c)
+{
+	const unsigned char *p = (const unsigned char *) VARDATA_ANY(v) + PET_VEC_HDR +
+		(Size) k * 2 * h->nbytes;
+
+	mpz_from_bytes(c, p, 2 * (Size) h->nbytes);
+}
+
+/* Parse a vector's header against a key; a foreign key is ERROR 22000. */
+static void
+vec_read(const bytea *v, const pai_pub *pk, pet_vec_hdr *h, const char *what)
+{
+	mpc_error	err;
+
+	if (pet_vec_read_hdr(h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+						 pk, &err) != MPC_OK)
+	{
+		if (err.code == MPC_ERR_KEY_MISMATCH)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s: %s", what, err.msg),
+					 errdetail("Each round's ciphertexts must be under that round's public key.")));
+		raise_core(&err, what);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Party
+ * --------------------------------------------------------------------- */
+
+typedef struct party_rows
+{
+	pet_edge   *e;				/* kept positive entries, c_ij in w */
+	size_t		kept;
+	uint32	   *hosted;
+	unsigned char *dangling;
+	size_t		nrows;
+} party_rows;
+
+static void
+party_read(const char *edges_sql, const int64 *peers, int n, party_rows *r)
+{
+	StringInfoData q;
+	uint64		m;
+	mpc_error	err;
+	int			rc;
+	MemoryContext outer = CurrentMemoryContext;
+
+	initStringInfo(&q);
+	appendStringInfo(&q,
+					 "SELECT e.truster::bigint, e.trustee::bigint, e.score::double precision "
+					 "FROM (%s) AS e(truster, trustee, score)", edges_sql);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute(q.data, true, 0);
+	if (rc != SPI_OK_SELECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private eigentrust: the ratings query must be a SELECT")));
+	m = SPI_processed;
+	if (m > (uint64) (MaxAllocHugeSize / sizeof(pet_edge)) || m > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("private eigentrust: too many rating rows")));
+	/* SPI_finish frees everything allocated since SPI_connect */
+	r->e = MemoryContextAllocHuge(outer, sizeof(pet_edge) * Max(m, 1));
+	r->hosted = MemoryContextAllocHuge(outer, sizeof(uint32) * Max(m, 1));
+	r->dangling = MemoryContextAllocHuge(outer, Max(m, 1));
+	for (uint64 k = 0; k < m; k++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[k];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		bool		n1,
+					n2,
+					n3;
+		int64		a = DatumGetInt64(SPI_getbinval(tup, td, 1, &n1));
+		int64		b = DatumGetInt64(SPI_getbinval(tup, td, 2, &n2));
+		double		s = DatumGetFloat8(SPI_getbinval(tup, td, 3, &n3));
+		int			ia,
+					ib;
+
+		if (n1 || n2 || n3)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("private eigentrust: a rating row has a NULL")));
+		ia = peer_index(peers, n, a);
+		ib = peer_index(peers, n, b);
+		if (ia < 0 || ib < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("private eigentrust: peer %lld is not in the coordinator's peer list",
+							(long long) (ia < 0 ? a : b)),
+					 errhint("The ratings changed since the run started; run again.")));
+		r->e[k].i = (uint32) ia;
+		r->e[k].j = (uint32) ib;
+		r->e[k].w = s;
+		if ((k & 0xffff) == 0)
+			PET_CFI();
+	}
+	SPI_finish();
+	if (pet_rows_build(r->e, (size_t) m, &r->kept, r->hosted, r->dangling, &r->nrows, &err) != MPC_OK)
+		raise_core(&err, "private eigentrust");
+}
+
+/* p_j at scale PET_SCALE_T: given, or uniform round(10^12 / n) */
+static int64 *
+pretrust_vector(ArrayType *pa, int n)
+{
+	int64	   *p;
+
+	if (pa != NULL)
+	{
+		int			np;
+
+		p = int8_array(pa, &np, "pretrust");
+		if (np != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("private eigentrust: pretrust has %d entries for %d peers", np, n)));
+		for (int j = 0; j < n; j++)
+			if (p[j] < 0 || p[j] > 1000000000000LL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("private eigentrust: pretrust values must be between 0 and 10^12")));
+	}
+	else
+	{
+		int64		u = (int64) llround(1e12 / (double) n);
+
+		p = palloc(sizeof(int64) * n);
+		for (int j = 0; j < n; j++)
+			p[j] = u;
+	}
+	return p;
+}
+
+/*
+ * fast: u_j = sum over hosted rows of t_i c_ij (+ dangling mass t_i p_j),
+ * rounded at scale PET_SCALE_U, packed PET_SLOT_BITS per slot, encrypted.
+ */
+static bytea *
+party_fast(const pai_pub *pk, const party_rows *r, const int64 *t, const int64 *p, int n,
+		   double *enc_ms, double *hom_ms)
+{
+	long double *u = palloc0(sizeof(long double) * n);
+	uint64	   *v = palloc(sizeof(uint64) * n);
+	long double dmass = 0;
+	size_t		k = pet_slots(pk->nbits, PET_SLOT_BITS);
+	uint32		nct = (uint32) ((n + k - 1) / k);
+	instr_time	start;
+	const pet_rand *rnd;
+	bytea	   *out;
+	mpz_t		m,
+				c;
+	mpc_error	err;
+	const long double up = powl(10.0L, PET_SCALE_U - PET_SCALE_T);
+	const long double down = powl(10.0L, 2 * PET_SCALE_T - PET_SCALE_U);
+
+	INSTR_TIME_SET_CURRENT(start);
+	for (size_t x = 0; x < r->kept; x++)
+		u[r->e[x].j] += (long double) t[r->e[x].i] * (long double) r->e[x].w;
+	for (size_t x = 0; x < r->nrows; x++)
+		if (r->dangling[x])
+			dmass += (long double) t[r->hosted[x]];
+	for (int j = 0; j < n; j++)
+	{
+		/* t c at scale T -> U; dmass p at scale 2T -> U */
+		long double val = roundl(u[j] * up + dmass * (long double) p[j] / down);
+
+		if (!(val >= 0 && val < (long double) ((uint64) 1 << PET_SLOT_BITS)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("private eigentrust: a partial sum does not fit its slot"),
+					 errhint("The trust vector sent by the coordinator is not a probability vector.")));
+		v[j] = (uint64) val;
+	}
+	*hom_ms += ms_since(start);
+
+	INSTR_TIME_SET_CURRENT(start);
+	/* the run's key serves every round: size the table for about 64 of them */
+	rnd = get_rand(pk, (size_t) nct * 64);
+	out = vec_alloc(pk, PET_KIND_PACKED, PET_SLOT_BITS, PET_SCALE_U, (uint32) n, nct);
+	mpz_inits(m, c, NULL);
+	for (uint32 q = 0; q < nct; q++)
+	{
+		size_t		first = (size_t) q * k;
+		size_t		cnt = Min(k, (size_t) n - first);
+
+		if (pet_pack(m, v + first, cnt, PET_SLOT_BITS, &err) != MPC_OK ||
+			pet_encrypt(pk, rnd, c, m, &err) != MPC_OK)
+			raise_core(&err, "private eigentrust");
+		vec_put(out, pk, q, c);
+		PET_CFI();
+	}
+	mpz_clears(m, c, NULL);
+	*enc_ms += ms_since(start);
+	return out;
+}
+
+/*
+ * paper: for every j, prod over hosted rows of Enc(t_i)^(c_ij) (c_ij at scale
+ * PET_SCALE_C; dangling rows use p_j), re-randomised once, for all n.
+ */
+static bytea *
+party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const int64 *p,
+			bool uniform, int n, double *enc_ms, double *hom_ms)
+{
+	pet_vec_hdr h;
+	mpz_t	   *acc;
+	bool	   *has;
+	mpz_t		base,
+				tmp,
+				e,
+				dct;
+	bool		any_dangling = false;
+	instr_time	start;
+	const pet_rand *rnd;
+	bytea	   *out;
+	mpc_error	err;
+	mpz_t	   *tab;
+	pet_pow		pw;
+
+	vec_read(enc_t, pk, &h, "private eigentrust");
+	if (h.kind != PET_KIND_PLAIN || h.count != (uint32) n || h.scale != PET_SCALE_T)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private eigentrust: the encrypted trust vector must hold %d values at scale %d",
+						n, PET_SCALE_T)));
+
+	INSTR_TIME_SET_CURRENT(start);
+	acc = palloc(sizeof(mpz_t) * n);
+	has = palloc0(sizeof(bool) * n);
+	mpz_inits(base, tmp, e, dct, NULL);
+	mpz_set_ui(dct, 1);
+	for (int j = 0; j < n; j++)
+		mpz_init(acc[j]);
+	/* edges are sorted by truster: one table per Enc(t_i) serves its row */
+	tab = palloc(sizeof(mpz_t) * PET_POW_TAB);
+	for (int q = 0; q < PET_POW_TAB; q++)
+		mpz_init(tab[q]);
+	for (size_t x = 0; x < r->kept;)
+	{
+		uint32		i = r->e[x].i;
+		size_t		end = x;
+		uint64		maxc = 0;
+		unsigned	ebits = 1;
+
+		while (end < r->kept && r->e[end].i == i)
+		{
+			uint64		cf = (uint64) llround(r->e[end].w * 1e12);
+
+			maxc = Max(maxc, cf);
+			end++;
+		}
+		while (ebits < 64 && (maxc >> ebits) != 0)
+			ebits++;
+		vec_get(enc_t, &h, i, base);
+		if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK ||
+			pet_pow_prepare(&pw, pk, tab, base, ebits, end - x, &err) != MPC_OK)
+			raise_core(&err, "private eigentrust");
+		for (; x < end; x++)
+		{
+			const pet_edge *ed = &r->e[x];
+			uint64		cf = (uint64) llround(ed->w * 1e12);
+
+			if (cf == 0)
+				continue;
+			if (pet_pow_get(&pw, pk, tmp, cf, &err) != MPC_OK)
+				raise_core(&err, "private eigentrust");
+			if (has[ed->j])
+			{
+				mpz_mul(acc[ed->j], acc[ed->j], tmp);
+				mpz_mod(acc[ed->j], acc[ed->j], pk->n2);
+			}
+			else
+			{
+				mpz_set(acc[ed->j], tmp);
+				has[ed->j] = true;
+			}
+		}
+		PET_CFI();
+	}
+	for (int q = 0; q < PET_POW_TAB; q++)
+		mpz_clear(tab[q]);
+	/* dangling hosted rows: Enc(sum t_i)^(p_j) */
+	for (size_t x = 0; x < r->nrows; x++)
+		if (r->dangling[x])
+		{
+			vec_get(enc_t, &h, r->hosted[x], base);
+			if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK)
+				raise_core(&err, "private eigentrust");
+			mpz_mul(dct, dct, base);
+			mpz_mod(dct, dct, pk->n2);
+			any_dangling = true;
+		}
+	if (any_dangling)
+	{
+		for (int j = 0; j < n; j++)
+		{
+			if (p[j] == 0)
+				continue;
+			if (!uniform || j == 0)
+			{
+				mpz_set_u64(e, (uint64) p[j]);
+				mpz_powm_sec(base, dct, e, pk->n2);
+			}
+			if (has[j])
+			{
+				mpz_mul(acc[j], acc[j], base);
+				mpz_mod(acc[j], acc[j], pk->n2);
+			}
+			else
+			{
+				mpz_set(acc[j], base);
+				has[j] = true;
+			}
+			if ((j & 63) == 0)
+				PET_CFI();
+		}
+	}
+	*hom_ms += ms_since(start);
+
+	/* one re-randomisation per j, so untouched columns leave as fresh Enc(0) */
+	INSTR_TIME_SET_CURRENT(start);
+	rnd = get_rand(pk, (size_t) n);
+	out = vec_alloc(pk, PET_KIND_PLAIN, 0, PET_SCALE_T + PET_SCALE_C, (uint32) n, (uint32) n);
+	for (int j = 0; j < n; j++)
+	{
+		if (pet_rand_zero(rnd, tmp, &err) != MPC_OK)
+			raise_core(&err, "private eigentrust");
+		if (has[j])
+		{
+			mpz_mul(tmp, tmp, acc[j]);
+			mpz_mod(tmp, tmp, pk->n2);
+		}
+		vec_put(out, pk, (uint32) j, tmp);
+		mpz_clear(acc[j]);
+		if ((j & 15) == 0)
+			PET_CFI();
+	}
+	mpz_clears(base, tmp, e, dct, NULL);
+	*enc_ms += ms_since(start);
+	return out;
+}
+
+/*
+ * private_eigentrust_party_step(edges_sql text, mode text, round integer,
+ *     key paillier_pubkey, peers bigint[], pretrust bigint[], t bigint[],
+ *     enc_t bytea, OUT ciphertexts bytea, OUT encrypt_ms float8,
+ *     OUT compute_ms float8)
+ */
+Datum
+private_eigentrust_party_step(PG_FUNCTION_ARGS)
+{
+	text	   *sqlt;
+	char	   *mode;
+	int32		round;
+	const pai_pub *pkc;
+	pai_pub		pk;
+	int64	   *peers;
+	int			n;
+	int64	   *p;
+	party_rows	rows;
+	double		enc_ms = 0,
+				hom_ms = 0;
+	instr_time	start;
+	bytea	   *out;
+	TupleDesc	td;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	for (int a = 0; a <= 4; a++)
+		if (PG_ARGISNULL(a))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("private_eigentrust_party_step: argument %d must not be NULL", a + 1)));
+	sqlt = PG_GETARG_TEXT_PP(0);
+	mode = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	round = PG_GETARG_INT32(2);
+	pkc = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(3));
+	/* the key cache may evict: keep our own copy for the whole step */
+	pai_pub_copy(&pk, pkc);
+	peers = int8_array(PG_GETARG_ARRAYTYPE_P(4), &n, "peers");
+	check_peers(peers, n);
+	p = pretrust_vector(PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5), n);
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	INSTR_TIME_SET_CURRENT(start);
+	party_read(text_to_cstring(sqlt), peers, n, &rows);
+	hom_ms += ms_since(start);
+
+	if (strcmp(mode, "fast") == 0)
+	{
+		int			nt;
+		int64	   *t;
+
+		if (PG_ARGISNULL(6))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("private_eigentrust_party_step: fast mode needs the trust vector t")));
+		t = int8_array(PG_GETARG_ARRAYTYPE_P(6), &nt, "t");
+		if (nt != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("private eigentrust: t has %d entries for %d peers", nt, n)));
+		for (int i = 0; i < n; i++)
+			if (t[i] < 0 || t[i] > 1000000000000LL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("private eigentrust: t values must be between 0 and 10^12 (round %d)", round)));
+		out = party_fast(&pk, &rows, t, p, n, &enc_ms, &hom_ms);
+	}
+	else if (strcmp(mode, "paper") == 0)
+	{
+		if (PG_ARGISNULL(7))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("private_eigentrust_party_step: paper mode needs the encrypted trust vector")));
+		out = party_paper(&pk, &rows, PG_GETARG_BYTEA_PP(7), p, PG_ARGISNULL(5), n,
+						  &enc_ms, &hom_ms);
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private eigentrust: unknown mode \"%s\"", mode),
+				 errhint("Use 'fast' or 'paper'.")));
+	pai_pub_clear(&pk);
+
+	values[0] = PointerGetDatum(out);
+	values[1] = Float8GetDatum(enc_ms);
+	values[2] = Float8GetDatum(hom_ms);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * Coordinator
+ * --------------------------------------------------------------------- */
+
+/* private_eigentrust_encrypt_vector(key paillier_pubkey, vals bigint[], scale integer) RETURNS bytea */
+Datum
+private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
+{
+	pai_pub		pk;
+	int			n;
+	int64	   *v = int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
+	int32		scale = PG_GETARG_INT32(2);
+	const pet_rand *rnd;
+	bytea	   *out;
+	mpz_t		x,
+				m,
+				c;
+	mpc_error	err;
+
+	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
+	if (enc_check_scale(scale, &err) != MPC_OK)
+		raise_core(&err, "private_eigentrust_encrypt_vector");
+	rnd = get_rand(&pk, (size_t) n);
+	out = vec_alloc(&pk, PET_KIND_PLAIN, 0, scale, (uint32) n, (uint32) n);
+	mpz_inits(x, m, c, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		mpz_set_si(x, 0);
+		if (v[i] < 0)
+		{
+			mpz_set_u64(x, (uint64) (-(v[i] + 1)) + 1);
+			mpz_neg(x, x);
+		}
+		else
+			mpz_set_u64(x, (uint64) v[i]);
+		if (enc_to_residue(&pk, m, x, &err) != MPC_OK ||
+			pet_encrypt(&pk, rnd, c, m, &err) != MPC_OK)
+			raise_core(&err, "private_eigentrust_encrypt_vector");
+		vec_put(out, &pk, (uint32) i, c);
+		if ((i & 15) == 0)
+			PET_CFI();
+	}
+	mpz_clears(x, m, c, NULL);
+	pai_pub_clear(&pk);
+	PG_RETURN_BYTEA_P(out);
+}
+
+/* private_eigentrust_combine(key paillier_pubkey, vecs bytea[]) RETURNS bytea:
+ * the slot-wise homomorphic sum of vectors of the same shape under key */
+Datum
+private_eigentrust_combine(PG_FUNCTION_ARGS)
+{
+	pai_pub		pk;
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *d;
+	bool	   *nulls;
+	int			nv;
+	pet_vec_hdr h0,
+				h;
+	bytea	   *out;
+	mpz_t	   *acc;
+	mpz_t		c;
+	mpc_error	err;
+
+	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
+	deconstruct_array(arr, BYTEAOID, -1, false, TYPALIGN_INT, &d, &nulls, &nv);
+	if (nv < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_combine: no vectors to combine")));
+	for (int k = 0; k < nv; k++)
+		if (nulls[k])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("private_eigentrust_combine: vector %d is NULL", k + 1)));
+	vec_read(DatumGetByteaPP(d[0]), &pk, &h0, "private_eigentrust_combine");
+	acc = palloc(sizeof(mpz_t) * Max(h0.nct, 1));
+	mpz_init(c);
+	for (uint32 q = 0; q < h0.nct; q++)
+		mpz_init_set_ui(acc[q], 1);
+	for (int k = 0; k < nv; k++)
+	{
+		bytea	   *v = DatumGetByteaPP(d[k]);
+
+		vec_read(v, &pk, &h, "private_eigentrust_combine");
+		if (h.kind != h0.kind || h.slot_bits != h0.slot_bits || h.scale != h0.scale ||
+			h.count != h0.count)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("private_eigentrust_combine: vector %d has another shape than vector 1", k + 1)));
+		for (uint32 q = 0; q < h.nct; q++)
+		{
+			vec_get(v, &h, q, c);
+			if (pai_check_ciphertext(&pk, c, 0, &err) != MPC_OK)
+				raise_core(&err, "private_eigentrust_combine");
+			mpz_mul(acc[q], acc[q], c);
+			mpz_mod(acc[q], acc[q], pk.n2);
+		}
+		PET_CFI();
+	}
+	out = vec_alloc(&pk, h0.kind, h0.slot_bits, h0.scale, h0.count, h0.nct);
+	for (uint32 q = 0; q < h0.nct; q++)
+	{
+		vec_put(out, &pk, q, acc[q]);
+		mpz_clear(acc[q]);
+	}
+	mpz_clear(c);
+	pai_pub_clear(&pk);
+	PG_RETURN_BYTEA_P(out);
+}
+
+/*
+ * private_eigentrust_next(sums bigint[], t bigint[], pretrust bigint[],
+ *     hosted boolean[], alpha float8, OUT t bigint[], OUT residual float8)
+ */
+Datum
+private_eigentrust_next(PG_FUNCTION_ARGS)
+{
+	int			n,
+				nt,
+				nh;
+	int64	   *sums = int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
+	int64	   *t = int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
+	int64	   *p;
+	ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(3);
+	double		alpha = PG_GETARG_FLOAT8(4);
+	Datum	   *d;
+	bool	   *nulls;
+	unsigned char *hosted;
+	int64	   *tn;
+	double		residual;
+	mpc_error	err;
+	TupleDesc	td;
+	Datum		values[2];
+	bool		rnulls[2] = {false, false};
+
+	deconstruct_array(ha, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
+	if (nt != n || nh != n || n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("private_eigentrust_next: sums, t and hosted must have the same length")));
+	p = pretrust_vector(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), n);
+	hosted = palloc(n);
+	for (int i = 0; i < n; i++)
+		hosted[i] = !nulls[i] && DatumGetBool(d[i]);
+	tn = palloc(sizeof(int64) * n);
+	if (pet_next((size_t) n, sums, t, p, hosted, alpha, tn, &residual, &err) != MPC_OK)
+		raise_core(&err, "private_eigentrust_next");
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = PointerGetDatum(int8_array_build(tn, n));
+	values[1] = Float8GetDatum(residual);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, rnulls)));
+}
+
+/* private_eigentrust_vector_info(vec bytea, OUT kind text, OUT count integer,
+ *     OUT ciphertexts integer, OUT scale integer, OUT fingerprint text) */
+Datum
+private_eigentrust_vector_info(PG_FUNCTION_ARGS)
+{
+	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	pet_vec_hdr h;
+	mpc_error	err;
+	TupleDesc	td;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	char		fp[2 * PAI_FP_LEN + 1];
+
+	if (pet_vec_read_hdr(&h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+						 NULL, &err) != MPC_OK)
+		raise_core(&err, "private_eigentrust_vector_info");
+	for (int i = 0; i < PAI_FP_LEN; i++)
+		snprintf(fp + 2 * i, 3, "%02x", h.fp[i]);
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = CStringGetTextDatum(h.kind == PET_KIND_PACKED ? "packed" : "plain");
+	values[1] = Int32GetDatum((int32) h.count);
+	values[2] = Int32GetDatum((int32) h.nct);
+	values[3] = Int32GetDatum(h.scale);
+	values[4] = CStringGetTextDatum(fp);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
+}
+
+/* private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer,
+ *     parts integer) RETURNS bytea */
+Datum
+private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
+{
+	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	bytea	   *v = PG_GETARG_BYTEA_PP(1);
+	int32		part = PG_GETARG_INT32(2);
+	int32		parts = PG_GETARG_INT32(3);
+	pet_vec_hdr h;
+	uint32		q0,
+				q1,
+				per,
+				count;
+	Size		csz,
+				len;
+	bytea	   *out;
+
+	vec_read(v, pk, &h, "private_eigentrust_vector_slice");
+	if (parts < 1 || part < 1 || part > parts || (uint32) parts > Max(h.nct, 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_vector_slice: part must be between 1 and parts, and parts at most the number of ciphertexts")));
+	q0 = (uint32) (((uint64) h.nct * (part - 1)) / parts);
+	q1 = (uint32) (((uint64) h.nct * part) / parts);
+	/* packed: every ciphertext but the last holds a full set of slots */
+	per = h.kind == PET_KIND_PACKED ? (uint32) pet_slots(pk->nbits, (unsigned) h.slot_bits) : 1;
+	count = q1 == h.nct ? h.count - q0 * per : (q1 - q0) * per;
+	csz = 2 * (Size) h.nbytes;
+	len = PET_VEC_HDR + (q1 - q0) * csz;
+	out = palloc(VARHDRSZ + len);
+	SET_VARSIZE(out, VARHDRSZ + len);
+	h.count = count;
+	h.nct = q1 - q0;
+	pet_vec_write_hdr(&h, (unsigned char *) VARDATA(out));
+	memcpy(VARDATA(out) + PET_VEC_HDR, VARDATA_ANY(v) + PET_VEC_HDR + q0 * csz, (q1 - q0) * csz);
+	PG_RETURN_BYTEA_P(out);
+}
+
+/* ---------------------------------------------------------------------
+ * Key holder
+ * --------------------------------------------------------------------- */
+
+/* private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey,
+ *     out_scale integer) RETURNS bigint[]: every value, rounded half away
+ *     from zero to out_scale */
+Datum
+private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
+{
+	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	const pai_priv *skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
+	int32		out_scale = PG_GETARG_INT32(2);
+	pet_vec_hdr h;
+	int64	   *vals;
+	uint64	   *slots = NULL;
+	size_t		k = 1;
+	mpz_t		c,
+				m,
+				s,
+				div,
+				half;
+	mpc_error	err;
+
+	vec_read(v, &skc->pub, &h, "private_eigentrust_decrypt_vector");
+	if (out_scale < 0 || out_scale > h.scale)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_decrypt_vector: out_scale must be between 0 and the vector's scale %d",
+						h.scale)));
+	vals = palloc(sizeof(int64) * Max(h.count, 1));
+	if (h.kind == PET_KIND_PACKED)
+	{
+		k = pet_slots(skc->pub.nbits, (unsigned) h.slot_bits);
+		slots = palloc(sizeof(uint64) * k);
+	}
+	mpz_inits(c, m, s, div, half, NULL);
+	mpz_ui_pow_ui(div, 10, (unsigned long) (h.scale - out_scale));
+	mpz_fdiv_q_2exp(half, div, 1);
+	for (uint32 q = 0; q < h.nct; q++)
+	{
+		/* the private key may be evicted from the cache by nothing here:
+		 * this loop loads no other key */
+		vec_get(v, &h, q, c);
+		if (pai_check_ciphertext(&skc->pub, c, 1, &err) != MPC_OK ||
+			pai_decrypt(skc, m, c, &err) != MPC_OK)
+			raise_core(&err, "private_eigentrust_decrypt_vector");
+		if (h.kind == PET_KIND_PLAIN)
+		{
+			if (enc_from_residue(&skc->pub, s, m, &err) != MPC_OK)
+				raise_core(&err, "private_eigentrust_decrypt_vector");
+			/* round half away from zero */
+			if (mpz_sgn(s) >= 0)
+				mpz_add(s, s, half);
+			else
+				mpz_sub(s, s, half);
+			mpz_tdiv_q(s, s, div);
+			if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
+			vals[q] = (int64) mpz_get_si(s);
+		}
+		else
+		{
+			size_t		first = (size_t) q * k;
+			size_t		cnt = Min(k, (size_t) h.count - first);
+
+			if (pet_unpack(m, slots, cnt, (unsigned) h.slot_bits, &err) != MPC_OK)
+				raise_core(&err, "private_eigentrust_decrypt_vector");
+			for (size_t x = 0; x < cnt; x++)
+			{
+				mpz_set_u64(s, slots[x]);
+				mpz_add(s, s, half);
+				mpz_tdiv_q(s, s, div);
+				vals[first + x] = (int64) mpz_get_si(s);
+			}
+		}
+		if ((q & 7) == 0)
+			PET_CFI();
+	}
+	mpz_clears(c, m, s, div, half, NULL);
+	PG_RETURN_ARRAYTYPE_P(int8_array_build(vals, (int) h.count));
+}

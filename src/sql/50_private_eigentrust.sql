@@ -1,0 +1,625 @@
+-- Private EigenTrust across databases (docs/design.md, "Private EigenTrust
+-- protocol and threat model").  Three roles, each a database with this
+-- extension: parties (hold ratings), a coordinator (drives rounds through
+-- dblink) and a key holder (decrypts only sums).
+
+-- ---- party ------------------------------------------------------------
+
+CREATE FUNCTION private_eigentrust_party_peers(edges_sql text,
+    OUT hosted bigint[], OUT mentioned bigint[])
+LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    EXECUTE format(
+        'WITH e AS (SELECT q.truster::bigint AS a, q.trustee::bigint AS b '
+        '           FROM (%s) AS q(truster, trustee, score)) '
+        'SELECT coalesce((SELECT array_agg(DISTINCT a ORDER BY a) FROM e), ''{}''), '
+        '       coalesce((SELECT array_agg(x ORDER BY x) FROM (SELECT a FROM e UNION SELECT b FROM e) u(x)), ''{}'')',
+        edges_sql)
+    INTO hosted, mentioned;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_party_peers(text) IS
+'party side of private EigenTrust: the trusters a ratings query hosts and every id it mentions (ids are public in the protocol); runs with the caller''s privileges';
+
+CREATE FUNCTION private_eigentrust_party_step(
+    edges_sql text, mode text, round integer, key paillier_pubkey,
+    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea,
+    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision)
+AS 'MODULE_PATHNAME', 'private_eigentrust_party_step'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_party_step(text, text, integer, paillier_pubkey, bigint[], bigint[], bigint[], bytea) IS
+'party side of one private EigenTrust round: reads the ratings query with the caller''s privileges and returns only ciphertexts under key (fast: packed partial sums of t_i c_ij; paper: Enc(t_i)^c_ij multiplied per trustee, re-randomised); wrap it with private_eigentrust_party_setup';
+
+CREATE FUNCTION private_eigentrust_party_setup(
+    edges_sql text, coordinator_role name,
+    party_schema name DEFAULT 'private_eigentrust_party')
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    -- the query must run for its owner and give (truster, trustee, score)
+    EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
+                   'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = party_schema) THEN
+        EXECUTE format('CREATE SCHEMA %I', party_schema);
+    END IF;
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.peers(OUT hosted bigint[], OUT mentioned bigint[]) '
+        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT '
+        'AS %L', party_schema,
+        format('SELECT * FROM @extschema@.private_eigentrust_party_peers(%L)', edges_sql));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.step(mode text, round integer, key @extschema@.paillier_pubkey, '
+        '    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea, '
+        '    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision) '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path FROM CURRENT '
+        'AS %L', party_schema,
+        format('SELECT * FROM @extschema@.private_eigentrust_party_step(%L, mode, round, key, peers, pretrust, t, enc_t)',
+               edges_sql));
+    EXECUTE format('REVOKE ALL ON FUNCTION %I.peers() FROM PUBLIC', party_schema);
+    EXECUTE format('REVOKE ALL ON FUNCTION %I.step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea) FROM PUBLIC',
+                   party_schema);
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.peers() TO %I', party_schema, coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea) TO %I',
+                   party_schema, coordinator_role);
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_party_setup(text, name, name) IS
+'make this database a private EigenTrust party: creates SECURITY DEFINER functions party_schema.peers() and party_schema.step(...) owned by the caller that read edges_sql (truster, trustee, score) and return only ciphertexts, executable by coordinator_role alone; grant the role nothing on the ratings table';
+
+-- ---- key holder -------------------------------------------------------
+
+CREATE TABLE private_eigentrust_keys (
+    run_id     text NOT NULL,
+    key_round  integer NOT NULL,
+    sk         paillier_privkey NOT NULL,
+    created    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (run_id, key_round)
+);
+REVOKE ALL ON private_eigentrust_keys FROM PUBLIC;
+COMMENT ON TABLE private_eigentrust_keys IS
+'key holder side of private EigenTrust: the private keys of running rounds; readable only by the extension owner, never dumped';
+
+CREATE TABLE private_eigentrust_decrypted (
+    run_id text NOT NULL,
+    round  integer NOT NULL,
+    part   integer NOT NULL,
+    PRIMARY KEY (run_id, round, part)
+);
+REVOKE ALL ON private_eigentrust_decrypted FROM PUBLIC;
+COMMENT ON TABLE private_eigentrust_decrypted IS
+'key holder side of private EigenTrust: which (round, part) of a run was decrypted, so none is decrypted twice';
+
+CREATE FUNCTION private_eigentrust_key_new(run_id text, key_round integer, bits integer DEFAULT 2048)
+RETURNS paillier_pubkey
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, @extschema@
+AS $fn$
+DECLARE
+    k paillier_privkey;
+BEGIN
+    -- a new key retires the run's older keys: ciphertexts of earlier
+    -- rounds can no longer be decrypted
+    DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1;
+    k := @extschema@.paillier_keygen(bits);
+    INSERT INTO @extschema@.private_eigentrust_keys (run_id, key_round, sk) VALUES ($1, $2, k);
+    RETURN @extschema@.paillier_pubkey(k);
+END
+$fn$;
+REVOKE ALL ON FUNCTION private_eigentrust_key_new(text, integer, integer) FROM PUBLIC;
+COMMENT ON FUNCTION private_eigentrust_key_new(text, integer, integer) IS
+'key holder side of private EigenTrust: generate and keep the key pair of a run (fast mode) or of a round (paper mode), retiring the run''s older keys; returns the public key';
+
+CREATE FUNCTION private_eigentrust_key_decrypt(run_id text, key_round integer, round integer,
+    vec bytea, out_scale integer, part integer DEFAULT 1)
+RETURNS bigint[]
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, @extschema@
+AS $fn$
+DECLARE
+    k paillier_privkey;
+BEGIN
+    SELECT x.sk INTO k
+    FROM @extschema@.private_eigentrust_keys AS x
+    WHERE x.run_id = $1 AND x.key_round = $2;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'private eigentrust: no key for run % and key round %', $1, $2
+            USING ERRCODE = '22023',
+                  HINT = 'The key was retired by a newer round or by the end of the run.';
+    END IF;
+    BEGIN
+        INSERT INTO @extschema@.private_eigentrust_decrypted VALUES ($1, $3, $6);
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'private eigentrust: part % of round % of run % was already decrypted', $6, $3, $1
+            USING ERRCODE = '55000',
+                  DETAIL = 'The key holder decrypts one vector of sums per round.';
+    END;
+    RETURN @extschema@.private_eigentrust_decrypt_vector(vec, k, out_scale);
+END
+$fn$;
+REVOKE ALL ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) FROM PUBLIC;
+COMMENT ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) IS
+'key holder side of private EigenTrust: decrypt one combined vector of sums (or one part of it) per round with the run''s key, rounded to out_scale; ERROR 22000 for a vector under another key, 55000 for a part decrypted before';
+
+CREATE FUNCTION private_eigentrust_key_drop(run_id text)
+RETURNS integer
+LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, @extschema@
+AS $fn$
+    DELETE FROM @extschema@.private_eigentrust_decrypted AS x WHERE x.run_id = $1;
+    WITH d AS (DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1 RETURNING 1)
+    SELECT count(*)::integer FROM d;
+$fn$;
+REVOKE ALL ON FUNCTION private_eigentrust_key_drop(text) FROM PUBLIC;
+COMMENT ON FUNCTION private_eigentrust_key_drop(text) IS
+'key holder side of private EigenTrust: forget every key of a run; returns how many were dropped';
+
+CREATE FUNCTION private_eigentrust_key_holder_setup(coordinator_role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_new(text, integer, integer) TO %I', coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) TO %I', coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_drop(text) TO %I', coordinator_role);
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_key_holder_setup(name) IS
+'make this database a private EigenTrust key holder for coordinator_role: grants it the key functions only, never the key table';
+
+CREATE FUNCTION private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey, out_scale integer)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'private_eigentrust_decrypt_vector'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_decrypt_vector(bytea, paillier_privkey, integer) IS
+'decrypt every value of a private EigenTrust ciphertext vector (plain or packed), rounded half away from zero to out_scale';
+
+-- ---- coordinator ------------------------------------------------------
+
+CREATE FUNCTION private_eigentrust_encrypt_vector(key paillier_pubkey, vals bigint[], scale integer)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_encrypt_vector'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_encrypt_vector(paillier_pubkey, bigint[], integer) IS
+'encrypt vals[i] / 10^scale, one ciphertext each, into a private EigenTrust vector (fixed-base randomiser, DJN form)';
+
+CREATE FUNCTION private_eigentrust_combine(key paillier_pubkey, vecs bytea[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_combine(paillier_pubkey, bytea[]) IS
+'homomorphic slot-wise sum of private EigenTrust vectors of one shape; ERROR 22000 when one is under another key';
+
+CREATE FUNCTION private_eigentrust_next(sums bigint[], t bigint[], pretrust bigint[],
+    hosted boolean[], alpha double precision,
+    OUT t_next bigint[], OUT residual double precision)
+AS 'MODULE_PATHNAME', 'private_eigentrust_next'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_next(bigint[], bigint[], bigint[], boolean[], double precision) IS
+'coordinator update of private EigenTrust: t_next = (1 - alpha)(sums + unhosted mass * p) + alpha p at scale 12 from sums at scale 13; residual is the L1 change';
+
+CREATE FUNCTION private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer, parts integer)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_vector_slice'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_vector_slice(paillier_pubkey, bytea, integer, integer) IS
+'part (1-based) of parts nearly equal runs of a private EigenTrust vector''s ciphertexts, a vector itself, so decryption can run on several connections';
+
+CREATE FUNCTION private_eigentrust_vector_info(vec bytea,
+    OUT kind text, OUT count integer, OUT ciphertexts integer, OUT scale integer, OUT fingerprint text)
+AS 'MODULE_PATHNAME', 'private_eigentrust_vector_info'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_vector_info(bytea) IS
+'the public header of a private EigenTrust ciphertext vector';
+
+CREATE TABLE private_eigentrust_log (
+    run_id           text NOT NULL,
+    round            integer NOT NULL,
+    mode             text NOT NULL,
+    parties          integer NOT NULL,
+    peers            integer NOT NULL,
+    residual         double precision,
+    seconds          double precision NOT NULL,
+    keygen_seconds   double precision NOT NULL DEFAULT 0,
+    encrypt_seconds  double precision NOT NULL DEFAULT 0,
+    compute_seconds  double precision NOT NULL DEFAULT 0,
+    transfer_seconds double precision NOT NULL DEFAULT 0,
+    decrypt_seconds  double precision NOT NULL DEFAULT 0,
+    bytes_moved      bigint NOT NULL DEFAULT 0,
+    logged_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (run_id, round)
+);
+SELECT pg_catalog.pg_extension_config_dump('private_eigentrust_log', '');
+GRANT SELECT, INSERT ON private_eigentrust_log TO PUBLIC;
+COMMENT ON TABLE private_eigentrust_log IS
+'coordinator side of private EigenTrust: one row per round of every completed run (round 0 is the setup); a failed run leaves no rows';
+
+-- Run one remote statement, turning any failure into an ERROR that names the
+-- party and the round (keeping the remote SQLSTATE).
+CREATE FUNCTION private_eigentrust_fail(who text, round integer, state text, msg text, detail text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $fn$
+BEGIN
+    RAISE EXCEPTION 'private eigentrust: % failed in round %: %', who, round, msg
+        USING ERRCODE = state, DETAIL = coalesce(detail, '');
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_fail(text, integer, text, text, text) IS
+'internal: raise the coordinator''s ERROR naming a party and a round';
+
+CREATE FUNCTION private_eigentrust_display(connstr text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $fn$
+    SELECT regexp_replace(regexp_replace($1, 'password\s*=\s*(''[^'']*''|\S+)', 'password=***', 'g'),
+                          '(://[^:/@]*):[^@/]*@', '\1:***@')
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_display(text) IS
+'a connection string with its password masked, for messages';
+
+CREATE FUNCTION eigentrust_private(
+    parties      text[],
+    key_holder   text,
+    mode         text             DEFAULT 'fast',
+    alpha        double precision DEFAULT 0.15,
+    epsilon      double precision DEFAULT 1e-8,
+    max_iter     integer          DEFAULT 1000,
+    pretrust_sql text             DEFAULT NULL,
+    key_bits     integer          DEFAULT 2048,
+    party_schema name             DEFAULT 'private_eigentrust_party')
+RETURNS TABLE(peer bigint, trust double precision)
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    dbl       text;
+    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+    np        integer;
+    conns     text[] := '{}';
+    names     text[] := '{}';
+    kh        text;
+    khs       text[] := '{}';
+    nparts    integer;
+    all_ids   bigint[] := '{}';
+    hosted_all bigint[] := '{}';
+    h         bigint[];
+    m         bigint[];
+    peers     bigint[];
+    hmask     boolean[];
+    n         integer;
+    p         bigint[];
+    t         bigint[];
+    tn        bigint[];
+    res       double precision := NULL;
+    pk        paillier_pubkey;
+    enc       bytea;
+    vecs      bytea[];
+    combined  bytea;
+    sums      bigint[];
+    r         integer := 0;
+    key_round integer;
+    sql       text;
+    ok        integer;
+    ct        bytea;
+    e_ms      double precision;
+    c_ms      double precision;
+    t0        timestamptz;
+    t1        timestamptz;
+    tp        timestamptz;
+    s_keygen  double precision;
+    s_enc     double precision;
+    s_cmp     double precision;
+    s_xfer    double precision;
+    s_dec     double precision;
+    slowest   double precision;
+    bytes     bigint;
+    dup       bigint;
+    st        text;
+    msg       text;
+    det       text;
+    hnt       text;
+    p_lit     text;
+BEGIN
+    IF parties IS NULL OR key_holder IS NULL OR mode IS NULL OR alpha IS NULL
+       OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: only pretrust_sql may be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF mode NOT IN ('fast', 'paper') THEN
+        RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
+            USING ERRCODE = '22023', HINT = 'Use ''fast'' or ''paper''.';
+    END IF;
+    IF NOT (alpha > 0 AND alpha <= 1) THEN
+        RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
+    END IF;
+    IF NOT (epsilon > 0) OR max_iter < 1 THEN
+        RAISE EXCEPTION 'eigentrust_private: epsilon must be > 0 and max_iter >= 1' USING ERRCODE = '22023';
+    END IF;
+    np := coalesce(array_length(parties, 1), 0);
+    IF np < 1 THEN
+        RAISE EXCEPTION 'eigentrust_private: no parties given' USING ERRCODE = '22023';
+    END IF;
+    SELECT quote_ident(n.nspname) INTO dbl
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
+            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
+    END IF;
+
+    BEGIN
+        t0 := clock_timestamp();
+        -- connect (round 0)
+        FOR k IN 1..np LOOP
+            names := names || format('party %s (%s)', k, private_eigentrust_display(parties[k]));
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
+                    USING 'pet_' || run || '_' || k, parties[k];
+                conns := conns || ('pet_' || run || '_' || k);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+        END LOOP;
+        -- two connections to the key holder, so decryption can use two cores
+        FOR k IN 1..2 LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
+                    USING 'pet_' || run || '_kh' || k, key_holder;
+                khs := khs || ('pet_' || run || '_kh' || k);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail(format('key holder (%s)', private_eigentrust_display(key_holder)),
+                                                0, st, msg, det);
+            END;
+        END LOOP;
+        kh := khs[1];
+
+        -- the public peer set: every id any party mentions, plus pre-trust ids
+        FOR k IN 1..np LOOP
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(hosted bigint[], mentioned bigint[])', dbl)
+                    INTO h, m USING conns[k], format('SELECT * FROM %I.peers()', party_schema);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
+            IF dup IS NOT NULL THEN
+                RAISE EXCEPTION 'eigentrust_private: peer % rates from more than one party (again in %)', dup, names[k]
+                    USING ERRCODE = '22023',
+                          DETAIL = 'Each truster''s ratings must live in exactly one party, which normalises its row.';
+            END IF;
+            hosted_all := hosted_all || h;
+            all_ids := all_ids || m;
+        END LOOP;
+        IF pretrust_sql IS NOT NULL THEN
+            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql)
+                INTO m;
+            all_ids := all_ids || coalesce(m, '{}');
+        END IF;
+        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(all_ids) x;
+        n := coalesce(array_length(peers, 1), 0);
+        IF n = 0 THEN
+            RAISE EXCEPTION 'eigentrust_private: the parties hold no ratings' USING ERRCODE = '22023';
+        END IF;
+        SELECT array_agg(hh.x IS NOT NULL ORDER BY pp.ord) INTO hmask
+        FROM unnest(peers) WITH ORDINALITY pp(id, ord)
+        LEFT JOIN (SELECT DISTINCT x FROM unnest(hosted_all) x) hh ON hh.x = pp.id;
+
+        -- public pre-trust at scale 12 (NULL: uniform, round(10^12 / n))
+        IF pretrust_sql IS NOT NULL THEN
+            EXECUTE format(
+                'WITH w AS (SELECT q.peer::bigint AS id, sum(q.weight::numeric) AS wt '
+                '           FROM (%s) AS q(peer, weight) GROUP BY 1) '
+                'SELECT array_agg(coalesce(round(w.wt / nullif((SELECT sum(wt) FROM w), 0) * 1e12), 0)::bigint ORDER BY pp.ord) '
+                'FROM unnest($1) WITH ORDINALITY pp(id, ord) LEFT JOIN w USING (id)', pretrust_sql)
+                INTO p USING peers;
+            IF (SELECT sum(x) FROM unnest(p) x) = 0 THEN
+                RAISE EXCEPTION 'eigentrust_private: the pre-trust weights are all zero' USING ERRCODE = '22023';
+            END IF;
+            IF (SELECT bool_or(x < 0) FROM unnest(p) x) THEN
+                RAISE EXCEPTION 'eigentrust_private: pre-trust weights must be >= 0' USING ERRCODE = '22023';
+            END IF;
+            t := p;
+            p_lit := quote_literal(p::text) || '::bigint[]';
+        ELSE
+            p := NULL;
+            t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
+            p_lit := 'NULL';
+        END IF;
+
+        s_keygen := 0;
+        IF mode = 'fast' THEN
+            -- one key pair per run (docs/design.md says why that is enough)
+            tp := clock_timestamp();
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
+                    INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, 0, %s)', run, key_bits);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail('key holder', 0, st, msg, det);
+            END;
+            s_keygen := extract(epoch FROM clock_timestamp() - tp);
+        END IF;
+        INSERT INTO private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                                            keygen_seconds, bytes_moved)
+        VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
+                8 * n * (np + 2));
+        RAISE NOTICE 'eigentrust_private: run %, mode %, % parties, % peers (% hosted)',
+            run, mode, np, n, (SELECT count(*) FROM unnest(hmask) x WHERE x);
+
+        LOOP
+            r := r + 1;
+            t0 := clock_timestamp();
+            s_keygen := 0; s_enc := 0; s_cmp := 0; s_xfer := 0; s_dec := 0; bytes := 0; slowest := 0;
+            enc := NULL;
+            IF mode = 'paper' THEN
+                -- a fresh key pair every round (the paper's churn resilience)
+                tp := clock_timestamp();
+                BEGIN
+                    EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
+                        INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, %s, %s)', run, r, key_bits);
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                    PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+                END;
+                s_keygen := extract(epoch FROM clock_timestamp() - tp);
+                tp := clock_timestamp();
+                enc := private_eigentrust_encrypt_vector(pk, t, 12);
+                s_enc := extract(epoch FROM clock_timestamp() - tp);
+                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
+                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
+            ELSE
+                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, %L::bigint[], NULL)',
+                              party_schema, mode, r, pk::text, peers::text, p_lit, t::text);
+            END IF;
+
+            -- every party works at once
+            tp := clock_timestamp();
+            FOR k IN 1..np LOOP
+                BEGIN
+                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
+                    IF ok <> 1 THEN
+                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
+                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+                    END IF;
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                    PERFORM private_eigentrust_fail(names[k], r, st, msg, det);
+                END;
+                bytes := bytes + octet_length(sql);
+            END LOOP;
+            vecs := '{}';
+            FOR k IN 1..np LOOP
+                BEGIN
+                    ct := NULL;
+                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
+                        INTO ct, e_ms, c_ms USING conns[k];
+                    IF ct IS NULL THEN
+                        RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+                    END IF;
+                    -- the empty result that ends the query
+                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
+                        INTO ok USING conns[k];
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                    PERFORM private_eigentrust_fail(names[k], r, st, msg, det);
+                END;
+                vecs := vecs || ct;
+                s_enc := s_enc + e_ms / 1000;
+                s_cmp := s_cmp + c_ms / 1000;
+                slowest := greatest(slowest, (e_ms + c_ms) / 1000);
+                bytes := bytes + 2 * octet_length(ct) + 40;
+            END LOOP;
+            s_xfer := greatest(extract(epoch FROM clock_timestamp() - tp) - slowest, 0);
+
+            tp := clock_timestamp();
+            BEGIN
+                combined := private_eigentrust_combine(pk, vecs);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
+            END;
+            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
+
+            key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
+            tp := clock_timestamp();
+            SELECT x.ciphertexts INTO ok FROM private_eigentrust_vector_info(combined) x;
+            nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
+            BEGIN
+                FOR k IN 1..nparts LOOP
+                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
+                                  run, key_round, r,
+                                  CASE WHEN nparts = 1 THEN combined
+                                       ELSE private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
+                    bytes := bytes + octet_length(sql);
+                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
+                    IF ok <> 1 THEN
+                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING khs[k];
+                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+                    END IF;
+                END LOOP;
+                sums := '{}';
+                FOR k IN 1..nparts LOOP
+                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
+                        INTO tn USING khs[k];
+                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
+                        INTO ok USING khs[k];
+                    sums := sums || tn;
+                END LOOP;
+                IF coalesce(cardinality(sums), 0) <> n THEN
+                    RAISE EXCEPTION 'the key holder returned % sums for % peers', cardinality(sums), n
+                        USING ERRCODE = '08P01';
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+            END;
+            s_dec := extract(epoch FROM clock_timestamp() - tp);
+            bytes := bytes + 20 * n;
+
+            tp := clock_timestamp();
+            SELECT x.t_next, x.residual INTO tn, res
+            FROM private_eigentrust_next(sums, t, p, hmask, alpha) x;
+            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
+            t := tn;
+
+            INSERT INTO private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
+            VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
+                    s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+            RAISE NOTICE 'eigentrust_private: round %, residual %, % s, % bytes',
+                r, trim(to_char(res, '9.999EEEE')), round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3), bytes;
+            EXIT WHEN res < epsilon OR r >= max_iter;
+        END LOOP;
+
+        BEGIN
+            EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
+                INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+        END;
+        FOREACH sql IN ARRAY conns || khs LOOP
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
+        END LOOP;
+        conns := '{}';
+        khs := '{}';
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
+                                hnt = PG_EXCEPTION_HINT;
+        -- nothing is published: close every connection, retire the run's keys
+        -- (a connection may be busy with an unfinished query: try each)
+        FOREACH kh IN ARRAY khs LOOP
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
+                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
+                EXIT;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        FOREACH sql IN ARRAY conns || khs LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        IF coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
+        END IF;
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = hnt;
+    END;
+
+    IF res IS NULL OR res >= epsilon THEN
+        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
+    END IF;
+    RETURN QUERY
+    SELECT z.id, z.v::double precision / s.total
+    FROM unnest(peers, t) AS z(id, v)
+    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
+    ORDER BY z.id;
+END
+$fn$;
+COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name) IS
+'private EigenTrust across party databases (connection strings) through dblink: parties return only ciphertexts, the key holder decrypts only sums; mode fast (packed partial sums, default) or paper (Fujita''s baseline, a fresh key every round); a NOTICE and a private_eigentrust_log row per round; the same reputation as eigentrust() over the union of the parties'' ratings';
