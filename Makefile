@@ -49,7 +49,7 @@ unittest: $(TEST_BINS)
 # ---- benchmarks of the core (SQL-level benchmarks are scripts in bench/) ----
 BENCH_SRCS   = $(sort $(wildcard bench/bench_*.c))
 BENCH_BINS   = $(patsubst bench/%.c,bench/build/%,$(BENCH_SRCS))
-bench/build/%: bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+bench/build/%: bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h) bench/bench_common.h
 	@mkdir -p bench/build
 	$(TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Isrc/core -o $@ $< $(CORE_SRCS) -lgmp -lm
 bench: $(BENCH_BINS)

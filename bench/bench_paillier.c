@@ -20,6 +20,7 @@
 
 #include <gmp.h>
 
+#include "bench_common.h"
 #include "djn.h"
 #include "encoding.h"
 #include "fixedbase.h"
@@ -32,31 +33,6 @@
 #define BATCH 1024
 #define FB_SCAN_WEIGHT 0.006	/* as in src/pg/paillier_fast.c */
 
-static int
-rng(void *buf, size_t len)
-{
-	unsigned char *p = buf;
-
-	while (len > 0)
-	{
-		ssize_t		got = getrandom(p, len, 0);
-
-		if (got <= 0)
-			return -1;
-		p += got;
-		len -= (size_t) got;
-	}
-	return 0;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what, const mpc_error *err)

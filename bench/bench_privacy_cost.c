@@ -20,34 +20,10 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "bench_common.h"
 #include "paillier.h"
 #include "protocol.h"
 
-static int
-rng(void *buf, size_t len)
-{
-	unsigned char *p = buf;
-
-	while (len > 0)
-	{
-		ssize_t		got = getrandom(p, len, 0);
-
-		if (got <= 0)
-			return -1;
-		p += got;
-		len -= (size_t) got;
-	}
-	return 0;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what, const mpc_error *err)

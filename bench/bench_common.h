@@ -1,0 +1,39 @@
+/*
+ * bench_common.h: what the C benchmarks share: the random source (getrandom,
+ * the project's only one outside the server) and a monotonic clock.
+ */
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
+
+#include <stddef.h>
+#include <sys/random.h>
+#include <sys/types.h>
+#include <time.h>
+
+static inline int
+rng(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		got = getrandom(p, len, 0);
+
+		if (got <= 0)
+			return -1;
+		p += got;
+		len -= (size_t) got;
+	}
+	return 0;
+}
+
+static inline double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+#endif
