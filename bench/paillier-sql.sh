@@ -9,23 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 db=mpc_bench_paillier
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
 createdb "$db"
-q() { psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-# best time in ms of a statement, after one warm-up run
-timeq() {
-	local best=""
-	for run in 0 1 2 3; do
-		local t
-		t=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" <<SQL | grep -oP 'Time: \K[0-9.]+' | tail -1
-$1
-\timing on
-$2
-SQL
-)
-		[ "$run" -eq 0 ] && continue
-		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-	done
-	echo "$best"
-}
+source "$ROOT/bench/lib.sh"
 q "CREATE EXTENSION mpc_eigentrust" >/dev/null
 for bits in 2048 3072; do
 	q "DROP TABLE IF EXISTS keys, base, rows_ct" >/dev/null

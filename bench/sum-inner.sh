@@ -5,29 +5,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 db=mpc_bench_sum
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
 createdb "$db"
-q() { psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-# time a query in milliseconds (best of 3 runs after one warm-up)
-timeq() {
-	local best=""
-	for run in 0 1 2 3; do
-		local t
-		t=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" <<SQL | grep -oP 'Time: \K[0-9.]+' | tail -1
-$1
-\timing on
-$2
-SQL
-)
-		[ "$run" -eq 0 ] && continue
-		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-	done
-	echo "$best"
-}
+source "$ROOT/bench/lib.sh"
 q "CREATE EXTENSION mpc_eigentrust" >/dev/null
 echo "building $ROWS rows..."
 q "CREATE TABLE keys AS SELECT paillier_keygen(2048) AS sk" >/dev/null
-q "CREATE TABLE base AS SELECT i, (random() * 1e6)::bigint AS x,
-     paillier_encrypt((random() * 0)::bigint, paillier_pubkey((SELECT sk FROM keys))) AS c0 FROM generate_series(1, 1000) i" >/dev/null
-q "UPDATE base SET c0 = paillier_encrypt(x, (SELECT paillier_pubkey(sk) FROM keys))" >/dev/null
+q "CREATE TABLE base AS SELECT i, x, paillier_encrypt(x, (SELECT paillier_pubkey(sk) FROM keys)) AS c0
+     FROM (SELECT i, (random() * 1e6)::bigint AS x FROM generate_series(1, 1000) i) s" >/dev/null
 per=$(( ROWS / 1000 ))
 q "CREATE TABLE rows_ct AS SELECT b.x + j AS x, b.c0 + j AS ct FROM base b, generate_series(0, $per - 1) j" >/dev/null
 q "VACUUM ANALYZE rows_ct" >/dev/null

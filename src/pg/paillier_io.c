@@ -41,8 +41,8 @@ PG_FUNCTION_INFO_V1(paillier_ciphertext_from_json);
 
 #define MAX_NBYTES (PAI_MAX_BITS / 8)
 
-pg_attribute_noreturn() static void
-bad_text(const char *type, const char *detail)
+void
+mpc_bad_text(const char *type, const char *detail)
 {
 	/* The input is not echoed: for a private key it is the secret itself. */
 	ereport(ERROR,
@@ -52,8 +52,8 @@ bad_text(const char *type, const char *detail)
 }
 
 /* Split s at ':' into at most maxparts pieces; returns the count. */
-static int
-split_colon(char *s, char **parts, int maxparts)
+int
+mpc_split_colon(char *s, char **parts, int maxparts)
 {
 	int			n = 0;
 
@@ -77,11 +77,11 @@ parse_b64_int(mpz_t x, const char *text, Size maxbytes, const char *type, const 
 	mpc_error	err;
 
 	if (mpz_from_b64url(x, text, strlen(text), maxbytes, &err) != MPC_OK)
-		bad_text(type, psprintf("Field %s: %s.", what, err.msg));
+		mpc_bad_text(type, psprintf("Field %s: %s.", what, err.msg));
 }
 
-static char *
-b64_of(const mpz_t x)
+char *
+mpc_b64_of(const mpz_t x)
 {
 	char	   *s = palloc(b64url_encoded_len(mpz_bytes_len(x)) + 1);
 
@@ -98,17 +98,12 @@ paillier_pubkey_in(PG_FUNCTION_ARGS)
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[3];
 	mpz_t		n;
-	uint8	   *bytes;
-	Size		len;
 
-	if (split_colon(s, parts, 2) != 2 || strcmp(parts[0], "pk1") != 0)
-		bad_text("paillier_pubkey", "Expected \"pk1:\" followed by the base64url modulus.");
+	if (mpc_split_colon(s, parts, 2) != 2 || strcmp(parts[0], "pk1") != 0)
+		mpc_bad_text("paillier_pubkey", "Expected \"pk1:\" followed by the base64url modulus.");
 	mpz_init(n);
 	parse_b64_int(n, parts[1], MAX_NBYTES, "paillier_pubkey", "n");
-	len = mpz_bytes_len(n);
-	bytes = palloc(len);
-	mpz_export(bytes, NULL, 1, 1, 1, 0, n);
-	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_n(bytes, len)));
+	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 
 Datum
@@ -117,7 +112,7 @@ paillier_pubkey_out(PG_FUNCTION_ARGS)
 	PaillierPubkey *v = PG_GETARG_PAILLIER_PUBKEY_P(0);
 	const pai_pub *pk = mpc_pubkey_key(v);
 
-	PG_RETURN_CSTRING(psprintf("pk1:%s", b64_of(pk->n)));
+	PG_RETURN_CSTRING(psprintf("pk1:%s", mpc_b64_of(pk->n)));
 }
 
 Datum
@@ -137,8 +132,8 @@ paillier_pubkey_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-pg_attribute_noreturn() static void
-bad_binary(const char *type, const char *detail)
+void
+mpc_bad_binary(const char *type, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -151,7 +146,7 @@ static void
 need(StringInfo buf, Size len, const char *type)
 {
 	if ((Size) (buf->len - buf->cursor) < len)
-		bad_binary(type, psprintf("The value is truncated: %zu more bytes expected, %d left.",
+		mpc_bad_binary(type, psprintf("The value is truncated: %zu more bytes expected, %d left.",
 								  len, buf->len - buf->cursor));
 }
 
@@ -166,10 +161,10 @@ recv_header(StringInfo buf, const char *type)
 	flags = pq_getmsgbyte(buf);
 
 	if (version != PAI_FORMAT_VERSION)
-		bad_binary(type, psprintf("Format version %d is not supported (expected %d).",
+		mpc_bad_binary(type, psprintf("Format version %d is not supported (expected %d).",
 								  version, PAI_FORMAT_VERSION));
 	if (flags != 0)
-		bad_binary(type, "Reserved flags are not zero.");
+		mpc_bad_binary(type, "Reserved flags are not zero.");
 }
 
 static uint32
@@ -181,7 +176,7 @@ recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
 	len = pq_getmsgint(buf, 4);
 
 	if (len == 0 || len > max || len > (uint32) (buf->len - buf->cursor))
-		bad_binary(type, psprintf("Length of %s (%u) is out of range.", what, len));
+		mpc_bad_binary(type, psprintf("Length of %s (%u) is out of range.", what, len));
 	return len;
 }
 
@@ -197,14 +192,14 @@ paillier_pubkey_recv(PG_FUNCTION_ARGS)
 	recv_header(buf, "paillier_pubkey");
 	need(buf, 2, "paillier_pubkey");
 	if (pq_getmsgint(buf, 2) != 0)
-		bad_binary("paillier_pubkey", "Reserved field is not zero.");
+		mpc_bad_binary("paillier_pubkey", "Reserved field is not zero.");
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_pubkey", "n");
 	need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	n = pq_getmsgbytes(buf, nbytes);
 	pk = mpc_pubkey_from_n((const uint8 *) n, nbytes);
 	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
-		bad_binary("paillier_pubkey", "Fingerprint does not match the modulus.");
+		mpc_bad_binary("paillier_pubkey", "Fingerprint does not match the modulus.");
 	PG_RETURN_POINTER(mpc_make_pubkey(pk));
 }
 
@@ -235,10 +230,10 @@ paillier_privkey_in(PG_FUNCTION_ARGS)
 	mpz_t		p, q;
 	PaillierPrivkey *v;
 
-	if (split_colon(s, parts, 3) != 3 || strcmp(parts[0], "sk1") != 0)
+	if (mpc_split_colon(s, parts, 3) != 3 || strcmp(parts[0], "sk1") != 0)
 	{
 		mpc_wipe(s, strlen(s));
-		bad_text("paillier_privkey", "Expected \"sk1:\" followed by the base64url primes p and q separated by \":\".");
+		mpc_bad_text("paillier_privkey", "Expected \"sk1:\" followed by the base64url primes p and q separated by \":\".");
 	}
 	mpz_inits(p, q, NULL);
 	parse_b64_int(p, parts[1], MAX_NBYTES / 2 + 1, "paillier_privkey", "p");
@@ -256,7 +251,7 @@ paillier_privkey_out(PG_FUNCTION_ARGS)
 	PaillierPrivkey *v = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	const pai_priv *sk = mpc_privkey_get(v);
 
-	PG_RETURN_CSTRING(psprintf("sk1:%s:%s", b64_of(sk->p), b64_of(sk->q)));
+	PG_RETURN_CSTRING(psprintf("sk1:%s:%s", mpc_b64_of(sk->p), mpc_b64_of(sk->q)));
 }
 
 Datum
@@ -290,11 +285,11 @@ paillier_privkey_recv(PG_FUNCTION_ARGS)
 	recv_header(buf, "paillier_privkey");
 	need(buf, 2 + 4 + 4, "paillier_privkey");
 	if (pq_getmsgint(buf, 2) != 0)
-		bad_binary("paillier_privkey", "Reserved field is not zero.");
+		mpc_bad_binary("paillier_privkey", "Reserved field is not zero.");
 	pb = pq_getmsgint(buf, 4);
 	qb = pq_getmsgint(buf, 4);
 	if (pb == 0 || qb == 0 || pb > MAX_NBYTES / 2 + 1 || qb > MAX_NBYTES / 2 + 1)
-		bad_binary("paillier_privkey", "Prime lengths are out of range.");
+		mpc_bad_binary("paillier_privkey", "Prime lengths are out of range.");
 	need(buf, PAI_FP_LEN + (Size) pb + qb, "paillier_privkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	pd = pq_getmsgbytes(buf, pb);
@@ -305,7 +300,7 @@ paillier_privkey_recv(PG_FUNCTION_ARGS)
 	v = privkey_from_pq(p, q);
 	mpz_clears(p, q, NULL);
 	if (memcmp(fp, v->fp, PAI_FP_LEN) != 0)
-		bad_binary("paillier_privkey", "Fingerprint does not match p * q.");
+		mpc_bad_binary("paillier_privkey", "Fingerprint does not match p * q.");
 	PG_RETURN_POINTER(v);
 }
 
@@ -326,8 +321,8 @@ ct_from_parts(const pai_pub *pk, long scale, const mpz_t c, int sqlstate, const 
 	return mpc_make_ct(pk, (int) scale, c);
 }
 
-static const pai_pub *
-pub_of_mpz(const mpz_t n)
+const pai_pub *
+mpc_pubkey_from_mpz(const mpz_t n)
 {
 	Size		len = mpz_bytes_len(n);
 	uint8	   *bytes = palloc(len);
@@ -346,16 +341,16 @@ paillier_ciphertext_in(PG_FUNCTION_ARGS)
 	mpz_t		n, c;
 	const pai_pub *pk;
 
-	if (split_colon(s, parts, 4) != 4 || strcmp(parts[0], "ct1") != 0)
-		bad_text("paillier_ciphertext",
+	if (mpc_split_colon(s, parts, 4) != 4 || strcmp(parts[0], "ct1") != 0)
+		mpc_bad_text("paillier_ciphertext",
 				 "Expected \"ct1:<scale>:<n>:<c>\" with base64url integers.");
 	errno = 0;
 	scale = strtol(parts[1], &end, 10);
 	if (*parts[1] == '\0' || *end != '\0' || errno != 0 || !isdigit((unsigned char) *parts[1]))
-		bad_text("paillier_ciphertext", "The scale is not a non-negative integer.");
+		mpc_bad_text("paillier_ciphertext", "The scale is not a non-negative integer.");
 	mpz_inits(n, c, NULL);
 	parse_b64_int(n, parts[2], MAX_NBYTES, "paillier_ciphertext", "n");
-	pk = pub_of_mpz(n);
+	pk = mpc_pubkey_from_mpz(n);
 	/* c is written at its full width of 2 * nbytes bytes, so a truncated
 	 * value is a length error rather than a different valid number */
 	{
@@ -365,11 +360,11 @@ paillier_ciphertext_in(PG_FUNCTION_ARGS)
 		mpc_error	err;
 
 		if (strlen(parts[3]) != b64url_encoded_len(width))
-			bad_text("paillier_ciphertext",
+			mpc_bad_text("paillier_ciphertext",
 					 psprintf("Field c must be %zu base64url characters (%zu bytes) for this key, got %zu.",
 							  b64url_encoded_len(width), width, strlen(parts[3])));
 		if (b64url_decode(parts[3], strlen(parts[3]), raw, &len, &err) != MPC_OK)
-			bad_text("paillier_ciphertext", psprintf("Field c: %s.", err.msg));
+			mpc_bad_text("paillier_ciphertext", psprintf("Field c: %s.", err.msg));
 		mpz_from_bytes(c, raw, len);
 	}
 	PG_RETURN_POINTER(ct_from_parts(pk, scale, c, ERRCODE_INVALID_TEXT_REPRESENTATION,
@@ -384,7 +379,7 @@ paillier_ciphertext_out(PG_FUNCTION_ARGS)
 	char	   *c = palloc(b64url_encoded_len(2 * (Size) ct->nbytes) + 1);
 
 	b64url_encode(CT_C(ct), 2 * (Size) ct->nbytes, c);
-	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, b64_of(pk->n), c));
+	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, mpc_b64_of(pk->n), c));
 }
 
 Datum
@@ -424,10 +419,10 @@ paillier_ciphertext_recv(PG_FUNCTION_ARGS)
 	nd = pq_getmsgbytes(buf, nbytes);
 	cd = pq_getmsgbytes(buf, 2 * nbytes);
 	if (nd[0] == 0)
-		bad_binary("paillier_ciphertext", "The modulus has a leading zero byte.");
+		mpc_bad_binary("paillier_ciphertext", "The modulus has a leading zero byte.");
 	pk = mpc_pubkey_from_n((const uint8 *) nd, nbytes);
 	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
-		bad_binary("paillier_ciphertext", "Fingerprint does not match the modulus.");
+		mpc_bad_binary("paillier_ciphertext", "Fingerprint does not match the modulus.");
 	mpz_init(c);
 	mpz_from_bytes(c, (const uint8 *) cd, 2 * nbytes);
 	PG_RETURN_POINTER(ct_from_parts(pk, scale, c, ERRCODE_INVALID_BINARY_REPRESENTATION,
@@ -458,7 +453,7 @@ static char *
 jwk_pub_text(const pai_pub *pk)
 {
 	return psprintf("{\"kty\": \"DAJ\", \"alg\": \"PAI-GN1\", \"key_ops\": [\"encrypt\"], \"n\": \"%s\", \"kid\": \"paillier %s\"}",
-					b64_of(pk->n), fp_hex(pk->fp));
+					mpc_b64_of(pk->n), fp_hex(pk->fp));
 }
 
 Datum
@@ -473,8 +468,8 @@ Datum
 paillier_jwk_priv(PG_FUNCTION_ARGS)
 {
 	const pai_priv *sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0));
-	char	   *p = b64_of(sk->p);
-	char	   *q = b64_of(sk->q);
+	char	   *p = mpc_b64_of(sk->p);
+	char	   *q = mpc_b64_of(sk->q);
 	char	   *text = psprintf("{\"kty\": \"DAJ\", \"key_ops\": [\"decrypt\"], \"p\": \"%s\", \"q\": \"%s\", \"pub\": %s, \"kid\": \"paillier %s\"}",
 								p, q, jwk_pub_text(&sk->pub), fp_hex(sk->pub.fp));
 	Datum		result = jsonb_from_cstring(text);
@@ -557,7 +552,7 @@ paillier_pubkey_from_jwk(PG_FUNCTION_ARGS)
 	jwk_check_kty(&jb->root, "JWK public key");
 	mpz_init(n);
 	jwk_int(n, &jb->root, "n", MAX_NBYTES, "JWK public key");
-	PG_RETURN_POINTER(mpc_make_pubkey(pub_of_mpz(n)));
+	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 
 Datum

@@ -118,25 +118,6 @@ packed_from_parts(const pai_pub *pk, long scale, long slots, long slot_bits, lon
 					   (uint32) max_terms, c);
 }
 
-static const pai_pub *
-pub_of_mpz(const mpz_t n)
-{
-	Size		len = mpz_bytes_len(n);
-	uint8	   *bytes = palloc(len);
-
-	mpz_export(bytes, NULL, 1, 1, 1, 0, n);
-	return mpc_pubkey_from_n(bytes, len);
-}
-
-pg_attribute_noreturn() static void
-bad_text(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type paillier_packed"),
-			 errdetail("%s", detail)));
-}
-
 static long
 parse_count(const char *s, const char *what)
 {
@@ -147,7 +128,7 @@ parse_count(const char *s, const char *what)
 	x = strtol(s, &end, 10);
 	if (*s == '\0' || !isdigit((unsigned char) *s) || *end != '\0' || errno != 0 ||
 		x > INT_MAX)
-		bad_text(psprintf("Field %s is not a non-negative integer.", what));
+		mpc_bad_text("paillier_packed", psprintf("Field %s is not a non-negative integer.", what));
 	return x;
 }
 
@@ -156,8 +137,7 @@ paillier_packed_in(PG_FUNCTION_ARGS)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[9];
-	int			n = 0;
-	char	   *p;
+	int			n;
 	mpz_t		nz,
 				c;
 	mpc_error	err;
@@ -165,35 +145,18 @@ paillier_packed_in(PG_FUNCTION_ARGS)
 	int			i;
 	static const char *const names[] = {"scale", "slots", "slot_bits", "terms", "max_terms"};
 
-	parts[n++] = s;
-	for (p = s; *p; p++)
-		if (*p == ':')
-		{
-			if (n == 8)
-				bad_text("Expected \"pp1:<scale>:<slots>:<slot_bits>:<terms>:<max_terms>:<n>:<c>\".");
-			*p = '\0';
-			parts[n++] = p + 1;
-		}
+	n = mpc_split_colon(s, parts, 8);
 	if (n != 8 || strcmp(parts[0], "pp1") != 0)
-		bad_text("Expected \"pp1:<scale>:<slots>:<slot_bits>:<terms>:<max_terms>:<n>:<c>\".");
+		mpc_bad_text("paillier_packed", "Expected \"pp1:<scale>:<slots>:<slot_bits>:<terms>:<max_terms>:<n>:<c>\".");
 	for (i = 0; i < 5; i++)
 		f[i] = parse_count(parts[i + 1], names[i]);
 	mpz_inits(nz, c, NULL);
 	if (mpz_from_b64url(nz, parts[6], strlen(parts[6]), MAX_NBYTES, &err) != MPC_OK ||
 		mpz_from_b64url(c, parts[7], strlen(parts[7]), 2 * MAX_NBYTES, &err) != MPC_OK)
-		bad_text(psprintf("Field n or c: %s.", err.msg));
-	PG_RETURN_POINTER(packed_from_parts(pub_of_mpz(nz), f[0], f[1], f[2], f[3], f[4], c,
+		mpc_bad_text("paillier_packed", psprintf("Field n or c: %s.", err.msg));
+	PG_RETURN_POINTER(packed_from_parts(mpc_pubkey_from_mpz(nz), f[0], f[1], f[2], f[3], f[4], c,
 										ERRCODE_INVALID_TEXT_REPRESENTATION,
 										"input syntax for type paillier_packed"));
-}
-
-static char *
-b64_of(const mpz_t x)
-{
-	char	   *s = palloc(b64url_encoded_len(mpz_bytes_len(x)) + 1);
-
-	mpz_to_b64url(x, s);
-	return s;
 }
 
 Datum
@@ -206,7 +169,7 @@ paillier_packed_out(PG_FUNCTION_ARGS)
 	mpz_init(c);
 	mpz_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
 	PG_RETURN_CSTRING(psprintf("pp1:%d:%u:%u:%u:%u:%s:%s", v->scale, v->slots, v->slot_bits,
-							   v->terms, v->max_terms, b64_of(pk->n), b64_of(c)));
+							   v->terms, v->max_terms, mpc_b64_of(pk->n), mpc_b64_of(c)));
 }
 
 Datum
@@ -230,15 +193,6 @@ paillier_packed_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-pg_attribute_noreturn() static void
-bad_binary(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary value for type paillier_packed"),
-			 errdetail("%s", detail)));
-}
-
 Datum
 paillier_packed_recv(PG_FUNCTION_ARGS)
 {
@@ -258,10 +212,10 @@ paillier_packed_recv(PG_FUNCTION_ARGS)
 	mpz_t		c;
 
 	if (version != PAI_FORMAT_VERSION)
-		bad_binary(psprintf("Format version %d is not supported (expected %d).",
+		mpc_bad_binary("paillier_packed", psprintf("Format version %d is not supported (expected %d).",
 							version, PAI_FORMAT_VERSION));
 	if (flags != 0)
-		bad_binary("Reserved flags are not zero.");
+		mpc_bad_binary("paillier_packed", "Reserved flags are not zero.");
 	scale = (int16) pq_getmsgint(buf, 2);
 	slots = (uint16) pq_getmsgint(buf, 2);
 	slot_bits = (uint16) pq_getmsgint(buf, 2);
@@ -270,17 +224,17 @@ paillier_packed_recv(PG_FUNCTION_ARGS)
 	nbytes = pq_getmsgint(buf, 4);
 	if (nbytes == 0 || nbytes > MAX_NBYTES ||
 		(Size) 3 * nbytes + PAI_FP_LEN > (Size) (buf->len - buf->cursor))
-		bad_binary(psprintf("Length of n (%u) is out of range.", nbytes));
+		mpc_bad_binary("paillier_packed", psprintf("Length of n (%u) is out of range.", nbytes));
 	if (max_terms > PACK_MAX_TERMS || terms > max_terms)
-		bad_binary("terms or max_terms out of range.");
+		mpc_bad_binary("paillier_packed", "terms or max_terms out of range.");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	nd = pq_getmsgbytes(buf, nbytes);
 	cd = pq_getmsgbytes(buf, 2 * nbytes);
 	if (nd[0] == 0)
-		bad_binary("The modulus has a leading zero byte.");
+		mpc_bad_binary("paillier_packed", "The modulus has a leading zero byte.");
 	pk = mpc_pubkey_from_n((const uint8 *) nd, nbytes);
 	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
-		bad_binary("Fingerprint does not match the modulus.");
+		mpc_bad_binary("paillier_packed", "Fingerprint does not match the modulus.");
 	mpz_init(c);
 	mpz_from_bytes(c, (const uint8 *) cd, 2 * (Size) nbytes);
 	PG_RETURN_POINTER(packed_from_parts(pk, scale, slots, slot_bits, terms, max_terms, c,

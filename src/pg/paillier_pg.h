@@ -140,6 +140,19 @@ const struct pai_djn *mpc_djn_get(const pai_pub *pk);
 mpc_status	mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
 mpc_status	mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err);
 
+/* Text and binary I/O helpers shared by the types' input functions
+ * (paillier_io.c).  Input is never echoed: for a private key it is the
+ * secret itself. */
+void		mpc_bad_text(const char *type, const char *detail) pg_attribute_noreturn();
+void		mpc_bad_binary(const char *type, const char *detail) pg_attribute_noreturn();
+/* Split s in place at ':' into at most maxparts pieces; returns the count
+ * (maxparts + 1 when there are more). */
+int			mpc_split_colon(char *s, char **parts, int maxparts);
+/* base64url of x's minimal big-endian bytes, palloc'd */
+char	   *mpc_b64_of(const mpz_t x);
+/* the validated, cached key of modulus n */
+const pai_pub *mpc_pubkey_from_mpz(const mpz_t n);
+
 /* Signed fixed-point helpers shared by encrypt and decrypt. */
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);
 
