@@ -52,3 +52,17 @@ CREATE TYPE paillier_ciphertext (
 );
 COMMENT ON TYPE paillier_ciphertext IS
 'Paillier ciphertext carrying its modulus, key fingerprint and public decimal scale; text form ct1:<scale>:<base64url n>:<base64url c>';
+
+-- the I/O functions behind the types
+COMMENT ON FUNCTION paillier_pubkey_in(cstring) IS 'text input of paillier_pubkey (validates everything)';
+COMMENT ON FUNCTION paillier_pubkey_out(paillier_pubkey) IS 'text output of paillier_pubkey';
+COMMENT ON FUNCTION paillier_pubkey_recv(internal) IS 'binary input of paillier_pubkey (validates everything)';
+COMMENT ON FUNCTION paillier_pubkey_send(paillier_pubkey) IS 'binary output of paillier_pubkey';
+COMMENT ON FUNCTION paillier_privkey_in(cstring) IS 'text input of paillier_privkey (validates everything)';
+COMMENT ON FUNCTION paillier_privkey_out(paillier_privkey) IS 'text output of paillier_privkey';
+COMMENT ON FUNCTION paillier_privkey_recv(internal) IS 'binary input of paillier_privkey (validates everything)';
+COMMENT ON FUNCTION paillier_privkey_send(paillier_privkey) IS 'binary output of paillier_privkey';
+COMMENT ON FUNCTION paillier_ciphertext_in(cstring) IS 'text input of paillier_ciphertext (validates everything)';
+COMMENT ON FUNCTION paillier_ciphertext_out(paillier_ciphertext) IS 'text output of paillier_ciphertext';
+COMMENT ON FUNCTION paillier_ciphertext_recv(internal) IS 'binary input of paillier_ciphertext (validates everything)';
+COMMENT ON FUNCTION paillier_ciphertext_send(paillier_ciphertext) IS 'binary output of paillier_ciphertext';

@@ -92,3 +92,9 @@ CREATE FUNCTION paillier_rerandomize(paillier_packed) RETURNS paillier_packed
 AS 'MODULE_PATHNAME', 'paillier_packed_rerandomize' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_rerandomize(paillier_packed) IS
 'the same slots under fresh randomness (DJN or textbook per mpc_eigentrust.encryption_method)';
+
+-- the I/O functions behind the type
+COMMENT ON FUNCTION paillier_packed_in(cstring) IS 'text input of paillier_packed (validates everything)';
+COMMENT ON FUNCTION paillier_packed_out(paillier_packed) IS 'text output of paillier_packed';
+COMMENT ON FUNCTION paillier_packed_recv(internal) IS 'binary input of paillier_packed (validates everything)';
+COMMENT ON FUNCTION paillier_packed_send(paillier_packed) IS 'binary output of paillier_packed';
