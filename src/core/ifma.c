@@ -1,0 +1,510 @@
+/*
+ * ifma.c: almost Montgomery products on AVX-512 IFMA (see ifma.h).
+ *
+ * The product walks the digits b_i of b; per digit, for every vector v of 8
+ * digits of a and N:
+ *     acc += lo52(a * b_i);  q = lane0(acc) * k0 mod 2^52;  acc += lo52(N * q)
+ *     (lane 0 is now 0 mod 2^52) shift acc down one lane, carrying lane 0's
+ *     high bits into the new lane 0;  acc += hi52(a * b_i) + hi52(N * q)
+ * The high halves belong one digit up, which is where the shift has just
+ * moved the lanes.  A lane receives at most four 52-bit values per step for
+ * at most D steps, so with D <= 192 it stays below 2^62 and no carry is lost.
+ */
+#include "ifma.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MASK52 ((UINT64_C(1) << 52) - 1)
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define IFMA_X86 1
+#include <immintrin.h>
+#define IFMA_TARGET __attribute__((target("avx512f,avx512ifma")))
+#endif
+
+static int	ifma_enabled = 1;
+
+int
+ifma_available(void)
+{
+#ifdef IFMA_X86
+	static int	cpu = -1;
+
+	if (cpu < 0)
+	{
+		const char *off = getenv("MPC_DISABLE_IFMA");
+
+		__builtin_cpu_init();
+		cpu = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma") &&
+			!(off != NULL && off[0] != '\0' && off[0] != '0');
+	}
+	return cpu && ifma_enabled;
+#else
+	return 0;
+#endif
+}
+
+void
+ifma_set_enabled(int on)
+{
+	ifma_enabled = on ? 1 : 0;
+}
+
+size_t
+ifma_digits(size_t mod_bits)
+{
+	size_t		d = (mod_bits + 2 + 51) / 52;	/* R = 2^(52 D) > 4N */
+
+	d = (d + 7) & ~(size_t) 7;
+	return d <= IFMA_MAX_DIGITS ? d : 0;
+}
+
+static size_t
+limbs_for_bits(size_t bits)
+{
+	return (bits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+}
+
+size_t
+ifma_ctx_bytes(size_t mod_bits)
+{
+	size_t		d = ifma_digits(mod_bits);
+
+	if (d == 0)
+		return 0;
+	return 64 + 2 * d * sizeof(uint64_t) + limbs_for_bits(mod_bits) * sizeof(mp_limb_t);
+}
+
+/* D digits of the number in limbs[0, nl); bits above 52 D are dropped. */
+static void
+digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
+{
+	size_t		i;
+
+	for (i = 0; i < D; i++)
+	{
+		size_t		bit = 52 * i,
+					li = bit / 64,
+					sh = bit % 64;
+		uint64_t	v = 0;
+
+		if (li < nl)
+		{
+			v = limbs[li] >> sh;
+			if (sh > 12 && li + 1 < nl)
+				v |= limbs[li + 1] << (64 - sh);
+		}
+		d[i] = v & MASK52;
+	}
+}
+
+/* nl limbs of the number in normalised digits d[0, D). */
+static void
+limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D)
+{
+	size_t		j;
+
+	for (j = 0; j < nl; j++)
+	{
+		size_t		bit = 64 * j,
+					i = bit / 52,
+					sh = bit % 52;
+		uint64_t	v = 0;
+
+		if (i < D)
+			v = d[i] >> sh;
+		if (i + 1 < D)
+			v |= d[i + 1] << (52 - sh);
+		if (sh > 40 && i + 2 < D)
+			v |= d[i + 2] << (104 - sh);
+		limbs[j] = v;
+	}
+}
+
+static uint64_t *
+align64(void *p)
+{
+	return (uint64_t *) (((uintptr_t) p + 63) & ~(uintptr_t) 63);
+}
+
+mpc_status
+ifma_ctx_init(ifma_ctx *c, void *buf, size_t buflen, const mpz_t mod, mpc_error *err)
+{
+	size_t		bits = mpz_sizeinbase(mod, 2),
+				D = ifma_digits(bits),
+				L = mpz_size(mod),
+				nn,
+				i;
+	mp_limb_t	inv,
+				n0;
+	mpz_t		num,
+				scratch;
+	mp_limb_t  *np,
+			   *tp;
+
+	if (mpz_cmp_ui(mod, 1) <= 0 || mpz_even_p(mod))
+		return mpc_fail(err, MPC_ERR_ARG, "IFMA modulus must be odd and greater than 1");
+	if (D == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "modulus too large for the IFMA path");
+	if (buf == NULL || buflen < ifma_ctx_bytes(bits))
+		return mpc_fail(err, MPC_ERR_ARG, "IFMA context buffer is too small");
+
+	memset(c, 0, sizeof(*c));
+	c->digits = D;
+	c->nlimbs = L;
+	c->n = align64(buf);
+	c->rr = c->n + D;
+	c->nl = (mp_limb_t *) (c->rr + D);
+	memcpy(c->nl, mpz_limbs_read(mod), L * sizeof(mp_limb_t));
+	digits_of_limbs(c->n, D, c->nl, L);
+
+	n0 = c->nl[0];
+	inv = n0;					/* right to 3 bits for odd n0 */
+	for (i = 0; i < 6; i++)
+		inv *= 2 - n0 * inv;
+	c->k0 = (0 - inv) & MASK52;
+
+	/* R^2 mod N = 2^(104 D) mod N, without a data-dependent division */
+	nn = (104 * D) / GMP_NUMB_BITS + 1;
+	if (nn < L)
+		nn = L;
+	mpz_inits(num, scratch, NULL);
+	np = mpz_limbs_write(num, (mp_size_t) nn);
+	memset(np, 0, nn * sizeof(mp_limb_t));
+	np[(104 * D) / GMP_NUMB_BITS] = (mp_limb_t) 1 << ((104 * D) % GMP_NUMB_BITS);
+	tp = mpz_limbs_write(scratch, mpn_sec_div_r_itch((mp_size_t) nn, (mp_size_t) L));
+	mpn_sec_div_r(np, (mp_size_t) nn, c->nl, (mp_size_t) L, tp);
+	digits_of_limbs(c->rr, D, np, L);
+	mpc_wipe(np, nn * sizeof(mp_limb_t));
+	mpz_clears(num, scratch, NULL);
+	return MPC_OK;
+}
+
+#ifdef IFMA_X86
+
+#define MAXV (IFMA_MAX_DIGITS / 8)
+
+/*
+ * The product for a fixed number of vectors V: with V a constant the
+ * accumulators live in registers.  hi52(a b_i) does not depend on q, so it
+ * is computed beside the q chain and added after the shift with hi52(N q).
+ */
+IFMA_TARGET static inline __attribute__((always_inline)) void
+amm_v(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *n, uint64_t k0,
+	  const size_t V)
+{
+	size_t		i,
+				v;
+	__m512i		acc[MAXV],
+				hi[MAXV];
+	const __m512i zero = _mm512_setzero_si512();
+	uint64_t	n0 = n[0],
+				carry;
+
+	_Pragma("GCC unroll 24")
+	for (v = 0; v < V; v++)
+		acc[v] = zero;
+	for (i = 0; i < V * 8; i++)
+	{
+		__m512i		bi = _mm512_set1_epi64((long long) b[i]),
+					qv;
+		uint64_t	a0,
+					q;
+
+		_Pragma("GCC unroll 24")
+		for (v = 0; v < V; v++)
+		{
+			__m512i		av = _mm512_loadu_si512(a + 8 * v);
+
+			acc[v] = _mm512_madd52lo_epu64(acc[v], av, bi);
+			hi[v] = _mm512_madd52hi_epu64(zero, av, bi);
+		}
+		a0 = (uint64_t) _mm_cvtsi128_si64(_mm512_castsi512_si128(acc[0]));
+		q = (a0 * k0) & MASK52;
+		qv = _mm512_set1_epi64((long long) q);
+		carry = (a0 + ((n0 * q) & MASK52)) >> 52;
+		_Pragma("GCC unroll 24")
+		for (v = 0; v < V; v++)
+		{
+			__m512i		nv = _mm512_loadu_si512(n + 8 * v);
+
+			acc[v] = _mm512_madd52lo_epu64(acc[v], nv, qv);
+			hi[v] = _mm512_madd52hi_epu64(hi[v], nv, qv);
+		}
+		_Pragma("GCC unroll 24")
+		for (v = 0; v + 1 < V; v++)
+			acc[v] = _mm512_add_epi64(_mm512_alignr_epi64(acc[v + 1], acc[v], 1), hi[v]);
+		acc[V - 1] = _mm512_add_epi64(_mm512_alignr_epi64(zero, acc[V - 1], 1), hi[V - 1]);
+		acc[0] = _mm512_mask_add_epi64(acc[0], 1, acc[0], _mm512_set1_epi64((long long) carry));
+	}
+	/* normalise: one carry pass over the lanes */
+	{
+		uint64_t	lanes[IFMA_MAX_DIGITS];
+
+		_Pragma("GCC unroll 24")
+		for (v = 0; v < V; v++)
+			_mm512_storeu_si512(lanes + 8 * v, acc[v]);
+		carry = 0;
+		for (i = 0; i < V * 8; i++)
+		{
+			uint64_t	t = lanes[i] + carry;
+
+			r[i] = t & MASK52;
+			carry = t >> 52;
+		}
+		mpc_wipe(lanes, V * 8 * sizeof(uint64_t));
+	}
+}
+
+__attribute__((noinline)) IFMA_TARGET static void
+amm_any(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *n, uint64_t k0,
+		size_t V)
+{
+	amm_v(r, a, b, n, k0, V);
+}
+
+#define AMM_CASE(k) \
+	case k: amm_v(r, a, b, n, k0, k); break
+
+/* Unrolled for the sizes Paillier uses (p^2 and n^2 of 1024-, 2048-, 3072-
+ * and 4096-bit keys); any other size takes the same code with V a variable. */
+IFMA_TARGET static void
+amm(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *n, uint64_t k0, size_t D)
+{
+	switch (D / 8)
+	{
+		AMM_CASE(3); AMM_CASE(5); AMM_CASE(8); AMM_CASE(10); AMM_CASE(15); AMM_CASE(20);
+		default:
+			amm_any(r, a, b, n, k0, D / 8);
+	}
+}
+
+IFMA_TARGET static void
+select_ct(uint64_t *out, const uint64_t *tab, size_t count, size_t D, uint64_t idx)
+{
+	size_t		V = D / 8,
+				v,
+				j;
+
+	for (v = 0; v < V; v++)
+	{
+		__m512i		o = _mm512_setzero_si512();
+
+		for (j = 0; j < count; j++)
+		{
+			uint64_t	x = (uint64_t) j ^ idx;
+			uint64_t	m = (((x | (0 - x)) >> 63) ^ 1) * UINT64_MAX;
+
+			__asm__ volatile ("" : "+r" (m));
+			o = _mm512_or_si512(o, _mm512_and_si512(_mm512_loadu_si512(tab + j * D + 8 * v),
+													 _mm512_set1_epi64((long long) m)));
+		}
+		_mm512_storeu_si512(out + 8 * v, o);
+	}
+}
+
+#else
+
+static void
+amm(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *n, uint64_t k0, size_t D)
+{
+	memset(r, 0, D * sizeof(uint64_t));	/* never called: ifma_available() is 0 */
+}
+
+static void
+select_ct(uint64_t *out, const uint64_t *tab, size_t count, size_t D, uint64_t idx)
+{
+	memset(out, 0, D * sizeof(uint64_t));
+}
+
+#endif
+
+void
+ifma_mul(const ifma_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+	amm(r, a, b, c->n, c->k0, c->digits);
+}
+
+void
+ifma_select(const ifma_ctx *c, uint64_t *out, const uint64_t *tab, size_t count, uint64_t idx)
+{
+	select_ct(out, tab, count, c->digits, idx);
+}
+
+void
+ifma_to_mont(const ifma_ctx *c, uint64_t *r, const mpz_t x)
+{
+	uint64_t	xd[IFMA_MAX_DIGITS];
+
+	digits_of_limbs(xd, c->digits, mpz_limbs_read(x), mpz_size(x));
+	amm(r, xd, c->rr, c->n, c->k0, c->digits);
+	mpc_wipe(xd, sizeof(xd));
+}
+
+void
+ifma_from_mont(const ifma_ctx *c, mpz_t out, const uint64_t *a)
+{
+	uint64_t	one[IFMA_MAX_DIGITS],
+				rd[IFMA_MAX_DIGITS];
+	size_t		L = c->nlimbs,
+				i;
+	mp_limb_t  *rp,
+				v[2 * (IFMA_MAX_DIGITS * 52 / 64 + 1)],
+			   *w = v + L,
+				borrow,
+				keep;
+
+	memset(one, 0, c->digits * sizeof(uint64_t));
+	one[0] = 1;
+	/* a / R mod N is at most N: subtract N once, in constant time */
+	amm(rd, a, one, c->n, c->k0, c->digits);
+	limbs_of_digits(v, L, rd, c->digits);
+	borrow = mpn_sub_n(w, v, c->nl, (mp_size_t) L);
+	keep = 0 - borrow;			/* all ones: v < N, keep v */
+	rp = mpz_limbs_write(out, (mp_size_t) L);
+	for (i = 0; i < L; i++)
+		rp[i] = (v[i] & keep) | (w[i] & ~keep);
+	mpz_limbs_finish(out, (mp_size_t) L);
+	mpc_wipe(rd, sizeof(rd));
+	mpc_wipe(v, 2 * L * sizeof(mp_limb_t));
+}
+
+/* window width for an exponent of ebits bits: the one with the fewest
+ * products (squarings + one per window + table) */
+static unsigned
+pow_window(size_t ebits)
+{
+	unsigned	k,
+				best = 1;
+	size_t		best_cost = (size_t) -1;
+
+	for (k = 1; k <= 7; k++)
+	{
+		size_t		cost = ebits + (ebits + k - 1) / k + ((size_t) 1 << k);
+
+		if (cost < best_cost)
+		{
+			best_cost = cost;
+			best = k;
+		}
+	}
+	return best;
+}
+
+mpc_status
+ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t e, size_t ebits,
+		  mpc_error *err)
+{
+	size_t		D = c->digits,
+				count,
+				windows,
+				elimbs,
+				total,
+				d;
+	unsigned	k;
+	mpz_t		scratch,
+				one;
+	uint64_t   *tab,
+			   *acc,
+			   *sel;
+	mp_limb_t  *ebuf;
+	long		w;
+
+	if (mpz_sgn(e) < 0 || mpz_sizeinbase(e, 2) > ebits || ebits == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "exponent out of range");
+	if (mpz_sgn(base) < 0 || mpz_size(base) > c->nlimbs)
+		return mpc_fail(err, MPC_ERR_ARG, "base out of range");
+	k = pow_window(ebits);
+	count = (size_t) 1 << k;
+	windows = (ebits + k - 1) / k;
+	elimbs = limbs_for_bits(ebits) + 1;
+	total = 8 + (count + 2) * D + (elimbs * sizeof(mp_limb_t) + 7) / 8;
+
+	mpz_inits(scratch, one, NULL);
+	tab = align64(mpz_limbs_write(scratch, (mp_size_t) total));
+	acc = tab + count * D;
+	sel = acc + D;
+	ebuf = (mp_limb_t *) (sel + D);
+	memset(ebuf, 0, elimbs * sizeof(mp_limb_t));
+	memcpy(ebuf, mpz_limbs_read(e), mpz_size(e) * sizeof(mp_limb_t));
+
+	mpz_set_ui(one, 1);
+	ifma_to_mont(c, tab, one);
+	ifma_to_mont(c, tab + D, base);
+	for (d = 2; d < count; d++)
+		amm(tab + d * D, tab + (d - 1) * D, tab + D, c->n, c->k0, D);
+
+	for (w = (long) windows - 1; w >= 0; w--)
+	{
+		size_t		bit = (size_t) w * k,
+					li = bit / GMP_NUMB_BITS,
+					sh = bit % GMP_NUMB_BITS;
+		uint64_t	digit = ebuf[li] >> sh;
+		unsigned	s;
+
+		/* positions are public; only the bits read are secret */
+		if (sh + k > GMP_NUMB_BITS)
+			digit |= ebuf[li + 1] << (GMP_NUMB_BITS - sh);
+		digit &= count - 1;
+		if (w == (long) windows - 1)
+		{
+			select_ct(acc, tab, count, D, digit);
+			continue;
+		}
+		for (s = 0; s < k; s++)
+			amm(acc, acc, acc, c->n, c->k0, D);
+		select_ct(sel, tab, count, D, digit);
+		amm(acc, acc, sel, c->n, c->k0, D);
+	}
+	ifma_from_mont(c, out, acc);
+	mpc_wipe(tab, (count + 2) * D * sizeof(uint64_t) + elimbs * sizeof(mp_limb_t));
+	mpz_clears(scratch, one, NULL);
+	return MPC_OK;
+}
+
+mpc_status
+ifma_powm_mod(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits, const mpz_t mod,
+			  mpc_error *err)
+{
+	size_t		bytes = ifma_ctx_bytes(mpz_sizeinbase(mod, 2));
+	mpz_t		buf;
+	ifma_ctx	c;
+	mpc_status	st;
+
+	if (bytes == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "modulus too large for the IFMA path");
+	mpz_init(buf);
+	st = ifma_ctx_init(&c, mpz_limbs_write(buf, (mp_size_t) (bytes / sizeof(mp_limb_t) + 1)),
+					   bytes, mod, err);
+	if (st == MPC_OK)
+		st = ifma_powm(&c, out, base, e, ebits, err);
+	mpc_wipe(mpz_limbs_write(buf, (mp_size_t) (bytes / sizeof(mp_limb_t) + 1)), bytes);
+	mpz_clear(buf);
+	return st;
+}
+
+void
+mpc_powm_sec(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits, const mpz_t mod)
+{
+	mpc_error	err;
+	mpz_t		b;
+
+	mpz_init(b);
+	if (mpz_sgn(base) < 0 || mpz_cmp(base, mod) >= 0)
+		mpz_mod(b, base, mod);
+	else
+		mpz_set(b, base);
+	if (mpz_sizeinbase(e, 2) > ebits)
+		ebits = mpz_sizeinbase(e, 2);	/* a caller's bug; stay correct */
+	if (!(ifma_available() && ifma_digits(mpz_sizeinbase(mod, 2)) != 0 &&
+		  ifma_powm_mod(out, b, e, ebits, mod, &err) == MPC_OK))
+	{
+		if (mpz_sgn(e) == 0)
+			mpz_set_ui(out, 1);		/* mpz_powm_sec needs e > 0 */
+		else
+			mpz_powm_sec(out, b, e, mod);
+	}
+	mpc_wipe(b->_mp_d, (size_t) b->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clear(b);
+}

@@ -1,0 +1,190 @@
+/*
+ * test_ifma.c: the AVX-512 IFMA products and exponentiation against GMP:
+ * random moduli of many sizes, edge operands (0, 1, N - 1, all-ones
+ * moduli, exponents 0 and 2^k - 1), the conversions in and out of
+ * Montgomery form, the constant-time select, and Paillier decryption and
+ * CRT encryption with the IFMA path on and off.  Skips, saying so, on a CPU
+ * without IFMA.
+ */
+#include "unit.h"
+#include "ifma.h"
+#include "paillier.h"
+
+static void
+test_powm(gmp_randstate_t rs)
+{
+	size_t		sizes[] = {3, 64, 65, 100, 416, 521, 1024, 2046, 2048, 3072, 4096, 6144, 8192, 9982};
+	size_t		si;
+	mpz_t		N, b, e, want, got;
+	mpc_error	err;
+
+	mpz_inits(N, b, e, want, got, NULL);
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		bits = sizes[si];
+		int			it,
+					iters = bits > 4096 ? 3 : 12,
+					bad = 0;
+
+		for (it = 0; it < iters; it++)
+		{
+			size_t		eb = 1 + (bits / 2 + (size_t) it * 7) % 1100;
+
+			mpz_urandomb(N, rs, bits);
+			mpz_setbit(N, bits - 1);
+			mpz_setbit(N, 0);
+			if (it == 1)
+			{					/* 2^bits - 1 */
+				mpz_set_ui(N, 0);
+				mpz_setbit(N, bits);
+				mpz_sub_ui(N, N, 1);
+			}
+			mpz_urandomm(b, rs, N);
+			if (it == 2)
+				mpz_set_ui(b, 0);
+			if (it == 3)
+				mpz_sub_ui(b, N, 1);
+			if (it == 4)
+				mpz_set_ui(b, 1);
+			mpz_urandomb(e, rs, eb);
+			if (it == 5)
+				mpz_set_ui(e, 0);
+			if (it == 6)
+			{
+				mpz_set_ui(e, 0);
+				mpz_setbit(e, eb);
+				mpz_sub_ui(e, e, 1);
+			}
+			mpz_powm(want, b, e, N);
+			CHECK_OK(ifma_powm_mod(got, b, e, eb, N, &err));
+			if (mpz_cmp(want, got) != 0)
+				bad++;
+			/* the dispatching helper, base above N included */
+			mpz_add(b, b, N);
+			mpc_powm_sec(got, b, e, eb, N);
+			if (mpz_cmp(want, got) != 0)
+				bad++;
+		}
+		CHECK(bad == 0);
+		if (bad)
+			fprintf(stderr, "  %zu-bit moduli: %d wrong powers\n", bits, bad);
+	}
+	/* out-of-range arguments are errors, not wrong answers */
+	mpz_set_ui(N, 1000003);
+	mpz_set_ui(b, 5);
+	mpz_set_ui(e, 1u << 20);
+	CHECK_STATUS(ifma_powm_mod(got, b, e, 20, N, &err), MPC_ERR_ARG);
+	mpz_set_ui(N, 1000000);
+	CHECK_STATUS(ifma_powm_mod(got, b, e, 21, N, &err), MPC_ERR_ARG);
+	mpz_set_ui(N, 0);
+	mpz_setbit(N, 10000);
+	mpz_add_ui(N, N, 1);
+	CHECK(ifma_digits(10001) == 0);
+	CHECK_STATUS(ifma_powm_mod(got, b, e, 21, N, &err), MPC_ERR_ARG);
+	mpz_clears(N, b, e, want, got, NULL);
+}
+
+static void
+test_mul_select(gmp_randstate_t rs)
+{
+	mpz_t		N, x, y, want, got, buf;
+	ifma_ctx	c;
+	mpc_error	err;
+	uint64_t	xm[IFMA_MAX_DIGITS], ym[IFMA_MAX_DIGITS], zm[IFMA_MAX_DIGITS];
+	uint64_t   *tab;
+	size_t		bytes, D, j;
+	int			it;
+
+	mpz_inits(N, x, y, want, got, buf, NULL);
+	mpz_urandomb(N, rs, 4096);
+	mpz_setbit(N, 4095);
+	mpz_setbit(N, 0);
+	bytes = ifma_ctx_bytes(4096);
+	CHECK_OK(ifma_ctx_init(&c, mpz_limbs_write(buf, (mp_size_t) (bytes / 8 + 1)), bytes, N, &err));
+	D = c.digits;
+	CHECK(D == 80);
+	for (it = 0; it < 50; it++)
+	{
+		mpz_urandomm(x, rs, N);
+		mpz_urandomm(y, rs, N);
+		if (it == 0)
+			mpz_sub_ui(x, N, 1);
+		ifma_to_mont(&c, xm, x);
+		ifma_to_mont(&c, ym, y);
+		ifma_mul(&c, zm, xm, ym);
+		ifma_mul(&c, xm, xm, xm);	/* aliasing: x^2 */
+		ifma_from_mont(&c, got, zm);
+		mpz_mul(want, x, y);
+		mpz_mod(want, want, N);
+		CHECK(mpz_cmp(want, got) == 0);
+		ifma_from_mont(&c, got, xm);
+		mpz_mul(want, x, x);
+		mpz_mod(want, want, N);
+		CHECK(mpz_cmp(want, got) == 0);
+	}
+	tab = malloc(16 * D * sizeof(uint64_t));
+	for (j = 0; j < 16 * D; j++)
+		tab[j] = j * 2654435761u;
+	for (j = 0; j < 16; j++)
+	{
+		ifma_select(&c, zm, tab, 16, j);
+		CHECK(memcmp(zm, tab + j * D, D * sizeof(uint64_t)) == 0);
+	}
+	free(tab);
+	mpz_clears(N, x, y, want, got, buf, NULL);
+}
+
+static void
+test_paillier_paths(void)
+{
+	pai_priv	sk;
+	mpz_t		m, c, got, textbook;
+	mpc_error	err;
+	int			i,
+				path;
+
+	mpz_inits(m, c, got, textbook, NULL);
+	CHECK_OK(pai_keygen(&sk, 2048, 512, &err));
+	for (i = 0; i < 8; i++)
+	{
+		mpz_set_si(m, 1234567 * (i + 1));
+		if (i == 7)
+			mpz_sub_ui(m, sk.pub.n, 1);
+		for (path = 0; path < 2; path++)
+		{
+			ifma_set_enabled(path);
+			CHECK_OK(pai_encrypt(&sk.pub, c, m, &err));
+			CHECK_OK(pai_decrypt_textbook(&sk, textbook, c, &err));
+			CHECK(mpz_cmp(textbook, m) == 0);
+			ifma_set_enabled(!path);
+			CHECK_OK(pai_decrypt(&sk, got, c, &err));
+			CHECK(mpz_cmp(got, m) == 0);
+			CHECK_OK(pai_encrypt_crt(&sk, c, m, &err));
+			CHECK_OK(pai_decrypt_textbook(&sk, textbook, c, &err));
+			CHECK(mpz_cmp(textbook, m) == 0);
+		}
+	}
+	ifma_set_enabled(1);
+	pai_priv_clear(&sk);
+	mpz_clears(m, c, got, textbook, NULL);
+}
+
+int
+main(void)
+{
+	gmp_randstate_t rs;
+
+	UNIT_INIT();
+	if (!ifma_available())
+	{
+		printf("SKIP: this CPU has no AVX-512 IFMA; the portable GMP path is tested by the other suites\n");
+		UNIT_DONE("test_ifma");
+	}
+	gmp_randinit_default(rs);
+	gmp_randseed_ui(rs, 20261121);
+	test_powm(rs);
+	test_mul_select(rs);
+	test_paillier_paths();
+	gmp_randclear(rs);
+	UNIT_DONE("test_ifma");
+}
