@@ -325,12 +325,25 @@ test_packing(void)
 int
 main(void)
 {
+	int			path;
+
 	UNIT_INIT();
 	test_ct_mul();
-	test_fixedbase();
-	test_djn(1024, 4);
-	test_djn(1024, 0);
-	test_djn(2048, DJN_DEFAULT_WINDOW);
+	/* the tables and DJN on the portable path, then on IFMA if the CPU has it */
+	for (path = 0; path < 2; path++)
+	{
+		ifma_set_enabled(path);
+		if (path == 1 && !ifma_available())
+		{
+			printf("SKIP: no AVX-512 IFMA on this CPU, fixed-base tables tested on the portable path only\n");
+			break;
+		}
+		test_fixedbase();
+		test_djn(1024, 4);
+		test_djn(1024, 0);
+		test_djn(2048, DJN_DEFAULT_WINDOW);
+	}
+	ifma_set_enabled(1);
 	test_packing();
 	UNIT_DONE("test_fast");
 }

@@ -124,7 +124,7 @@ pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_error *err)
 	else if (mpz_sgn(a) == 0)
 		mpz_set_ui(out, 1);		/* probability 2^-abits; powm_sec needs e > 0 */
 	else
-		mpz_powm_sec(out, d->hs, a, pk->n2);
+		mpc_powm_sec(out, d->hs, a, d->abits, pk->n2);
 	mpc_wipe(a->_mp_d, (size_t) a->_mp_alloc * sizeof(mp_limb_t));
 	mpz_clear(a);
 	return st;

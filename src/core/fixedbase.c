@@ -229,6 +229,12 @@ mpz_of_limbs(mpz_t z, const mp_limb_t *src, size_t len)
 	mpz_limbs_finish(z, (mp_size_t) len);
 }
 
+static int
+table_uses_ifma(size_t mod_bits)
+{
+	return ifma_available() && ifma_digits(mod_bits) != 0;
+}
+
 size_t
 fb_table_bytes(size_t mod_bits, size_t maxbits, unsigned window)
 {
@@ -239,7 +245,89 @@ fb_table_bytes(size_t mod_bits, size_t maxbits, unsigned window)
 		mod_bits > (1u << 20) || maxbits > (1u << 20))
 		return 0;
 	windows = (maxbits + window - 1) / window;
+	if (table_uses_ifma(mod_bits))
+		return ifma_ctx_bytes(mod_bits) + 64 +
+			windows * ((size_t) 1 << window) * ifma_digits(mod_bits) * sizeof(uint64_t);
 	return (L + windows * ((size_t) 1 << window) * round8(L)) * sizeof(mp_limb_t);
+}
+
+/* The table of fb_table_init for the IFMA products: every entry in
+ * Montgomery form (R = 2^(52 D)), the window 0 row from the base, each next
+ * row's g^(2^(k w)) from the previous row's last entry times its first. */
+static mpc_status
+ifma_table_init(fb_table *t, void *buf, size_t buflen, const mpz_t base, const mpz_t mod,
+				mpc_error *err)
+{
+	size_t		bits = mpz_sizeinbase(mod, 2),
+				cbytes = ifma_ctx_bytes(bits),
+				D = ifma_digits(bits),
+				count = (size_t) 1 << t->window,
+				w,
+				d;
+	mpc_status	st;
+	mpz_t		one;
+
+	st = ifma_ctx_init(&t->ic, buf, cbytes, mod, err);
+	if (st != MPC_OK)
+		return st;
+	t->use_ifma = 1;
+	t->digits = D;
+	t->idigits = (uint64_t *) (((uintptr_t) buf + cbytes + 63) & ~(uintptr_t) 63);
+	if ((char *) (t->idigits + t->windows * count * D) > (char *) buf + buflen)
+		return mpc_fail(err, MPC_ERR_INTERNAL, "fixed-base table layout overflows its buffer");
+	mpz_init_set_ui(one, 1);
+	for (w = 0; w < t->windows; w++)
+	{
+		uint64_t   *row = t->idigits + w * count * D;
+
+		if (mpc_interrupted())
+		{
+			mpz_clear(one);
+			return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
+		}
+		ifma_to_mont(&t->ic, row, one);
+		if (w == 0)
+			ifma_to_mont(&t->ic, row + D, base);
+		else
+			ifma_mul(&t->ic, row + D, row - D, row - (count - 1) * D);
+		for (d = 2; d < count; d++)
+			ifma_mul(&t->ic, row + d * D, row + (d - 1) * D, row + D);
+	}
+	mpz_clear(one);
+	return MPC_OK;
+}
+
+/* fb_pow on an IFMA table: one product per window after the first */
+static void
+ifma_table_pow(const fb_table *t, mpz_t out, const mp_limb_t *ebuf, int ct)
+{
+	size_t		D = t->digits,
+				count = (size_t) 1 << t->window,
+				w;
+	uint64_t	acc[IFMA_MAX_DIGITS],
+				sel[IFMA_MAX_DIGITS];
+
+	for (w = 0; w < t->windows; w++)
+	{
+		size_t		bit = w * t->window,
+					li = bit / LIMB_BITS,
+					sh = bit % LIMB_BITS;
+		mp_limb_t	digit = ebuf[li] >> sh;
+		const uint64_t *row = t->idigits + w * count * D;
+
+		if (sh + t->window > LIMB_BITS)
+			digit |= ebuf[li + 1] << (LIMB_BITS - sh);
+		digit &= ((mp_limb_t) 1 << t->window) - 1;
+		if (ct)
+			ifma_select(&t->ic, w == 0 ? acc : sel, row, count, digit);
+		else if (w == 0)
+			memcpy(acc, row + digit * D, D * sizeof(uint64_t));
+		if (w > 0)
+			ifma_mul(&t->ic, acc, acc, ct ? sel : row + digit * D);
+	}
+	ifma_from_mont(&t->ic, out, acc);
+	mpc_wipe(acc, sizeof(acc));
+	mpc_wipe(sel, sizeof(sel));
 }
 
 mpc_status
@@ -267,6 +355,16 @@ fb_table_init(fb_table *t, void *buf, size_t buflen, const mpz_t base, const mpz
 	stride = round8(L);
 	count = (size_t) 1 << window;
 	memset(t, 0, sizeof(*t));
+	if (table_uses_ifma(mpz_sizeinbase(mod, 2)))
+	{
+		t->nlimbs = L;
+		t->stride = stride;
+		t->window = window;
+		t->maxbits = maxbits;
+		t->windows = (maxbits + window - 1) / window;
+		memset(buf, 0, need);
+		return ifma_table_init(t, buf, buflen, base, mod, err);
+	}
 	t->nlimbs = L;
 	t->stride = stride;
 	t->window = window;
@@ -355,6 +453,13 @@ pow_common(const fb_table *t, mpz_t out, const mpz_t e, int ct, mpc_error *err)
 	ebuf = sel + stride;
 	ms = ebuf + elimbs;
 	limbs_of(ebuf, elimbs, e);
+	if (t->use_ifma)
+	{
+		ifma_table_pow(t, out, ebuf, ct);
+		mpc_wipe(s, (2 * stride + elimbs + scratch_limbs(L)) * sizeof(mp_limb_t));
+		mpz_clear(scratch);
+		return MPC_OK;
+	}
 
 	for (w = 0; w < t->windows; w++)
 	{

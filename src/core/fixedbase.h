@@ -19,6 +19,7 @@
 
 #include <gmp.h>
 
+#include "ifma.h"
 #include "mpc_common.h"
 
 #define FB_MIN_WINDOW 1
@@ -36,9 +37,19 @@ typedef struct fb_table
 	mp_limb_t  *entries;		/* windows * 2^k entries of 'stride' limbs,
 								 * in Montgomery form x B^L mod N except
 								 * the last window's, in normal form */
+	int			use_ifma;		/* built for the AVX-512 IFMA products
+								 * (ifma.h): then the entries are 'digits'
+								 * 52-bit digits each, all in Montgomery
+								 * form, at idigits, and ic is the context */
+	size_t		digits;
+	ifma_ctx	ic;
+	uint64_t   *idigits;
 } fb_table;
 
-/* Bytes of the buffer a table needs (0 if the parameters are out of range). */
+/* Bytes of the buffer a table needs (0 if the parameters are out of range).
+ * When ifma_available(), tables are built for the IFMA products, whose
+ * entries are about 1.25 times larger; the answer follows that choice, so
+ * call it right before fb_table_init. */
 size_t		fb_table_bytes(size_t mod_bits, size_t maxbits, unsigned window);
 
 /* Build the table for base^e mod N, 0 <= e < 2^maxbits, in buf (at least

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "ifma.h"
 #include "serial.h"
 #include "sha256.h"
 
@@ -248,12 +249,12 @@ pai_priv_init(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
 	mpz_init(sk->hp);
 	mpz_add_ui(t, n, 1);
 	mpz_mod(t, t, sk->p2);
-	mpz_powm_sec(t, t, sk->pm1, sk->p2);
+	mpc_powm_sec(t, t, sk->pm1, mpz_sizeinbase(p, 2), sk->p2);
 	L(sk->hp, t, p);
 	mpz_init(sk->hq);
 	mpz_add_ui(t, n, 1);
 	mpz_mod(t, t, sk->q2);
-	mpz_powm_sec(t, t, sk->qm1, sk->q2);
+	mpc_powm_sec(t, t, sk->qm1, mpz_sizeinbase(q, 2), sk->q2);
 	L(sk->hq, t, q);
 	mpz_init(sk->qinv);
 	mpz_init(sk->q2inv);
@@ -496,7 +497,7 @@ pai_encrypt(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 		mpz_t		x;
 
 		mpz_init(x);
-		mpz_powm_sec(x, r, pk->n, pk->n2);
+		mpc_powm_sec(x, r, pk->n, mpz_sizeinbase(pk->n, 2), pk->n2);
 		mul_one_plus_mn(pk, c, m, x);
 		mpz_clear(x);
 	}
@@ -512,9 +513,9 @@ rn_crt(const pai_priv *sk, mpz_t out, const mpz_t r)
 
 	mpz_inits(xp, xq, NULL);
 	mpz_mod(xp, r, sk->p2);
-	mpz_powm_sec(xp, xp, sk->ep, sk->p2);
+	mpc_powm_sec(xp, xp, sk->ep, 2 * mpz_sizeinbase(sk->p, 2), sk->p2);
 	mpz_mod(xq, r, sk->q2);
-	mpz_powm_sec(xq, xq, sk->eq, sk->q2);
+	mpc_powm_sec(xq, xq, sk->eq, 2 * mpz_sizeinbase(sk->q, 2), sk->q2);
 	/* out = xq + q^2 ((xp - xq) q2inv mod p^2) */
 	mpz_sub(xp, xp, xq);
 	mpz_mul(xp, xp, sk->q2inv);
@@ -556,12 +557,12 @@ pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
 	mpz_mod(mp, c, sk->p2);
 	if (mpz_sgn(mp) == 0)
 		mpz_set(mp, sk->p2);	/* never: c is a unit; keeps powm_sec's base nonzero */
-	mpz_powm_sec(mp, mp, sk->pm1, sk->p2);
+	mpc_powm_sec(mp, mp, sk->pm1, mpz_sizeinbase(sk->p, 2), sk->p2);
 	L(mp, mp, sk->p);
 	mpz_mul(mp, mp, sk->hp);
 	mpz_mod(mp, mp, sk->p);
 	mpz_mod(mq, c, sk->q2);
-	mpz_powm_sec(mq, mq, sk->qm1, sk->q2);
+	mpc_powm_sec(mq, mq, sk->qm1, mpz_sizeinbase(sk->q, 2), sk->q2);
 	L(mq, mq, sk->q);
 	mpz_mul(mq, mq, sk->hq);
 	mpz_mod(mq, mq, sk->q);
@@ -677,7 +678,7 @@ pai_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t a, mpc_error *err)
 	st = pai_random_unit(pk, r, err);
 	if (st == MPC_OK)
 	{
-		mpz_powm_sec(r, r, pk->n, pk->n2);
+		mpc_powm_sec(r, r, pk->n, mpz_sizeinbase(pk->n, 2), pk->n2);
 		pai_add(pk, out, a, r);
 	}
 	mpz_clear(r);

@@ -2,6 +2,7 @@
  * protocol.c: see protocol.h.
  */
 #include "protocol.h"
+#include "ifma.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -132,7 +133,7 @@ pet_rand_init(pet_rand *r, const pai_pub *pk, mpz_t *tab, unsigned w, mpc_error 
 		mpz_mul(x, x, x);
 		mpz_mod(x, x, pk->n);
 		mpz_sub(x, pk->n, x);
-		mpz_powm_sec(tab[1], x, pk->n, pk->n2);
+		mpc_powm_sec(tab[1], x, pk->n, mpz_sizeinbase(pk->n, 2), pk->n2);
 	}
 	mpz_clear(x);
 	if (st != MPC_OK)
