@@ -17,8 +17,10 @@
 #include "miscadmin.h"
 #include "port.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
+#include "ifma.h"
 #include "mpc_pg.h"
 #include "paillier_pg.h"
 
@@ -75,9 +77,23 @@ pg_interrupt_pending(void)
 	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
 }
 
+static bool use_avx512 = true;
+
+static void
+assign_use_avx512(bool newval, void *extra)
+{
+	ifma_set_enabled(newval ? 1 : 0);
+}
+
 void
 _PG_init(void)
 {
+	DefineCustomBoolVariable("mpc_eigentrust.use_avx512",
+							 "Use the AVX-512 IFMA products for modular exponentiation when the CPU has them.",
+							 "Off runs GMP's portable constant-time code instead (the same results, slower). "
+							 "Fixed-base tables already built keep the form they were built in.",
+							 &use_avx512, true, PGC_USERSET, 0,
+							 NULL, assign_use_avx512, NULL);
 	mp_set_memory_functions(gmp_palloc, gmp_repalloc, gmp_pfree);
 	mpc_set_rng(pg_rng);
 	mpc_set_interrupt(pg_interrupt_pending);
@@ -134,5 +150,6 @@ PG_FUNCTION_INFO_V1(mpc_eigentrust_version);
 Datum
 mpc_eigentrust_version(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf("mpc_eigentrust 0.1.0 (GMP %s)", gmp_version)));
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("mpc_eigentrust 0.1.0 (GMP %s%s)", gmp_version,
+											  ifma_available() ? ", AVX-512 IFMA" : "")));
 }

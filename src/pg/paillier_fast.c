@@ -42,7 +42,7 @@ static const struct config_enum_entry enc_method_options[] = {
 };
 
 static int	djn_table_cache_mb = 64;
-static int	djn_window = DJN_DEFAULT_WINDOW;
+static int	djn_window = DJN_DEFAULT_WINDOW_GMP;
 static int	encryption_method = ENC_METHOD_DJN;
 
 void
@@ -58,7 +58,8 @@ mpc_fast_init(void)
 	DefineCustomIntVariable("mpc_eigentrust.djn_window",
 							"Window width in bits of the DJN encryption tables.",
 							"Wider windows mean fewer multiplications but larger tables "
-							"and a longer constant-time scan per lookup.",
+							"and a longer constant-time scan per lookup.  The default is 4 "
+							"on CPUs with AVX-512 IFMA and 6 on others.",
 							&djn_window, DJN_DEFAULT_WINDOW, 1, 10, PGC_USERSET, 0,
 							NULL, NULL, NULL);
 	DefineCustomEnumVariable("mpc_eigentrust.encryption_method",
