@@ -430,7 +430,7 @@ bench_bits(size_t bits)
 
 	fprintf(stderr, "== %zu bits: encryption\n", bits);
 	time_pair(our_encrypt_textbook, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
-	row(bits, "enc_textbook", a, b, "encrypt, textbook (r^n with mpz_powm_sec)",
+	row(bits, "enc_textbook", a, b, "encrypt, textbook (r^n, constant-time powm)",
 		"mpz_powm r^n mod n^2, times 1 + m n");
 	time_pair(our_encrypt_crt, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
 	row(bits, "enc_crt", a, b, "encrypt by the key owner (CRT)", "mpz_powm r^n mod n^2, times 1 + m n");
@@ -510,14 +510,14 @@ bench_bits(size_t bits)
 		row(bits, "enc_djn", a, b, label, "mpz_powm r^n mod n^2, times 1 + m n");
 	}
 	time_pair(our_encrypt_djn0, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
-	row(bits, "enc_djn_notable", a, b, "encrypt, public key, DJN without a table (mpz_powm_sec hs^a)",
+	row(bits, "enc_djn_notable", a, b, "encrypt, public key, DJN without a table (constant-time powm hs^a)",
 		"mpz_powm r^n mod n^2, times 1 + m n");
 
 	fprintf(stderr, "== %zu bits: decryption\n", bits);
 	time_pair(our_decrypt_textbook, raw_decrypt, x, MIN_SECONDS, &a, &b);
 	row(bits, "dec_textbook", a, b, "decrypt, textbook (c^lambda)", "mpz_powm c^lambda mod n^2, L, times mu");
 	time_pair(our_decrypt, raw_decrypt, x, MIN_SECONDS, &a, &b);
-	row(bits, "dec_crt", a, b, "decrypt, CRT with mpz_powm_sec (pai_decrypt)",
+	row(bits, "dec_crt", a, b, "decrypt, CRT, constant-time powm (pai_decrypt)",
 		"mpz_powm c^lambda mod n^2, L, times mu");
 	time_pair(vartime_decrypt_crt, raw_decrypt, x, MIN_SECONDS, &a, &b);
 	row(bits, "dec_crt_vartime", a, b,
@@ -559,7 +559,7 @@ bench_bits(size_t bits)
 		char		label[200];
 
 		snprintf(label, sizeof(label),
-				 "the same, not constant time (%u-bit table, direct index, mpn_mul_n; paillier_mul_many with constant_time => false)",
+				 "the same, not constant time (%u-bit table, direct index; paillier_mul_many with constant_time => false)",
 				 x->batch_window);
 		row(bits, "smul_batch_vartime", a / BATCH, b / BATCH, label,
 			"mpz_powm, 32-bit exponent, per scalar");

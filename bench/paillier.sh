@@ -16,7 +16,7 @@ OUT="$ROOT/bench/build"
 mkdir -p "$OUT"
 
 log "machine"
-{ uptime; nproc; grep -m1 'model name' /proc/cpuinfo || true; } | tee "$OUT/paillier-machine.txt"
+{ echo "$(uptime | sed 's/^ *//'); AVX-512 IFMA: $(grep -qw avx512ifma /proc/cpuinfo && echo yes || echo no)"; nproc; grep -m1 'model name' /proc/cpuinfo || true; } | tee "$OUT/paillier-machine.txt"
 
 log "core operations (bench_paillier 2048 3072)"
 bench/build/bench_paillier 2048 3072 | tee "$OUT/paillier.tsv"
