@@ -3,7 +3,11 @@
 # reads through Debian's extension_destdir, so nothing is written under /usr.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STAGE="$ROOT/.tmp_install"
+# The throwaway server runs as the postgres user (it refuses root), so it must
+# be able to read the staged files even when the clone is not readable by
+# others (a 0700 home or mktemp directory, as CI may use): stage under /tmp,
+# one directory per clone.
+STAGE="${MPC_STAGE:-/tmp/mpc_eigentrust-stage-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)}"
 PG_MAJOR=15
 export PATH="/usr/lib/postgresql/$PG_MAJOR/bin:$PATH"
 export PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
@@ -36,6 +40,8 @@ build_and_stage() {
 	log "building"
 	make -C "$ROOT" -s -j2 all
 	rm -rf "$STAGE"
+	mkdir -p "$STAGE"
+	chmod 755 "$STAGE"
 	make -C "$ROOT" -s install DESTDIR="$STAGE" >/dev/null
 }
 
