@@ -19,21 +19,6 @@
 typedef mp_limb_t fb_v4 __attribute__((vector_size(4 * sizeof(mp_limb_t)), aligned(sizeof(mp_limb_t))));
 #endif
 
-/* all ones when a == b, else 0, without a branch */
-static inline mp_limb_t
-ct_eq_mask(mp_limb_t a, mp_limb_t b)
-{
-	mp_limb_t	x = a ^ b;
-	mp_limb_t	ne = (x | (0 - x)) >> (LIMB_BITS - 1);	/* 1 iff x != 0 */
-	mp_limb_t	m = ne - 1;
-
-#if defined(__GNUC__) || defined(__clang__)
-	/* hide the value from the optimiser so it cannot become a branch */
-	__asm__ volatile ("" : "+r" (m));
-#endif
-	return m;
-}
-
 static size_t
 round8(size_t x)
 {
@@ -186,7 +171,7 @@ ct_select(mp_limb_t *out, const mp_limb_t *tab, size_t count, size_t stride, mp_
 	memset(out, 0, stride * sizeof(mp_limb_t));
 	for (j = 0; j < count; j++)
 	{
-		mp_limb_t	mask = ct_eq_mask((mp_limb_t) j, idx);
+		mp_limb_t	mask = (mp_limb_t) mpc_ct_eq_mask((uint64_t) j, (uint64_t) idx);
 		const mp_limb_t *e = tab + j * stride;
 
 #ifdef FB_VECTOR
@@ -309,15 +294,9 @@ ifma_table_pow(const fb_table *t, mpz_t out, const mp_limb_t *ebuf, int ct)
 
 	for (w = 0; w < t->windows; w++)
 	{
-		size_t		bit = w * t->window,
-					li = bit / LIMB_BITS,
-					sh = bit % LIMB_BITS;
-		mp_limb_t	digit = ebuf[li] >> sh;
+		mp_limb_t	digit = mpc_window_digit(ebuf, w * t->window, t->window);
 		const uint64_t *row = t->idigits + w * count * D;
 
-		if (sh + t->window > LIMB_BITS)
-			digit |= ebuf[li + 1] << (LIMB_BITS - sh);
-		digit &= ((mp_limb_t) 1 << t->window) - 1;
 		if (ct)
 			ifma_select(&t->ic, w == 0 ? acc : sel, row, count, digit);
 		else if (w == 0)
@@ -355,24 +334,16 @@ fb_table_init(fb_table *t, void *buf, size_t buflen, const mpz_t base, const mpz
 	stride = round8(L);
 	count = (size_t) 1 << window;
 	memset(t, 0, sizeof(*t));
-	if (table_uses_ifma(mpz_sizeinbase(mod, 2)))
-	{
-		t->nlimbs = L;
-		t->stride = stride;
-		t->window = window;
-		t->maxbits = maxbits;
-		t->windows = (maxbits + window - 1) / window;
-		memset(buf, 0, need);
-		return ifma_table_init(t, buf, buflen, base, mod, err);
-	}
 	t->nlimbs = L;
 	t->stride = stride;
 	t->window = window;
 	t->maxbits = maxbits;
 	t->windows = (maxbits + window - 1) / window;
+	memset(buf, 0, need);
+	if (table_uses_ifma(mpz_sizeinbase(mod, 2)))
+		return ifma_table_init(t, buf, buflen, base, mod, err);
 	t->mod = (mp_limb_t *) buf;
 	t->entries = t->mod + L;
-	memset(buf, 0, need);
 	limbs_of(t->mod, L, mod);
 
 	/* -N^-1 mod B by Newton's iteration (each step doubles the good bits) */
@@ -441,39 +412,34 @@ pow_common(const fb_table *t, mpz_t out, const mpz_t e, int ct, mpc_error *err)
 				count = (size_t) 1 << t->window,
 				elimbs = (t->maxbits + LIMB_BITS - 1) / LIMB_BITS + 1,
 				w;
+	/* an IFMA table needs only the exponent's limbs here */
+	size_t		slimbs = elimbs + (t->use_ifma ? 0 : 2 * stride + scratch_limbs(L));
 	mpz_t		scratch;
 	mp_limb_t  *s, *acc, *sel, *ebuf, *ms;
 
 	if (mpz_sgn(e) < 0 || mpz_sizeinbase(e, 2) > t->maxbits)
 		return mpc_fail(err, MPC_ERR_ARG, "exponent has more than %zu bits", t->maxbits);
 	mpz_init(scratch);
-	s = mpz_limbs_write(scratch, (mp_size_t) (2 * stride + elimbs + scratch_limbs(L)));
-	acc = s;
+	s = mpz_limbs_write(scratch, (mp_size_t) slimbs);
+	ebuf = s;
+	acc = ebuf + elimbs;
 	sel = acc + stride;
-	ebuf = sel + stride;
-	ms = ebuf + elimbs;
+	ms = sel + stride;
 	limbs_of(ebuf, elimbs, e);
 	if (t->use_ifma)
 	{
 		ifma_table_pow(t, out, ebuf, ct);
-		mpc_wipe(s, (2 * stride + elimbs + scratch_limbs(L)) * sizeof(mp_limb_t));
+		mpc_wipe(s, slimbs * sizeof(mp_limb_t));
 		mpz_clear(scratch);
 		return MPC_OK;
 	}
 
 	for (w = 0; w < t->windows; w++)
 	{
-		size_t		bit = w * t->window,
-					li = bit / LIMB_BITS,
-					sh = bit % LIMB_BITS;
-		mp_limb_t	digit = ebuf[li] >> sh;
+		mp_limb_t	digit = mpc_window_digit(ebuf, w * t->window, t->window);
 		const mp_limb_t *row = t->entries + w * count * stride;
 		const mp_limb_t *ent;
 
-		/* the positions are public; only the bits read are secret */
-		if (sh + t->window > LIMB_BITS)
-			digit |= ebuf[li + 1] << (LIMB_BITS - sh);
-		digit &= ((mp_limb_t) 1 << t->window) - 1;
 		if (ct)
 		{
 			ct_select(w == 0 ? acc : sel, row, count, stride, digit);
@@ -491,7 +457,7 @@ pow_common(const fb_table *t, mpz_t out, const mpz_t e, int ct, mpc_error *err)
 	}
 	/* the last window's entries are in normal form, so acc is too */
 	mpz_of_limbs(out, acc, L);
-	mpc_wipe(s, (2 * stride + elimbs + scratch_limbs(L)) * sizeof(mp_limb_t));
+	mpc_wipe(s, slimbs * sizeof(mp_limb_t));
 	mpz_clear(scratch);
 	return MPC_OK;
 }

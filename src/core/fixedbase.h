@@ -4,7 +4,8 @@
  * For a fixed base g and modulus N, the table holds
  *     T[w][d] = g^(d * 2^(k w)) mod N     for every window w and digit d < 2^k,
  * so g^e = prod_w T[w][digit_w(e)]: one modular multiplication per window and
- * no squarings.  Products are Montgomery products on a Karatsuba over GMP's
+ * no squarings.  Products are the AVX-512 IFMA products of ifma.h when the
+ * CPU has them, else Montgomery products on a Karatsuba over GMP's
  * side-channel-silent mpn_sec_mul (fb_ct_mul) with a reduction that does not
  * branch on data, and every lookup
  * scans all 2^k entries of its window and keeps one with a mask, so neither

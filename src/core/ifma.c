@@ -238,22 +238,17 @@ amm_v(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *n, uint
 		acc[V - 1] = _mm512_add_epi64(_mm512_alignr_epi64(zero, acc[V - 1], 1), hi[V - 1]);
 		acc[0] = _mm512_mask_add_epi64(acc[0], 1, acc[0], _mm512_set1_epi64((long long) carry));
 	}
-	/* normalise: one carry pass over the lanes */
+	/* normalise in r (a and b are no longer read): one carry pass */
+	_Pragma("GCC unroll 24")
+	for (v = 0; v < V; v++)
+		_mm512_storeu_si512(r + 8 * v, acc[v]);
+	carry = 0;
+	for (i = 0; i < V * 8; i++)
 	{
-		uint64_t	lanes[IFMA_MAX_DIGITS];
+		uint64_t	t = r[i] + carry;
 
-		_Pragma("GCC unroll 24")
-		for (v = 0; v < V; v++)
-			_mm512_storeu_si512(lanes + 8 * v, acc[v]);
-		carry = 0;
-		for (i = 0; i < V * 8; i++)
-		{
-			uint64_t	t = lanes[i] + carry;
-
-			r[i] = t & MASK52;
-			carry = t >> 52;
-		}
-		mpc_wipe(lanes, V * 8 * sizeof(uint64_t));
+		r[i] = t & MASK52;
+		carry = t >> 52;
 	}
 }
 
@@ -293,10 +288,8 @@ select_ct(uint64_t *out, const uint64_t *tab, size_t count, size_t D, uint64_t i
 
 		for (j = 0; j < count; j++)
 		{
-			uint64_t	x = (uint64_t) j ^ idx;
-			uint64_t	m = (((x | (0 - x)) >> 63) ^ 1) * UINT64_MAX;
+			uint64_t	m = mpc_ct_eq_mask((uint64_t) j, idx);
 
-			__asm__ volatile ("" : "+r" (m));
 			o = _mm512_or_si512(o, _mm512_and_si512(_mm512_loadu_si512(tab + j * D + 8 * v),
 													 _mm512_set1_epi64((long long) m)));
 		}
@@ -437,16 +430,9 @@ ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t e, size_t 
 
 	for (w = (long) windows - 1; w >= 0; w--)
 	{
-		size_t		bit = (size_t) w * k,
-					li = bit / GMP_NUMB_BITS,
-					sh = bit % GMP_NUMB_BITS;
-		uint64_t	digit = ebuf[li] >> sh;
+		uint64_t	digit = mpc_window_digit(ebuf, (size_t) w * k, k);
 		unsigned	s;
 
-		/* positions are public; only the bits read are secret */
-		if (sh + k > GMP_NUMB_BITS)
-			digit |= ebuf[li + 1] << (GMP_NUMB_BITS - sh);
-		digit &= count - 1;
 		if (w == (long) windows - 1)
 		{
 			select_ct(acc, tab, count, D, digit);
@@ -469,17 +455,19 @@ ifma_powm_mod(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits, const mp
 {
 	size_t		bytes = ifma_ctx_bytes(mpz_sizeinbase(mod, 2));
 	mpz_t		buf;
+	mp_limb_t  *mem;
 	ifma_ctx	c;
 	mpc_status	st;
 
 	if (bytes == 0)
 		return mpc_fail(err, MPC_ERR_ARG, "modulus too large for the IFMA path");
+
 	mpz_init(buf);
-	st = ifma_ctx_init(&c, mpz_limbs_write(buf, (mp_size_t) (bytes / sizeof(mp_limb_t) + 1)),
-					   bytes, mod, err);
+	mem = mpz_limbs_write(buf, (mp_size_t) (bytes / sizeof(mp_limb_t) + 1));
+	st = ifma_ctx_init(&c, mem, bytes, mod, err);
 	if (st == MPC_OK)
 		st = ifma_powm(&c, out, base, e, ebits, err);
-	mpc_wipe(mpz_limbs_write(buf, (mp_size_t) (bytes / sizeof(mp_limb_t) + 1)), bytes);
+	mpc_wipe(mem, bytes);
 	mpz_clear(buf);
 	return st;
 }
@@ -497,8 +485,8 @@ mpc_powm_sec(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits, const mpz
 		mpz_set(b, base);
 	if (mpz_sizeinbase(e, 2) > ebits)
 		ebits = mpz_sizeinbase(e, 2);	/* a caller's bug; stay correct */
-	if (!(ifma_available() && ifma_digits(mpz_sizeinbase(mod, 2)) != 0 &&
-		  ifma_powm_mod(out, b, e, ebits, mod, &err) == MPC_OK))
+	/* ifma_powm_mod refuses moduli too large for IFMA; GMP takes those */
+	if (!(ifma_available() && ifma_powm_mod(out, b, e, ebits, mod, &err) == MPC_OK))
 	{
 		if (mpz_sgn(e) == 0)
 			mpz_set_ui(out, 1);		/* mpz_powm_sec needs e > 0 */

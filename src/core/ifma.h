@@ -76,6 +76,21 @@ mpc_status	ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t
 mpc_status	ifma_powm_mod(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits,
 						  const mpz_t mod, mpc_error *err);
 
+/* The k-bit digit of the exponent limbs e[] that starts at bit 'bit' (e must
+ * have a limb to spare above it).  The position is public; only the bits
+ * read are secret, and reading them does not branch on them. */
+static inline mp_limb_t
+mpc_window_digit(const mp_limb_t *e, size_t bit, unsigned k)
+{
+	size_t		li = bit / GMP_NUMB_BITS,
+				sh = bit % GMP_NUMB_BITS;
+	mp_limb_t	digit = e[li] >> sh;
+
+	if (sh + k > GMP_NUMB_BITS)
+		digit |= e[li + 1] << (GMP_NUMB_BITS - sh);
+	return digit & (((mp_limb_t) 1 << k) - 1);
+}
+
 /* out = base^e mod N, constant time in e, for 0 <= e < 2^ebits (ebits a
  * public bound, such as the bit length of p for e = p - 1) and odd N: the
  * IFMA path when ifma_available(), else mpz_powm_sec.  base may be >= N. */

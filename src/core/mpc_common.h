@@ -56,6 +56,21 @@ typedef int (*mpc_interrupt_fn) (void);
 void		mpc_set_interrupt(mpc_interrupt_fn fn);
 int			mpc_interrupted(void);
 
+/* All ones when a == b, else 0, without a branch (for constant-time table
+ * scans). */
+static inline uint64_t
+mpc_ct_eq_mask(uint64_t a, uint64_t b)
+{
+	uint64_t	x = a ^ b;
+	uint64_t	m = ((x | (0 - x)) >> 63) - 1;	/* x != 0 gives 1 - 1 */
+
+#if defined(__GNUC__) || defined(__clang__)
+	/* hide the value from the optimiser so it cannot become a branch */
+	__asm__ volatile ("" : "+r" (m));
+#endif
+	return m;
+}
+
 /* Zero memory in a way the compiler may not elide. */
 void		mpc_wipe(void *p, size_t len);
 
