@@ -18,8 +18,14 @@ export MPC_SHARED_DIR="${MPC_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
 log() { printf '\n==> %s\n' "$*"; }
 
 ensure_packages() {
+	# networkx.pagerank needs numpy and scipy, which python3-networkx only
+	# recommends (and recommends are not installed here).
 	local want=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-common
-	            libgmp-dev build-essential python3 python3-networkx "$@")
+	            libgmp-dev build-essential python3 python3-networkx python3-numpy python3-scipy "$@")
+	# The paillier-bigint interop suite needs node and npm; a machine that has
+	# them from elsewhere keeps its own.
+	command -v node >/dev/null || want+=(nodejs)
+	command -v npm >/dev/null || want+=(npm)
 	local missing=()
 	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

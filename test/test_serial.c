@@ -38,6 +38,23 @@ main(void)
 		CHECK(strcmp(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
 	}
 
+	/* RFC 4231 HMAC-SHA256 test cases 1, 2 and 6 (a key longer than a block) */
+	{
+		uint8_t		key[131];
+
+		memset(key, 0x0b, 20);
+		hmac_sha256(key, 20, "Hi There", 8, dig);
+		hex(dig, 32, h);
+		CHECK(strcmp(h, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7") == 0);
+		hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, dig);
+		hex(dig, 32, h);
+		CHECK(strcmp(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") == 0);
+		memset(key, 0xaa, sizeof(key));
+		hmac_sha256(key, sizeof(key), "Test Using Larger Than Block-Size Key - Hash Key First", 54, dig);
+		hex(dig, 32, h);
+		CHECK(strcmp(h, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54") == 0);
+	}
+
 	/* RFC 4648 test vectors, base64url without padding */
 	b64url_encode((const uint8_t *) "foobar", 6, b);
 	CHECK(strcmp(b, "Zm9vYmFy") == 0);

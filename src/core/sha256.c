@@ -125,3 +125,58 @@ sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN])
 	sha256_update(&ctx, data, len);
 	sha256_final(&ctx, out);
 }
+
+void
+hmac_sha256_init(hmac_sha256_ctx *ctx, const void *key, size_t keylen)
+{
+	uint8_t		k[64];
+	uint8_t		ipad[64];
+	int			i;
+
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k))
+		sha256(key, keylen, k);
+	else if (keylen > 0)
+		memcpy(k, key, keylen);
+	for (i = 0; i < 64; i++)
+	{
+		ipad[i] = k[i] ^ 0x36;
+		ctx->okey[i] = k[i] ^ 0x5c;
+	}
+	sha256_init(&ctx->inner);
+	sha256_update(&ctx->inner, ipad, sizeof(ipad));
+	mpc_wipe(k, sizeof(k));
+	mpc_wipe(ipad, sizeof(ipad));
+}
+
+void
+hmac_sha256_update(hmac_sha256_ctx *ctx, const void *data, size_t len)
+{
+	sha256_update(&ctx->inner, data, len);
+}
+
+void
+hmac_sha256_final(hmac_sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_LEN])
+{
+	uint8_t		ih[SHA256_DIGEST_LEN];
+	sha256_ctx	outer;
+
+	sha256_final(&ctx->inner, ih);
+	sha256_init(&outer);
+	sha256_update(&outer, ctx->okey, sizeof(ctx->okey));
+	sha256_update(&outer, ih, sizeof(ih));
+	sha256_final(&outer, out);
+	mpc_wipe(ih, sizeof(ih));
+	mpc_wipe(ctx, sizeof(*ctx));
+}
+
+void
+hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+			uint8_t out[SHA256_DIGEST_LEN])
+{
+	hmac_sha256_ctx ctx;
+
+	hmac_sha256_init(&ctx, key, keylen);
+	hmac_sha256_update(&ctx, data, len);
+	hmac_sha256_final(&ctx, out);
+}

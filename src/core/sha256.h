@@ -20,4 +20,22 @@ void		sha256_update(sha256_ctx *ctx, const void *data, size_t len);
 void		sha256_final(sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_LEN]);
 void		sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN]);
 
+/*
+ * HMAC-SHA256 (RFC 2104), for authenticating protocol messages relayed through
+ * a party that must not be able to alter them.  Keys longer than the block are
+ * hashed first, as the RFC says.  The incremental form lets a caller MAC a
+ * message made of several pieces without copying them together.
+ */
+typedef struct hmac_sha256_ctx
+{
+	sha256_ctx	inner;
+	uint8_t		okey[64];		/* key XOR opad */
+} hmac_sha256_ctx;
+
+void		hmac_sha256_init(hmac_sha256_ctx *ctx, const void *key, size_t keylen);
+void		hmac_sha256_update(hmac_sha256_ctx *ctx, const void *data, size_t len);
+void		hmac_sha256_final(hmac_sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_LEN]);
+void		hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+						uint8_t out[SHA256_DIGEST_LEN]);
+
 #endif
