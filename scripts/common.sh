@@ -26,6 +26,18 @@ ensure_packages() {
 	# them from elsewhere keeps its own.
 	command -v node >/dev/null || want+=(nodejs)
 	command -v npm >/dev/null || want+=(npm)
+	# Each feature lists the Debian packages its tests need in a file of its own
+	# in scripts/packages.d/ (one name a line, # comments), so adding a suite
+	# never means editing this list.
+	local f line
+	for f in "$ROOT"/scripts/packages.d/*.txt; do
+		[ -e "$f" ] || continue
+		while read -r line; do
+			line=${line%%#*}
+			line=${line//[[:space:]]/}
+			[ -n "$line" ] && want+=("$line")
+		done < "$f"
+	done
 	local missing=()
 	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
