@@ -4,7 +4,9 @@
 # feature owns its own SQL file; regression suites are every sql/*.sql.
 
 EXTENSION   = mpc_eigentrust
-EXTVERSION  = 0.1.0
+# The version lives in the control file only; the C code and the tests get it
+# from here.
+EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
 CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 PG_SRCS     = $(sort $(wildcard src/pg/*.c))
@@ -12,11 +14,15 @@ SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
 
 MODULE_big  = $(EXTENSION)
 OBJS        = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+# The current version's install script is generated from src/sql/*.sql;
+# earlier releases' scripts and the upgrade scripts between versions are
+# frozen files in src/sql/history/ (see CHANGELOG.md).
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(sort $(wildcard src/sql/history/*.sql))
 REGRESS     = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
-PG_CPPFLAGS = -Isrc/core -Isrc/pg
+PG_CPPFLAGS = -Isrc/core -Isrc/pg -DMPC_EXTVERSION='"$(EXTVERSION)"'
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type
 SHLIB_LINK  = -lgmp
