@@ -150,6 +150,6 @@ PG_FUNCTION_INFO_V1(mpc_eigentrust_version);
 Datum
 mpc_eigentrust_version(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf("mpc_eigentrust 0.1.0 (GMP %s%s)", gmp_version,
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("mpc_eigentrust " MPC_EXTVERSION " (GMP %s%s)", gmp_version,
 											  ifma_available() ? ", AVX-512 IFMA" : "")));
 }
