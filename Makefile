@@ -46,7 +46,7 @@ TEST_BINS    = $(patsubst test/%.c,test/build/%,$(TEST_SRCS))
 
 test/build/%: test/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit.h
 	@mkdir -p test/build
-	$(TEST_CC) $(TEST_CFLAGS) -D_GNU_SOURCE -Isrc/core -Itest -o $@ $< $(CORE_SRCS) -lgmp -lm
+	$(TEST_CC) $(TEST_CFLAGS) -D_GNU_SOURCE -DMPC_TEST_VECTORS='"$(abspath test/vectors)"' -Isrc/core -Itest -o $@ $< $(CORE_SRCS) -lgmp -lm
 
 .PHONY: unittest bench
 unittest: $(TEST_BINS)
