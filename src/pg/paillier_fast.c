@@ -317,21 +317,25 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 	mpz_t		c,
 				r;
 	size_t		maxbits = 1;
+	fx_ct		x;
+	int			rscale;
+	uint32		rbound;
 	mpc_error	err;
 	Datum	   *out;
 	ArrayType  *result;
 
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_mul_many");
-	if (ct->scale + scale > PAI_MAX_SCALE)
+	if (CT_SCALE(ct) + scale > PAI_MAX_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("paillier_mul_many: result scale %d exceeds %d",
-						ct->scale + scale, PAI_MAX_SCALE)));
-	pk = mpc_ct_key(ct);
+						CT_SCALE(ct) + scale, PAI_MAX_SCALE)));
+	fx_init(&x);
+	pk = mpc_ct_load(ct, &x);
 	pai_pub_copy(&key, pk);		/* the cache may move on while we work */
 	mpz_inits(c, r, NULL);
-	mpc_ct_get(ct, c);
+	mpz_set(c, x.c);
 	if (pai_check_ciphertext(&key, c, 1, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_mul_many");
 
@@ -363,6 +367,13 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 		maxbits = Max(maxbits, mpz_sizeinbase(k[i], 2));
 		count++;
 	}
+	/*
+	 * Every result gets the bound of the largest scalar, so that the bounds
+	 * reveal no more about each scalar than the table's size (and, without
+	 * constant_time, the timing) already does.
+	 */
+	if (fx_mul_result(&key, &x, (uint32) maxbits, scale, &rscale, &rbound, &err) != MPC_OK)
+		mpc_raise_fx(&err, "paillier_mul_many");
 
 	out = palloc(sizeof(Datum) * Max(nelems, 1));
 	if (count < 3)
@@ -374,7 +385,7 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 				continue;
 			if (pai_mul_scalar(&key, r, c, k[i], &err) != MPC_OK)
 				mpc_raise(&err, "paillier_mul_many");
-			out[i] = PointerGetDatum(mpc_make_ct(&key, ct->scale + scale, r));
+			out[i] = PointerGetDatum(mpc_make_ct(&key, rscale, rbound, r));
 		}
 	}
 	else
@@ -411,7 +422,7 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 			/* Enc(a)^-|k|: the sign of a scalar is not hidden by timing */
 			if (sign < 0 && pai_neg(&key, r, r, &err) != MPC_OK)
 				mpc_raise(&err, "paillier_mul_many");
-			out[i] = PointerGetDatum(mpc_make_ct(&key, ct->scale + scale, r));
+			out[i] = PointerGetDatum(mpc_make_ct(&key, rscale, rbound, r));
 		}
 		pfree(buf);
 	}
