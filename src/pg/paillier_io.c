@@ -750,7 +750,6 @@ paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 			bad_json(what, "A ciphertext with \"scale\" must have \"e\": 0.");
 		if (enc_check_scale(scale, &err) != MPC_OK)
 			bad_json(what, psprintf("%s.", err.msg));
-		x.scale = (int) scale;
 	}
 	else
 	{
@@ -759,10 +758,10 @@ paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 		if (e < 0 && enc_check_scale(-4 * e, &err) != MPC_OK)
 			bad_json(what, psprintf("The exponent \"e\" = %ld needs a decimal scale beyond %d.",
 									e, PAI_MAX_SCALE));
-		if (fx_from_base16(pk, x.c, e, &x.scale, &err) != MPC_OK)
-			mpc_raise(&err, "paillier_ciphertext_from_json");
+		scale = e < 0 ? -4 * e : 0;
 	}
 
+	/* the bound first: nothing is computed for a range that does not fit */
 	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
 	{
 		mpz_t		max_k;
@@ -771,7 +770,7 @@ paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 		mpz_init(max_k);
 		mpc_numeric_to_scaled(PG_GETARG_DATUM(2), max_k, &max_f,
 							  "paillier_ciphertext_from_json: max_abs");
-		if (fx_declared_bound(pk, x.scale, max_k, max_f, &x.bound, &err) != MPC_OK)
+		if (fx_declared_bound(pk, (int) scale, max_k, max_f, &x.bound, &err) != MPC_OK)
 			mpc_raise_fx(&err, "paillier_ciphertext_from_json");
 	}
 	else if (has_bound)
@@ -787,8 +786,11 @@ paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 
 		mpz_init(max_k);
 		fx_default_max(max_k, FX_DEFAULT_BITS_NUMERIC);
-		if (fx_declared_bound(pk, x.scale, max_k, 0, &x.bound, &err) != MPC_OK)
+		if (fx_declared_bound(pk, (int) scale, max_k, 0, &x.bound, &err) != MPC_OK)
 			mpc_raise_fx(&err, "paillier_ciphertext_from_json");
 	}
+	x.scale = (int) scale;
+	if (!has_scale && fx_from_base16(pk, x.c, e, &x.scale, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_ciphertext_from_json");
 	PG_RETURN_POINTER(mpc_make_fx(pk, &x));
 }
