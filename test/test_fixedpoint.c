@@ -72,6 +72,19 @@ test_helpers(void)
 	CHECK(fx_pow10_bits(1000) == 3322);
 	CHECK(fx_limit_bits(2048) == 2045);
 	CHECK(fx_legacy_bound(2048) == 1981);
+	{
+		mpc_error	err;
+		mpz_t		w;
+
+		CHECK_OK(enc_from_int64(INT64_MIN, 2, a, &err));
+		mpz_init_set_str(w, "-922337203685477580800", 10);
+		CHECK(mpz_cmp(a, w) == 0);
+		CHECK_OK(enc_from_int64(INT64_MAX, 0, a, &err));
+		mpz_set_str(w, "9223372036854775807", 10);
+		CHECK(mpz_cmp(a, w) == 0);
+		CHECK_STATUS(enc_from_int64(1, 1001, a, &err), MPC_ERR_ARG);
+		mpz_clear(w);
+	}
 	mpz_clear(a);
 }
 

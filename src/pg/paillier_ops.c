@@ -106,17 +106,9 @@ scaled_value(FunctionCallInfo fcinfo, ValKind kind, int scale, mpz_t v)
 	switch (kind)
 	{
 		case VAL_INT8:
-			{
-				int64		x = PG_GETARG_INT64(0);
-				mpz_t		p;
-
-				mpz_set_si(v, (long) x);
-				mpz_init(p);
-				mpz_ui_pow_ui(p, 10, (unsigned long) scale);
-				mpz_mul(v, v, p);
-				mpz_clear(p);
-				break;
-			}
+			if (enc_from_int64(PG_GETARG_INT64(0), scale, v, &err) != MPC_OK)
+				mpc_raise(&err, "paillier_encrypt");
+			break;
 		case VAL_NUMERIC:
 			{
 				Numeric		num = PG_GETARG_NUMERIC(0);
