@@ -170,11 +170,14 @@ paillier_sum_combinefn(PG_FUNCTION_ARGS)
 		a->sum.count = b->sum.count;
 		mpz_init(a->c);
 	}
-	else if (b->sum.count > 0)
+	else
 	{
 		mpc_require_same_key(a->fp, a->n, a->nbytes, b->fp, b->n, b->nbytes, "sum");
-		mpz_set(a->c, b->sum.acc);
-		state_add(a, a->c, b->sum.scale, b->sum.max_bound, b->sum.count);
+		if (b->sum.count > 0)
+		{
+			mpz_set(a->c, b->sum.acc);
+			state_add(a, a->c, b->sum.scale, b->sum.max_bound, b->sum.count);
+		}
 	}
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
