@@ -306,6 +306,55 @@ test_random_ops(void)
 	mpz_clears(va, vb, k, want, t, NULL);
 }
 
+/* one base, many scalars: table (both modes) and one by one agree */
+static void
+test_mul_many(void)
+{
+	enum { N = 9 };
+	mpz_t		c, m, k[N], r[N], w;
+	unsigned char skip[N] = {0, 0, 1, 0, 0, 0, 0, 0, 0};
+	long		ks[N] = {0, 1, 5, -1, 123456789, -65536, 7, -3, 2};
+	size_t		maxbits = 0, bytes;
+	unsigned	window;
+	int			mode, i;
+	void	   *buf;
+	mpc_error	err;
+
+	mpz_inits(c, m, w, NULL);
+	mpz_set_ui(m, 1234567);
+	CHECK_OK(pai_encrypt(&sk.pub, c, m, &err));
+	for (i = 0; i < N; i++)
+	{
+		mpz_init_set_si(k[i], ks[i]);
+		mpz_init(r[i]);
+		if (mpz_sizeinbase(k[i], 2) > maxbits)
+			maxbits = mpz_sizeinbase(k[i], 2);
+	}
+	for (mode = 0; mode < 3; mode++)
+	{
+		bytes = mode == 2 ? 0 : fx_mul_many_bytes(&sk.pub, maxbits, N, mode, 1 << 26, &window);
+		CHECK(mode == 2 || (bytes > 0 && window >= 1));
+		buf = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
+		CHECK_OK(fx_mul_many(&sk.pub, c, (const mpz_t *) k, skip, N, mode, buf, bytes, window,
+							 maxbits, r, &err));
+		for (i = 0; i < N; i++)
+		{
+			if (skip[i])
+				continue;
+			CHECK_OK(pai_mul_scalar(&sk.pub, w, c, k[i], &err));
+			CHECK(mpz_cmp(w, r[i]) == 0);
+		}
+		free(buf);
+	}
+	/* a scalar wider than maxbits is refused */
+	CHECK_STATUS(fx_mul_many(&sk.pub, c, (const mpz_t *) k, skip, N, 1, NULL, 0, 0, 3, r, &err),
+				 MPC_ERR_ARG);
+	CHECK(fx_mul_many_bytes(&sk.pub, maxbits, 2, 1, 1 << 26, &window) == 0);
+	for (i = 0; i < N; i++)
+		mpz_clears(k[i], r[i], NULL);
+	mpz_clears(c, m, w, NULL);
+}
+
 int
 main(void)
 {
@@ -317,6 +366,7 @@ main(void)
 	test_declared();
 	test_reproductions();
 	test_random_ops();
+	test_mul_many();
 	pai_priv_clear(&sk);
 	UNIT_DONE("test_fixedpoint");
 }

@@ -2,6 +2,7 @@
 #include "fixedpoint.h"
 
 #include "encoding.h"
+#include "fixedbase.h"
 
 void
 fx_init(fx_ct *x)
@@ -363,5 +364,68 @@ fx_from_base16(const pai_pub *pk, mpz_t c, long e, int *scale, mpc_error *err)
 	mpz_clear(k);
 	if (st == MPC_OK)
 		*scale = (int) s;
+	return st;
+}
+
+size_t
+fx_mul_many_bytes(const pai_pub *pk, size_t maxbits, size_t count, int constant_time,
+				  size_t max_bytes, unsigned *window)
+{
+	size_t		modbits = mpz_sizeinbase(pk->n2, 2);
+	unsigned	w;
+
+	*window = 0;
+	if (count < FX_MANY_MIN_TABLE || maxbits == 0)
+		return 0;				/* too few to pay for a table */
+	w = fb_best_window(maxbits, count, 10, constant_time ? FX_MANY_SCAN_WEIGHT : 0.0);
+	while (w > 1 && fb_table_bytes(modbits, maxbits, w) > max_bytes)
+		w--;
+	*window = w;
+	return fb_table_bytes(modbits, maxbits, w);
+}
+
+mpc_status
+fx_mul_many(const pai_pub *pk, const mpz_t c, const mpz_t *k, const unsigned char *skip,
+			size_t n, int constant_time, void *buf, size_t bytes, unsigned window,
+			size_t maxbits, mpz_t *out, mpc_error *err)
+{
+	fb_table	tab;
+	mpz_t		a;
+	size_t		i;
+	mpc_status	st = MPC_OK;
+
+	if ((st = pai_check_ciphertext(pk, c, 1, err)) != MPC_OK)
+		return st;
+	for (i = 0; i < n; i++)
+		if (!skip[i] && mpz_sizeinbase(k[i], 2) > maxbits && mpz_sgn(k[i]) != 0)
+			return mpc_fail(err, MPC_ERR_ARG, "scalar %zu has more than %zu bits", i + 1, maxbits);
+	if (buf == NULL)
+	{
+		for (i = 0; i < n && st == MPC_OK; i++)
+			if (!skip[i])
+				st = pai_mul_scalar(pk, out[i], c, k[i], err);
+		return st;
+	}
+	if ((st = fb_table_init(&tab, buf, bytes, c, pk->n2, maxbits, window, err)) != MPC_OK)
+		return st;
+	mpz_init(a);
+	for (i = 0; i < n && st == MPC_OK; i++)
+	{
+		if (skip[i])
+			continue;
+		if (mpc_interrupted())
+		{
+			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		mpz_abs(a, k[i]);
+		st = constant_time ? fb_pow(&tab, out[i], a, err) : fb_pow_vartime(&tab, out[i], a, err);
+		/* Enc(v)^-|k|: the sign of a scalar is not hidden by timing */
+		if (st == MPC_OK && mpz_sgn(k[i]) < 0)
+			st = pai_neg(pk, out[i], out[i], err);
+	}
+	/* |k| is the caller's secret */
+	mpc_wipe(a->_mp_d, (size_t) a->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clear(a);
 	return st;
 }

@@ -105,6 +105,29 @@ mpc_status	fx_mul_result(const pai_pub *pk, const fx_ct *a, uint32_t kbits, int 
 mpc_status	fx_from_base16(const pai_pub *pk, mpz_t c, long e, int *scale, mpc_error *err);
 
 /*
+ * One ciphertext times many scalars (paillier_mul_many) through one
+ * fixed-base table of c mod n^2.  fx_mul_many_bytes says how large a buffer
+ * the table needs (0: too few scalars to pay for one, multiply one by one)
+ * and which window, within max_bytes.  fx_mul_many fills out[i] = c^k[i]
+ * for every i with !skip[i]; every |k[i]| < 2^maxbits.  With constant_time
+ * the table scans and products do not depend on the magnitudes of the
+ * scalars (the signs are not hidden); without, about twice as fast.
+ * MPC_ERR_INTERRUPTED when the interrupt hook asks: the caller may retry.
+ * The bound of the results is fx_mul_result's with the largest scalar.
+ */
+#define FX_MANY_MIN_TABLE	3
+/* Cost of scanning one table entry relative to one modular multiplication,
+ * measured with bench/bench_paillier (see docs/performance.md). */
+#define FX_MANY_SCAN_WEIGHT	0.006
+
+size_t		fx_mul_many_bytes(const pai_pub *pk, size_t maxbits, size_t count,
+							  int constant_time, size_t max_bytes, unsigned *window);
+mpc_status	fx_mul_many(const pai_pub *pk, const mpz_t c, const mpz_t *k,
+						const unsigned char *skip, size_t n, int constant_time, void *buf,
+						size_t bytes, unsigned window, size_t maxbits, mpz_t *out,
+						mpc_error *err);
+
+/*
  * A running encrypted sum (the state of sum()): the product of the terms
  * mod n^2, the largest scale so far, the largest term bound at that scale
  * and the count of terms.  Its bound is max_bound + ceil_log2(count).
