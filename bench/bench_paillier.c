@@ -31,7 +31,7 @@
 #define MIN_SECONDS 0.08
 #define POOL 64
 #define BATCH 1024
-#define FB_SCAN_WEIGHT 0.006	/* as in src/pg/paillier_fast.c */
+#define FB_SCAN_WEIGHT 0.006	/* as FX_MANY_SCAN_WEIGHT in src/core/fixedpoint.h */
 
 
 static void

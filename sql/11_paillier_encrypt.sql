@@ -25,18 +25,46 @@ SELECT paillier_decrypt(paillier_encrypt(1.5, pk, 4), sk) AS four_digits,
 FROM k WHERE name = 'a';
 
 -- double precision rounds to the nearest at the scale, ties away from zero
-SELECT x, s, paillier_decrypt(paillier_encrypt(x, pk, s), sk) AS back
+-- (1e300 is beyond the default range |x| <= 2^128: declare max_abs)
+SELECT x, s, paillier_decrypt(paillier_encrypt(x, pk, s, max_abs => 1e301), sk) AS back
 FROM k, (VALUES (0.1::float8, 1), (0.1, 20), (2.5, 0), (-2.5, 0), (1e300, 0),
                 (-123.456, 2), (5e-324, 0), (1.0/3, 15)) v(x, s)
 WHERE name = 'a' ORDER BY x, s;
 
--- the largest values that fit: |x * 10^s| <= floor(n/3) - 1
-SELECT paillier_decrypt(paillier_encrypt(m, pk), sk) = m AS max_ok,
-       paillier_decrypt(paillier_encrypt(-m, pk), sk) = -m AS min_ok,
-       paillier_decrypt(paillier_encrypt(m / 1000, pk, 3), sk) = m / 1000 AS max_at_scale_3
-FROM k, LATERAL (SELECT div(paillier_n(pk), 3) - 1 AS m) mm
+-- the largest values that fit: a declared |x * 10^s| <= 2^(bits - 3), which
+-- is below floor(n/3) - 1 for every key
+SELECT paillier_decrypt(paillier_encrypt(m, pk, max_abs => m), sk) = m AS max_ok,
+       paillier_decrypt(paillier_encrypt(-m, pk, max_abs => m), sk) = -m AS min_ok,
+       paillier_decrypt(paillier_encrypt(m / 1000, pk, 3, m / 1000), sk) = m / 1000 AS max_at_scale_3,
+       paillier_bound(paillier_encrypt(m, pk, max_abs => m)) = paillier_bits(pk) - 3 AS bound_is_budget
+FROM k, LATERAL (SELECT power(2::numeric, paillier_bits(pk) - 3) AS m) mm
 WHERE name = 'a';
--- one more is refused, at any scale
-SELECT paillier_encrypt(div(paillier_n(pk), 3), pk) FROM k WHERE name = 'a';
-SELECT paillier_encrypt(-div(paillier_n(pk), 3), pk) FROM k WHERE name = 'a';
-SELECT paillier_encrypt(div(paillier_n(pk), 3) * 0.01, pk, 2) FROM k WHERE name = 'a';
+-- a range one more is refused, at any scale, and so is floor(n/3) - 1 itself
+SELECT paillier_encrypt(1::bigint, pk, max_abs => power(2::numeric, paillier_bits(pk) - 3) + 1) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(-1::bigint, pk, 2, power(2::numeric, paillier_bits(pk) - 3) * 0.01 + 0.01) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(div(paillier_n(pk), 3) - 1, pk, max_abs => div(paillier_n(pk), 3) - 1) FROM k WHERE name = 'a';
+-- a value above the declared max_abs is refused; the default ranges are
+-- 2^63 for bigint and 2^128 for numeric and double precision
+SELECT paillier_encrypt(101, pk, max_abs => 100) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(-100.01, pk, 2, 100) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(340282366920938463463374607431768211457, pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(3.5e38::float8, pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(-1::bigint, pk, max_abs => -1) FROM k WHERE name = 'a';
+SELECT paillier_encrypt(1::bigint, pk, max_abs => 'NaN') FROM k WHERE name = 'a';
+-- the bound comes from the declared range, never from the value
+SELECT paillier_bound(paillier_encrypt(0::bigint, pk)) AS int8_default,
+       paillier_bound(paillier_encrypt((-9223372036854775808)::bigint, pk)) AS int8_min,
+       paillier_bound(paillier_encrypt(5::bigint, pk, 2)) AS int8_scale_2,
+       paillier_bound(paillier_encrypt(5, pk)) AS numeric_default,
+       paillier_bound(paillier_encrypt(5::float8, sk, 1)) AS float8_scale_1,
+       paillier_bound(paillier_encrypt(5, pk, 2, 99.99)) AS declared_9999,
+       paillier_bound(paillier_encrypt(0, pk, 0, 0)) AS declared_zero,
+       paillier_decrypt(paillier_encrypt((-9223372036854775808)::bigint, pk), sk) AS int8_min_back,
+       paillier_decrypt(paillier_encrypt(340282366920938463463374607431768211456, sk), sk) AS numeric_max_back
+FROM k WHERE name = 'a';
+-- NULL max_abs means the default; NULL value, key or scale give NULL
+SELECT paillier_bound(paillier_encrypt(1::bigint, pk, 0, NULL)) AS null_max_abs,
+       paillier_encrypt(NULL::numeric, pk, 0, 5) IS NULL AS null_value,
+       paillier_encrypt(1.5, NULL::paillier_pubkey, 1, 5) IS NULL AS null_key,
+       paillier_encrypt(1.5::float8, sk, NULL, 5) IS NULL AS null_scale
+FROM k WHERE name = 'a';

@@ -38,3 +38,29 @@ WHERE name = 'a' ORDER BY e, m;
 SELECT paillier_decrypt(paillier_ciphertext_from_json(pk,
            jsonb_build_object('v', (paillier_ciphertext_to_json(paillier_encrypt(9::bigint, pk))->>'v')::numeric, 'e', 0)), sk) AS from_number
 FROM k WHERE name = 'a';
+
+-- the magnitude bound: our export writes "bound" and our import keeps it;
+-- otherwise max_abs when given, else the numeric default |x| <= 2^128 at the
+-- imported scale (python-paillier's e = -2 is scale 8: 128 + 27 bits)
+SELECT paillier_ciphertext_to_json(c)->'bound' AS exported,
+       paillier_bound(paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(c))) AS kept,
+       paillier_bound(paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(c) - 'bound')) AS default_bound,
+       paillier_bound(paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(c), 1000)) AS declared,
+       paillier_bound(paillier_ciphertext_from_json(pk, jsonb_build_object('v', paillier_ciphertext_to_json(c)->>'v', 'e', -2))) AS phe_scale_8,
+       paillier_bound(paillier_ciphertext_from_json(pk, jsonb_build_object('v', paillier_ciphertext_to_json(c)->>'v', 'e', -2), 1)) AS phe_declared,
+       paillier_decrypt(paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(c), NULL), sk) AS back
+FROM k, LATERAL (SELECT paillier_encrypt(-12::bigint, pk, 1, 100) AS c) cc WHERE name = 'a';
+SELECT paillier_ciphertext_from_json(NULL, '{"v": "1", "e": 0}') IS NULL AS null_key,
+       paillier_ciphertext_from_json(pk, NULL) IS NULL AS null_json
+FROM k WHERE name = 'a';
+-- a bound beyond the key's budget, a negative or too wide max_abs
+SELECT paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(paillier_encrypt(1::bigint, pk)) || '{"bound": 2046}')
+FROM k WHERE name = 'a';
+SELECT paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(paillier_encrypt(1::bigint, pk)) || '{"bound": "x"}')
+FROM k WHERE name = 'a';
+SELECT paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(paillier_encrypt(1::bigint, pk)), -1)
+FROM k WHERE name = 'a';
+SELECT paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(paillier_encrypt(1::bigint, pk)), power(2::numeric, 2046))
+FROM k WHERE name = 'a';
+SELECT paillier_ciphertext_from_json(pk, jsonb_build_object('v', paillier_ciphertext_to_json(paillier_encrypt(1::bigint, pk))->>'v', 'e', -200))
+FROM k WHERE name = 'a';

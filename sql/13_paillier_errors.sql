@@ -40,8 +40,16 @@ SELECT pg_temp.err($q$SELECT ('ct1:0:' || split_part(pk::text, ':', 2) || ':' ||
 SELECT pg_temp.err($q$SELECT ('ct1:0:' || split_part(pk::text, ':', 2) || ':' || repeat('_', 683))::paillier_ciphertext FROM k WHERE name = 'a'$q$);
 SELECT pg_temp.err($q$SELECT ('ct1:0:' || split_part(pk::text, ':', 2) || ':AA')::paillier_ciphertext FROM k WHERE name = 'a'$q$);
 SELECT pg_temp.err($q$SELECT ('ct1:0:' || split_part(pk::text, ':', 2) || ':' || split_part(pk::text, ':', 2))::paillier_ciphertext FROM k WHERE name = 'a'$q$);
-SELECT pg_temp.err($q$SELECT ('ct1:1001:' || split_part(c::text, ':', 3) || ':' || split_part(c::text, ':', 4))::paillier_ciphertext
+SELECT pg_temp.err($q$SELECT ('ct1:1001:' || split_part(c::text, ':', 4) || ':' || split_part(c::text, ':', 5))::paillier_ciphertext
 FROM (SELECT paillier_encrypt(1::bigint, pk) AS c FROM k WHERE name = 'a') s$q$);
+SELECT pg_temp.err($q$SELECT ('ct2:1001:63:' || split_part(c::text, ':', 4) || ':' || split_part(c::text, ':', 5))::paillier_ciphertext
+FROM (SELECT paillier_encrypt(1::bigint, pk) AS c FROM k WHERE name = 'a') s$q$);
+-- format 2: the bound is a non-negative integer within the key's budget
+SELECT b, pg_temp.err(format($q$SELECT ('ct2:0:%s:' || split_part(c::text, ':', 4) || ':' || split_part(c::text, ':', 5))::paillier_ciphertext
+FROM (SELECT paillier_encrypt(1::bigint, pk) AS c FROM k WHERE name = 'a') s$q$, b))
+FROM (VALUES ('2045'), ('2046'), ('-1'), ('x'), (''), ('99999999999')) v(b);
+SELECT pg_temp.err($q$SELECT 'ct2:0:AQAB:AQ'::paillier_ciphertext$q$);
+SELECT pg_temp.err($q$SELECT 'ct2:0:1:AQAB:AQ:x'::paillier_ciphertext$q$);
 -- a private key with p = q, or with q replaced by a composite (another n)
 SELECT pg_temp.err($q$SELECT ('sk1:' || split_part(sk::text, ':', 2) || ':' || split_part(sk::text, ':', 2))::paillier_privkey FROM k WHERE name = 'a'$q$);
 SELECT pg_temp.err($q$SELECT ('sk1:' || split_part(a.sk::text, ':', 2) || ':' || split_part(b.pk::text, ':', 2))::paillier_privkey

@@ -19,6 +19,9 @@ SET max_parallel_workers_per_gather = 0;
 SELECT paillier_decrypt(sum(ct), (SELECT sk FROM k WHERE name = 'a')) = sum(x) AS serial_exact,
        paillier_scale(sum(ct)) AS scale
 FROM sum_rows;
+-- the bound: each row is Enc(x) + j, numeric default at scale 3
+-- (128 + 10 bits) plus one for the addition; 10,000 rows add 14 bits
+SELECT max(paillier_bound(ct)) AS row_bound, paillier_bound(sum(ct)) AS sum_bound FROM sum_rows;
 
 -- parallel: the plan has a Partial Aggregate and the result is the same
 SET parallel_setup_cost = 0;
@@ -26,12 +29,35 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT sum(ct) FROM sum_rows;
-SELECT paillier_decrypt(sum(ct), (SELECT sk FROM k WHERE name = 'a')) = sum(x) AS parallel_exact
+SELECT paillier_decrypt(sum(ct), (SELECT sk FROM k WHERE name = 'a')) = sum(x) AS parallel_exact,
+       paillier_bound(sum(ct)) AS parallel_bound
 FROM sum_rows;
+EXPLAIN (COSTS OFF) SELECT paillier_bound(sum(ct)) FROM sum_rows;
 -- GROUP BY, also in parallel
 EXPLAIN (COSTS OFF) SELECT grp, sum(ct) FROM sum_rows GROUP BY grp;
 SELECT grp, paillier_decrypt(sum(ct), (SELECT sk FROM k WHERE name = 'a')) = sum(x) AS group_exact
 FROM sum_rows GROUP BY grp ORDER BY grp;
+-- the bound is checked in every worker and when partial sums combine:
+-- rows bounded by 2^2032 (the budget 2045 minus 13) add up to 8,192 rows
+-- but not 10,000, serial or parallel, and the refusal comes before any
+-- product could wrap
+CREATE TABLE sum_big AS
+SELECT id, x, paillier_ciphertext_from_json(pk, paillier_ciphertext_to_json(ct) || '{"bound": 2032}') AS ct
+FROM sum_rows, k WHERE name = 'a';
+ANALYZE sum_big;
+CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END $f$;
+SELECT paillier_decrypt(sum(ct), (SELECT sk FROM k WHERE name = 'a')) = sum(x) AS parallel_8192_exact,
+       paillier_bound(sum(ct)) AS bound
+FROM sum_big WHERE id < 100 + 8192;
+SELECT pg_temp.sqlstate_of('SELECT sum(ct) FROM sum_big') AS parallel_10000;
+SET max_parallel_workers_per_gather = 0;
+SELECT pg_temp.sqlstate_of('SELECT sum(ct) FROM sum_big') AS serial_10000;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
@@ -59,4 +85,4 @@ CREATE AGGREGATE confused_sum(numeric) (SFUNC = numeric_avg_accum, STYPE = inter
 SELECT confused_sum(x) FROM (VALUES (1::numeric), (2)) v(x);
 DROP AGGREGATE confused_sum(numeric);
 SELECT paillier_sum_finalfn(NULL::internal);
-DROP TABLE sum_rows, sum_base;
+DROP TABLE sum_rows, sum_base, sum_big;

@@ -28,11 +28,11 @@ RESET mpc_eigentrust.encryption_method;
 -- ciphertexts of DJN, textbook and CRT encryption combine: pack multiplies
 -- them homomorphically, and one decryption gives all three back
 CREATE TEMP TABLE mixed AS
-SELECT paillier_encrypt(5::bigint, pk) AS djn, paillier_encrypt(-7::bigint, sk) AS crt
+SELECT paillier_encrypt(5::bigint, pk, max_abs => 1000) AS djn, paillier_encrypt(-7::bigint, sk, max_abs => 1000) AS crt
 FROM k WHERE name = 'a';
 SET mpc_eigentrust.encryption_method = textbook;
 ALTER TABLE mixed ADD COLUMN tb paillier_ciphertext;
-UPDATE mixed SET tb = paillier_encrypt(11::bigint, pk) FROM k WHERE name = 'a';
+UPDATE mixed SET tb = paillier_encrypt(11::bigint, pk, max_abs => 1000) FROM k WHERE name = 'a';
 RESET mpc_eigentrust.encryption_method;
 SELECT paillier_decrypt_packed(paillier_pack(ARRAY[djn, crt, tb]), sk) AS slots
 FROM mixed, k WHERE name = 'a';
@@ -79,6 +79,12 @@ SELECT paillier_encrypt(0.75, pk, 2) AS ct FROM k WHERE name = 'a';
 SELECT paillier_decrypt_many(paillier_mul_many(ct, ARRAY[0, 1, -1, 2.5, 1000, -0.125, 4294967295, NULL], 3), sk)
 FROM base, k WHERE name = 'a';
 SELECT paillier_scale((paillier_mul_many(ct, ARRAY[1, 2, 3], 4))[1]) AS result_scale FROM base;
+-- every result carries the bound of the largest scalar (the table's size
+-- already shows it), so no result's bound tells its own scalar
+SELECT paillier_bound(ct) AS base_bound,
+       (SELECT array_agg(paillier_bound(c)) FROM unnest(paillier_mul_many(ct, ARRAY[1, 2, 1000, -3])) c) AS bounds
+FROM base;
+SELECT paillier_mul_many(ct, ARRAY[1, power(2::numeric, 2000)]) FROM base;
 -- below three scalars it takes the per-scalar path; the results agree
 SELECT paillier_decrypt_many(paillier_mul_many(ct, ARRAY[3, -4]), sk) FROM base, k WHERE name = 'a';
 -- 200 random 32-bit scalars against the plain product
@@ -137,7 +143,7 @@ SELECT paillier_rerandomize(p1)::text <> p1::text AS fresh,
        paillier_decrypt_packed(paillier_rerandomize(p1), sk) = paillier_decrypt_packed(p1, sk) AS same
 FROM packed, k WHERE name = 'a';
 -- packing existing ciphertexts: one decryption for many sums
-SELECT paillier_decrypt_packed(paillier_pack((SELECT array_agg(paillier_encrypt(g * 1.5 - 5, pk, 1) ORDER BY g)
+SELECT paillier_decrypt_packed(paillier_pack((SELECT array_agg(paillier_encrypt(g * 1.5 - 5, pk, 1, 100) ORDER BY g)
                                               FROM generate_series(1, 6) g)), sk) AS packed_cts
 FROM k WHERE name = 'a';
 
@@ -160,14 +166,22 @@ SELECT p1 + paillier_encrypt_packed(ARRAY[1, 2, 3, 4, 5], pk, 2) FROM packed, k 
 SELECT paillier_terms(p + p + p) FROM (SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 64, 3) AS p FROM k WHERE name = 'a') t;
 SELECT p + p + p + p FROM (SELECT paillier_encrypt_packed(ARRAY[1], pk, 0, 64, 3) AS p FROM k WHERE name = 'a') t;
 SELECT paillier_decrypt_packed(p1, sk) FROM packed, k WHERE name = 'b';
--- paillier_pack trusts the caller's bound: an overflow of the top slot is
--- detected on decryption (a lower slot's overflow cannot be, see the docs)
-SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk), paillier_encrypt(200::bigint, pk)], 8), sk)
+-- paillier_pack checks each ciphertext's public bound against the slot:
+-- a value that might not fit is refused before packing (it used to
+-- overflow into the next slot silently)
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk, max_abs => 100), paillier_encrypt(200::bigint, pk, max_abs => 200)], 8), sk)
 FROM k WHERE name = 'a';
-SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(-127::bigint, pk), paillier_encrypt(127::bigint, pk)], 8), sk)
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(-127::bigint, pk, max_abs => 127), paillier_encrypt(127::bigint, pk, max_abs => 127)], 8), sk)
 FROM k WHERE name = 'a';
-SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk, 0), paillier_encrypt(1::bigint, pk, 1)]) FROM k WHERE name = 'a';
-SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, a.pk), paillier_encrypt(1::bigint, b.pk)])
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[paillier_encrypt(-64::bigint, pk, max_abs => 64), paillier_encrypt(64::bigint, pk, max_abs => 64)], 8), sk)
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt_packed(paillier_pack(ARRAY[c, c + c], 8, 2), sk)
+FROM (SELECT paillier_encrypt(-15::bigint, pk, max_abs => 15) AS c, sk FROM k WHERE name = 'a') s;
+SELECT paillier_pack(ARRAY[c, c + c], 8, 2)
+FROM (SELECT paillier_encrypt(-30::bigint, pk, max_abs => 32) AS c FROM k WHERE name = 'a') s;
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk)]) FROM k WHERE name = 'a';
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, pk, 0, 1), paillier_encrypt(1::bigint, pk, 1, 1)]) FROM k WHERE name = 'a';
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, a.pk, 0, 1), paillier_encrypt(1::bigint, b.pk, 0, 1)])
 FROM k a, k b WHERE a.name = 'a' AND b.name = 'b';
 -- bad text and binary input
 SELECT 'pp1:2:5:64:1:1024:AAAA'::paillier_packed;

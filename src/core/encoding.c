@@ -136,6 +136,27 @@ enc_format_decimal(const mpz_t v, int scale, char *out)
 }
 
 mpc_status
+enc_from_int64(int64_t x, int scale, mpz_t v, mpc_error *err)
+{
+	uint64_t	a;
+	mpz_t		p;
+	mpc_status	st;
+
+	if ((st = enc_check_scale(scale, err)) != MPC_OK)
+		return st;
+	/* through the magnitude as uint64: long may be 32 bits */
+	a = x < 0 ? -(uint64_t) x : (uint64_t) x;
+	mpz_import(v, 1, 1, sizeof(a), 0, 0, &a);
+	if (x < 0)
+		mpz_neg(v, v);
+	mpz_init(p);
+	mpz_ui_pow_ui(p, 10, (unsigned long) scale);
+	mpz_mul(v, v, p);
+	mpz_clear(p);
+	return MPC_OK;
+}
+
+mpc_status
 enc_from_double(double x, int scale, mpz_t v, mpc_error *err)
 {
 	int			e;

@@ -4,12 +4,15 @@
  * A value x at scale s is the integer v = x * 10^s.  v is stored mod n:
  * v >= 0 as v, v < 0 as n + v.  Only |v| <= max_int = floor(n/3) - 1 is
  * valid (python-paillier's convention); a decrypted residue in the band
- * (max_int, n - max_int) is an overflow, never a silently wrong number.
+ * (max_int, n - max_int) is an overflow.  The band alone cannot catch a
+ * product or rescale that wraps around n: fixedpoint.h bounds every value
+ * before it is computed, so no overflow becomes a silently wrong number.
  */
 #ifndef MPC_ENCODING_H
 #define MPC_ENCODING_H
 
 #include <gmp.h>
+#include <stdint.h>
 
 #include "mpc_common.h"
 #include "paillier.h"
@@ -30,6 +33,9 @@ mpc_status	enc_parse_decimal(const char *s, int scale, mpz_t v, mpc_error *err);
 size_t		enc_decimal_len(const mpz_t v, int scale);
 /* Print v / 10^scale exactly, with exactly 'scale' fractional digits. */
 void		enc_format_decimal(const mpz_t v, int scale, char *out);
+
+/* v = x * 10^scale for an integer x. */
+mpc_status	enc_from_int64(int64_t x, int scale, mpz_t v, mpc_error *err);
 
 /* v = round(x * 10^scale), ties away from zero, computed exactly from the
  * binary value of x.  NaN and infinities are errors. */

@@ -5,7 +5,8 @@
  * memory context, plus a copy of the modulus bytes, so each row costs one
  * key comparison (memcmp), one import of c and one modular multiplication:
  * no key re-parsing or re-validation per row.  The product is re-randomised
- * once, in the final function.
+ * once, in the final function.  Scales, lifting and the magnitude bound
+ * (largest term bound + ceil(log2(rows))) are the core's fx_sum.
  */
 #include "postgres.h"
 
@@ -23,19 +24,17 @@ PG_FUNCTION_INFO_V1(paillier_sum_serialfn);
 PG_FUNCTION_INFO_V1(paillier_sum_deserialfn);
 PG_FUNCTION_INFO_V1(paillier_sum_finalfn);
 
-#define SUM_STATE_MAGIC 0x50534d31	/* "PSM1" */
+#define SUM_STATE_MAGIC 0x50534d32	/* "PSM2" */
 
 typedef struct SumState
 {
 	uint32		magic;			/* SUM_STATE_MAGIC: rejects foreign internal states */
-	int			scale;
 	Size		nbytes;
 	uint8		fp[PAI_FP_LEN];
 	uint8	   *n;				/* modulus bytes, for key comparison */
 	mpz_t		n2;				/* n^2: the state must not depend on the key cache */
-	mpz_t		acc;			/* product of the ciphertexts mod n^2 */
+	fx_sum		sum;			/* product, scale, largest term bound, count */
 	mpz_t		c;				/* scratch for the incoming ciphertext */
-	int64		count;
 } SumState;
 
 static MemoryContext
@@ -78,49 +77,24 @@ state_new(const pai_pub *pk, int scale, const uint8 *n, Size nbytes)
 	SumState   *st = palloc0(sizeof(SumState));
 
 	st->magic = SUM_STATE_MAGIC;
-	st->scale = scale;
 	st->nbytes = nbytes;
 	memcpy(st->fp, pk->fp, PAI_FP_LEN);
 	st->n = palloc(nbytes);
 	memcpy(st->n, n, nbytes);
 	mpz_init_set(st->n2, pk->n2);
-	mpz_init_set_ui(st->acc, 1);	/* the empty product: Enc(0) with r = 1 */
+	fx_sum_init(&st->sum, fx_limit(pk), scale);	/* the empty product: Enc(0), r = 1 */
 	mpz_init2(st->c, 2 * 8 * nbytes + 64);
 	return st;
 }
 
-/* acc^(10^d): lift the running product to a larger scale */
+/* multiply c (count terms at scale, largest bound max_bound) into the state */
 static void
-state_lift(SumState *st, int new_scale)
+state_add(SumState *st, mpz_t c, int scale, uint32 max_bound, uint64 count)
 {
-	mpz_t		e;
+	mpc_error	err;
 
-	if (new_scale <= st->scale)
-		return;
-	mpz_init(e);
-	mpz_ui_pow_ui(e, 10, (unsigned long) (new_scale - st->scale));
-	mpz_powm(st->acc, st->acc, e, st->n2);
-	mpz_clear(e);
-	st->scale = new_scale;
-}
-
-/* multiply c (at scale) into the state */
-static void
-state_mul(SumState *st, mpz_t c, int scale)
-{
-	if (scale > st->scale)
-		state_lift(st, scale);
-	else if (scale < st->scale)
-	{
-		mpz_t		e;
-
-		mpz_init(e);
-		mpz_ui_pow_ui(e, 10, (unsigned long) (st->scale - scale));
-		mpz_powm(c, c, e, st->n2);
-		mpz_clear(e);
-	}
-	mpz_mul(st->acc, st->acc, c);
-	mpz_mod(st->acc, st->acc, st->n2);
+	if (fx_sum_add(&st->sum, st->n2, c, scale, max_bound, count, &err) != MPC_OK)
+		mpc_raise_fx(&err, "sum(paillier_ciphertext)");
 }
 
 /* paillier_sum_transfn(internal, paillier_ciphertext) RETURNS internal */
@@ -145,12 +119,13 @@ paillier_sum_transfn(PG_FUNCTION_ARGS)
 	{
 		const pai_pub *pk = mpc_ct_key(ct);
 
-		st = state_new(pk, ct->scale, CT_N(ct), ct->nbytes);
+		st = state_new(pk, CT_SCALE(ct), CT_N(ct), CT_NBYTES(ct));
 	}
 	else
 	{
 		mpc_check_ct(ct);
-		mpc_require_same_key(st->fp, st->n, st->nbytes, ct->fp, CT_N(ct), ct->nbytes, "sum");
+		mpc_require_same_key(st->fp, st->n, st->nbytes, CT_FP(ct), CT_N(ct), CT_NBYTES(ct),
+							 "sum");
 	}
 	mpc_ct_get(ct, st->c);
 	/* cheap range check: stored values were validated on input */
@@ -158,8 +133,7 @@ paillier_sum_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("sum: corrupted paillier_ciphertext: c is not below n^2")));
-	state_mul(st, st->c, ct->scale);
-	st->count++;
+	state_add(st, st->c, CT_SCALE(ct), mpc_ct_bound(ct), 1);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(st);
 }
@@ -185,22 +159,25 @@ paillier_sum_combinefn(PG_FUNCTION_ARGS)
 		/* copy b into the aggregate context */
 		a = palloc0(sizeof(SumState));
 		a->magic = SUM_STATE_MAGIC;
-		a->scale = b->scale;
 		a->nbytes = b->nbytes;
 		memcpy(a->fp, b->fp, PAI_FP_LEN);
 		a->n = palloc(b->nbytes);
 		memcpy(a->n, b->n, b->nbytes);
 		mpz_init_set(a->n2, b->n2);
-		mpz_init_set(a->acc, b->acc);
+		fx_sum_init(&a->sum, b->sum.limit, b->sum.scale);
+		mpz_set(a->sum.acc, b->sum.acc);
+		a->sum.max_bound = b->sum.max_bound;
+		a->sum.count = b->sum.count;
 		mpz_init(a->c);
-		a->count = b->count;
 	}
 	else
 	{
 		mpc_require_same_key(a->fp, a->n, a->nbytes, b->fp, b->n, b->nbytes, "sum");
-		mpz_set(a->c, b->acc);
-		state_mul(a, a->c, b->scale);
-		a->count += b->count;
+		if (b->sum.count > 0)
+		{
+			mpz_set(a->c, b->sum.acc);
+			state_add(a, a->c, b->sum.scale, b->sum.max_bound, b->sum.count);
+		}
 	}
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
@@ -208,7 +185,7 @@ paillier_sum_combinefn(PG_FUNCTION_ARGS)
 
 /*
  * Serialized state: int16 scale, int32 nbytes, fp, n (nbytes), acc
- * (2 nbytes), int64 count.
+ * (2 nbytes), int64 count, int32 largest term bound.
  */
 Datum
 paillier_sum_serialfn(PG_FUNCTION_ARGS)
@@ -225,15 +202,16 @@ paillier_sum_serialfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("paillier_sum_serialfn: no state to serialize")));
 	pq_begintypsend(&buf);
-	pq_sendint16(&buf, (uint16) st->scale);
+	pq_sendint16(&buf, (uint16) st->sum.scale);
 	pq_sendint32(&buf, (uint32) st->nbytes);
 	pq_sendbytes(&buf, (const char *) st->fp, PAI_FP_LEN);
 	pq_sendbytes(&buf, (const char *) st->n, st->nbytes);
 	acc = palloc(2 * st->nbytes);
-	if (mpz_to_bytes_fixed(st->acc, acc, 2 * st->nbytes, &err) != MPC_OK)
+	if (mpz_to_bytes_fixed(st->sum.acc, acc, 2 * st->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_sum_serialfn");
 	pq_sendbytes(&buf, (const char *) acc, 2 * st->nbytes);
-	pq_sendint64(&buf, st->count);
+	pq_sendint64(&buf, (int64) st->sum.count);
+	pq_sendint32(&buf, st->sum.max_bound);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -249,6 +227,8 @@ paillier_sum_deserialfn(PG_FUNCTION_ARGS)
 	const pai_pub *pk;
 	SumState   *st;
 	MemoryContext old;
+	int64		count;
+	uint32		max_bound;
 
 	initStringInfo(&buf);
 	appendBinaryStringInfo(&buf, VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw));
@@ -259,7 +239,7 @@ paillier_sum_deserialfn(PG_FUNCTION_ARGS)
 	scale = (int16) pq_getmsgint(&buf, 2);
 	nbytes = pq_getmsgint(&buf, 4);
 	if (scale < 0 || scale > PAI_MAX_SCALE || nbytes == 0 || nbytes > PAI_MAX_BITS / 8 ||
-		(Size) buf.len != 2 + 4 + PAI_FP_LEN + 3 * (Size) nbytes + 8)
+		(Size) buf.len != 2 + 4 + PAI_FP_LEN + 3 * (Size) nbytes + 8 + 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid sum(paillier_ciphertext) state: bad scale or length")));
@@ -273,13 +253,21 @@ paillier_sum_deserialfn(PG_FUNCTION_ARGS)
 				 errmsg("invalid sum(paillier_ciphertext) state: fingerprint does not match the modulus")));
 	old = MemoryContextSwitchTo(aggcxt);
 	st = state_new(pk, scale, (const uint8 *) n, nbytes);
-	mpz_from_bytes(st->acc, (const uint8 *) acc, 2 * nbytes);
-	st->count = pq_getmsgint64(&buf);
+	mpz_from_bytes(st->sum.acc, (const uint8 *) acc, 2 * nbytes);
+	count = pq_getmsgint64(&buf);
+	max_bound = pq_getmsgint(&buf, 4);
 	MemoryContextSwitchTo(old);
-	if (mpz_sgn(st->acc) <= 0 || mpz_cmp(st->acc, st->n2) >= 0)
+	if (mpz_sgn(st->sum.acc) <= 0 || mpz_cmp(st->sum.acc, st->n2) >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid sum(paillier_ciphertext) state: product is not below n^2")));
+	if (count < 0 || max_bound > st->sum.limit ||
+		(uint64) max_bound + fx_ceil_log2_u64((uint64) count) > st->sum.limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid sum(paillier_ciphertext) state: count or bound out of range")));
+	st->sum.count = (uint64) count;
+	st->sum.max_bound = max_bound;
 	PG_RETURN_POINTER(st);
 }
 
@@ -298,6 +286,6 @@ paillier_sum_finalfn(PG_FUNCTION_ARGS)
 	pk = mpc_pubkey_from_n(st->n, st->nbytes);
 	mpz_init(out);
 	/* one re-randomisation for the whole sum, not one per row */
-	mpc_rerandomize(pk, out, st->acc);
-	PG_RETURN_POINTER(mpc_make_ct(pk, st->scale, out));
+	mpc_rerandomize(pk, out, st->sum.acc);
+	PG_RETURN_POINTER(mpc_make_ct(pk, st->sum.scale, fx_sum_bound(&st->sum), out));
 }

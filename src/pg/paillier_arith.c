@@ -1,10 +1,10 @@
 /*
  * paillier_arith.c: homomorphic operators on paillier_ciphertext.
  *
- * Scales: a ciphertext at scale s holds value * 10^s.  Combining two
- * ciphertexts first lifts the smaller scale exactly (a scalar
- * multiplication by 10^d).  A plaintext operand's scale is its count of
- * significant fractional digits.  Result scales:
+ * The fixed-point rules (result scales, lifting, magnitude bounds and the
+ * overflow checks) are the core's (fixedpoint.h); this file converts the
+ * operands, calls it and builds the result.  A plaintext operand's scale is
+ * its count of significant fractional digits.  Result scales:
  *   ct + ct, ct - ct          max(s1, s2)
  *   - ct                      s
  *   ct + numeric, ct - numeric  max(s, f)
@@ -75,128 +75,76 @@ mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t in)
 		mpc_raise(&err, "paillier_rerandomize");
 }
 
-void
-mpc_rescale(const pai_pub *pk, mpz_t c, int d)
+/* ct + ct and ct - ct: both operands under one key */
+static Datum
+add_ct(PaillierCiphertext *a, PaillierCiphertext *b, int sub, const char *what)
 {
-	mpz_t		e;
-
-	if (d <= 0)
-		return;
-	mpz_init(e);
-	mpz_ui_pow_ui(e, 10, (unsigned long) d);
-	mpz_powm(c, c, e, pk->n2);
-	mpz_clear(e);
-}
-
-static void
-check_scale(int scale, const char *what)
-{
-	if (scale > PAI_MAX_SCALE)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: result scale %d exceeds the maximum of %d", what, scale, PAI_MAX_SCALE)));
-}
-
-/* Both operands under one key, loaded and lifted to a common scale. */
-static const pai_pub *
-load_pair(PaillierCiphertext *a, PaillierCiphertext *b, mpz_t ca, mpz_t cb, int *scale,
-		  const char *what)
-{
+	fx_ct		xa, xb;
 	const pai_pub *pk;
+	mpc_error	err;
 
+	fx_init(&xa);
+	fx_init(&xb);
 	mpc_check_ct(a);
 	mpc_check_ct(b);
-	mpc_require_same_key(a->fp, CT_N(a), a->nbytes, b->fp, CT_N(b), b->nbytes, what);
-	pk = mpc_ct_key(a);
-	mpc_ct_get(a, ca);
-	mpc_ct_get(b, cb);
-	if (a->scale < b->scale)
-		mpc_rescale(pk, ca, b->scale - a->scale);
-	else
-		mpc_rescale(pk, cb, a->scale - b->scale);
-	*scale = Max(a->scale, b->scale);
-	return pk;
+	mpc_require_same_key(CT_FP(a), CT_N(a), CT_NBYTES(a), CT_FP(b), CT_N(b), CT_NBYTES(b), what);
+	pk = mpc_ct_load(a, &xa);
+	mpc_ct_load(b, &xb);
+	if (fx_add(pk, &xa, &xa, &xb, sub, &err) != MPC_OK)
+		mpc_raise_fx(&err, what);
+	return PointerGetDatum(mpc_make_fx(pk, &xa));
 }
 
 /* paillier_ciphertext + paillier_ciphertext */
 Datum
 paillier_ct_add(PG_FUNCTION_ARGS)
 {
-	mpz_t		ca, cb;
-	int			scale;
-	const pai_pub *pk;
-
-	mpz_inits(ca, cb, NULL);
-	pk = load_pair(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_PAILLIER_CT_P(1), ca, cb, &scale,
-				   "paillier_ciphertext + paillier_ciphertext");
-	pai_add(pk, ca, ca, cb);
-	PG_RETURN_POINTER(mpc_make_ct(pk, scale, ca));
+	return add_ct(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_PAILLIER_CT_P(1), 0,
+				  "paillier_ciphertext + paillier_ciphertext");
 }
 
 /* paillier_ciphertext - paillier_ciphertext */
 Datum
 paillier_ct_sub(PG_FUNCTION_ARGS)
 {
-	mpz_t		ca, cb;
-	int			scale;
-	const pai_pub *pk;
-	mpc_error	err;
-
-	mpz_inits(ca, cb, NULL);
-	pk = load_pair(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_PAILLIER_CT_P(1), ca, cb, &scale,
-				   "paillier_ciphertext - paillier_ciphertext");
-	if (pai_sub(pk, ca, ca, cb, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_ciphertext - paillier_ciphertext");
-	PG_RETURN_POINTER(mpc_make_ct(pk, scale, ca));
+	return add_ct(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_PAILLIER_CT_P(1), 1,
+				  "paillier_ciphertext - paillier_ciphertext");
 }
 
 /* - paillier_ciphertext */
 Datum
 paillier_ct_neg(PG_FUNCTION_ARGS)
 {
-	PaillierCiphertext *a = PG_GETARG_PAILLIER_CT_P(0);
-	const pai_pub *pk = mpc_ct_key(a);
-	mpz_t		c;
+	fx_ct		x;
+	const pai_pub *pk;
 	mpc_error	err;
 
-	mpz_init(c);
-	mpc_ct_get(a, c);
-	if (pai_neg(pk, c, c, &err) != MPC_OK)
-		mpc_raise(&err, "- paillier_ciphertext");
-	PG_RETURN_POINTER(mpc_make_ct(pk, a->scale, c));
+	fx_init(&x);
+	pk = mpc_ct_load(PG_GETARG_PAILLIER_CT_P(0), &x);
+	if (fx_neg(pk, &x, &x, &err) != MPC_OK)
+		mpc_raise_fx(&err, "- paillier_ciphertext");
+	PG_RETURN_POINTER(mpc_make_fx(pk, &x));
 }
 
 /* ct + sign * k, with k a numeric */
 static Datum
 add_plain(PaillierCiphertext *a, Datum num, int sign, const char *what)
 {
-	const pai_pub *pk = mpc_ct_key(a);
-	mpz_t		c, k, m;
-	int			f,
-				scale;
+	fx_ct		x;
+	const pai_pub *pk;
+	mpz_t		k;
+	int			f;
 	mpc_error	err;
 
-	mpz_inits(c, k, m, NULL);
+	fx_init(&x);
+	mpz_init(k);
 	mpc_numeric_to_scaled(num, k, &f, what);
 	if (sign < 0)
 		mpz_neg(k, k);
-	mpc_ct_get(a, c);
-	scale = Max(a->scale, f);
-	mpc_rescale(pk, c, scale - a->scale);
-	if (scale > f)
-	{
-		mpz_t		p;
-
-		mpz_init(p);
-		mpz_ui_pow_ui(p, 10, (unsigned long) (scale - f));
-		mpz_mul(k, k, p);
-		mpz_clear(p);
-	}
-	/* the plaintext must itself be a valid signed value */
-	if (enc_to_residue(pk, m, k, &err) != MPC_OK)
-		mpc_raise(&err, what);
-	pai_add_plain(pk, c, c, m);
-	return PointerGetDatum(mpc_make_ct(pk, scale, c));
+	pk = mpc_ct_load(a, &x);
+	if (fx_add_plain(pk, &x, &x, k, f, &err) != MPC_OK)
+		mpc_raise_fx(&err, what);
+	return PointerGetDatum(mpc_make_fx(pk, &x));
 }
 
 Datum
@@ -224,22 +172,19 @@ paillier_ct_sub_plain(PG_FUNCTION_ARGS)
 static Datum
 mul_scalar(PaillierCiphertext *a, Datum num, const char *what)
 {
-	const pai_pub *pk = mpc_ct_key(a);
-	mpz_t		c, k;
+	fx_ct		x;
+	const pai_pub *pk;
+	mpz_t		k;
 	int			f;
 	mpc_error	err;
 
-	mpz_inits(c, k, NULL);
+	fx_init(&x);
+	mpz_init(k);
 	mpc_numeric_to_scaled(num, k, &f, what);
-	check_scale(a->scale + f, what);
-	if (mpz_cmpabs(k, pk->max_int) > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: scalar is out of range for this key", what)));
-	mpc_ct_get(a, c);
-	if (pai_mul_scalar(pk, c, c, k, &err) != MPC_OK)
-		mpc_raise(&err, what);
-	return PointerGetDatum(mpc_make_ct(pk, a->scale + f, c));
+	pk = mpc_ct_load(a, &x);
+	if (fx_mul_plain(pk, &x, &x, k, f, &err) != MPC_OK)
+		mpc_raise_fx(&err, what);
+	return PointerGetDatum(mpc_make_fx(pk, &x));
 }
 
 Datum
@@ -260,12 +205,11 @@ paillier_mul_ct(PG_FUNCTION_ARGS)
 Datum
 paillier_rerandomize(PG_FUNCTION_ARGS)
 {
-	PaillierCiphertext *a = PG_GETARG_PAILLIER_CT_P(0);
-	const pai_pub *pk = mpc_ct_key(a);
-	mpz_t		c;
+	fx_ct		x;
+	const pai_pub *pk;
 
-	mpz_init(c);
-	mpc_ct_get(a, c);
-	mpc_rerandomize(pk, c, c);
-	PG_RETURN_POINTER(mpc_make_ct(pk, a->scale, c));
+	fx_init(&x);
+	pk = mpc_ct_load(PG_GETARG_PAILLIER_CT_P(0), &x);
+	mpc_rerandomize(pk, x.c, x.c);
+	PG_RETURN_POINTER(mpc_make_fx(pk, &x));
 }

@@ -23,7 +23,6 @@
 
 #include "djn.h"
 #include "encoding.h"
-#include "fixedbase.h"
 #include "paillier_pg.h"
 
 /* ---------------------------------------------------------------------
@@ -284,10 +283,7 @@ paillier_djn_cache(PG_FUNCTION_ARGS)
  * paillier_mul_many
  * --------------------------------------------------------------------- */
 
-/* Cost of scanning one table entry relative to one modular multiplication,
- * measured with bench/bench_paillier (see docs/performance.md). */
-#define FB_SCAN_WEIGHT 0.006
-#define FB_MAX_TABLE_BYTES ((Size) 64 * 1024 * 1024)
+#define MUL_MANY_MAX_TABLE_BYTES ((Size) 64 * 1024 * 1024)
 
 PG_FUNCTION_INFO_V1(paillier_mul_many);
 
@@ -310,39 +306,47 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 	pai_pub		key;
 	Datum	   *elems;
 	bool	   *nulls;
+	unsigned char *skip;
 	int			nelems,
 				i,
 				count = 0;
-	mpz_t	   *k;
-	mpz_t		c,
-				r;
+	mpz_t	   *k,
+			   *r;
 	size_t		maxbits = 1;
+	fx_ct		x;
+	int			rscale;
+	uint32		rbound;
+	unsigned	window;
+	Size		bytes;
+	void	   *buf = NULL;
 	mpc_error	err;
+	mpc_status	st;
 	Datum	   *out;
 	ArrayType  *result;
 
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_mul_many");
-	if (ct->scale + scale > PAI_MAX_SCALE)
+	if (CT_SCALE(ct) + scale > PAI_MAX_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("paillier_mul_many: result scale %d exceeds %d",
-						ct->scale + scale, PAI_MAX_SCALE)));
-	pk = mpc_ct_key(ct);
+						CT_SCALE(ct) + scale, PAI_MAX_SCALE)));
+	fx_init(&x);
+	pk = mpc_ct_load(ct, &x);
 	pai_pub_copy(&key, pk);		/* the cache may move on while we work */
-	mpz_inits(c, r, NULL);
-	mpc_ct_get(ct, c);
-	if (pai_check_ciphertext(&key, c, 1, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_mul_many");
 
 	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
 	k = palloc(sizeof(mpz_t) * Max(nelems, 1));
+	r = palloc(sizeof(mpz_t) * Max(nelems, 1));
+	skip = palloc(Max(nelems, 1));
 	for (i = 0; i < nelems; i++)
 	{
 		Numeric		num;
 		char	   *s;
 
 		mpz_init(k[i]);
+		mpz_init(r[i]);
+		skip[i] = nulls[i];
 		if (nulls[i])
 			continue;
 		num = DatumGetNumeric(elems[i]);
@@ -363,62 +367,34 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 		maxbits = Max(maxbits, mpz_sizeinbase(k[i], 2));
 		count++;
 	}
+	/*
+	 * Every result gets the bound of the largest scalar, so that the bounds
+	 * reveal no more about each scalar than the table's size (and, without
+	 * constant_time, the timing) already does.
+	 */
+	if (fx_mul_result(&key, &x, (uint32) maxbits, scale, &rscale, &rbound, &err) != MPC_OK)
+		mpc_raise_fx(&err, "paillier_mul_many");
+
+	bytes = fx_mul_many_bytes(&key, maxbits, (size_t) count, ct_mode,
+							  MUL_MANY_MAX_TABLE_BYTES, &window);
+	if (bytes > 0)
+		buf = MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE);
+	while ((st = fx_mul_many(&key, x.c, (const mpz_t *) k, skip, (size_t) nelems, ct_mode,
+							 buf, bytes, window, maxbits, r, &err)) == MPC_ERR_INTERRUPTED)
+		CHECK_FOR_INTERRUPTS();
+	if (st != MPC_OK)
+		mpc_raise(&err, "paillier_mul_many");
+	if (buf)
+		pfree(buf);
 
 	out = palloc(sizeof(Datum) * Max(nelems, 1));
-	if (count < 3)
-	{
-		/* too few to pay for a table */
-		for (i = 0; i < nelems; i++)
-		{
-			if (nulls[i])
-				continue;
-			if (pai_mul_scalar(&key, r, c, k[i], &err) != MPC_OK)
-				mpc_raise(&err, "paillier_mul_many");
-			out[i] = PointerGetDatum(mpc_make_ct(&key, ct->scale + scale, r));
-		}
-	}
-	else
-	{
-		unsigned	window = fb_best_window(maxbits, (size_t) count, 10,
-											ct_mode ? FB_SCAN_WEIGHT : 0.0);
-		Size		bytes;
-		void	   *buf;
-		fb_table	tab;
-		mpc_status	st;
-
-		while (window > 1 && fb_table_bytes(mpz_sizeinbase(key.n2, 2), maxbits, window) >
-			   FB_MAX_TABLE_BYTES)
-			window--;
-		bytes = fb_table_bytes(mpz_sizeinbase(key.n2, 2), maxbits, window);
-		buf = MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE);
-		while ((st = fb_table_init(&tab, buf, bytes, c, key.n2, maxbits, window, &err)) ==
-			   MPC_ERR_INTERRUPTED)
-			CHECK_FOR_INTERRUPTS();
-		if (st != MPC_OK)
-			mpc_raise(&err, "paillier_mul_many");
-		for (i = 0; i < nelems; i++)
-		{
-			int			sign;
-
-			if (nulls[i])
-				continue;
-			CHECK_FOR_INTERRUPTS();
-			sign = mpz_sgn(k[i]);
-			mpz_abs(k[i], k[i]);
-			if ((ct_mode ? fb_pow(&tab, r, k[i], &err)
-				 : fb_pow_vartime(&tab, r, k[i], &err)) != MPC_OK)
-				mpc_raise(&err, "paillier_mul_many");
-			/* Enc(a)^-|k|: the sign of a scalar is not hidden by timing */
-			if (sign < 0 && pai_neg(&key, r, r, &err) != MPC_OK)
-				mpc_raise(&err, "paillier_mul_many");
-			out[i] = PointerGetDatum(mpc_make_ct(&key, ct->scale + scale, r));
-		}
-		pfree(buf);
-	}
 	for (i = 0; i < nelems; i++)
 	{
+		if (!nulls[i])
+			out[i] = PointerGetDatum(mpc_make_ct(&key, rscale, rbound, r[i]));
 		mpc_wipe(k[i]->_mp_d, (size_t) k[i]->_mp_alloc * sizeof(mp_limb_t));
 		mpz_clear(k[i]);
+		mpz_clear(r[i]);
 	}
 
 	{

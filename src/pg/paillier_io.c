@@ -5,7 +5,9 @@
  * Text forms (base64url without padding of minimal big-endian integers):
  *   paillier_pubkey      pk1:<n>
  *   paillier_privkey     sk1:<p>:<q>
- *   paillier_ciphertext  ct1:<scale>:<n>:<c>
+ *   paillier_ciphertext  ct2:<scale>:<bound>:<n>:<c>
+ *                        (ct1:<scale>:<n>:<c>, format 1, is still read; it
+ *                        gets the legacy bound of fixedpoint.h)
  */
 #include "postgres.h"
 
@@ -308,17 +310,27 @@ paillier_privkey_recv(PG_FUNCTION_ARGS)
  * paillier_ciphertext
  * --------------------------------------------------------------------- */
 static PaillierCiphertext *
-ct_from_parts(const pai_pub *pk, long scale, const mpz_t c, int sqlstate, const char *type)
+ct_from_parts(const pai_pub *pk, long scale, long bound, const mpz_t c, int sqlstate,
+			  const char *type)
 {
 	mpc_error	err;
+	mpc_status	st;
 
-	if (enc_check_scale(scale, &err) != MPC_OK ||
-		pai_check_ciphertext(pk, c, 1, &err) != MPC_OK)
+	if (bound < 0)
+		bound = fx_legacy_bound(pk->nbits);	/* format 1 */
+	st = enc_check_scale(scale, &err);
+	if (st == MPC_OK && bound > (long) fx_limit(pk))
+		st = mpc_fail(&err, MPC_ERR_ARG,
+					  "the magnitude bound %ld is beyond what a %zu-bit key holds (%u)",
+					  bound, pk->nbits, fx_limit(pk));
+	if (st == MPC_OK)
+		st = pai_check_ciphertext(pk, c, 1, &err);
+	if (st != MPC_OK)
 		ereport(ERROR,
 				(errcode(sqlstate),
 				 errmsg("invalid %s", type),
 				 errdetail("%s.", err.msg)));
-	return mpc_make_ct(pk, (int) scale, c);
+	return mpc_make_ct(pk, (int) scale, (uint32) bound, c);
 }
 
 const pai_pub *
@@ -331,43 +343,65 @@ mpc_pubkey_from_mpz(const mpz_t n)
 	return mpc_pubkey_from_n(bytes, len);
 }
 
+/* A non-negative decimal field of the text form, or an error. */
+static long
+ct_text_count(const char *s, const char *what)
+{
+	char	   *end;
+	long		x;
+
+	errno = 0;
+	x = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isdigit((unsigned char) *s) ||
+		x > PG_INT32_MAX)
+		mpc_bad_text("paillier_ciphertext", psprintf("The %s is not a non-negative integer.", what));
+	return x;
+}
+
 Datum
 paillier_ciphertext_in(PG_FUNCTION_ARGS)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
-	char	   *parts[5];
-	char	   *end;
-	long		scale;
+	char	   *parts[6];
+	int			nparts;
+	int			v2;
+	long		scale,
+				bound = -1;
+	char	   *nfield,
+			   *cfield;
 	mpz_t		n, c;
 	const pai_pub *pk;
 
-	if (mpc_split_colon(s, parts, 4) != 4 || strcmp(parts[0], "ct1") != 0)
+	nparts = mpc_split_colon(s, parts, 5);
+	v2 = nparts == 5 && strcmp(parts[0], "ct2") == 0;
+	if (!v2 && !(nparts == 4 && strcmp(parts[0], "ct1") == 0))
 		mpc_bad_text("paillier_ciphertext",
-				 "Expected \"ct1:<scale>:<n>:<c>\" with base64url integers.");
-	errno = 0;
-	scale = strtol(parts[1], &end, 10);
-	if (*parts[1] == '\0' || *end != '\0' || errno != 0 || !isdigit((unsigned char) *parts[1]))
-		mpc_bad_text("paillier_ciphertext", "The scale is not a non-negative integer.");
+					 "Expected \"ct2:<scale>:<bound>:<n>:<c>\" (or format 1, \"ct1:<scale>:<n>:<c>\") with base64url integers.");
+	scale = ct_text_count(parts[1], "scale");
+	if (v2)
+		bound = ct_text_count(parts[2], "bound");
+	nfield = parts[v2 ? 3 : 2];
+	cfield = parts[v2 ? 4 : 3];
 	mpz_inits(n, c, NULL);
-	parse_b64_int(n, parts[2], MAX_NBYTES, "paillier_ciphertext", "n");
+	parse_b64_int(n, nfield, MAX_NBYTES, "paillier_ciphertext", "n");
 	pk = mpc_pubkey_from_mpz(n);
 	/* c is written at its full width of 2 * nbytes bytes, so a truncated
 	 * value is a length error rather than a different valid number */
 	{
 		Size		width = 2 * pk->nbytes;
 		Size		len = 0;
-		uint8	   *raw = palloc(b64url_decoded_max(strlen(parts[3])) + 1);
+		uint8	   *raw = palloc(b64url_decoded_max(strlen(cfield)) + 1);
 		mpc_error	err;
 
-		if (strlen(parts[3]) != b64url_encoded_len(width))
+		if (strlen(cfield) != b64url_encoded_len(width))
 			mpc_bad_text("paillier_ciphertext",
 					 psprintf("Field c must be %zu base64url characters (%zu bytes) for this key, got %zu.",
-							  b64url_encoded_len(width), width, strlen(parts[3])));
-		if (b64url_decode(parts[3], strlen(parts[3]), raw, &len, &err) != MPC_OK)
+							  b64url_encoded_len(width), width, strlen(cfield)));
+		if (b64url_decode(cfield, strlen(cfield), raw, &len, &err) != MPC_OK)
 			mpc_bad_text("paillier_ciphertext", psprintf("Field c: %s.", err.msg));
 		mpz_from_bytes(c, raw, len);
 	}
-	PG_RETURN_POINTER(ct_from_parts(pk, scale, c, ERRCODE_INVALID_TEXT_REPRESENTATION,
+	PG_RETURN_POINTER(ct_from_parts(pk, scale, bound, c, ERRCODE_INVALID_TEXT_REPRESENTATION,
 									"input syntax for type paillier_ciphertext"));
 }
 
@@ -376,12 +410,17 @@ paillier_ciphertext_out(PG_FUNCTION_ARGS)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	const pai_pub *pk = mpc_ct_key(ct);
-	char	   *c = palloc(b64url_encoded_len(2 * (Size) ct->nbytes) + 1);
+	char	   *c = palloc(b64url_encoded_len(2 * CT_NBYTES(ct)) + 1);
 
-	b64url_encode(CT_C(ct), 2 * (Size) ct->nbytes, c);
-	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, mpc_b64_of(pk->n), c));
+	b64url_encode(CT_C(ct), 2 * CT_NBYTES(ct), c);
+	PG_RETURN_CSTRING(psprintf("ct2:%d:%u:%s:%s", CT_SCALE(ct), mpc_ct_bound(ct),
+							   mpc_b64_of(pk->n), c));
 }
 
+/*
+ * Binary form: byte version (2), byte flags (0), int16 scale, int32 nbytes,
+ * fp, int32 bound, n, c.  Format 1 (no bound) is still received.
+ */
 Datum
 paillier_ciphertext_send(PG_FUNCTION_ARGS)
 {
@@ -390,12 +429,13 @@ paillier_ciphertext_send(PG_FUNCTION_ARGS)
 
 	mpc_check_ct(ct);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, ct->version);
-	pq_sendbyte(&buf, ct->flags);
-	pq_sendint16(&buf, (uint16) ct->scale);
-	pq_sendint32(&buf, ct->nbytes);
-	pq_sendbytes(&buf, (const char *) ct->fp, PAI_FP_LEN);
-	pq_sendbytes(&buf, (const char *) ct->data, 3 * ct->nbytes);
+	pq_sendbyte(&buf, PAI_CT_VERSION);
+	pq_sendbyte(&buf, 0);
+	pq_sendint16(&buf, (uint16) CT_SCALE(ct));
+	pq_sendint32(&buf, (uint32) CT_NBYTES(ct));
+	pq_sendbytes(&buf, (const char *) CT_FP(ct), PAI_FP_LEN);
+	pq_sendint32(&buf, mpc_ct_bound(ct));
+	pq_sendbytes(&buf, (const char *) CT_N(ct), 3 * CT_NBYTES(ct));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -403,19 +443,36 @@ Datum
 paillier_ciphertext_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version,
+				flags;
 	int16		scale;
 	uint32		nbytes;
+	long		bound = -1;
 	const char *fp;
 	const char *nd, *cd;
 	const pai_pub *pk;
 	mpz_t		c;
 
-	recv_header(buf, "paillier_ciphertext");
+	need(buf, 2, "paillier_ciphertext");
+	version = pq_getmsgbyte(buf);
+	flags = pq_getmsgbyte(buf);
+	if (version != PAI_CT_VERSION && version != PAI_CT_VERSION_V1)
+		mpc_bad_binary("paillier_ciphertext",
+					   psprintf("Format version %d is not supported (expected %d or %d).",
+								version, PAI_CT_VERSION, PAI_CT_VERSION_V1));
+	if (flags != 0)
+		mpc_bad_binary("paillier_ciphertext", "Reserved flags are not zero.");
 	need(buf, 2, "paillier_ciphertext");
 	scale = (int16) pq_getmsgint(buf, 2);
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_ciphertext", "n");
-	need(buf, PAI_FP_LEN + 3 * (Size) nbytes, "paillier_ciphertext");
+	need(buf, PAI_FP_LEN, "paillier_ciphertext");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
+	if (version == PAI_CT_VERSION)
+	{
+		need(buf, 4, "paillier_ciphertext");
+		bound = (long) pq_getmsgint(buf, 4);
+	}
+	need(buf, 3 * (Size) nbytes, "paillier_ciphertext");
 	nd = pq_getmsgbytes(buf, nbytes);
 	cd = pq_getmsgbytes(buf, 2 * nbytes);
 	if (nd[0] == 0)
@@ -425,7 +482,7 @@ paillier_ciphertext_recv(PG_FUNCTION_ARGS)
 		mpc_bad_binary("paillier_ciphertext", "Fingerprint does not match the modulus.");
 	mpz_init(c);
 	mpz_from_bytes(c, (const uint8 *) cd, 2 * nbytes);
-	PG_RETURN_POINTER(ct_from_parts(pk, scale, c, ERRCODE_INVALID_BINARY_REPRESENTATION,
+	PG_RETURN_POINTER(ct_from_parts(pk, scale, bound, c, ERRCODE_INVALID_BINARY_REPRESENTATION,
 									"binary value for type paillier_ciphertext"));
 }
 
@@ -591,7 +648,8 @@ paillier_privkey_from_jwk(PG_FUNCTION_ARGS)
 /*
  * python-paillier encodes x as mantissa * 16^e.  We export e = 0 and, for a
  * ciphertext at scale s > 0, an extra member "scale": s (python-paillier
- * ignores unknown members and then reads the integer x * 10^s).
+ * ignores unknown members and then reads the integer x * 10^s), and always
+ * "bound": the public magnitude bound, so that our own import keeps it.
  */
 Datum
 paillier_ciphertext_to_json(PG_FUNCTION_ARGS)
@@ -604,10 +662,11 @@ paillier_ciphertext_to_json(PG_FUNCTION_ARGS)
 	mpz_init(c);
 	mpc_ct_get(ct, c);
 	dec = mpz_get_str(NULL, 10, c);
-	if (ct->scale == 0)
-		PG_RETURN_DATUM(jsonb_from_cstring(psprintf("{\"v\": \"%s\", \"e\": 0}", dec)));
-	PG_RETURN_DATUM(jsonb_from_cstring(psprintf("{\"v\": \"%s\", \"e\": 0, \"scale\": %d}",
-												dec, ct->scale)));
+	if (CT_SCALE(ct) == 0)
+		PG_RETURN_DATUM(jsonb_from_cstring(psprintf("{\"v\": \"%s\", \"e\": 0, \"bound\": %u}",
+													dec, mpc_ct_bound(ct))));
+	PG_RETURN_DATUM(jsonb_from_cstring(psprintf("{\"v\": \"%s\", \"e\": 0, \"scale\": %d, \"bound\": %u}",
+												dec, CT_SCALE(ct), mpc_ct_bound(ct))));
 }
 
 /* An integer JSON member (a JSON number without fraction), or default. */
@@ -632,21 +691,34 @@ json_get_int(JsonbContainer *obj, const char *key, long dflt, bool *found, const
 	return r;
 }
 
+/*
+ * paillier_ciphertext_from_json(key, json, max_abs numeric DEFAULT NULL):
+ * not STRICT because of max_abs.  The bound of the result is, in order:
+ * the declared max_abs; the "bound" member of our own export; the default
+ * range of a numeric (|x| <= 2^128).  None of them can be checked against
+ * the encrypted value: they are the importer's declaration.
+ */
 Datum
 paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 {
-	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
-	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
+	const pai_pub *pk;
+	Jsonb	   *jb;
 	const char *what = "python-paillier ciphertext";
 	JsonbValue *v;
 	char	   *digits;
 	long		e,
-				scale;
+				scale,
+				jbound;
 	bool		has_e,
-				has_scale;
-	mpz_t		c, k;
+				has_scale,
+				has_bound;
+	fx_ct		x;
 	mpc_error	err;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	jb = PG_GETARG_JSONB_P(1);
 	require_object(jb, what);
 	v = json_get(&jb->root, "v");
 	if (v == NULL)
@@ -665,10 +737,11 @@ paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 		bad_json(what, "The member \"v\" has no digits or too many.");
 	e = json_get_int(&jb->root, "e", 0, &has_e, what);
 	scale = json_get_int(&jb->root, "scale", 0, &has_scale, what);
+	jbound = json_get_int(&jb->root, "bound", 0, &has_bound, what);
 
-	mpz_inits(c, k, NULL);
-	mpz_set_str(c, digits, 10);
-	if (pai_check_ciphertext(pk, c, 1, &err) != MPC_OK)
+	fx_init(&x);
+	mpz_set_str(x.c, digits, 10);
+	if (pai_check_ciphertext(pk, x.c, 1, &err) != MPC_OK)
 		bad_json(what, psprintf("%s.", err.msg));
 	if (has_scale)
 	{
@@ -678,26 +751,46 @@ paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
 		if (enc_check_scale(scale, &err) != MPC_OK)
 			bad_json(what, psprintf("%s.", err.msg));
 	}
-	else if (e >= 0)
+	else
 	{
-		/* mantissa * 16^e: multiply the plaintext by 16^e */
 		if (e > 64)
 			bad_json(what, "The exponent \"e\" is larger than 64.");
-		mpz_ui_pow_ui(k, 16, (unsigned long) e);
-		if (pai_mul_scalar(pk, c, c, k, &err) != MPC_OK)
-			mpc_raise(&err, "paillier_ciphertext_from_json");
-		scale = 0;
+		if (e < 0 && enc_check_scale(-4 * e, &err) != MPC_OK)
+			bad_json(what, psprintf("The exponent \"e\" = %ld needs a decimal scale beyond %d.",
+									e, PAI_MAX_SCALE));
+		scale = e < 0 ? -4 * e : 0;
+	}
+
+	/* the bound first: nothing is computed for a range that does not fit */
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
+		mpz_t		max_k;
+		int			max_f;
+
+		mpz_init(max_k);
+		mpc_numeric_to_scaled(PG_GETARG_DATUM(2), max_k, &max_f,
+							  "paillier_ciphertext_from_json: max_abs");
+		if (fx_declared_bound(pk, (int) scale, max_k, max_f, &x.bound, &err) != MPC_OK)
+			mpc_raise_fx(&err, "paillier_ciphertext_from_json");
+	}
+	else if (has_bound)
+	{
+		if (jbound < 0 || jbound > (long) fx_limit(pk))
+			bad_json(what, psprintf("The member \"bound\" must be between 0 and %u for this key.",
+									fx_limit(pk)));
+		x.bound = (uint32) jbound;
 	}
 	else
 	{
-		/* m * 16^e = m * 5^s / 10^s with s = -4e: exact at decimal scale s */
-		scale = -4 * e;
-		if (enc_check_scale(scale, &err) != MPC_OK)
-			bad_json(what, psprintf("The exponent \"e\" = %ld needs a decimal scale beyond %d.",
-									e, PAI_MAX_SCALE));
-		mpz_ui_pow_ui(k, 5, (unsigned long) scale);
-		if (pai_mul_scalar(pk, c, c, k, &err) != MPC_OK)
-			mpc_raise(&err, "paillier_ciphertext_from_json");
+		mpz_t		max_k;
+
+		mpz_init(max_k);
+		fx_default_max(max_k, FX_DEFAULT_BITS_NUMERIC);
+		if (fx_declared_bound(pk, (int) scale, max_k, 0, &x.bound, &err) != MPC_OK)
+			mpc_raise_fx(&err, "paillier_ciphertext_from_json");
 	}
-	PG_RETURN_POINTER(mpc_make_ct(pk, (int) scale, c));
+	x.scale = (int) scale;
+	if (!has_scale && fx_from_base16(pk, x.c, e, &x.scale, &err) != MPC_OK)
+		mpc_raise(&err, "paillier_ciphertext_from_json");
+	PG_RETURN_POINTER(mpc_make_fx(pk, &x));
 }

@@ -11,6 +11,7 @@
 
 #include "utils/memutils.h"
 
+#include "encoding.h"
 #include "paillier_pg.h"
 #include "serial.h"
 #include "sha256.h"
@@ -84,16 +85,48 @@ mpc_check_privkey(const PaillierPrivkey *sk)
 void
 mpc_check_ct(const PaillierCiphertext *ct)
 {
-	if (ct->version != PAI_FORMAT_VERSION || ct->flags != 0)
+	Size		hdr;
+
+	if ((ct->version != PAI_CT_VERSION && ct->version != PAI_CT_VERSION_V1) || ct->flags != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("unsupported paillier_ciphertext format version %d", ct->version)));
+	hdr = CT_HDRSZ_OF(ct);
 	if (ct->nbytes == 0 || ct->nbytes > PAI_MAX_BITS / 8 ||
-		VARSIZE(ct) != CT_SIZE(ct->nbytes) || ct->scale < 0 || ct->scale > 1000)
+		VARSIZE(ct) != hdr + 3 * (Size) ct->nbytes || ct->scale < 0 || ct->scale > PAI_MAX_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupted paillier_ciphertext: length %u does not match its header",
 						(unsigned) VARSIZE(ct))));
+	if (ct->version == PAI_CT_VERSION &&
+		ct->bound > fx_limit_bits(8 * (Size) ct->nbytes))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted paillier_ciphertext: magnitude bound %u is beyond the key's range",
+						ct->bound)));
+}
+
+/* Bits of a big-endian modulus without a leading zero byte. */
+static size_t
+n_bits(const uint8 *n, Size nbytes)
+{
+	size_t		bits = 8 * nbytes;
+	uint8		top = n[0];
+
+	while (bits > 0 && (top & 0x80) == 0)
+	{
+		top <<= 1;
+		bits--;
+	}
+	return bits;
+}
+
+uint32
+mpc_ct_bound(const PaillierCiphertext *ct)
+{
+	if (ct->version == PAI_CT_VERSION_V1)
+		return fx_legacy_bound(n_bits(CT_N(ct), ct->nbytes));
+	return ct->bound;
 }
 
 const pai_pub *
@@ -282,26 +315,58 @@ mpc_make_privkey(const pai_priv *sk)
 }
 
 PaillierCiphertext *
-mpc_make_ct(const pai_pub *pk, int scale, const mpz_t c)
+mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 {
 	PaillierCiphertext *v = palloc0(CT_SIZE(pk->nbytes));
 	mpc_error	err;
 
+	if (bound > fx_limit(pk))
+		elog(ERROR, "paillier_ciphertext: bound %u beyond the key's range", bound);
 	SET_VARSIZE(v, CT_SIZE(pk->nbytes));
-	v->version = PAI_FORMAT_VERSION;
+	v->version = PAI_CT_VERSION;
 	v->scale = (int16) scale;
 	v->nbytes = (uint32) pk->nbytes;
+	v->bound = bound;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, CT_N(v), pk->nbytes, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(c, CT_C(v), 2 * pk->nbytes, &err) != MPC_OK)
+	if (mpz_to_bytes_fixed(pk->n, (uint8 *) CT_N(v), pk->nbytes, &err) != MPC_OK ||
+		mpz_to_bytes_fixed(c, (uint8 *) CT_C(v), 2 * pk->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_ciphertext");
 	return v;
+}
+
+PaillierCiphertext *
+mpc_make_fx(const pai_pub *pk, const fx_ct *x)
+{
+	return mpc_make_ct(pk, x->scale, x->bound, x->c);
 }
 
 void
 mpc_ct_get(const PaillierCiphertext *ct, mpz_t c)
 {
 	mpz_from_bytes(c, CT_C(ct), 2 * (Size) ct->nbytes);
+}
+
+const pai_pub *
+mpc_ct_load(const PaillierCiphertext *ct, fx_ct *x)
+{
+	const pai_pub *pk = mpc_ct_key(ct);
+
+	mpc_ct_get(ct, x->c);
+	x->scale = CT_SCALE(ct);
+	x->bound = mpc_ct_bound(ct);
+	return pk;
+}
+
+void
+mpc_raise_fx(const mpc_error *err, const char *what)
+{
+	if (err->code == MPC_ERR_OVERFLOW)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: %s", what, err->msg),
+				 errdetail("Every ciphertext carries a public bound on |value * 10^scale|; a result whose bound could pass n/3 would decrypt to a wrong number."),
+				 errhint("Use a smaller scale, a larger key, or a smaller max_abs when encrypting.")));
+	mpc_raise(err, what);
 }
 
 void

@@ -106,17 +106,9 @@ scaled_value(FunctionCallInfo fcinfo, ValKind kind, int scale, mpz_t v)
 	switch (kind)
 	{
 		case VAL_INT8:
-			{
-				int64		x = PG_GETARG_INT64(0);
-				mpz_t		p;
-
-				mpz_set_si(v, (long) x);
-				mpz_init(p);
-				mpz_ui_pow_ui(p, 10, (unsigned long) scale);
-				mpz_mul(v, v, p);
-				mpz_clear(p);
-				break;
-			}
+			if (enc_from_int64(PG_GETARG_INT64(0), scale, v, &err) != MPC_OK)
+				mpc_raise(&err, "paillier_encrypt");
+			break;
 		case VAL_NUMERIC:
 			{
 				Numeric		num = PG_GETARG_NUMERIC(0);
@@ -141,16 +133,46 @@ scaled_value(FunctionCallInfo fcinfo, ValKind kind, int scale, mpz_t v)
 	}
 }
 
+/*
+ * The declared range |value| <= max_abs of argument 3: NULL (or absent)
+ * means the type's default, 2^63 for bigint and 2^128 for numeric and
+ * double precision (fixedpoint.h).  The bound never depends on the value.
+ */
+static void
+declared_max(FunctionCallInfo fcinfo, ValKind kind, mpz_t max_k, int *max_f)
+{
+	*max_f = 0;
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		mpc_numeric_to_scaled(PG_GETARG_DATUM(3), max_k, max_f, "paillier_encrypt: max_abs");
+		if (mpz_sgn(max_k) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("paillier_encrypt: max_abs must not be negative")));
+		return;
+	}
+	fx_default_max(max_k, kind == VAL_INT8 ? FX_DEFAULT_BITS_INT8 : FX_DEFAULT_BITS_NUMERIC);
+}
+
+/*
+ * paillier_encrypt(value, key, scale DEFAULT 0, max_abs numeric DEFAULT NULL):
+ * not STRICT because of max_abs, so NULL value, key or scale give NULL here.
+ */
 static Datum
 encrypt_common(FunctionCallInfo fcinfo, ValKind kind, bool with_private)
 {
-	int			scale = get_scale_arg(fcinfo, 2);
+	int			scale;
 	const pai_priv *sk = NULL;
 	const pai_pub *pk;
-	mpz_t		v, m, c;
+	mpz_t		v, m, max_k;
+	int			max_f;
+	fx_ct		x;
 	mpc_error	err;
 	mpc_status	st;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	scale = get_scale_arg(fcinfo, 2);
 	if (with_private)
 	{
 		sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
@@ -158,14 +180,25 @@ encrypt_common(FunctionCallInfo fcinfo, ValKind kind, bool with_private)
 	}
 	else
 		pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(1));
-	mpz_inits(v, m, c, NULL);
+	mpz_inits(v, m, max_k, NULL);
+	fx_init(&x);
+	declared_max(fcinfo, kind, max_k, &max_f);
 	scaled_value(fcinfo, kind, scale, v);
+	if (fx_declared_bound(pk, scale, max_k, max_f, &x.bound, &err) != MPC_OK)
+		mpc_raise_fx(&err, "paillier_encrypt");
+	if (!fx_within_max(v, scale, max_k, max_f))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("paillier_encrypt: the value exceeds the declared max_abs"),
+				 errdetail("The ciphertext's public magnitude bound comes from max_abs, never from the value; the default is 2^63 for bigint and 2^128 for numeric and double precision."),
+				 errhint("Pass a larger max_abs.")));
 	if (enc_to_residue(pk, m, v, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_encrypt");
-	st = sk ? pai_encrypt_crt(sk, c, m, &err) : mpc_encrypt_pub(pk, c, m, &err);
+		mpc_raise_fx(&err, "paillier_encrypt");
+	st = sk ? pai_encrypt_crt(sk, x.c, m, &err) : mpc_encrypt_pub(pk, x.c, m, &err);
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_encrypt");
-	PG_RETURN_POINTER(mpc_make_ct(pk, scale, c));
+	x.scale = scale;
+	PG_RETURN_POINTER(mpc_make_fx(pk, &x));
 }
 
 Datum
@@ -218,7 +251,7 @@ mpc_numeric_from_scaled(const mpz_t v, int scale)
 static void
 require_ct_of_key(const PaillierCiphertext *ct, const PaillierPrivkey *skv, const char *what)
 {
-	if (memcmp(ct->fp, skv->fp, PAI_FP_LEN) != 0)
+	if (memcmp(CT_FP(ct), skv->fp, PAI_FP_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("%s: ciphertext was encrypted under a different key", what),
@@ -234,7 +267,7 @@ decrypt_one(const PaillierCiphertext *ct, const pai_priv *sk, const char *what)
 	Datum		d;
 
 	mpz_inits(c, m, v, NULL);
-	mpz_from_bytes(c, CT_N(ct), ct->nbytes);
+	mpz_from_bytes(c, CT_N(ct), CT_NBYTES(ct));
 	if (mpz_cmp(c, sk->pub.n) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -244,7 +277,7 @@ decrypt_one(const PaillierCiphertext *ct, const pai_priv *sk, const char *what)
 	if (pai_decrypt(sk, m, c, &err) != MPC_OK ||
 		enc_from_residue(&sk->pub, v, m, &err) != MPC_OK)
 		mpc_raise(&err, what);
-	d = mpc_numeric_from_scaled(v, ct->scale);
+	d = mpc_numeric_from_scaled(v, CT_SCALE(ct));
 	mpz_clears(c, m, v, NULL);
 	return d;
 }
@@ -353,7 +386,19 @@ paillier_scale(PG_FUNCTION_ARGS)
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 
 	mpc_check_ct(ct);
-	PG_RETURN_INT32(ct->scale);
+	PG_RETURN_INT32(CT_SCALE(ct));
+}
+
+PG_FUNCTION_INFO_V1(paillier_bound);
+
+/* paillier_bound(paillier_ciphertext) RETURNS integer */
+Datum
+paillier_bound(PG_FUNCTION_ARGS)
+{
+	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
+
+	mpc_check_ct(ct);
+	PG_RETURN_INT32((int32) mpc_ct_bound(ct));
 }
 
 PG_FUNCTION_INFO_V1(paillier_n);

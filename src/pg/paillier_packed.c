@@ -444,6 +444,7 @@ paillier_pack(PG_FUNCTION_ARGS)
 	int			n,
 				i;
 	PaillierCiphertext *first;
+	uint32		value_bits;
 	pai_pub		key;
 	mpz_t	   *cts,
 				c;
@@ -458,19 +459,27 @@ paillier_pack(PG_FUNCTION_ARGS)
 	if (pack_check_layout(&key, (size_t) n, (unsigned) slot_bits, (unsigned long) max_terms,
 						  &err) != MPC_OK)
 		mpc_raise(&err, "paillier_pack");
+	value_bits = (uint32) slot_bits - 1 - pack_headroom_bits((unsigned long) max_terms);
 	cts = palloc(sizeof(mpz_t) * n);
 	for (i = 0; i < n; i++)
 	{
 		PaillierCiphertext *ct = DatumGetPaillierCiphertextP(elems[i]);
 
 		mpc_check_ct(ct);
-		mpc_require_same_key(first->fp, CT_N(first), first->nbytes, ct->fp, CT_N(ct),
-							 ct->nbytes, "paillier_pack");
-		if (ct->scale != first->scale)
+		mpc_require_same_key(CT_FP(first), CT_N(first), CT_NBYTES(first), CT_FP(ct), CT_N(ct),
+							 CT_NBYTES(ct), "paillier_pack");
+		if (CT_SCALE(ct) != CT_SCALE(first))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("paillier_pack: ciphertexts have different scales (%d and %d)",
-							first->scale, ct->scale)));
+							CT_SCALE(first), CT_SCALE(ct))));
+		/* |v| <= 2^bound must fit the slot: 2^bound <= 2^value_bits - 1 */
+		if (mpc_ct_bound(ct) >= value_bits)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("paillier_pack: ciphertext %d may not fit a slot: its magnitude bound is 2^%u, and a slot of %d bits with max_terms %d holds values below 2^%u",
+							i + 1, mpc_ct_bound(ct), slot_bits, max_terms, value_bits),
+					 errhint("Use wider slots or a smaller max_terms, or encrypt with a smaller max_abs.")));
 		mpz_init(cts[i]);
 		mpc_ct_get(ct, cts[i]);
 	}
@@ -480,7 +489,7 @@ paillier_pack(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_pack");
-	res = make_packed(&key, first->scale, n, slot_bits, 1, (uint32) max_terms, c);
+	res = make_packed(&key, CT_SCALE(first), n, slot_bits, 1, (uint32) max_terms, c);
 	pai_pub_clear(&key);
 	PG_RETURN_POINTER(res);
 }

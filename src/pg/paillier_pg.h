@@ -14,6 +14,7 @@
 #include "fmgr.h"
 
 #include "mpc_pg.h"
+#include "fixedpoint.h"
 #include "paillier.h"
 
 #define PAI_FORMAT_VERSION 1
@@ -43,15 +44,25 @@ typedef struct PaillierPrivkey
 	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* p, then q */
 } PaillierPrivkey;
 
-/* paillier_ciphertext: modulus, scale and c, so + and sum() need no key */
+/*
+ * paillier_ciphertext: modulus, scale, magnitude bound and c, so + and sum()
+ * need no key.  Format 2 added 'bound' (fixedpoint.h); format 1 values,
+ * stored before, have no bound field (their data starts where 'bound' is)
+ * and are read with the documented legacy bound.  Read the fields through
+ * the CT_ accessors below, never directly, so both formats work.
+ */
+#define PAI_CT_VERSION		2
+#define PAI_CT_VERSION_V1	1
+
 typedef struct PaillierCiphertext
 {
 	int32		vl_len_;
-	uint8		version;
+	uint8		version;		/* PAI_CT_VERSION (or PAI_CT_VERSION_V1 on disk) */
 	uint8		flags;			/* reserved, 0 */
 	int16		scale;			/* public: value = plaintext / 10^scale */
 	uint32		nbytes;			/* length of n; c takes 2 * nbytes */
 	uint8		fp[PAI_FP_LEN];
+	uint32		bound;			/* v2 only: |plaintext| <= 2^bound */
 	uint8		data[FLEXIBLE_ARRAY_MEMBER];	/* n (nbytes), c (2 nbytes) */
 } PaillierCiphertext;
 
@@ -85,9 +96,17 @@ typedef struct PaillierPacked
 #define PUBKEY_HDRSZ	offsetof(PaillierPubkey, data)
 #define PRIVKEY_HDRSZ	offsetof(PaillierPrivkey, data)
 #define CT_HDRSZ		offsetof(PaillierCiphertext, data)
+#define CT_V1_HDRSZ		offsetof(PaillierCiphertext, bound)
 #define CT_SIZE(nbytes)	(CT_HDRSZ + 3 * (Size) (nbytes))
-#define CT_N(ct)		((ct)->data)
-#define CT_C(ct)		((ct)->data + (ct)->nbytes)
+/* accessors valid for both formats (after mpc_check_ct) */
+#define CT_HDRSZ_OF(ct)	((ct)->version == PAI_CT_VERSION_V1 ? CT_V1_HDRSZ : CT_HDRSZ)
+#define CT_SCALE(ct)	((int) (ct)->scale)
+#define CT_NBYTES(ct)	((Size) (ct)->nbytes)
+#define CT_FP(ct)		((ct)->fp)
+#define CT_N(ct)		((const uint8 *) (ct) + CT_HDRSZ_OF(ct))
+#define CT_C(ct)		(CT_N(ct) + (ct)->nbytes)
+/* the bound: stored in format 2, fx_legacy_bound() for format 1 */
+uint32		mpc_ct_bound(const PaillierCiphertext *ct);
 
 #define DatumGetPaillierPubkeyP(d)		((PaillierPubkey *) PG_DETOAST_DATUM(d))
 #define DatumGetPaillierPrivkeyP(d)		((PaillierPrivkey *) PG_DETOAST_DATUM(d))
@@ -118,9 +137,18 @@ const pai_pub *mpc_pubkey_key(const PaillierPubkey *pk);
 /* Build values. */
 PaillierPubkey *mpc_make_pubkey(const pai_pub *pk);
 PaillierPrivkey *mpc_make_privkey(const pai_priv *sk);
-PaillierCiphertext *mpc_make_ct(const pai_pub *pk, int scale, const mpz_t c);
+PaillierCiphertext *mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c);
+/* The same from a core fixed-point value. */
+PaillierCiphertext *mpc_make_fx(const pai_pub *pk, const fx_ct *x);
 /* Read c out of a ciphertext (no validation beyond the stored layout). */
 void		mpc_ct_get(const PaillierCiphertext *ct, mpz_t c);
+/* Check a ciphertext and read it into x (c, scale, bound); returns its
+ * validated key.  x must be initialised (fx_init). */
+const pai_pub *mpc_ct_load(const PaillierCiphertext *ct, fx_ct *x);
+
+/* Raise a core failure; an overflow (22003) gets a hint on how to make the
+ * values fit. */
+void		mpc_raise_fx(const mpc_error *err, const char *what) pg_attribute_noreturn();
 
 /* ERROR 22000 unless both values are under the same key. */
 void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
@@ -165,7 +193,5 @@ void		mpc_numeric_to_scaled(Datum num, mpz_t k, int *f, const char *what);
  * chooses how public-key re-randomisation is done). */
 void		mpc_rerandomize(const pai_pub *pk, mpz_t out, const mpz_t in);
 
-/* c^(10^d) mod n^2: the same value at a scale d digits larger. */
-void		mpc_rescale(const pai_pub *pk, mpz_t c, int d);
 
 #endif

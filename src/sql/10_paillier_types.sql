@@ -51,7 +51,7 @@ CREATE TYPE paillier_ciphertext (
     INTERNALLENGTH = VARIABLE, STORAGE = external, ALIGNMENT = int4
 );
 COMMENT ON TYPE paillier_ciphertext IS
-'Paillier ciphertext carrying its modulus, key fingerprint and public decimal scale; text form ct1:<scale>:<base64url n>:<base64url c>';
+'Paillier ciphertext carrying its modulus, key fingerprint, public decimal scale and public magnitude bound; text form ct2:<scale>:<bound>:<base64url n>:<base64url c> (format 1, ct1:<scale>:<base64url n>:<base64url c>, is still read)';
 
 -- the I/O functions behind the types
 COMMENT ON FUNCTION paillier_pubkey_in(cstring) IS 'text input of paillier_pubkey (validates everything)';

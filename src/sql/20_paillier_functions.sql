@@ -13,41 +13,47 @@ CREATE FUNCTION paillier_pubkey(paillier_ciphertext) RETURNS paillier_pubkey
 AS 'MODULE_PATHNAME', 'paillier_pubkey_of_ct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_pubkey(paillier_ciphertext) IS 'the public key a ciphertext was made under';
 
-CREATE FUNCTION paillier_encrypt(value bigint, key paillier_pubkey, scale integer DEFAULT 0)
+CREATE FUNCTION paillier_encrypt(value bigint, key paillier_pubkey, scale integer DEFAULT 0,
+                                 max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_encrypt_int8' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_encrypt(bigint, paillier_pubkey, integer) IS
-'encrypt value * 10^scale under a public key';
+AS 'MODULE_PATHNAME', 'paillier_encrypt_int8' LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(bigint, paillier_pubkey, integer, numeric) IS
+'encrypt value * 10^scale under a public key; the public magnitude bound comes from max_abs (default 2^63), never from the value';
 
-CREATE FUNCTION paillier_encrypt(value numeric, key paillier_pubkey, scale integer DEFAULT 0)
+CREATE FUNCTION paillier_encrypt(value numeric, key paillier_pubkey, scale integer DEFAULT 0,
+                                 max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_encrypt_numeric' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_encrypt(numeric, paillier_pubkey, integer) IS
-'encrypt value * 10^scale under a public key; non-zero digits beyond the scale are an error';
+AS 'MODULE_PATHNAME', 'paillier_encrypt_numeric' LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(numeric, paillier_pubkey, integer, numeric) IS
+'encrypt value * 10^scale under a public key; non-zero digits beyond the scale are an error; the public magnitude bound comes from max_abs (default 2^128), never from the value';
 
-CREATE FUNCTION paillier_encrypt(value double precision, key paillier_pubkey, scale integer DEFAULT 0)
+CREATE FUNCTION paillier_encrypt(value double precision, key paillier_pubkey, scale integer DEFAULT 0,
+                                 max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_encrypt_float8' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_encrypt(double precision, paillier_pubkey, integer) IS
-'encrypt round(value * 10^scale), ties away from zero, under a public key';
+AS 'MODULE_PATHNAME', 'paillier_encrypt_float8' LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(double precision, paillier_pubkey, integer, numeric) IS
+'encrypt round(value * 10^scale), ties away from zero, under a public key; the public magnitude bound comes from max_abs (default 2^128)';
 
-CREATE FUNCTION paillier_encrypt(value bigint, key paillier_privkey, scale integer DEFAULT 0)
+CREATE FUNCTION paillier_encrypt(value bigint, key paillier_privkey, scale integer DEFAULT 0,
+                                 max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_encrypt_int8_priv' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_encrypt(bigint, paillier_privkey, integer) IS
-'encrypt value * 10^scale as the key owner (CRT, faster)';
+AS 'MODULE_PATHNAME', 'paillier_encrypt_int8_priv' LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(bigint, paillier_privkey, integer, numeric) IS
+'encrypt value * 10^scale as the key owner (CRT, faster); max_abs as with a public key (default 2^63)';
 
-CREATE FUNCTION paillier_encrypt(value numeric, key paillier_privkey, scale integer DEFAULT 0)
+CREATE FUNCTION paillier_encrypt(value numeric, key paillier_privkey, scale integer DEFAULT 0,
+                                 max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_encrypt_numeric_priv' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_encrypt(numeric, paillier_privkey, integer) IS
-'encrypt value * 10^scale as the key owner (CRT, faster)';
+AS 'MODULE_PATHNAME', 'paillier_encrypt_numeric_priv' LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(numeric, paillier_privkey, integer, numeric) IS
+'encrypt value * 10^scale as the key owner (CRT, faster); max_abs as with a public key (default 2^128)';
 
-CREATE FUNCTION paillier_encrypt(value double precision, key paillier_privkey, scale integer DEFAULT 0)
+CREATE FUNCTION paillier_encrypt(value double precision, key paillier_privkey, scale integer DEFAULT 0,
+                                 max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_encrypt_float8_priv' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_encrypt(double precision, paillier_privkey, integer) IS
-'encrypt round(value * 10^scale) as the key owner (CRT, faster)';
+AS 'MODULE_PATHNAME', 'paillier_encrypt_float8_priv' LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_encrypt(double precision, paillier_privkey, integer, numeric) IS
+'encrypt round(value * 10^scale) as the key owner (CRT, faster); max_abs as with a public key (default 2^128)';
 
 CREATE FUNCTION paillier_decrypt(ciphertext paillier_ciphertext, key paillier_privkey)
 RETURNS numeric
@@ -77,6 +83,11 @@ AS 'MODULE_PATHNAME', 'paillier_scale' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 COMMENT ON FUNCTION paillier_scale(paillier_ciphertext) IS
 'the public decimal scale s: the ciphertext holds value * 10^s';
 
+CREATE FUNCTION paillier_bound(paillier_ciphertext) RETURNS integer
+AS 'MODULE_PATHNAME', 'paillier_bound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_bound(paillier_ciphertext) IS
+'the public magnitude bound B: |value * 10^scale| <= 2^B, from the declared range and the operations since; results past the key''s budget are refused';
+
 CREATE FUNCTION paillier_jwk(paillier_pubkey) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'paillier_jwk_pub' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_jwk(paillier_pubkey) IS
@@ -94,11 +105,12 @@ COMMENT ON FUNCTION paillier_privkey_from_jwk(jsonb) IS 'import a python-paillie
 CREATE FUNCTION paillier_ciphertext_to_json(paillier_ciphertext) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_to_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_ciphertext_to_json(paillier_ciphertext) IS
-'python-paillier ciphertext JSON {"v": "<decimal>", "e": 0}, plus "scale" when the scale is not 0';
-CREATE FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) RETURNS paillier_ciphertext
-AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) IS
-'import a python-paillier ciphertext {"v", "e"}: a base-16 exponent e < 0 becomes decimal scale -4e exactly';
+'python-paillier ciphertext JSON {"v": "<decimal>", "e": 0, "bound": <magnitude bound>}, plus "scale" when the scale is not 0';
+CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, json jsonb, max_abs numeric DEFAULT NULL)
+RETURNS paillier_ciphertext
+AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb, numeric) IS
+'import a python-paillier ciphertext {"v", "e"}: a base-16 exponent e < 0 becomes decimal scale -4e exactly; the magnitude bound is the declared max_abs, else the JSON''s "bound", else that of |value| <= 2^128';
 
 CREATE FUNCTION paillier_n(paillier_pubkey) RETURNS numeric
 AS 'MODULE_PATHNAME', 'paillier_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -37,19 +37,26 @@ def save(name, head, field):
     with open(os.path.join(work, name), 'wb') as f:
         f.write(head + struct.pack('>hi', 1, len(field)) + field + struct.pack('>h', -1))
 cases = {}
-head, ct = load('ct.bin')   # version, flags, scale(2), nbytes(4), fp(8), n, c
+head, ct = load('ct.bin')   # version 2, flags, scale(2), nbytes(4), fp(8), bound(4), n, c
 nb = struct.unpack('>I', ct[4:8])[0]
-cases['ct_version'] = bytes([2]) + ct[1:]
+cases['ct_version'] = bytes([3]) + ct[1:]
 cases['ct_flags'] = ct[:1] + bytes([1]) + ct[2:]
 cases['ct_truncated'] = ct[:-10]
 cases['ct_short_header'] = ct[:6]
+cases['ct_no_bound'] = ct[:18]
 cases['ct_huge_length'] = ct[:4] + struct.pack('>I', 0x7fffffff) + ct[8:]
 cases['ct_zero_length'] = ct[:4] + struct.pack('>I', 0) + ct[8:]
 cases['ct_fingerprint'] = ct[:8] + bytes(8) + ct[16:]
 cases['ct_scale'] = ct[:2] + struct.pack('>h', -3) + ct[4:]
-cases['ct_c_zero'] = ct[:16 + nb] + bytes(2 * nb)
-cases['ct_c_too_big'] = ct[:16 + nb] + b'\xff' * (2 * nb)
+cases['ct_bound'] = ct[:16] + struct.pack('>I', 2046) + ct[20:]
+cases['ct_bound_huge'] = ct[:16] + struct.pack('>I', 0xffffffff) + ct[20:]
+cases['ct_c_zero'] = ct[:20 + nb] + bytes(2 * nb)
+cases['ct_c_too_big'] = ct[:20 + nb] + b'\xff' * (2 * nb)
 cases['ct_trailing'] = ct + b'\x00'
+cases['ct_v1_c_zero'] = bytes([1]) + ct[1:16] + ct[20:20 + nb] + bytes(2 * nb)
+# format 1 (no bound field) is still read, and format 2 with a smaller bound
+save('ct_v1.bin', head, bytes([1]) + ct[1:16] + ct[20:])
+save('ct_bound_7.bin', head, ct[:16] + struct.pack('>I', 7) + ct[20:])
 for k, v in cases.items():
     save(k + '.bin', head, v)
 head, pk = load('pk.bin')   # version, flags, reserved(2), nbytes(4), fp(8), n
@@ -73,8 +80,8 @@ expect_error() {   # file table column expected-sqlstate
 		fail=$((fail + 1)); echo "FAIL: $1: expected $3, got: $out"
 	fi
 }
-for c in ct_version ct_flags ct_truncated ct_short_header ct_huge_length ct_zero_length \
-         ct_fingerprint ct_scale ct_c_zero ct_c_too_big; do
+for c in ct_version ct_flags ct_truncated ct_short_header ct_no_bound ct_huge_length ct_zero_length \
+         ct_fingerprint ct_scale ct_bound ct_bound_huge ct_c_zero ct_c_too_big ct_v1_c_zero; do
 	expect_error "$c.bin" ct_in 22P03
 done
 expect_error ct_trailing.bin ct_in 22P03
@@ -89,5 +96,15 @@ expect_error sk_truncated.bin sk_in 22P03
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "\\copy ct_in FROM '$work/ct.bin' WITH (FORMAT binary)"
 got=$(psql -X -At -d "$db" -c "SELECT paillier_decrypt(ct, (SELECT sk FROM src)) FROM ct_in")
 if [ "$got" = "42.00" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: round trip gave '$got'"; fi
+# format 1 gets the legacy bound (budget 2045 - 64 for a 2048-bit key), a
+# received format 2 bound is kept, and both still decrypt and add up
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "TRUNCATE ct_in" \
+	-c "\\copy ct_in FROM '$work/ct_v1.bin' WITH (FORMAT binary)" \
+	-c "\\copy ct_in FROM '$work/ct_bound_7.bin' WITH (FORMAT binary)"
+got=$(psql -X -At -d "$db" -c "SELECT string_agg(paillier_decrypt(ct, (SELECT sk FROM src)) || '/' || paillier_bound(ct), ',' ORDER BY paillier_bound(ct)) || ' sum ' || paillier_decrypt(sum(ct), (SELECT sk FROM src)) FROM ct_in")
+if [ "$got" = "42.00/7,42.00/1981 sum 84.00" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: format 1 and bound 7 gave '$got'"; fi
+# a value sent out is format 2 with its bound
+got=$(psql -X -At -d "$db" -c "SELECT encode(substr(paillier_ciphertext_send(ct), 1, 1), 'hex') || ':' || get_byte(paillier_ciphertext_send(ct), 19) FROM ct_in WHERE paillier_bound(ct) = 7")
+if [ "$got" = "02:7" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: send gave '$got'"; fi
 echo "paillier binary input: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
