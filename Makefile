@@ -14,10 +14,14 @@ SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
 
 MODULE_big  = $(EXTENSION)
 OBJS        = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
-# The current version's install script is generated from src/sql/*.sql;
-# earlier releases' scripts and the upgrade scripts between versions are
-# frozen files in src/sql/history/ (see CHANGELOG.md).
-DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+# The current version's install script is generated from src/sql/*.sql.
+# Released versions' install and upgrade scripts are frozen files in
+# src/sql/history/.  The upgrade from the last release to the version being
+# developed is generated from src/sql/upgrade/<from>--<to>.sql (the DDL
+# changes) plus every COMMENT ON of src/sql/*.sql (see CHANGELOG.md).
+UPGRADE_SRC = $(wildcard src/sql/upgrade/*--$(EXTVERSION).sql)
+UPGRADE_BUILT = $(patsubst src/sql/upgrade/%.sql,$(EXTENSION)--%.sql,$(UPGRADE_SRC))
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_BUILT)
 DATA        = $(sort $(wildcard src/sql/history/*.sql))
 REGRESS     = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
@@ -32,10 +36,18 @@ PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(DATA_built): $(SQL_PARTS)
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	@{ echo "-- $(EXTENSION) $(EXTVERSION): generated from src/sql/*.sql, do not edit"; \
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
+
+# COMMENT ON statements end at a line ending in ';' outside a quoted string
+# (counting quotes keeps '' escapes balanced).
+$(UPGRADE_BUILT): $(EXTENSION)--%.sql: src/sql/upgrade/%.sql $(SQL_PARTS)
+	@{ echo "-- $(EXTENSION) $*: generated from $< and the comments of src/sql/*.sql, do not edit"; \
+	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
+	   cat $<; echo; echo "-- ---- every comment of the current sources"; \
+	   awk '/^COMMENT ON /{on=1; q=0} on{print; q+=gsub(/\x27/,"&"); if (q%2==0 && /;[[:space:]]*$$/) on=0}' $(SQL_PARTS); } > $@
 
 # ---- core unit tests: pure C + GMP, no server, built with sanitizers ----
 TEST_CC      ?= cc
