@@ -618,8 +618,18 @@ test_mst(void)
 		}
 		CHECK(same);
 		CHECK(after > 0.0);
+		/* a bad entry among the members is caught, one elsewhere is not read */
+		dbig[mem[1] * 20 + mem[2]] = -1.0;
+		CHECK_STATUS(placement_order_subset(dbig, 20, mem, 6, &err), MPC_ERR_ARG);
+		dbig[mem[1] * 20 + mem[2]] = NAN;
+		CHECK_STATUS(placement_order_subset(dbig, 20, mem, 6, &err), MPC_ERR_ARG);
+		dbig[mem[1] * 20 + mem[2]] = dbig[mem[2] * 20 + mem[1]] + 1.0;
+		CHECK_STATUS(placement_order_subset(dbig, 20, mem, 6, &err), MPC_ERR_ARG);
+		dbig[mem[1] * 20 + mem[2]] = dbig[mem[2] * 20 + mem[1]];
+		CHECK_OK(placement_order_subset(dbig, 20, mem, 6, &err));
 		mem[1] = 13;
 		CHECK_STATUS(placement_order_subset(dbig, 20, mem, 6, &err), MPC_ERR_ARG);
+		CHECK_STATUS(placement_order_subset(NULL, 20, mem, 6, &err), MPC_ERR_ARG);
 		mem[1] = 20;
 		CHECK_STATUS(placement_order_subset(dbig, 20, mem, 6, &err), MPC_ERR_ARG);
 		CHECK_STATUS(placement_subset_cycle_length(dbig, 20, mem, 6, &after, &err), MPC_ERR_ARG);

@@ -491,8 +491,15 @@ nearest(const double *p, const double *centres, size_t k)
 	return arg;
 }
 
-/* Balanced assignment: pairs by increasing distance, capacities ceil(n/k)
- * for the first n mod k groups to fill up and floor(n/k) for the rest. */
+/* Balanced assignment.  Each point's BAL_NEAR nearest centres give the
+ * candidate pairs; pairs in increasing distance each assign their point to
+ * their centre if the point is free and the centre has room.  Capacities
+ * are ceil(n/k) until n mod k groups have reached it, floor(n/k) after.
+ * A point left over (all its near centres full) goes, in index order, to
+ * the nearest centre with room.  Sorting n * BAL_NEAR pairs instead of
+ * n * k keeps this cheap for large k. */
+#define BAL_NEAR 16
+
 static void
 assign_balanced(const double *pts, size_t n, size_t k, const double *centres,
 				pair_dist *pairs, size_t *count, size_t *assign)
@@ -500,36 +507,73 @@ assign_balanced(const double *pts, size_t n, size_t k, const double *centres,
 	size_t		lo = n / k,
 				extra = n % k,
 				full_hi = 0,
-				done = 0;
+				near = k < BAL_NEAR ? k : BAL_NEAR,
+				npairs = n * near;
 
 	for (size_t i = 0; i < n; i++)
+	{
+		pair_dist  *buf = &pairs[i * near];
+		size_t		have = 0;
+
+		/* keep the near closest centres, sorted, ties to the lower index */
 		for (size_t c = 0; c < k; c++)
 		{
-			pair_dist  *q = &pairs[i * k + c];
+			double		x = dist3sq(pts + i * 3, centres + c * 3);
+			size_t		b;
 
-			q->d = dist3sq(pts + i * 3, centres + c * 3);
-			q->point = i;
-			q->centre = c;
+			if (have == near && x >= buf[near - 1].d)
+				continue;
+			b = (have < near) ? have++ : near - 1;
+			while (b > 0 && buf[b - 1].d > x)
+			{
+				buf[b] = buf[b - 1];
+				b--;
+			}
+			buf[b].d = x;
+			buf[b].point = i;
+			buf[b].centre = c;
 		}
-	qsort(pairs, n * k, sizeof(pair_dist), pair_cmp);
+	}
+	qsort(pairs, npairs, sizeof(pair_dist), pair_cmp);
 	for (size_t i = 0; i < n; i++)
 		assign[i] = k;
 	memset(count, 0, k * sizeof(size_t));
-	for (size_t t = 0; t < n * k && done < n; t++)
+	for (size_t t = 0; t < npairs; t++)
 	{
 		size_t		i = pairs[t].point,
 					c = pairs[t].centre,
-					cap;
+					cap = (full_hi < extra) ? lo + 1 : lo;
+
+		if (assign[i] != k || count[c] >= cap)
+			continue;
+		assign[i] = c;
+		if (++count[c] == lo + 1)
+			full_hi++;
+	}
+	for (size_t i = 0; i < n; i++)
+	{
+		size_t		best = k,
+					cap = (full_hi < extra) ? lo + 1 : lo;
+		double		bd = 0.0;
 
 		if (assign[i] != k)
 			continue;
-		cap = (full_hi < extra) ? lo + 1 : lo;
-		if (count[c] >= cap)
-			continue;
-		assign[i] = c;
-		count[c]++;
-		done++;
-		if (extra > 0 && count[c] == lo + 1)
+		for (size_t c = 0; c < k; c++)
+		{
+			double		x;
+
+			if (count[c] >= cap)
+				continue;
+			x = dist3sq(pts + i * 3, centres + c * 3);
+			if (best == k || x < bd)
+			{
+				best = c;
+				bd = x;
+			}
+		}
+		/* there is always room: fewer than n points are placed */
+		assign[i] = best;
+		if (++count[best] == lo + 1)
 			full_hi++;
 	}
 }
@@ -560,8 +604,6 @@ placement_kmeans(const double *pts, size_t n, size_t k, uint64_t seed,
 		return mpc_fail(err, MPC_ERR_ARG, "k-means: NULL output");
 	if (max_iter == 0)
 		max_iter = 100;
-	if (balanced && (n > SIZE_MAX / sizeof(pair_dist) / k))
-		return mpc_fail(err, MPC_ERR_ARG, "k-means: too many points times groups");
 
 	centres = malloc(k * 3 * sizeof(double));
 	sums = malloc(k * 3 * sizeof(double));
@@ -569,7 +611,7 @@ placement_kmeans(const double *pts, size_t n, size_t k, uint64_t seed,
 	count = malloc(k * sizeof(size_t));
 	if (balanced)
 	{
-		pairs = malloc(n * k * sizeof(pair_dist));
+		pairs = malloc(n * (k < BAL_NEAR ? k : BAL_NEAR) * sizeof(pair_dist));
 		fresh = malloc(n * sizeof(size_t));
 	}
 	if (centres == NULL || sums == NULL || mind == NULL || count == NULL ||
@@ -892,10 +934,25 @@ placement_order_subset(const double *d, size_t n, size_t *members, size_t m,
 	size_t	   *pos,
 			   *copy;
 
-	if ((s = placement_check_distances(d, n, err)) != MPC_OK)
-		return s;
+	if (d == NULL)
+		return mpc_fail(err, MPC_ERR_ARG, "order subset: NULL matrix");
+	if (n == 0 || n > PLACEMENT_MAX_POINTS)
+		return mpc_fail(err, MPC_ERR_ARG, "order subset: %zu points is out of range", n);
 	if ((s = check_members(n, members, m, "order subset", err)) != MPC_OK)
 		return s;
+	/* only the entries among the members are read: check those (the whole
+	 * matrix would cost O(n^2) per group) */
+	for (size_t a = 0; a < m; a++)
+		for (size_t b = 0; b < m; b++)
+		{
+			double		x = d[members[a] * n + members[b]];
+
+			if (!isfinite(x) || x < 0.0 || x > 1e150 || (a == b && x != 0.0) ||
+				(b > a && fabs(x - d[members[b] * n + members[a]]) > 1e-9 * (1.0 + fabs(x))))
+				return mpc_fail(err, MPC_ERR_ARG,
+								"order subset: the distances between members %zu and %zu are not a valid symmetric, non-negative, zero-diagonal pair",
+								members[a], members[b]);
+		}
 	if (m <= 2)
 		return MPC_OK;
 	pos = malloc(m * sizeof(size_t));

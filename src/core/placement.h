@@ -85,8 +85,9 @@ mpc_status	placement_mds(const double *d, size_t n, double *coords,
  * k-means++ from placement_prg(seed).  Ties go to the lower index.  A group
  * that empties takes the point farthest from its own centre.
  * balanced != 0: every group gets floor(n/k) or ceil(n/k) members (the
- * assignment step then takes the (point, centre) pairs in increasing
- * distance and gives each unassigned point to the centre if it has room).
+ * assignment step then takes the pairs (point, one of its 16 nearest
+ * centres) in increasing distance and gives each free point to the centre
+ * if it has room; a point left over goes to the nearest centre with room).
  * Stops when no assignment changes or after max_iter rounds (0 means 100).
  * assign: n group numbers; centres (k x 3) may be NULL; iters may be NULL.
  */
