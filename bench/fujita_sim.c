@@ -316,11 +316,13 @@ figure_7(const char *dir, const size_t *sizes, size_t nsizes, size_t k,
 	for (size_t si = 0; si < nsizes; si++)
 	{
 		size_t		n = sizes[si];
-		double	   *resp = xmalloc(n * sizeof(double));
-		size_t	   *assign = xmalloc(n * sizeof(size_t));
+		double	   *resp;
+		size_t	   *assign;
 
 		if (k > n)
 			continue;
+		resp = xmalloc(n * sizeof(double));
+		assign = xmalloc(n * sizeof(size_t));
 		for (int pi = 0; pi < 5; pi++)
 		{
 			double		sp = 0,

@@ -846,6 +846,41 @@ test_adapt(void)
 	}
 }
 
+static int
+always_interrupt(void)
+{
+	return 1;
+}
+
+/* long loops stop when the embedding program asks */
+static void
+test_interrupts(void)
+{
+	placement_prg g;
+	mpc_error	err;
+	enum
+	{
+		N = 300
+	};
+	static double pts[N * 3],
+				d[N * N],
+				coords[N * 3],
+				coords_d[10 * 10];
+	static size_t assign[N],
+				order[N];
+
+	placement_prg_seed(&g, 17);
+	random_points(&g, pts, N);
+	CHECK_OK(placement_distances(pts, N, d, &err));
+	CHECK_OK(placement_distances(pts, 10, coords_d, &err));
+	mpc_set_interrupt(always_interrupt);
+	CHECK_STATUS(placement_mds(coords_d, 10, coords, &err), MPC_ERR_INTERRUPTED);
+	CHECK_STATUS(placement_kmeans(pts, N, 5, 1, 0, 0, assign, NULL, NULL, &err), MPC_ERR_INTERRUPTED);
+	CHECK_STATUS(placement_mst_cycle(d, N, order, &err), MPC_ERR_INTERRUPTED);
+	mpc_set_interrupt(NULL);
+	CHECK_OK(placement_mst_cycle(d, N, order, &err));
+}
+
 int
 main(void)
 {
@@ -856,5 +891,6 @@ main(void)
 	test_mst();
 	test_greedy();
 	test_adapt();
+	test_interrupts();
 	UNIT_DONE("test_placement");
 }

@@ -790,6 +790,12 @@ mst_preorder(const double *d, size_t n, const size_t *members, size_t m,
 	{
 		size_t		u = m;
 
+		if ((step & 255) == 255 && mpc_interrupted())
+		{
+			s = mpc_fail(err, MPC_ERR_INTERRUPTED, "mst: interrupted");
+			goto done;
+		}
+
 		for (size_t i = 0; i < m; i++)
 			if (!in[i] && (u == m || key[i] < key[u]))
 				u = i;
