@@ -767,7 +767,7 @@ test_adapt(void)
 	/* chains: {0 1 2 3} slow, {4 5} fast, {6 7} fast, {8 9 10} middling */
 	size_t		members[11] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 	size_t		offsets[5] = {0, 4, 6, 8, 11};
-	double		times[4] = {10, 1, 1, 3};	/* mean 3.75 */
+	double		times[4] = {10, 0.4, 0.4, 3};	/* median 1.7 */
 	size_t		om[11],
 				oo[9],
 				nc;
@@ -799,13 +799,30 @@ test_adapt(void)
 	 * first in input order, whatever their positions */
 	placement_adapt_defaults(&p);
 	{
-		double		t2[4] = {3, 0.5, 4, 0.2};	/* mean 1.925 */
+		double		t2[4] = {3, 0.5, 4, 0.2};	/* median 1.75 */
 
 		CHECK_OK(placement_adapt(members, offsets, 4, t2, &p, om, oo, &nc, &changed, &err));
 		CHECK(changed && nc == 3);
 		/* {0 1 2 3} {4 5 8 9 10} {6 7} */
 		CHECK(oo[1] == 4 && oo[2] == 9 && oo[3] == 11);
 		CHECK(om[4] == 4 && om[5] == 5 && om[6] == 8 && om[8] == 10 && om[9] == 6);
+	}
+	/* one very slow chain: it splits, and the others do not count as fast
+	 * (against the mean, 1 would be below half of 3.25) */
+	{
+		double		t4[4] = {10, 1, 1, 1};
+
+		CHECK_OK(placement_adapt(members, offsets, 4, t4, &p, om, oo, &nc, &changed, &err));
+		CHECK(changed && nc == 5);
+		CHECK(oo[1] == 2 && oo[2] == 4 && oo[3] == 6 && oo[4] == 8 && oo[5] == 11);
+	}
+	/* an odd count: the middle value */
+	{
+		double		t5[3] = {1, 5, 2.4};	/* median 2.4: 5 > 4.8 splits */
+		size_t		off3[4] = {0, 4, 8, 11};
+
+		CHECK_OK(placement_adapt(members, off3, 3, t5, &p, om, oo, &nc, &changed, &err));
+		CHECK(changed && nc == 4 && oo[2] == 6 && oo[3] == 8);
 	}
 	/* equal times: nothing happens */
 	{
@@ -844,6 +861,74 @@ test_adapt(void)
 		p.max_size = 2;
 		CHECK_STATUS(placement_adapt(members, offsets, 4, times, &p, om, oo, &nc, &changed, &err), MPC_ERR_ARG);
 	}
+}
+
+/* The path the groups mode takes: measured RTTs (distances plus noise,
+ * symmetrised) -> MDS -> balanced k-means -> MST chain order per group ->
+ * one round of the adaptive rule. */
+static void
+test_pipeline(void)
+{
+	placement_prg g;
+	mpc_error	err;
+	enum
+	{
+		N = 24, K = 4
+	};
+	const size_t sizes[4] = {6, 6, 6, 6};
+	double		pts[N * 3],
+				rtt[N * N],
+				coords[N * 3],
+				times[K];
+	size_t		truth[N],
+				assign[N],
+				members[N],
+				offsets[K + 1],
+				om[N],
+				oo[2 * K + 1],
+				nc;
+	int			changed;
+	placement_adapt_params p;
+
+	placement_prg_seed(&g, 23);
+	clustered_points(&g, pts, sizes, 4, truth);
+	CHECK_OK(placement_distances(pts, N, rtt, &err));
+	for (size_t i = 0; i < N; i++)
+		for (size_t j = i + 1; j < N; j++)
+		{
+			/* up to 5 % jitter each way, then the average of both ways */
+			double		a = rtt[i * N + j] * (1.0 + 0.1 * (placement_prg_uniform(&g) - 0.5)),
+						b = rtt[i * N + j] * (1.0 + 0.1 * (placement_prg_uniform(&g) - 0.5));
+
+			rtt[i * N + j] = rtt[j * N + i] = 0.5 * (a + b);
+		}
+	CHECK_OK(placement_mds(rtt, N, coords, &err));
+	CHECK_OK(placement_kmeans(coords, N, K, 77, 1, 0, assign, NULL, NULL, &err));
+	CHECK(recovers(assign, truth, N, K));
+
+	/* chains: group by group, each in MST order */
+	offsets[0] = 0;
+	for (size_t c = 0; c < K; c++)
+	{
+		size_t		m = 0;
+
+		for (size_t i = 0; i < N; i++)
+			if (assign[i] == c)
+				members[offsets[c] + m++] = i;
+		offsets[c + 1] = offsets[c] + m;
+		CHECK_OK(placement_order_subset(rtt, N, members + offsets[c], m, &err));
+		CHECK_OK(placement_subset_cycle_length(rtt, N, members + offsets[c], m, &times[c], &err));
+	}
+	/* similar clusters: nothing to split or merge */
+	placement_adapt_defaults(&p);
+	CHECK_OK(placement_adapt(members, offsets, K, times, &p, om, oo, &nc, &changed, &err));
+	CHECK(!changed && nc == K);
+	/* one chain observed 10x slower (a slow link): it is split in two */
+	times[2] *= 10.0;
+	CHECK_OK(placement_adapt(members, offsets, K, times, &p, om, oo, &nc, &changed, &err));
+	CHECK(changed && nc == K + 1);
+	CHECK(oo[3] - oo[2] == 3 && oo[4] - oo[3] == 3);
+	CHECK(memcmp(om, members, sizeof(members)) == 0);
 }
 
 static int
@@ -891,6 +976,7 @@ main(void)
 	test_mst();
 	test_greedy();
 	test_adapt();
+	test_pipeline();
 	test_interrupts();
 	UNIT_DONE("test_placement");
 }

@@ -1121,6 +1121,15 @@ placement_max_load(const double *resp, size_t n, size_t k,
 
 /* ------------------------------------------------- adaptive balancing */
 
+static int
+double_cmp(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
 void
 placement_adapt_defaults(placement_adapt_params *p)
 {
@@ -1137,7 +1146,8 @@ placement_adapt(const size_t *members, const size_t *offsets, size_t nchains,
 				int *changed, mpc_error *err)
 {
 	size_t		total;
-	double		mean = 0.0;
+	double		ref;
+	double	   *sorted = NULL;
 	size_t	   *partner = NULL,	/* merged into: index, or nchains */
 			   *fast = NULL;
 	unsigned char *absorbed = NULL,
@@ -1171,12 +1181,21 @@ placement_adapt(const size_t *members, const size_t *offsets, size_t nchains,
 		if (!isfinite(times[c]) || times[c] < 0.0 || times[c] > 1e150)
 			return mpc_fail(err, MPC_ERR_ARG,
 							"adapt: the time of chain %zu is not a finite non-negative number", c);
-		mean += times[c];
 	}
 	total = offsets[nchains];
 	if (total > PLACEMENT_MAX_POINTS)
 		return mpc_fail(err, MPC_ERR_ARG, "adapt: %zu members is more than the limit", total);
-	mean /= (double) nchains;
+
+	/* the reference is the median time: one slow chain must not make all
+	 * the others look fast */
+	sorted = malloc(nchains * sizeof(double));
+	if (sorted == NULL)
+		return mpc_fail(err, MPC_ERR_NOMEM, "adapt: out of memory");
+	memcpy(sorted, times, nchains * sizeof(double));
+	qsort(sorted, nchains, sizeof(double), double_cmp);
+	ref = (nchains % 2) ? sorted[nchains / 2]
+		: 0.5 * (sorted[nchains / 2 - 1] + sorted[nchains / 2]);
+	free(sorted);
 
 	partner = malloc(nchains * sizeof(size_t));
 	fast = malloc(nchains * sizeof(size_t));
@@ -1204,7 +1223,7 @@ placement_adapt(const size_t *members, const size_t *offsets, size_t nchains,
 	for (size_t c = 0; c < nchains; c++)
 	{
 		partner[c] = nchains;
-		if (times[c] < params->merge_ratio * mean)
+		if (times[c] < params->merge_ratio * ref)
 		{
 			size_t		b = nfast;
 
@@ -1225,7 +1244,7 @@ placement_adapt(const size_t *members, const size_t *offsets, size_t nchains,
 					second = x < y ? y : x,
 					size = (offsets[x + 1] - offsets[x]) + (offsets[y + 1] - offsets[y]);
 
-		if (times[x] + times[y] > mean)
+		if (times[x] + times[y] > ref)
 			break;				/* later pairs are slower still */
 		if (params->max_size != 0 && size > params->max_size)
 			continue;
@@ -1252,7 +1271,7 @@ placement_adapt(const size_t *members, const size_t *offsets, size_t nchains,
 			out_offsets[++oc] = om;
 			any = 1;
 		}
-		else if (times[c] > params->split_ratio * mean && m >= 2 * params->min_size)
+		else if (times[c] > params->split_ratio * ref && m >= 2 * params->min_size)
 		{
 			size_t		h = (m + 1) / 2;
 

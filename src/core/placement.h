@@ -147,8 +147,8 @@ mpc_status	placement_max_load(const double *resp, size_t n, size_t k,
  */
 typedef struct placement_adapt_params
 {
-	double		split_ratio;	/* split a chain slower than this x mean; > 1 */
-	double		merge_ratio;	/* merge chains faster than this x mean; < 1 */
+	double		split_ratio;	/* split a chain slower than this x median; > 1 */
+	double		merge_ratio;	/* merge chains faster than this x median; < 1 */
 	size_t		min_size;		/* never make a chain smaller than this; >= 1 */
 	size_t		max_size;		/* never make a chain larger; 0 = no limit */
 } placement_adapt_params;
@@ -158,12 +158,14 @@ void		placement_adapt_defaults(placement_adapt_params *p);
 
 /*
  * The adaptive rule of section 4.3, as a pure function of the last round:
- * with mean = the average of times[0..nchains),
- *  - a chain whose time exceeds split_ratio * mean, and that has at least
+ * with ref = the median of times[0..nchains) (the mean of the two middle
+ * values for an even count; a median so that one slow chain does not make
+ * every other chain look fast),
+ *  - a chain whose time exceeds split_ratio * ref, and that has at least
  *    2 * min_size members, is split into two consecutive halves of its
  *    order (the first ceil(m/2) members, then the rest);
- *  - chains whose time is below merge_ratio * mean are merged in pairs,
- *    fastest with next fastest, if their times add up to at most mean and
+ *  - chains whose time is below merge_ratio * ref are merged in pairs,
+ *    fastest with next fastest, if their times add up to at most ref and
  *    their sizes to at most max_size; the second is appended to the first.
  * Chains not touched keep their order.  Output chains are in the order:
  * every input chain's result in input order (a split chain yields two
