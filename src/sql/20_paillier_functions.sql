@@ -103,3 +103,57 @@ COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb) IS
 CREATE FUNCTION paillier_n(paillier_pubkey) RETURNS numeric
 AS 'MODULE_PATHNAME', 'paillier_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_n(paillier_pubkey) IS 'the public modulus n as a numeric';
+
+CREATE FUNCTION paillier_pubkey_from_n(n text, g text DEFAULT NULL) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_from_n' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_pubkey_from_n(text, text) IS
+'a public key from its modulus n in decimal or 0x-hexadecimal, as most client libraries give it; a g other than n + 1 is refused';
+
+-- Arguments in the wrong order, or the wrong key, are common first mistakes;
+-- without these PostgreSQL says only "function ... does not exist".
+CREATE FUNCTION paillier_encrypt(key paillier_pubkey, value anyelement, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_encrypt takes the value first and the key second'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = format('It was called as paillier_encrypt(paillier_pubkey, %s).', pg_typeof(value)),
+              HINT = 'Write paillier_encrypt(value, key) or paillier_encrypt(value, key, scale).';
+END
+$$;
+COMMENT ON FUNCTION paillier_encrypt(paillier_pubkey, anyelement, integer) IS
+'always an ERROR whose hint gives the right order: paillier_encrypt(value, key, scale)';
+
+CREATE FUNCTION paillier_encrypt(key paillier_privkey, value anyelement, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_encrypt takes the value first and the key second'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = format('It was called as paillier_encrypt(paillier_privkey, %s).', pg_typeof(value)),
+              HINT = 'Write paillier_encrypt(value, key) or paillier_encrypt(value, key, scale).';
+END
+$$;
+COMMENT ON FUNCTION paillier_encrypt(paillier_privkey, anyelement, integer) IS
+'always an ERROR whose hint gives the right order: paillier_encrypt(value, key, scale)';
+
+CREATE FUNCTION paillier_decrypt(key paillier_privkey, ciphertext paillier_ciphertext)
+RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_decrypt takes the ciphertext first and the private key second'
+        USING ERRCODE = 'undefined_function',
+              HINT = 'Write paillier_decrypt(ciphertext, private_key).';
+END
+$$;
+COMMENT ON FUNCTION paillier_decrypt(paillier_privkey, paillier_ciphertext) IS
+'always an ERROR whose hint gives the right order: paillier_decrypt(ciphertext, private_key)';
+
+CREATE FUNCTION paillier_decrypt(ciphertext paillier_ciphertext, key paillier_pubkey)
+RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_decrypt needs the private key, not the public key'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = 'A public key can encrypt and add, but only the private key (paillier_privkey) decrypts.',
+              HINT = 'Write paillier_decrypt(ciphertext, private_key), as the holder of the private key; paillier_pubkey(private_key) is its public key.';
+END
+$$;
+COMMENT ON FUNCTION paillier_decrypt(paillier_ciphertext, paillier_pubkey) IS
+'always an ERROR: decryption needs the private key, paillier_decrypt(ciphertext, private_key)';
