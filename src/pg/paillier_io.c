@@ -544,10 +544,11 @@ jwk_int(mpz_t x, JsonbContainer *obj, const char *key, Size maxbytes, const char
 }
 
 /*
- * Only g = n + 1 is supported.  A key with another g (paillier-bigint's
- * generateRandomKeys(bits) picks a random one) still yields ciphertexts that
- * add up, but adding or multiplying by a plaintext here would encode it with
- * n + 1 and decrypt to garbage there, so such a key is refused outright.
+ * Only g = n + 1 is supported.  With another g (paillier-bigint's
+ * generateRandomKeys(bits) picks a random one) ciphertexts still add up and
+ * scale (c^k needs no g), but a plaintext added or encrypted here is encoded
+ * with n + 1 and decrypts to garbage there, so where g is given and is not
+ * n + 1 the key is refused.
  */
 static void
 require_g_n_plus_1(const mpz_t g, const mpz_t n, const char *what)
@@ -560,7 +561,7 @@ require_g_n_plus_1(const mpz_t g, const mpz_t n, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s: generator g is not n + 1", what),
-				 errdetail("Only Paillier keys with g = n + 1 are supported; with another g, ciphertexts still add up but \"ct + 1\" and \"ct * 2\" decrypt to wrong values."),
+				 errdetail("Only Paillier keys with g = n + 1 are supported; with another g, ciphertexts still add up, but a plaintext added here (\"ct + 1\") or encrypted here decrypts to a wrong value there."),
 				 errhint("Make the key with g = n + 1 (paillier-bigint: generateRandomKeys(bits, true)), or give only n.")));
 	mpz_clear(n1);
 }
