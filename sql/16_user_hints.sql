@@ -6,8 +6,20 @@ SELECT paillier_encrypt(pk, 5) FROM k WHERE name = 'a';
 SELECT paillier_encrypt(pk, 12.5, 1) FROM k WHERE name = 'a';
 SELECT paillier_encrypt(sk, 2.5::double precision) FROM k WHERE name = 'a';
 SELECT paillier_decrypt(sk, paillier_encrypt(5, pk)) FROM k WHERE name = 'a';
--- decrypting with the public key
+-- decrypting with the public key, as a value or as a literal
 SELECT paillier_decrypt(paillier_encrypt(5, pk), pk) FROM k WHERE name = 'a';
+SELECT pk::text AS pk_a, sk::text AS sk_a FROM k WHERE name = 'a' \gset
+SELECT paillier_decrypt(paillier_encrypt(5, pk), :'pk_a') FROM k WHERE name = 'a';
+-- untyped keys and values still resolve to the real functions, as a
+-- client's parameters do (psycopg and node-postgres send text as unknown)
+PREPARE dec(paillier_ciphertext, unknown) AS SELECT paillier_decrypt($1, $2);
+PREPARE enc(unknown, paillier_pubkey) AS SELECT paillier_encrypt($1, $2, 2);
+SELECT paillier_decrypt(paillier_encrypt(12.34, pk, 2), :'sk_a') AS literal_key,
+       paillier_decrypt(paillier_encrypt('-1.5', pk, 2), sk) AS literal_value
+FROM k WHERE name = 'a';
+SELECT paillier_encrypt(7, pk)::text AS ct_a FROM k WHERE name = 'a' \gset
+EXECUTE dec(:'ct_a', :'sk_a');
+DEALLOCATE dec; DEALLOCATE enc;
 -- the right order still resolves to the real functions, for every value type
 SELECT paillier_decrypt(paillier_encrypt(5, pk), sk) AS int_literal,
        paillier_decrypt(paillier_encrypt(5::bigint, pk), sk) AS bigint,

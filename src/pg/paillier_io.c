@@ -231,6 +231,12 @@ paillier_privkey_in(PG_FUNCTION_ARGS)
 	mpz_t		p, q;
 	PaillierPrivkey *v;
 
+	if (strncmp(s, "pk1:", 4) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type paillier_privkey"),
+				 errdetail("The value is a public key (\"pk1:...\"); a private key starts with \"sk1:\"."),
+				 errhint("Only the private key decrypts: paillier_decrypt(ciphertext, private_key).")));
 	if (mpc_split_colon(s, parts, 3) != 3 || strcmp(parts[0], "sk1") != 0)
 	{
 		mpc_wipe(s, strlen(s));

@@ -146,14 +146,21 @@ $$;
 COMMENT ON FUNCTION paillier_decrypt(paillier_privkey, paillier_ciphertext) IS
 'always an ERROR whose hint gives the right order: paillier_decrypt(ciphertext, private_key)';
 
-CREATE FUNCTION paillier_decrypt(ciphertext paillier_ciphertext, key paillier_pubkey)
-RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- A public key where a private key belongs (paillier_decrypt(ct, pk), ...):
+-- an implicit cast that raises.  An overload paillier_decrypt(ciphertext,
+-- paillier_pubkey) would make paillier_decrypt(ct, $1) with an untyped
+-- parameter ambiguous; a cast adds no candidate function.
+CREATE FUNCTION paillier_pubkey_as_privkey(key paillier_pubkey)
+RETURNS paillier_privkey LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
-    RAISE EXCEPTION 'paillier_decrypt needs the private key, not the public key'
-        USING ERRCODE = 'undefined_function',
-              DETAIL = 'A public key can encrypt and add, but only the private key (paillier_privkey) decrypts.',
-              HINT = 'Write paillier_decrypt(ciphertext, private_key), as the holder of the private key; paillier_pubkey(private_key) is its public key.';
+    RAISE EXCEPTION 'a public key cannot be used where a private key is needed'
+        USING ERRCODE = 'wrong_object_type',
+              DETAIL = 'A public key (paillier_pubkey) encrypts and adds; only the private key (paillier_privkey) decrypts.',
+              HINT = 'Decrypt as the holder of the private key: paillier_decrypt(ciphertext, private_key).';
 END
 $$;
-COMMENT ON FUNCTION paillier_decrypt(paillier_ciphertext, paillier_pubkey) IS
-'always an ERROR: decryption needs the private key, paillier_decrypt(ciphertext, private_key)';
+COMMENT ON FUNCTION paillier_pubkey_as_privkey(paillier_pubkey) IS
+'always an ERROR: the implicit cast from paillier_pubkey to paillier_privkey, so that paillier_decrypt(ct, public_key) says what is wrong';
+CREATE CAST (paillier_pubkey AS paillier_privkey) WITH FUNCTION paillier_pubkey_as_privkey(paillier_pubkey) AS IMPLICIT;
+COMMENT ON CAST (paillier_pubkey AS paillier_privkey) IS
+'always an ERROR saying that decryption needs the private key';
