@@ -252,11 +252,6 @@ et_destroy(DestReceiver *self)
 }
 
 /*
- * Run one input query read-only, feeding its rows to the core.  Only a
- * single plain SELECT (or VALUES, or TABLE) is accepted: eigentrust() reads,
- * it never writes.
- */
-/*
  * A table name where a query belongs ("ratings", "public.ratings", a quoted
  * name) is a syntax error that says nothing useful; catch it before parsing.
  */
@@ -264,10 +259,12 @@ static bool
 et_is_bare_name(const char *sql)
 {
 	const char *s = sql;
+	const char *first;
 	bool		any = false;
 
 	while (isspace((unsigned char) *s))
 		s++;
+	first = s;
 	for (; *s && !isspace((unsigned char) *s) && *s != ';'; s++)
 	{
 		if (!(isalnum((unsigned char) *s) || *s == '_' || *s == '.' || *s == '"' ||
@@ -277,9 +274,14 @@ et_is_bare_name(const char *sql)
 	}
 	while (isspace((unsigned char) *s) || *s == ';')
 		s++;
-	return any && *s == '\0' && !isdigit((unsigned char) *sql);
+	return any && *s == '\0' && !isdigit((unsigned char) *first);
 }
 
+/*
+ * Run one input query read-only, feeding its rows to the core.  Only a
+ * single plain SELECT (or VALUES, or TABLE) is accepted: eigentrust() reads,
+ * it never writes.
+ */
 static void
 et_run_query(const char *sql, et_receiver *r)
 {
@@ -293,10 +295,9 @@ et_run_query(const char *sql, et_receiver *r)
 
 	if (et_is_bare_name(sql))
 	{
-		char	   *name = pstrdup(sql);
+		const char *b = sql + strspn(sql, " \t\r\n\f\v");
+		char	   *name = pnstrdup(b, strcspn(b, " \t\r\n\f\v;"));
 
-		name = pstrdup(name + strspn(name, " \t\r\n\f\v"));
-		name[strcspn(name, " \t\r\n\f\v;")] = '\0';
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("%s must be a query, not a table name", r->argname),
