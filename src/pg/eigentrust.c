@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -251,6 +252,32 @@ et_destroy(DestReceiver *self)
 }
 
 /*
+ * A table name where a query belongs ("ratings", "public.ratings", a quoted
+ * name) is a syntax error that says nothing useful; catch it before parsing.
+ */
+static bool
+et_is_bare_name(const char *sql)
+{
+	const char *s = sql;
+	const char *first;
+	bool		any = false;
+
+	while (isspace((unsigned char) *s))
+		s++;
+	first = s;
+	for (; *s && !isspace((unsigned char) *s) && *s != ';'; s++)
+	{
+		if (!(isalnum((unsigned char) *s) || *s == '_' || *s == '.' || *s == '"' ||
+			  *s == '$' || IS_HIGHBIT_SET(*s)))
+			return false;
+		any = true;
+	}
+	while (isspace((unsigned char) *s) || *s == ';')
+		s++;
+	return any && *s == '\0' && !isdigit((unsigned char) *first);
+}
+
+/*
  * Run one input query read-only, feeding its rows to the core.  Only a
  * single plain SELECT (or VALUES, or TABLE) is accepted: eigentrust() reads,
  * it never writes.
@@ -265,6 +292,20 @@ et_run_query(const char *sql, et_receiver *r)
 	CachedPlanSource *ps;
 	ListCell   *lc;
 	int			rc;
+
+	if (et_is_bare_name(sql))
+	{
+		const char *b = sql + strspn(sql, " \t\r\n\f\v");
+		char	   *name = pnstrdup(b, strcspn(b, " \t\r\n\f\v;"));
+
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("%s must be a query, not a table name", r->argname),
+				 errdetail("%s is \"%s\".", r->argname, name),
+				 r->kind == ET_EDGES
+				 ? errhint("Pass a query whose first three columns are truster, trustee and score, e.g. 'SELECT truster, trustee, score FROM %s'.", name)
+				 : errhint("Pass a query whose first two columns are peer and weight, e.g. 'SELECT peer, weight FROM %s'.", name)));
+	}
 
 	memset(&popts, 0, sizeof(popts));
 	popts.cursorOptions = CURSOR_OPT_PARALLEL_OK;
@@ -405,6 +446,16 @@ mpc_eigentrust(PG_FUNCTION_ARGS)
 				 errmsg("alpha must be in (0, 1]"),
 				 errdetail("alpha is %s.", float8out_internal(alpha)),
 				 errhint("alpha is the weight of pre-trust (\"a\" in the EigenTrust paper); networkx's alpha is 1 - alpha.")));
+	/* networkx and PageRank give the weight of following links, not of
+	 * pre-trust: 0.85 there is 0.15 here.  At 0.5 both readings agree, and
+	 * 1 (pre-trust only) has no networkx counterpart. */
+	if (alpha > 0.5 && alpha < 1)
+		ereport(NOTICE,
+				(errmsg("alpha => %.15g puts %.15g%% of the weight of every iteration on pre-trust",
+						alpha, alpha * 100),
+				 errdetail("Here alpha is the weight of pre-trust (\"a\" in Kamvar et al. 2003); networkx.pagerank's alpha is the weight of the links, 1 - alpha."),
+				 errhint("To match networkx.pagerank(G, alpha=%.15g), pass alpha => %.15g.",
+						 alpha, 1.0 - alpha)));
 	if (!(epsilon > 0) || isinf(epsilon))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

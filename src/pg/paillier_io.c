@@ -38,6 +38,7 @@ PG_FUNCTION_INFO_V1(paillier_jwk_pub);
 PG_FUNCTION_INFO_V1(paillier_jwk_priv);
 PG_FUNCTION_INFO_V1(paillier_pubkey_from_jwk);
 PG_FUNCTION_INFO_V1(paillier_privkey_from_jwk);
+PG_FUNCTION_INFO_V1(paillier_pubkey_from_n);
 PG_FUNCTION_INFO_V1(paillier_ciphertext_to_json);
 PG_FUNCTION_INFO_V1(paillier_ciphertext_from_json);
 
@@ -232,6 +233,12 @@ paillier_privkey_in(PG_FUNCTION_ARGS)
 	mpz_t		p, q;
 	PaillierPrivkey *v;
 
+	if (strncmp(s, "pk1:", 4) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type paillier_privkey"),
+				 errdetail("The value is a public key (\"pk1:...\"); a private key starts with \"sk1:\"."),
+				 errhint("Only the private key decrypts: paillier_decrypt(ciphertext, private_key).")));
 	if (mpc_split_colon(s, parts, 3) != 3 || strcmp(parts[0], "sk1") != 0)
 	{
 		mpc_wipe(s, strlen(s));
@@ -599,6 +606,29 @@ jwk_int(mpz_t x, JsonbContainer *obj, const char *key, Size maxbytes, const char
 	mpc_wipe(s, strlen(s));
 }
 
+/*
+ * Only g = n + 1 is supported.  With another g (paillier-bigint's
+ * generateRandomKeys(bits) picks a random one) ciphertexts still add up and
+ * scale (c^k needs no g), but a plaintext added or encrypted here is encoded
+ * with n + 1 and decrypts to garbage there, so where g is given and is not
+ * n + 1 the key is refused.
+ */
+static void
+require_g_n_plus_1(const mpz_t g, const mpz_t n, const char *what)
+{
+	mpz_t		n1;
+
+	mpz_init(n1);
+	mpz_add_ui(n1, n, 1);
+	if (mpz_cmp(g, n1) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s: generator g is not n + 1", what),
+				 errdetail("Only Paillier keys with g = n + 1 are supported; with another g, ciphertexts still add up, but a plaintext added here (\"ct + 1\") or encrypted here decrypts to a wrong value there."),
+				 errhint("Make the key with g = n + 1 (paillier-bigint: generateRandomKeys(bits, true)), or give only n.")));
+	mpz_clear(n1);
+}
+
 Datum
 paillier_pubkey_from_jwk(PG_FUNCTION_ARGS)
 {
@@ -609,6 +639,62 @@ paillier_pubkey_from_jwk(PG_FUNCTION_ARGS)
 	jwk_check_kty(&jb->root, "JWK public key");
 	mpz_init(n);
 	jwk_int(n, &jb->root, "n", MAX_NBYTES, "JWK public key");
+	if (json_get(&jb->root, "g") != NULL)
+	{
+		mpz_t		g;
+
+		mpz_init(g);
+		jwk_int(g, &jb->root, "g", MAX_NBYTES + 1, "JWK public key");
+		require_g_n_plus_1(g, n, "JWK public key");
+	}
+	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
+}
+
+/* A decimal or 0x-hexadecimal non-negative integer of at most maxbytes. */
+static void
+parse_dec_or_hex(mpz_t x, const char *text, Size maxbytes, const char *what, const char *arg)
+{
+	const char *s = text;
+	int			base = 10;
+	Size		len;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+	{
+		base = 16;
+		s += 2;
+	}
+	len = strlen(s);
+	if (len == 0 || len > (base == 16 ? 2 * maxbytes : 3 * maxbytes))
+		bad_json(what, psprintf("%s has no digits or too many.", arg));
+	for (const char *d = s; *d; d++)
+		if (base == 16 ? !isxdigit((unsigned char) *d) : !isdigit((unsigned char) *d))
+			bad_json(what, psprintf("%s is not a %s integer.", arg,
+									base == 16 ? "0x-hexadecimal" : "decimal"));
+	if (mpz_set_str(x, s, base) != 0)
+		bad_json(what, psprintf("%s is not an integer.", arg));
+}
+
+/* paillier_pubkey_from_n(n text, g text DEFAULT NULL) RETURNS paillier_pubkey */
+Datum
+paillier_pubkey_from_n(PG_FUNCTION_ARGS)
+{
+	const char *what = "Paillier modulus";
+	mpz_t		n;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	mpz_init(n);
+	parse_dec_or_hex(n, text_to_cstring(PG_GETARG_TEXT_PP(0)), MAX_NBYTES, what, "n");
+	if (mpz_sgn(n) == 0)
+		bad_json(what, "n is zero.");
+	if (!PG_ARGISNULL(1))
+	{
+		mpz_t		g;
+
+		mpz_init(g);
+		parse_dec_or_hex(g, text_to_cstring(PG_GETARG_TEXT_PP(1)), MAX_NBYTES + 1, what, "g");
+		require_g_n_plus_1(g, n, "Paillier public key");
+	}
 	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 

@@ -115,3 +115,64 @@ COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb, numeri
 CREATE FUNCTION paillier_n(paillier_pubkey) RETURNS numeric
 AS 'MODULE_PATHNAME', 'paillier_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_n(paillier_pubkey) IS 'the public modulus n as a numeric';
+
+CREATE FUNCTION paillier_pubkey_from_n(n text, g text DEFAULT NULL) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_from_n' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION paillier_pubkey_from_n(text, text) IS
+'a public key from its modulus n in decimal or 0x-hexadecimal, as most client libraries give it; a g other than n + 1 is refused';
+
+-- Arguments in the wrong order, or the wrong key, are common first mistakes;
+-- without these PostgreSQL says only "function ... does not exist".
+CREATE FUNCTION paillier_encrypt(key paillier_pubkey, value anyelement, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_encrypt takes the value first and the key second'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = format('It was called as paillier_encrypt(paillier_pubkey, %s).', pg_typeof(value)),
+              HINT = 'Write paillier_encrypt(value, key) or paillier_encrypt(value, key, scale).';
+END
+$$;
+COMMENT ON FUNCTION paillier_encrypt(paillier_pubkey, anyelement, integer) IS
+'always an ERROR whose hint gives the right order: paillier_encrypt(value, key, scale)';
+
+CREATE FUNCTION paillier_encrypt(key paillier_privkey, value anyelement, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_encrypt takes the value first and the key second'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = format('It was called as paillier_encrypt(paillier_privkey, %s).', pg_typeof(value)),
+              HINT = 'Write paillier_encrypt(value, key) or paillier_encrypt(value, key, scale).';
+END
+$$;
+COMMENT ON FUNCTION paillier_encrypt(paillier_privkey, anyelement, integer) IS
+'always an ERROR whose hint gives the right order: paillier_encrypt(value, key, scale)';
+
+CREATE FUNCTION paillier_decrypt(key paillier_privkey, ciphertext paillier_ciphertext)
+RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_decrypt takes the ciphertext first and the private key second'
+        USING ERRCODE = 'undefined_function',
+              HINT = 'Write paillier_decrypt(ciphertext, private_key).';
+END
+$$;
+COMMENT ON FUNCTION paillier_decrypt(paillier_privkey, paillier_ciphertext) IS
+'always an ERROR whose hint gives the right order: paillier_decrypt(ciphertext, private_key)';
+
+-- A public key where a private key belongs (paillier_decrypt(ct, pk), ...):
+-- an implicit cast that raises.  An overload paillier_decrypt(ciphertext,
+-- paillier_pubkey) would make paillier_decrypt(ct, $1) with an untyped
+-- parameter ambiguous; a cast adds no candidate function.
+CREATE FUNCTION paillier_pubkey_as_privkey(key paillier_pubkey)
+RETURNS paillier_privkey LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'a public key cannot be used where a private key is needed'
+        USING ERRCODE = 'wrong_object_type',
+              DETAIL = 'A public key (paillier_pubkey) encrypts and adds; only the private key (paillier_privkey) decrypts.',
+              HINT = 'Decrypt as the holder of the private key: paillier_decrypt(ciphertext, private_key).';
+END
+$$;
+COMMENT ON FUNCTION paillier_pubkey_as_privkey(paillier_pubkey) IS
+'always an ERROR: the implicit cast from paillier_pubkey to paillier_privkey, so that paillier_decrypt(ct, public_key) says what is wrong';
+CREATE CAST (paillier_pubkey AS paillier_privkey) WITH FUNCTION paillier_pubkey_as_privkey(paillier_pubkey) AS IMPLICIT;
+COMMENT ON CAST (paillier_pubkey AS paillier_privkey) IS
+'always an ERROR saying that decryption needs the private key';
