@@ -35,13 +35,18 @@ class PublicKey:
         self.nsq = n * n
         self.max_int = n // 3 - 1        # python-paillier's signed range
 
-    def encrypt(self, value, scale=0):
-        """Encrypt value * 10^scale; digits beyond the scale are an error."""
+    def encrypt(self, value, scale=0, max_abs=2**63):
+        """Encrypt value * 10^scale; digits beyond the scale are an error.
+        max_abs is the column's declared range: the ciphertext's public
+        magnitude bound comes from it, never from the value."""
         d = Decimal(str(value)).scaleb(scale)
         if d != d.to_integral_value():
             raise ValueError(f"{value} has more decimals than scale {scale}")
         m = int(d)
-        if abs(m) > self.max_int:
+        if abs(d) > Decimal(max_abs).scaleb(scale):
+            raise OverflowError("value exceeds the declared max_abs")
+        bound = int(Decimal(max_abs).scaleb(scale).to_integral_value(rounding="ROUND_CEILING")).bit_length()
+        if abs(m) > self.max_int or bound > self.n.bit_length() - 3:
             raise OverflowError("value out of range for this key")
         while True:
             r = secrets.randbelow(self.n - 1) + 1
@@ -49,7 +54,7 @@ class PublicKey:
                 break
         # (n + 1)^m = 1 + m*n (mod n^2), so no exponentiation by m is needed
         c = (1 + (m % self.n) * self.n) * pow(r, self.n, self.nsq) % self.nsq
-        return Ciphertext(self.n, c, scale)
+        return Ciphertext(self.n, c, scale, bound)
 
 
 class PrivateKey:
@@ -118,34 +123,43 @@ def _unb64(s):
 
 
 class Ciphertext:
-    def __init__(self, n, c, scale=0):
-        self.n, self.c, self.scale = n, c, scale
+    def __init__(self, n, c, scale=0, bound=None):
+        # bound: the public magnitude bound B, |value * 10^scale| <= 2^B
+        self.n, self.c, self.scale, self.bound = n, c, scale, bound
 
     def to_json(self):
-        """python-paillier's {"v", "e"}, plus our "scale" (read by
-        paillier_ciphertext_from_json)."""
-        return {"v": str(self.c), "e": 0, "scale": self.scale}
+        """python-paillier's {"v", "e"}, plus our "scale" and "bound" (read
+        by paillier_ciphertext_from_json)."""
+        obj = {"v": str(self.c), "e": 0, "scale": self.scale}
+        if self.bound is not None:
+            obj["bound"] = self.bound
+        return obj
 
     @classmethod
     def from_json(cls, n, obj):
-        """The jsonb of paillier_ciphertext_to_json(): e is 0 and "scale",
-        when present, is the decimal scale."""
+        """The jsonb of paillier_ciphertext_to_json(): e is 0, "scale", when
+        present, is the decimal scale and "bound" the magnitude bound."""
         if obj.get("e", 0) != 0:
             raise ValueError("expected e = 0")
-        return cls(n, int(obj["v"]), obj.get("scale", 0))
+        return cls(n, int(obj["v"]), obj.get("scale", 0), obj.get("bound"))
 
     def to_text(self):
-        """The text form of paillier_ciphertext: ct1:<scale>:<n>:<c>, base64url
-        without padding, c at the full width of n^2."""
+        """The text form of paillier_ciphertext: ct2:<scale>:<bound>:<n>:<c>,
+        base64url without padding, c at the full width of n^2."""
+        if self.bound is None:
+            raise ValueError("a ciphertext needs its magnitude bound to be sent as text")
         nbytes = (self.n.bit_length() + 7) // 8
-        return f"ct1:{self.scale}:{_b64(self.n)}:{_b64(self.c, 2 * nbytes)}"
+        return f"ct2:{self.scale}:{self.bound}:{_b64(self.n)}:{_b64(self.c, 2 * nbytes)}"
 
     @classmethod
     def from_text(cls, text):
-        tag, scale, n, c = text.split(":")
-        if tag != "ct1":
-            raise ValueError(f"unknown ciphertext format {tag}")
-        return cls(_unb64(n), _unb64(c), int(scale))
+        """Reads format 2, and format 1 (no bound) as written by 0.1.0."""
+        parts = text.split(":")
+        if parts[0] == "ct2" and len(parts) == 5:
+            return cls(_unb64(parts[3]), _unb64(parts[4]), int(parts[1]), int(parts[2]))
+        if parts[0] == "ct1" and len(parts) == 4:
+            return cls(_unb64(parts[2]), _unb64(parts[3]), int(parts[1]))
+        raise ValueError(f"unknown ciphertext format {parts[0]}")
 
 
 class CiphertextLoader(Loader):
