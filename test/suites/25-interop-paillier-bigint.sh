@@ -1,22 +1,16 @@
 #!/usr/bin/env bash
 # Interop with paillier-bigint from npm: a key made here encrypts there and
 # decrypts here and the reverse; a key made there is imported here and used
-# both ways.  Skipped, saying so, when node/npm or the package is missing;
-# under CI=true (where the npm registry is reachable) that is a failure.
+# both ways.  Without node/npm it fails; a machine that cannot reach the npm
+# registry skips, saying why (test/npm-install.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-unavailable() {
-	# under CI=true the npm registry is reachable: a missing tool is a failure
-	if [ "${CI:-}" = true ]; then echo "FAIL: paillier-bigint interop: $1"; exit 1; fi
-	echo "SKIP: paillier-bigint interop: $1"; exit 77
-}
-command -v node >/dev/null && command -v npm >/dev/null || unavailable "node and npm are not installed"
+source "$root/test/npm-install.sh"
 work=$(mktemp -d)
 db=mpc_interop_suite
 trap 'rm -rf "$work"; dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
 cp "$root/test/interop/package.json" "$root/test/interop/paillier_bigint.mjs" "$work/"
-(cd "$work" && timeout 300 npm install --no-audit --no-fund --silent >"$work/npm.log" 2>&1) ||
-	{ cat "$work/npm.log"; unavailable "'npm install paillier-bigint' failed (no registry?)"; }
+npm_install "$work" "paillier-bigint interop"
 js() { (cd "$work" && node paillier_bigint.mjs "$@"); }
 sql() { psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
