@@ -54,3 +54,49 @@ AS 'MODULE_PATHNAME', 'paillier_bound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, json jsonb, max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+-- ---- 16: a public key from a bare modulus; helpful errors for swapped arguments and public-key decryption
+CREATE FUNCTION paillier_pubkey_from_n(n text, g text DEFAULT NULL) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_from_n' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION paillier_encrypt(key paillier_pubkey, value anyelement, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_encrypt takes the value first and the key second'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = format('It was called as paillier_encrypt(paillier_pubkey, %s).', pg_typeof(value)),
+              HINT = 'Write paillier_encrypt(value, key) or paillier_encrypt(value, key, scale).';
+END
+$$;
+
+CREATE FUNCTION paillier_encrypt(key paillier_privkey, value anyelement, scale integer DEFAULT 0)
+RETURNS paillier_ciphertext LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_encrypt takes the value first and the key second'
+        USING ERRCODE = 'undefined_function',
+              DETAIL = format('It was called as paillier_encrypt(paillier_privkey, %s).', pg_typeof(value)),
+              HINT = 'Write paillier_encrypt(value, key) or paillier_encrypt(value, key, scale).';
+END
+$$;
+
+CREATE FUNCTION paillier_decrypt(key paillier_privkey, ciphertext paillier_ciphertext)
+RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'paillier_decrypt takes the ciphertext first and the private key second'
+        USING ERRCODE = 'undefined_function',
+              HINT = 'Write paillier_decrypt(ciphertext, private_key).';
+END
+$$;
+
+CREATE FUNCTION paillier_pubkey_as_privkey(key paillier_pubkey)
+RETURNS paillier_privkey LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+    RAISE EXCEPTION 'a public key cannot be used where a private key is needed'
+        USING ERRCODE = 'wrong_object_type',
+              DETAIL = 'A public key (paillier_pubkey) encrypts and adds; only the private key (paillier_privkey) decrypts.',
+              HINT = 'Decrypt as the holder of the private key: paillier_decrypt(ciphertext, private_key).';
+END
+$$;
+
+CREATE CAST (paillier_pubkey AS paillier_privkey) WITH FUNCTION paillier_pubkey_as_privkey(paillier_pubkey) AS IMPLICIT;
+
