@@ -1127,7 +1127,7 @@ thr_decshare_decode(thr_decshare *ds, const uint8_t *in, size_t len, size_t min_
 	rd			r = {in, len};
 	common_hdr	h;
 	pai_pub		pk;
-	const uint8_t *e;
+	const uint8_t *e = NULL;
 	int			scale;
 	mpc_status	st;
 
