@@ -206,8 +206,7 @@ paillier_keyshare_in(PG_FUNCTION_ARGS)
 					   "Key shares are read from the text that paillier_keyshare_export() writes.",
 					   &len);
 	v = keyshare_from_bytes(raw, len, ERRCODE_INVALID_TEXT_REPRESENTATION, "input syntax for type");
-	mpc_wipe(raw, len);
-	mpc_wipe(s, strlen(s));
+	mpc_wipe(raw, len);			/* the input string belongs to the caller */
 	PG_RETURN_BYTEA_P(v);
 }
 
