@@ -309,6 +309,22 @@ test_split(void)
 		CHECK_OK(combine_set(ds, set, 2, 1, out, &bad, &err));
 		CHECK(mpz_cmp(out, m) == 0);
 	}
+	/* an error in the randomness component (here y^n, as a bad proof could
+	 * hide only with a split key) is caught by the combination itself */
+	{
+		int			set[2] = {0, 2};
+		mpz_t		y;
+
+		mpz_init_set_ui(y, 12345);
+		mpz_powm(y, y, sk.pub.n, sk.pub.n2);
+		mpz_mul(ds[2].ci, ds[2].ci, y);
+		mpz_mod(ds[2].ci, ds[2].ci, sk.pub.n2);
+		CHECK_STATUS(combine_set(ds, set, 2, 0, out, &bad, &err), MPC_ERR_CIPHERTEXT);
+		CHECK(bad == 0);
+		CHECK_STATUS(combine_set(ds, set, 2, 1, out, &bad, &err), MPC_ERR_CIPHERTEXT);
+		CHECK(bad == 3);
+		mpz_clear(y);
+	}
 	/* the plain key still decrypts too */
 	CHECK_OK(pai_decrypt(&sk, out, c, &err));
 	CHECK(mpz_cmp(out, m) == 0);

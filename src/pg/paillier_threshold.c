@@ -535,6 +535,12 @@ paillier_combine_array(PG_FUNCTION_ARGS)
 				 errmsg("paillier_combine: decryption share %d has an invalid proof", bad),
 				 errdetail("The share was not computed from this ciphertext with the key share it claims, or it was altered."),
 				 errhint("Leave share %d out and combine the others, then ask its steward for a new one.", bad)));
+	if (st == MPC_ERR_CIPHERTEXT)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("paillier_combine: %s", err.msg),
+				 errdetail("Every proof verified, so one of the shares is wrong in a way only a key split from an existing key (not made with safe primes) lets a proof hide."),
+				 errhint("Combine other subsets of the shares to find the one that fails.")));
 	if (st == MPC_ERR_ARG && k == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
