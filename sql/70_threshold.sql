@@ -94,12 +94,13 @@ SELECT pg_temp.err($q$SELECT paillier_combine('{}'::paillier_decshare[])$q$);
 SELECT pg_temp.err($q$SELECT paillier_combine(ARRAY[NULL]::paillier_decshare[])$q$);
 
 -- tampering.  Decryption share layout: 52-byte header, n (256), c, v, v_i,
--- c_i (512 each), e (32), 5 hashes of 32, length (4), z.
+-- c_i, then the proof's commitments a, b (512 each), 5 hashes of 32,
+-- length (4), the proof's response z.
 -- a tampered share value c_i: its proof fails, and the error names it
 SELECT pg_temp.err(format($q$SELECT paillier_combine(ARRAY[a.ds, %L::paillier_decshare, c.ds])
                      FROM thr_dec a, thr_dec c WHERE a.i = 1 AND c.i = 5$q$,
                    pg_temp.flip(ds::text, 52 + 256 + 3 * 512 + 100))) FROM thr_dec WHERE i = 4;
--- a tampered proof: challenge e, then response z
+-- a tampered proof: commitment a, then response z
 SELECT pg_temp.err(format($q$SELECT paillier_combine(ARRAY[a.ds, %L::paillier_decshare, c.ds])
                      FROM thr_dec a, thr_dec c WHERE a.i = 1 AND c.i = 5$q$,
                    pg_temp.flip(ds::text, 52 + 256 + 4 * 512 + 7))) FROM thr_dec WHERE i = 2;

@@ -206,9 +206,36 @@ test_three_of_five(const pai_priv *sk)
 	CHECK_STATUS(thr_verify(&ds[3], &err), MPC_ERR_CIPHERTEXT);
 	mpz_sub_ui(ds[3].z, ds[3].z, 1);
 	CHECK_OK(thr_verify(&ds[3], &err));
-	ds[3].e[5] ^= 1;
+	mpz_add_ui(ds[3].a, ds[3].a, 1);
 	CHECK_STATUS(thr_verify(&ds[3], &err), MPC_ERR_CIPHERTEXT);
-	ds[3].e[5] ^= 1;
+	mpz_sub_ui(ds[3].a, ds[3].a, 1);
+	mpz_add_ui(ds[3].b, ds[3].b, 1);
+	CHECK_STATUS(thr_verify(&ds[3], &err), MPC_ERR_CIPHERTEXT);
+	mpz_sub_ui(ds[3].b, ds[3].b, 1);
+	/* the batch test: valid sets pass, one bad member fails the batch */
+	{
+		const thr_decshare *good[3] = {&ds[0], &ds[1], &ds[3]};
+		const thr_decshare *withbad[3] = {&ds[0], &ds[2], &ds[3]};
+
+		CHECK_OK(thr_verify_batch(good, 3, &err));
+		CHECK_STATUS(thr_verify_batch(withbad, 3, &err), MPC_ERR_CIPHERTEXT);
+		/* c_i negated (an error of order 2): the challenge binds c_i */
+		mpz_sub(ds[1].ci, sk->pub.n2, ds[1].ci);
+		CHECK_STATUS(thr_verify_batch(good, 3, &err), MPC_ERR_CIPHERTEXT);
+		CHECK_STATUS(thr_verify(&ds[1], &err), MPC_ERR_CIPHERTEXT);
+		mpz_sub(ds[1].ci, sk->pub.n2, ds[1].ci);
+		CHECK_OK(thr_verify(&ds[1], &err));
+		/* a commitment changed by a non-square is caught by the batch */
+		mpz_mul_ui(ds[3].a, ds[3].a, 3);
+		mpz_mod(ds[3].a, ds[3].a, sk->pub.n2);
+		CHECK_STATUS(thr_verify_batch(good, 3, &err), MPC_ERR_CIPHERTEXT);
+		mpz_set_ui(out, 3);
+		mpz_invert(out, out, sk->pub.n2);
+		mpz_mul(ds[3].a, ds[3].a, out);
+		mpz_mod(ds[3].a, ds[3].a, sk->pub.n2);
+		CHECK_OK(thr_verify_batch(good, 3, &err));
+		mpz_set_ui(m, 123456789);
+	}
 
 	/* shares of another ciphertext */
 	mpz_set_ui(m, 5);
@@ -476,7 +503,7 @@ test_fuzz(const pai_priv *sk, int rounds)
 		}
 	}
 	CHECK(consistent);
-	printf("threshold fuzz: %d of %d mutations accepted (only changes to free fields such as s, e or z can be)\n",
+	printf("threshold fuzz: %d of %d mutations accepted (only changes to fields without a checksum, such as s, a, b or z, can be)\n",
 		   accepted, rounds);
 
 	/* arbitrary bytes */

@@ -14,7 +14,9 @@
  *   verification keys           v (a random square mod n^2), v_i = v^(Delta s_i)
  *   decryption share            c_i = c^(2 Delta s_i) mod n^2
  *   proof                       log_{c^4}(c_i^2) = log_v(v_i), Chaum-Pedersen,
- *                               Fiat-Shamir with SHA-256
+ *                               Fiat-Shamir with SHA-256, carried as (a, b, z)
+ *                               so that the shares of one ciphertext can be
+ *                               checked in one batch
  *   combination (set S, |S|=t)  c' = prod c_i^(2 mu_i), mu_i = Delta lambda^S_{0,i}
  *                               = c^(4 Delta^3 d) = 1 + 4 Delta^3 m n
  *                               m = L(c') (4 Delta^3)^-1 mod n
@@ -72,8 +74,9 @@ typedef struct thr_decshare
 	mpz_t		v;
 	mpz_t		vi;
 	mpz_t		ci;				/* c^(2 Delta s_i) mod n^2 */
-	mpz_t		z;				/* proof response */
-	uint8_t		e[THR_HASH_LEN];	/* proof challenge */
+	mpz_t		a;				/* proof commitment (c^4)^r */
+	mpz_t		b;				/* proof commitment v^r */
+	mpz_t		z;				/* proof response r + e Delta s_i */
 	uint8_t		digest[THR_HASH_LEN];
 	uint8_t		vkh[THR_MAX_SHARES][THR_HASH_LEN];
 } thr_decshare;
@@ -104,14 +107,20 @@ mpc_status	thr_decrypt_share(const thr_keyshare *ks, const mpz_t c, int scale,
 							  thr_decshare *out, mpc_error *err);
 /* Verify the proof of one decryption share. */
 mpc_status	thr_verify(const thr_decshare *ds, mpc_error *err);
+/* Verify the proofs of k shares of one ciphertext under one dealing at once
+ * (small-exponent batch test: two full exponentiations in all, not 2k).
+ * MPC_OK means all are valid except with probability 2^-128; a failure
+ * says only that one is not: check them one by one to find it. */
+mpc_status	thr_verify_batch(const thr_decshare *const *ds, size_t k, mpc_error *err);
 void		thr_decshare_clear(thr_decshare *ds);
 
 /*
  * Combine k decryption shares of one ciphertext into the residue m (0 <= m
  * < n).  All shares must agree on key, digest and ciphertext
  * (MPC_ERR_KEY_MISMATCH), carry distinct indexes and be at least t
- * (MPC_ERR_ARG).  With verify, every proof is checked, extras included; on a
- * bad proof the status is MPC_ERR_CIPHERTEXT and *bad_index names it.  The
+ * (MPC_ERR_ARG).  With verify, every proof is checked, extras included (in
+ * one batch, then one by one if the batch fails); on a bad proof the status
+ * is MPC_ERR_CIPHERTEXT and *bad_index names it.  The
  * first t shares (in the given order) are combined.
  */
 mpc_status	thr_combine(const thr_decshare *const *ds, size_t k, int verify, mpz_t m,
