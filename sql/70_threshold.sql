@@ -87,6 +87,20 @@ SELECT paillier_combine(ARRAY[paillier_decrypt_share(t.ct, a.share), paillier_de
 FROM thr_total t, thr_shares a, thr_shares b, thr_dec c WHERE a.i = 1 AND b.i = 4 AND c.i = 5;
 RESET mpc_eigentrust.use_avx512;
 
+-- the aggregate runs in parallel (partial states are concatenated)
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+ALTER TABLE thr_dec SET (parallel_workers = 2);
+EXPLAIN (COSTS OFF) SELECT paillier_combine(ds) FROM thr_dec;
+SELECT paillier_combine(ds) AS parallel_total FROM thr_dec;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+-- safe-prime generation stops on a cancel (a 4096-bit key takes far longer)
+SET statement_timeout = '300ms';
+SELECT count(*) FROM paillier_threshold_keygen(4096, 3, 2);
+RESET statement_timeout;
+
 -- two shares are not enough; the same share twice does not count twice
 SELECT pg_temp.err($q$SELECT paillier_combine(ds) FROM thr_dec WHERE i IN (1, 2)$q$);
 SELECT pg_temp.err($q$SELECT paillier_combine(ARRAY[a.ds, a.ds, b.ds]) FROM thr_dec a, thr_dec b WHERE a.i = 1 AND b.i = 2$q$);

@@ -370,22 +370,29 @@ deal_rows(FunctionCallInfo fcinfo, const pai_priv *sk, int l, int t, const char 
 	st = thr_deal(sk, l, t, ks, &err);
 	if (st != MPC_OK)
 		mpc_raise(&err, what);
-	InitMaterializedSRF(fcinfo, 0);
-	pk = PointerGetDatum(mpc_make_pubkey(&sk->pub));
-	for (i = 0; i < l; i++)
+	PG_TRY();
 	{
-		Datum		values[2];
-		bool		nulls[2] = {false, false};
-		bytea	   *v = keyshare_varlena(&ks[i]);
+		InitMaterializedSRF(fcinfo, 0);
+		pk = PointerGetDatum(mpc_make_pubkey(&sk->pub));
+		for (i = 0; i < l; i++)
+		{
+			Datum		values[2];
+			bool		nulls[2] = {false, false};
+			bytea	   *v = keyshare_varlena(&ks[i]);
 
-		values[0] = pk;
-		values[1] = PointerGetDatum(v);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		mpc_wipe(VARDATA(v), VARSIZE(v) - VARHDRSZ);
-		pfree(v);
+			values[0] = pk;
+			values[1] = PointerGetDatum(v);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			mpc_wipe(VARDATA(v), VARSIZE(v) - VARHDRSZ);
+			pfree(v);
+		}
 	}
-	for (i = 0; i < l; i++)
-		thr_keyshare_clear(&ks[i]);
+	PG_FINALLY();
+	{
+		for (i = 0; i < l; i++)
+			thr_keyshare_clear(&ks[i]);
+	}
+	PG_END_TRY();
 	pfree(ks);
 }
 
