@@ -120,7 +120,9 @@ rand_bits(mpz_t z, size_t bits, mpc_error *err)
 static void
 powm_public(mpz_t out, const mpz_t base, const mpz_t e, const mpz_t mod)
 {
-	if (ifma_available())
+	if (mpz_sgn(e) == 0)
+		mpz_set_ui(out, 1);		/* the ladders need e > 0 */
+	else if (ifma_available())
 		mpc_powm_sec(out, base, e, mpz_sizeinbase(e, 2), mod);
 	else
 		mpz_powm(out, base, e, mod);
