@@ -7,6 +7,7 @@
 #include "paillier.h"
 #include "serial.h"
 #include "threshold.h"
+#include "ifma.h"
 
 #define BITS 512
 
@@ -542,6 +543,14 @@ main(void)
 	test_split();
 	test_extremes(&sk);
 	test_fuzz(&sk, 3000);
+	/* the portable path (GMP's mpz_powm_sec) gives the same results */
+	if (ifma_available())
+	{
+		ifma_set_enabled(0);
+		test_three_of_five(&sk);
+		test_split();
+		ifma_set_enabled(1);
+	}
 	pai_priv_clear(&sk);
 	UNIT_DONE("test_threshold");
 }
