@@ -365,6 +365,56 @@ test_split(void)
 	mpz_clears(m, c, out, NULL);
 }
 
+/* The fixed-base table for v: the same shares and combinations. */
+static void
+test_vtable(const pai_priv *sk)
+{
+	thr_keyshare ks[5];
+	thr_decshare ds[5];
+	fb_table	vt;
+	void	   *buf;
+	size_t		bytes;
+	mpc_error	err;
+	mpz_t		m, c, out;
+	int			i, bad;
+
+	mpz_inits(m, c, out, NULL);
+	mpz_set_ui(m, 4242);
+	CHECK_OK(pai_encrypt(&sk->pub, c, m, &err));
+	CHECK_OK(thr_deal(sk, 5, 3, ks, &err));
+	bytes = thr_vtable_bytes(&sk->pub, 5, 3);
+	CHECK(bytes > 0);
+	buf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+	CHECK_OK(thr_vtable_init(&vt, buf, bytes, &sk->pub, ks[0].v, 5, 3, &err));
+	for (i = 0; i < 5; i++)
+	{
+		/* shares 0, 2, 4 with the table, 1, 3 without: all verify, alone and mixed */
+		CHECK_OK(thr_decrypt_share_vt(&ks[i], c, 0, i % 2 ? NULL : &vt, &ds[i], &err));
+		CHECK_OK(thr_verify(&ds[i], &err));
+	}
+	{
+		int			set[5] = {4, 1, 2, 0, 3};
+		const thr_decshare *sel[5];
+
+		for (i = 0; i < 5; i++)
+			sel[i] = &ds[set[i]];
+		CHECK_OK(thr_combine_vt(sel, 5, 1, &vt, out, &bad, &err));
+		CHECK(mpz_cmp(out, m) == 0);
+		CHECK_OK(thr_combine_vt(sel, 3, 1, &vt, out, &bad, &err));
+		CHECK(mpz_cmp(out, m) == 0);
+		mpz_add_ui(ds[2].z, ds[2].z, 2);
+		CHECK_STATUS(thr_combine_vt(sel, 5, 1, &vt, out, &bad, &err), MPC_ERR_CIPHERTEXT);
+		CHECK(bad == 3);
+	}
+	free(buf);
+	for (i = 0; i < 5; i++)
+	{
+		thr_decshare_clear(&ds[i]);
+		thr_keyshare_clear(&ks[i]);
+	}
+	mpz_clears(m, c, out, NULL);
+}
+
 /* 2 of 64 and 64 of 64: the extremes of the parameters. */
 static void
 test_extremes(const pai_priv *sk)
@@ -541,6 +591,7 @@ main(void)
 	test_three_of_five(&sk);
 	test_other_key(&sk);
 	test_split();
+	test_vtable(&sk);
 	test_extremes(&sk);
 	test_fuzz(&sk, 3000);
 	/* the portable path (GMP's mpz_powm_sec) gives the same results */
@@ -549,6 +600,7 @@ main(void)
 		ifma_set_enabled(0);
 		test_three_of_five(&sk);
 		test_split();
+		test_vtable(&sk);
 		ifma_set_enabled(1);
 	}
 	pai_priv_clear(&sk);

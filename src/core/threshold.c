@@ -84,6 +84,29 @@ thr_response_bits_max(size_t nbits, int l, int t)
 	return mask_bits(nbits, l, t) + 1;
 }
 
+/* v-table exponents: masks r (mask_bits) and the batch sum 2 sum rho_j z_j
+ * (129-bit weights, at most 2^9 shares) */
+static size_t
+vtable_maxbits(size_t nbits, int l, int t)
+{
+	return thr_response_bits_max(nbits, l, t) + 129 + 9 + 1;
+}
+
+size_t
+thr_vtable_bytes(const pai_pub *pk, int l, int t)
+{
+	return fb_table_bytes(mpz_sizeinbase(pk->n2, 2), vtable_maxbits(pk->nbits, l, t),
+						  THR_VTABLE_WINDOW);
+}
+
+mpc_status
+thr_vtable_init(fb_table *vt, void *buf, size_t buflen, const pai_pub *pk, const mpz_t v,
+				int l, int t, mpc_error *err)
+{
+	return fb_table_init(vt, buf, buflen, v, pk->n2, vtable_maxbits(pk->nbits, l, t),
+						 THR_VTABLE_WINDOW, err);
+}
+
 mpc_status
 thr_check_params(int l, int t, mpc_error *err)
 {
@@ -544,6 +567,13 @@ mpc_status
 thr_decrypt_share(const thr_keyshare *ks, const mpz_t c, int scale, thr_decshare *out,
 				  mpc_error *err)
 {
+	return thr_decrypt_share_vt(ks, c, scale, NULL, out, err);
+}
+
+mpc_status
+thr_decrypt_share_vt(const thr_keyshare *ks, const mpz_t c, int scale, const fb_table *vt,
+					 thr_decshare *out, mpc_error *err)
+{
 	const pai_pub *pk = &ks->pub;
 	mpz_t		x, r, e4;
 	uint8_t		ebuf[THR_HASH_LEN];
@@ -583,7 +613,8 @@ thr_decrypt_share(const thr_keyshare *ks, const mpz_t c, int scale, thr_decshare
 	/* commitments a = (c^4)^r, b = v^r */
 	mpz_mul_2exp(e4, r, 2);
 	mpc_powm_sec(out->a, c, e4, rbits + 2, pk->n2);
-	mpc_powm_sec(out->b, ks->v, r, rbits, pk->n2);
+	if (vt == NULL || fb_pow(vt, out->b, r, err) != MPC_OK)
+		mpc_powm_sec(out->b, ks->v, r, rbits, pk->n2);
 	proof_challenge(pk, ks->digest, ks->index, c, out->ci, ks->vi, out->a, out->b, ebuf);
 	/* z = r + e x over the integers */
 	mpz_from_bytes(e4, ebuf, THR_HASH_LEN);
@@ -668,8 +699,17 @@ thr_verify(const thr_decshare *ds, mpc_error *err)
  * safe-prime key has (design.md discusses split keys).  Requires one c,
  * one v: the caller has checked that the shares agree.
  */
+static mpc_status verify_batch(const thr_decshare *const *ds, size_t k, const fb_table *vt,
+							   mpc_error *err);
+
 mpc_status
 thr_verify_batch(const thr_decshare *const *ds, size_t k, mpc_error *err)
+{
+	return verify_batch(ds, k, NULL, err);
+}
+
+static mpc_status
+verify_batch(const thr_decshare *const *ds, size_t k, const fb_table *vt, mpc_error *err)
 {
 	const pai_pub *pk;
 	mpz_t		e, rho, zsum, t1, t2, rc, rv, lhs;
@@ -739,7 +779,9 @@ thr_verify_batch(const thr_decshare *const *ds, size_t k, mpc_error *err)
 	if (st == MPC_OK)
 	{
 		mpz_mul_2exp(t1, zsum, 1);
-		powm_public(lhs, ds[0]->v, t1, pk->n2);
+		if (vt == NULL || mpz_sizeinbase(t1, 2) > vt->maxbits ||
+			fb_pow_vartime(vt, lhs, t1, err) != MPC_OK)
+			powm_public(lhs, ds[0]->v, t1, pk->n2);
 		mpz_mul(rv, rv, rv);
 		mpz_mod(rv, rv, pk->n2);
 		if (mpz_cmp(lhs, rv) != 0)
@@ -774,6 +816,13 @@ thr_lagrange(mpz_t mu, const int *idx, int t, int i, int l)
 mpc_status
 thr_combine(const thr_decshare *const *ds, size_t k, int verify, mpz_t m, int *bad_index,
 			mpc_error *err)
+{
+	return thr_combine_vt(ds, k, verify, NULL, m, bad_index, err);
+}
+
+mpc_status
+thr_combine_vt(const thr_decshare *const *ds, size_t k, int verify, const fb_table *vt,
+			   mpz_t m, int *bad_index, mpc_error *err)
 {
 	const thr_decshare *d0;
 	const pai_pub *pk;
@@ -819,7 +868,7 @@ thr_combine(const thr_decshare *const *ds, size_t k, int verify, mpz_t m, int *b
 						k == 1 ? " was" : "s were", d0->t);
 	if (verify)
 	{
-		st = thr_verify_batch(ds, k, err);
+		st = verify_batch(ds, k, vt, err);
 		if (st == MPC_ERR_INTERRUPTED)
 			return st;
 		/* the batch failed: find the bad share one by one */

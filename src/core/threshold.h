@@ -35,6 +35,7 @@
 #include <gmp.h>
 #include <stdint.h>
 
+#include "fixedbase.h"
 #include "mpc_common.h"
 #include "paillier.h"
 
@@ -125,6 +126,23 @@ void		thr_decshare_clear(thr_decshare *ds);
  */
 mpc_status	thr_combine(const thr_decshare *const *ds, size_t k, int verify, mpz_t m,
 						int *bad_index, mpc_error *err);
+
+/*
+ * An optional fixed-base table for the verification base v of one dealing
+ * (fixedbase.h, 4-bit windows): it makes v^r in a proof and v^(sum) in a
+ * batch check about 4 times cheaper.  About 12 MB at 2048 bits; worth it
+ * from the third use.  The caller keeps it and must pass it only with shares
+ * of the dealing it was built for (same digest).
+ */
+#define THR_VTABLE_WINDOW 4
+size_t		thr_vtable_bytes(const pai_pub *pk, int l, int t);
+mpc_status	thr_vtable_init(fb_table *vt, void *buf, size_t buflen, const pai_pub *pk,
+							const mpz_t v, int l, int t, mpc_error *err);
+/* thr_decrypt_share and thr_combine with an optional table (NULL: none). */
+mpc_status	thr_decrypt_share_vt(const thr_keyshare *ks, const mpz_t c, int scale,
+								 const fb_table *vt, thr_decshare *out, mpc_error *err);
+mpc_status	thr_combine_vt(const thr_decshare *const *ds, size_t k, int verify,
+						   const fb_table *vt, mpz_t m, int *bad_index, mpc_error *err);
 
 /* Delta = l! and the integer Lagrange coefficient mu_i of index i in set
  * idx[0..t-1] (exposed for tests). */

@@ -24,6 +24,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 #include "encoding.h"
@@ -454,6 +455,57 @@ paillier_threshold_split(PG_FUNCTION_ARGS)
  * Decryption
  * --------------------------------------------------------------------- */
 
+/*
+ * One fixed-base table for the verification base v per backend: built on
+ * the second use of a dealing (about 28 ms and 12 MB at 2048 bits), it saves
+ * about 4 ms per decryption share and 5 ms per combination.  v is public,
+ * so the table holds no secret.  Keys whose table would exceed
+ * VT_MAX_BYTES go without.
+ */
+#define VT_MAX_BYTES ((Size) 64 * 1024 * 1024)
+
+static struct
+{
+	bool		built;
+	uint8		digest[THR_HASH_LEN];	/* the dealing the table is for */
+	bool		seen_valid;
+	uint8		seen[THR_HASH_LEN];		/* the dealing used last */
+	void	   *buf;
+	fb_table	vt;
+}			vcache;
+
+static const fb_table *
+vtable_for(const pai_pub *pk, const uint8 *digest, const mpz_t v, int l, int t)
+{
+	Size		bytes;
+	mpc_error	err;
+	mpc_status	st;
+
+	if (vcache.built && memcmp(vcache.digest, digest, THR_HASH_LEN) == 0)
+		return &vcache.vt;
+	if (!vcache.seen_valid || memcmp(vcache.seen, digest, THR_HASH_LEN) != 0)
+	{
+		memcpy(vcache.seen, digest, THR_HASH_LEN);
+		vcache.seen_valid = true;
+		return NULL;
+	}
+	bytes = thr_vtable_bytes(pk, l, t);
+	if (bytes == 0 || bytes > VT_MAX_BYTES)
+		return NULL;
+	vcache.built = false;
+	if (vcache.buf != NULL)
+		pfree(vcache.buf);
+	vcache.buf = MemoryContextAllocExtended(TopMemoryContext, bytes, MCXT_ALLOC_HUGE);
+	while ((st = thr_vtable_init(&vcache.vt, vcache.buf, bytes, pk, v, l, t, &err)) ==
+		   MPC_ERR_INTERRUPTED)
+		CHECK_FOR_INTERRUPTS();
+	if (st != MPC_OK)
+		return NULL;
+	memcpy(vcache.digest, digest, THR_HASH_LEN);
+	vcache.built = true;
+	return &vcache.vt;
+}
+
 /* paillier_decrypt_share(ciphertext paillier_ciphertext, share paillier_keyshare)
  * RETURNS paillier_decshare */
 Datum
@@ -481,7 +533,8 @@ paillier_decrypt_share(PG_FUNCTION_ARGS)
 				 errdetail("The ciphertext's key fingerprint does not match the key share's.")));
 	}
 	mpc_ct_get(ct, c);
-	if (thr_decrypt_share(&ks, c, ct->scale, &ds, &err) != MPC_OK)
+	if (thr_decrypt_share_vt(&ks, c, ct->scale, vtable_for(&ks.pub, ks.digest, ks.v, ks.l, ks.t),
+							 &ds, &err) != MPC_OK)
 	{
 		thr_keyshare_clear(&ks);
 		mpc_raise(&err, "paillier_decrypt_share");
@@ -535,7 +588,9 @@ paillier_combine_array(PG_FUNCTION_ARGS)
 		k++;
 	}
 	mpz_inits(m, v, NULL);
-	st = thr_combine(sel, (size_t) k, 1, m, &bad, &err);
+	st = thr_combine_vt(sel, (size_t) k, 1,
+						k > 0 ? vtable_for(&ds[0].pub, ds[0].digest, ds[0].v, ds[0].l, ds[0].t) : NULL,
+						m, &bad, &err);
 	if (st == MPC_ERR_CIPHERTEXT && bad > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
