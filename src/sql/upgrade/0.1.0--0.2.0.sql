@@ -100,3 +100,66 @@ $$;
 
 CREATE CAST (paillier_pubkey AS paillier_privkey) WITH FUNCTION paillier_pubkey_as_privkey(paillier_pubkey) AS IMPLICIT;
 
+
+-- ---- 13: threshold Paillier (the whole of src/sql/70_threshold.sql but its comments)
+-- Threshold Paillier: t of l stewards must cooperate to decrypt.
+
+CREATE TYPE paillier_keyshare;
+CREATE FUNCTION paillier_keyshare_in(cstring) RETURNS paillier_keyshare
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paillier_keyshare_out(paillier_keyshare) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paillier_keyshare_recv(internal) RETURNS paillier_keyshare
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paillier_keyshare_send(paillier_keyshare) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE paillier_keyshare (
+    INPUT = paillier_keyshare_in, OUTPUT = paillier_keyshare_out,
+    RECEIVE = paillier_keyshare_recv, SEND = paillier_keyshare_send,
+    INTERNALLENGTH = VARIABLE, STORAGE = external, ALIGNMENT = int4
+);
+
+CREATE TYPE paillier_decshare;
+CREATE FUNCTION paillier_decshare_in(cstring) RETURNS paillier_decshare
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paillier_decshare_out(paillier_decshare) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paillier_decshare_recv(internal) RETURNS paillier_decshare
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paillier_decshare_send(paillier_decshare) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE paillier_decshare (
+    INPUT = paillier_decshare_in, OUTPUT = paillier_decshare_out,
+    RECEIVE = paillier_decshare_recv, SEND = paillier_decshare_send,
+    INTERNALLENGTH = VARIABLE, STORAGE = external, ALIGNMENT = int4
+);
+
+
+CREATE FUNCTION paillier_keyshare_export(share paillier_keyshare) RETURNS text
+AS 'MODULE_PATHNAME', 'paillier_keyshare_export' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION paillier_pubkey(paillier_keyshare) RETURNS paillier_pubkey
+AS 'MODULE_PATHNAME', 'paillier_pubkey_of_keyshare' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION paillier_threshold_keygen(bits integer, shares integer, threshold integer)
+RETURNS TABLE(pubkey paillier_pubkey, share paillier_keyshare)
+AS 'MODULE_PATHNAME', 'paillier_threshold_keygen' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION paillier_threshold_split(key paillier_privkey, shares integer, threshold integer)
+RETURNS TABLE(pubkey paillier_pubkey, share paillier_keyshare)
+AS 'MODULE_PATHNAME', 'paillier_threshold_split' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION paillier_decrypt_share(ciphertext paillier_ciphertext, share paillier_keyshare)
+RETURNS paillier_decshare
+AS 'MODULE_PATHNAME', 'paillier_decrypt_share' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION paillier_combine(shares paillier_decshare[]) RETURNS numeric
+AS 'MODULE_PATHNAME', 'paillier_combine_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE paillier_combine(paillier_decshare) (
+    SFUNC = array_append,
+    STYPE = paillier_decshare[],
+    FINALFUNC = paillier_combine,
+    COMBINEFUNC = array_cat,
+    PARALLEL = SAFE
+);
