@@ -64,7 +64,7 @@ case $what in
 		gnuplot -e "datafile='$OUT/plots-paillier.dat'; outfile='$ROOT/docs/perf-paillier.png'; machine='$machine'" \
 			"$ROOT/bench/plots-paillier.gp"
 		log "throughput (operations per CPU second), from $tsv"
-		awk -F'\t' 'NF == 5 && $5 > 0 { printf "%-28s %-8s %5d  %10.1f /s\n", $1, $2, $3, $4 / $5 }' "$tsv"
+		awk -F'\t' 'NF == 5 && $3 ~ /^[0-9]+$/ { printf "%-28s %-8s %5d  %10.1f /s\n", $1, $2, $3, $4 / $5 }' "$tsv"
 		echo "wrote docs/perf-paillier.png"
 		;;
 	eigentrust | private)
