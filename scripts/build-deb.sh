@@ -35,6 +35,7 @@ DEBVERSION=$(cd "$PROJECT" && dpkg-parsechangelog -S Version 2>/dev/null ||
 BUILD_PKGS=(build-essential dpkg-dev debhelper libgmp-dev postgresql-all postgresql-server-dev-all)
 BROOT=$CACHE/root-build
 IROOT=$CACHE/root-install
+debroot_lock "$CACHE"
 trap 'debroot_cleanup "$BROOT"; debroot_cleanup "$IROOT"' EXIT
 
 # ---- build ----

@@ -66,9 +66,15 @@ build_and_stage() {
 }
 
 # Run a command inside a throwaway cluster that loads the staged build.
+# Debian's extension_destdir is gone from PostgreSQL 18, whose own
+# extension_control_path and dynamic_library_path find the staged files.
 in_virtualenv() {
-	pg_virtualenv -t \
-		-o "extension_destdir=$STAGE" \
+	local where=(-o "extension_destdir=$STAGE")
+	if [ "$PG_MAJOR" -ge 18 ]; then
+		where=(-o "extension_control_path=$STAGE$("$PG_CONFIG" --sharedir):\$system"
+		       -o "dynamic_library_path=$STAGE$("$PG_CONFIG" --pkglibdir):\$libdir")
+	fi
+	pg_virtualenv -t "${where[@]}" \
 		-o "max_worker_processes=16" \
 		-o "max_parallel_workers=8" \
 		"$@"

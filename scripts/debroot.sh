@@ -6,12 +6,21 @@
 #       (debootstrap --variant=minbase SUITE, made once) and the packages
 #   debroot_run ROOT 'shell command'          run in the root, clean environment
 #   debroot_cleanup ROOT                      unmount what debroot_make mounted
+#   debroot_lock CACHE                        take CACHE for this script's run
 #
 # The root gets the host's /proc, /sys, /dev (and pts, shm) bind-mounted; the
 # caller traps EXIT to debroot_cleanup.  No service starts in the root and no
 # default cluster is created: tests make their own with pg_virtualenv.
 
 DEBROOT_MOUNTS=(proc sys dev dev/pts dev/shm)
+
+# One run at a time per cache directory: a second run would delete the
+# first one's root under it.  The lock is held until the script exits.
+debroot_lock() {
+	mkdir -p "$1"
+	exec 9>"$1/.lock"
+	flock -n 9 || { echo "debroot: another run is using $1; wait for it" >&2; exit 2; }
+}
 
 debroot_cleanup() {
 	local dir=$1 i

@@ -19,6 +19,7 @@ PGV=${MPC_PG_MAJOR:-17}
 CACHE=${MPC_DEB_CACHE:-/var/tmp/mpc-$SUITE}
 ROOT=$CACHE/root-pg$PGV
 
+debroot_lock "$CACHE"
 trap 'debroot_cleanup "$ROOT" || echo "test-pg17-trixie: mounts left under $ROOT" >&2' EXIT
 debroot_make "$SUITE" "$CACHE" "pg$PGV" \
 	postgresql-$PGV postgresql-server-dev-$PGV libgmp-dev build-essential
