@@ -47,10 +47,12 @@ if git -C "$PROJECT" status --porcelain | grep -q .; then
 	echo "build-deb: note: uncommitted changes are not part of this build"
 fi
 say "dpkg-buildpackage in a $SUITE root (pg_buildext; pg_regress unless DEB_BUILD_OPTIONS=nocheck)"
-# debian/control is generated for Debian 12 (PostgreSQL 15); another release
-# regenerates it from control.in, as pg_buildext does for backports.
-debroot_run "$BROOT" "cd $SRC && export PG_UPDATECONTROL=$([ "$SUITE" = bookworm ] && echo no || echo yes) \
-	DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}' && dpkg-buildpackage -b -us -uc" \
+# debian/control is generated for Debian 12 (PostgreSQL 15); for another
+# release it is generated again from control.in first, as for backports.
+update=true
+[ "$SUITE" = bookworm ] || update="pg_buildext updatecontrol"
+debroot_run "$BROOT" "cd $SRC && $update && export DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}' &&
+	dpkg-buildpackage -b -us -uc" \
 	>"$OUT/build.log" 2>&1 || { tail -60 "$OUT/build.log"; echo "build-deb: build failed; log: $OUT/build.log"; exit 1; }
 grep -E "^# [0-9]+: make|installcheck|tests passed|^ok " "$OUT/build.log" | tail -30 || true
 cp "$BROOT"/work/postgresql-*-mpc-eigentrust_"${DEBVERSION}"_*.deb "$OUT/"
