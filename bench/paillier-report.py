@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Turn bench_paillier's tab-separated lines into the Paillier tables of
-docs/performance.md (between the bench_paillier markers) and the data file
-of the plot.  Usage: paillier-report.py TSV PERFORMANCE_MD PLOT_DAT MACHINE"""
+docs/performance.md (between the bench_paillier markers).
+Usage: paillier-report.py TSV PERFORMANCE_MD MACHINE"""
 import re
 import sys
 import time
 
-tsv, md_path, dat_path, machine = sys.argv[1:5]
+tsv, md_path, machine = sys.argv[1:4]
 rows, djn, batch = {}, [], []
 order = []
 for line in open(tsv):
@@ -101,8 +101,6 @@ for b, k, ct, vt, raw in batch:
     out.append("| %d | %d | %s | %s | %s | %s |" %
                (b, k, fmt_t(ct), fmt_ratio(ct / raw), fmt_t(vt), fmt_ratio(vt / raw)))
 out.append("")
-out.append("![time per Paillier operation against key size](perf-paillier.png)")
-out.append("")
 out.append("<!-- bench_paillier:end -->")
 block = "\n".join(out)
 
@@ -116,19 +114,3 @@ else:
     sys.exit("no place for the Paillier tables in " + md_path)
 open(md_path, "w").write(md)
 
-# plot data: one block per operation, header line first
-plot_ids = ["keygen", "enc_textbook", "enc_crt", "enc_djn", "dec_textbook", "dec_crt",
-            "add", "smul", "smul_batch", "sum_agg", "packed_dec"]
-short = {"keygen": "keygen", "enc_textbook": "encrypt textbook", "enc_crt": "encrypt CRT",
-         "enc_djn": "encrypt DJN", "dec_textbook": "decrypt textbook", "dec_crt": "decrypt CRT",
-         "add": "add", "smul": "scalar mul (32-bit)", "smul_batch": "scalar mul, batched",
-         "sum_agg": "sum() per row", "packed_dec": "packed decrypt per value"}
-with open(dat_path, "w") as f:
-    for rid in plot_ids:
-        pts = [(b,) + rows[(b, rid)][:2] for b in sizes if (b, rid) in rows]
-        if not pts:
-            continue
-        f.write('"%s" "baseline"\n' % short[rid])
-        for b, o, r in pts:
-            f.write("%d %.3f %.3f\n" % (b, o, r))
-        f.write("\n\n")

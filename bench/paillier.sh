@@ -2,14 +2,14 @@
 # Paillier benchmark: every operation at 2048 and 3072 bits beside raw GMP in
 # the same run (bench/bench_paillier.c), sum() through SQL beside a raw GMP
 # mulmod loop, then the tables go into docs/performance.md (between the
-# bench_paillier markers) and the plot into docs/perf-paillier.png.
+# bench_paillier markers).  The picture is bench/plots.sh's.
 #
 #   bash bench/paillier.sh [ROWS]     ROWS for the sum() timing, default 100000
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 cd "$ROOT"
 ROWS=${1:-100000}
-ensure_packages gnuplot-nox
+ensure_packages
 build_and_stage
 make -s bench/build/bench_paillier bench/build/bench_mulmod
 OUT="$ROOT/bench/build"
@@ -25,9 +25,7 @@ log "sum() through SQL, $ROWS rows per key size"
 export ROWS OUT
 in_virtualenv bash "$ROOT/bench/paillier-sql.sh" | tee -a "$OUT/paillier.tsv"
 
-log "tables and plot"
+log "tables"
 "$MPC_PYTHON" "$ROOT/bench/paillier-report.py" "$OUT/paillier.tsv" "$ROOT/docs/performance.md" \
-	"$OUT/paillier-plot.dat" "$(cat "$OUT/paillier-machine.txt" | head -1)"
-gnuplot -e "datafile='$OUT/paillier-plot.dat'; outfile='$ROOT/docs/perf-paillier.png'" \
-	"$ROOT/bench/paillier.gp"
-echo "wrote docs/performance.md and docs/perf-paillier.png"
+	"$(cat "$OUT/paillier-machine.txt" | head -1)"
+echo "wrote docs/performance.md"

@@ -8,7 +8,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # others (a 0700 home or mktemp directory, as CI may use): stage under /tmp,
 # one directory per clone.
 STAGE="${MPC_STAGE:-/tmp/mpc_eigentrust-stage-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)}"
-PG_MAJOR=15
+# MPC_PG_MAJOR=17 builds and tests against another installed PostgreSQL major
+# version (scripts/test-pg17-trixie.sh uses it); 15 is the default.
+PG_MAJOR="${MPC_PG_MAJOR:-15}"
 export PATH="/usr/lib/postgresql/$PG_MAJOR/bin:$PATH"
 export PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 # Debian's python3 has python3-networkx; a pyenv python earlier in PATH does not.
@@ -64,9 +66,15 @@ build_and_stage() {
 }
 
 # Run a command inside a throwaway cluster that loads the staged build.
+# Debian's extension_destdir is gone from PostgreSQL 18, whose own
+# extension_control_path and dynamic_library_path find the staged files.
 in_virtualenv() {
-	pg_virtualenv -t \
-		-o "extension_destdir=$STAGE" \
+	local where=(-o "extension_destdir=$STAGE")
+	if [ "$PG_MAJOR" -ge 18 ]; then
+		where=(-o "extension_control_path=$STAGE$("$PG_CONFIG" --sharedir):\$system"
+		       -o "dynamic_library_path=$STAGE$("$PG_CONFIG" --pkglibdir):\$libdir")
+	fi
+	pg_virtualenv -t "${where[@]}" \
 		-o "max_worker_processes=16" \
 		-o "max_parallel_workers=8" \
 		"$@"

@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "pg_compat.h"
 
 #include "mpc_common.h"
 
@@ -18,7 +19,7 @@
  * for the primary message ("paillier_encrypt", "shamir_split", ...).  The
  * message comes from the core and never holds secret material.
  */
-void		mpc_raise(const mpc_error *err, const char *what) pg_attribute_noreturn();
+MPC_NORETURN void mpc_raise(const mpc_error *err, const char *what);
 
 /* SQLSTATE for a core status code. */
 int			mpc_sqlstate(mpc_status code);

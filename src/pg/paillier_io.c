@@ -544,7 +544,7 @@ paillier_jwk_priv(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-pg_attribute_noreturn() static void
+MPC_NORETURN static void
 bad_json(const char *what, const char *detail)
 {
 	ereport(ERROR,

@@ -148,7 +148,7 @@ const pai_pub *mpc_ct_load(const PaillierCiphertext *ct, fx_ct *x);
 
 /* Raise a core failure; an overflow (22003) gets a hint on how to make the
  * values fit. */
-void		mpc_raise_fx(const mpc_error *err, const char *what) pg_attribute_noreturn();
+MPC_NORETURN void mpc_raise_fx(const mpc_error *err, const char *what);
 
 /* ERROR 22000 unless both values are under the same key. */
 void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
@@ -171,8 +171,8 @@ mpc_status	mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc
 /* Text and binary I/O helpers shared by the types' input functions
  * (paillier_io.c).  Input is never echoed: for a private key it is the
  * secret itself. */
-void		mpc_bad_text(const char *type, const char *detail) pg_attribute_noreturn();
-void		mpc_bad_binary(const char *type, const char *detail) pg_attribute_noreturn();
+MPC_NORETURN void mpc_bad_text(const char *type, const char *detail);
+MPC_NORETURN void mpc_bad_binary(const char *type, const char *detail);
 /* Split s in place at ':' into at most maxparts pieces; returns the count
  * (maxparts + 1 when there are more). */
 int			mpc_split_colon(char *s, char **parts, int maxparts);
