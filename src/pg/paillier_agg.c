@@ -14,14 +14,9 @@
 #include "utils/builtins.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 
-PG_FUNCTION_INFO_V1(paillier_sum_transfn);
-PG_FUNCTION_INFO_V1(paillier_sum_combinefn);
-PG_FUNCTION_INFO_V1(paillier_sum_serialfn);
-PG_FUNCTION_INFO_V1(paillier_sum_deserialfn);
-PG_FUNCTION_INFO_V1(paillier_sum_finalfn);
 
 #define SUM_STATE_MAGIC 0x50534d31	/* "PSM1" */
 
@@ -124,8 +119,7 @@ state_mul(SumState *st, mpz_t c, int scale)
 }
 
 /* paillier_sum_transfn(internal, paillier_ciphertext) RETURNS internal */
-Datum
-paillier_sum_transfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_transfn)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_transfn");
 	SumState   *st = state_arg(fcinfo, 0, "paillier_sum_transfn");
@@ -165,8 +159,7 @@ paillier_sum_transfn(PG_FUNCTION_ARGS)
 }
 
 /* paillier_sum_combinefn(internal, internal) RETURNS internal */
-Datum
-paillier_sum_combinefn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_combinefn)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_combinefn");
 	SumState   *a = state_arg(fcinfo, 0, "paillier_sum_combinefn");
@@ -210,8 +203,7 @@ paillier_sum_combinefn(PG_FUNCTION_ARGS)
  * Serialized state: int16 scale, int32 nbytes, fp, n (nbytes), acc
  * (2 nbytes), int64 count.
  */
-Datum
-paillier_sum_serialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_serialfn)
 {
 	SumState   *st;
 	StringInfoData buf;
@@ -237,8 +229,7 @@ paillier_sum_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_sum_deserialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_deserialfn)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_deserialfn");
 	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
@@ -284,8 +275,7 @@ paillier_sum_deserialfn(PG_FUNCTION_ARGS)
 }
 
 /* paillier_sum_finalfn(internal) RETURNS paillier_ciphertext */
-Datum
-paillier_sum_finalfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_finalfn)
 {
 	SumState   *st;
 	const pai_pub *pk;

@@ -17,27 +17,9 @@
 #include "utils/numeric.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 
-PG_FUNCTION_INFO_V1(paillier_pubkey_in);
-PG_FUNCTION_INFO_V1(paillier_pubkey_out);
-PG_FUNCTION_INFO_V1(paillier_pubkey_recv);
-PG_FUNCTION_INFO_V1(paillier_pubkey_send);
-PG_FUNCTION_INFO_V1(paillier_privkey_in);
-PG_FUNCTION_INFO_V1(paillier_privkey_out);
-PG_FUNCTION_INFO_V1(paillier_privkey_recv);
-PG_FUNCTION_INFO_V1(paillier_privkey_send);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_in);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_out);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_recv);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_send);
-PG_FUNCTION_INFO_V1(paillier_jwk_pub);
-PG_FUNCTION_INFO_V1(paillier_jwk_priv);
-PG_FUNCTION_INFO_V1(paillier_pubkey_from_jwk);
-PG_FUNCTION_INFO_V1(paillier_privkey_from_jwk);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_to_json);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_from_json);
 
 #define MAX_NBYTES (PAI_MAX_BITS / 8)
 
@@ -92,8 +74,7 @@ mpc_b64_of(const mpz_t x)
 /* ---------------------------------------------------------------------
  * paillier_pubkey
  * --------------------------------------------------------------------- */
-Datum
-paillier_pubkey_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_in)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[3];
@@ -106,8 +87,7 @@ paillier_pubkey_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 
-Datum
-paillier_pubkey_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_out)
 {
 	PaillierPubkey *v = PG_GETARG_PAILLIER_PUBKEY_P(0);
 	const pai_pub *pk = mpc_pubkey_key(v);
@@ -115,8 +95,7 @@ paillier_pubkey_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(psprintf("pk1:%s", mpc_b64_of(pk->n)));
 }
 
-Datum
-paillier_pubkey_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_send)
 {
 	PaillierPubkey *v = PG_GETARG_PAILLIER_PUBKEY_P(0);
 	StringInfoData buf;
@@ -180,8 +159,7 @@ recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
 	return len;
 }
 
-Datum
-paillier_pubkey_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint32		nbytes;
@@ -222,8 +200,7 @@ privkey_from_pq(const mpz_t p, const mpz_t q)
 	return v;
 }
 
-Datum
-paillier_privkey_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_in)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[4];
@@ -245,8 +222,7 @@ paillier_privkey_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(v);
 }
 
-Datum
-paillier_privkey_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_out)
 {
 	PaillierPrivkey *v = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	const pai_priv *sk = mpc_privkey_get(v);
@@ -254,8 +230,7 @@ paillier_privkey_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(psprintf("sk1:%s:%s", mpc_b64_of(sk->p), mpc_b64_of(sk->q)));
 }
 
-Datum
-paillier_privkey_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_send)
 {
 	PaillierPrivkey *v = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	StringInfoData buf;
@@ -272,8 +247,7 @@ paillier_privkey_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_privkey_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint32		pb, qb;
@@ -331,8 +305,7 @@ mpc_pubkey_from_mpz(const mpz_t n)
 	return mpc_pubkey_from_n(bytes, len);
 }
 
-Datum
-paillier_ciphertext_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_in)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[5];
@@ -371,8 +344,7 @@ paillier_ciphertext_in(PG_FUNCTION_ARGS)
 									"input syntax for type paillier_ciphertext"));
 }
 
-Datum
-paillier_ciphertext_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_out)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	const pai_pub *pk = mpc_ct_key(ct);
@@ -382,8 +354,7 @@ paillier_ciphertext_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(psprintf("ct1:%d:%s:%s", ct->scale, mpc_b64_of(pk->n), c));
 }
 
-Datum
-paillier_ciphertext_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_send)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	StringInfoData buf;
@@ -399,8 +370,7 @@ paillier_ciphertext_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_ciphertext_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int16		scale;
@@ -456,16 +426,14 @@ jwk_pub_text(const pai_pub *pk)
 					mpc_b64_of(pk->n), fp_hex(pk->fp));
 }
 
-Datum
-paillier_jwk_pub(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_jwk_pub)
 {
 	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
 
 	PG_RETURN_DATUM(jsonb_from_cstring(jwk_pub_text(pk)));
 }
 
-Datum
-paillier_jwk_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_jwk_priv)
 {
 	const pai_priv *sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0));
 	char	   *p = mpc_b64_of(sk->p);
@@ -542,8 +510,7 @@ jwk_int(mpz_t x, JsonbContainer *obj, const char *key, Size maxbytes, const char
 	mpc_wipe(s, strlen(s));
 }
 
-Datum
-paillier_pubkey_from_jwk(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_from_jwk)
 {
 	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	mpz_t		n;
@@ -555,8 +522,7 @@ paillier_pubkey_from_jwk(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 
-Datum
-paillier_privkey_from_jwk(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_from_jwk)
 {
 	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	JsonbValue *pub;
@@ -593,8 +559,7 @@ paillier_privkey_from_jwk(PG_FUNCTION_ARGS)
  * ciphertext at scale s > 0, an extra member "scale": s (python-paillier
  * ignores unknown members and then reads the integer x * 10^s).
  */
-Datum
-paillier_ciphertext_to_json(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_to_json)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	mpz_t		c;
@@ -632,8 +597,7 @@ json_get_int(JsonbContainer *obj, const char *key, long dflt, bool *found, const
 	return r;
 }
 
-Datum
-paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_from_json)
 {
 	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
 	Jsonb	   *jb = PG_GETARG_JSONB_P(1);

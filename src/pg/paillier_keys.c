@@ -11,7 +11,7 @@
 
 #include "utils/memutils.h"
 
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 #include "sha256.h"
 

@@ -46,27 +46,6 @@ typedef struct ShamirShare
 
 /* ---- helpers ---- */
 
-/*
- * Run a core call that polls the interrupt hook.  The hook reports any
- * pending interrupt, and not every interrupt is a cancel: a parallel
- * worker's message or a barrier also sets InterruptPending.  So service it:
- * a cancel or termination leaves by longjmp; anything else returns, and the
- * call, which has no side effects but its outputs, is done again.  The bound
- * only guards against interrupts that cannot be serviced here (held off).
- */
-#define MAX_INTERRUPT_RETRIES 100
-#define CORE_CALL(st, call) \
-	do { \
-		int			tries_ = 0; \
-		for (;;) \
-		{ \
-			(st) = (call); \
-			if ((st) != MPC_ERR_INTERRUPTED || ++tries_ > MAX_INTERRUPT_RETRIES) \
-				break; \
-			CHECK_FOR_INTERRUPTS(); \
-		} \
-	} while (0)
-
 static void
 raise_if(mpc_status st, const mpc_error *err, const char *what)
 {
@@ -207,10 +186,8 @@ free_mpz_array(mpz_t *ys, int n)
 
 /* ---- shamir_share type ---- */
 
-PG_FUNCTION_INFO_V1(shamir_share_in);
 /* shamir_share_in(cstring) RETURNS shamir_share: text form (x,t,y) */
-Datum
-shamir_share_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_in)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	const char *p = str;	/* not echoed in errors: a share is secret */
@@ -273,10 +250,8 @@ shamir_share_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_out);
 /* shamir_share_out(shamir_share) RETURNS cstring */
-Datum
-shamir_share_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_out)
 {
 	ShamirShare *s = PG_GETARG_SHAMIR_SHARE_P(0);
 	int32		x,
@@ -295,10 +270,8 @@ shamir_share_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(res);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_recv);
 /* shamir_share_recv(internal) RETURNS shamir_share: version, x, t, y bytes */
-Datum
-shamir_share_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
@@ -321,10 +294,8 @@ shamir_share_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_send);
 /* shamir_share_send(shamir_share) RETURNS bytea */
-Datum
-shamir_share_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_send)
 {
 	ShamirShare *s = PG_GETARG_SHAMIR_SHARE_P(0);
 	int32		x,
@@ -343,10 +314,8 @@ shamir_share_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_make);
 /* shamir_share(x integer, t integer, y numeric) RETURNS shamir_share */
-Datum
-shamir_share_make(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_make)
 {
 	int32		x = PG_GETARG_INT32(0);
 	int32		t = PG_GETARG_INT32(1);
@@ -361,10 +330,8 @@ shamir_share_make(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_x);
 /* shamir_share_x(shamir_share) RETURNS integer */
-Datum
-shamir_share_x(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_x)
 {
 	int32		x,
 				t;
@@ -376,10 +343,8 @@ shamir_share_x(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(x);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_t);
 /* shamir_share_t(shamir_share) RETURNS integer */
-Datum
-shamir_share_t(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_t)
 {
 	int32		x,
 				t;
@@ -391,10 +356,8 @@ shamir_share_t(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(t);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_y);
 /* shamir_share_y(shamir_share) RETURNS numeric */
-Datum
-shamir_share_y(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_y)
 {
 	int32		x,
 				t;
@@ -408,10 +371,8 @@ shamir_share_y(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_add);
 /* shamir_share_add(shamir_share, shamir_share) RETURNS shamir_share: operator + */
-Datum
-shamir_share_add(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_add)
 {
 	int32		x1,
 				t1,
@@ -467,10 +428,8 @@ check_n_t(int32 n, int32 t, const char *what)
 				 errdetail("t = %d and n = %d were given.", t, n)));
 }
 
-PG_FUNCTION_INFO_V1(shamir_split_sql);
 /* shamir_split(secret numeric, n integer, t integer) RETURNS TABLE(x integer, share shamir_share) */
-Datum
-shamir_split_sql(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_split_sql)
 {
 	int32		n = PG_GETARG_INT32(1);
 	int32		t = PG_GETARG_INT32(2);
@@ -514,10 +473,8 @@ combine_common(int k, int32 *xs, int32 *ts, mpz_t *ys)
 	return d;
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_array);
 /* shamir_combine(shares shamir_share[]) RETURNS numeric */
-Datum
-shamir_combine_array(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_array)
 {
 	int32	   *xs,
 			   *ts;
@@ -531,10 +488,8 @@ shamir_combine_array(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_xarray);
 /* shamir_combine(x integer[], shares shamir_share[]) RETURNS numeric */
-Datum
-shamir_combine_xarray(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_xarray)
 {
 	ArrayType  *xa = PG_GETARG_ARRAYTYPE_P(0);
 	int32	   *xs,
@@ -646,14 +601,12 @@ share_check_layout(const ShamirShare *s)
 				 errdetail("The stored share has an unknown layout or version.")));
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_transfn);
 /*
  * shamir_combine_transfn(internal, shamir_share) RETURNS internal
  * shamir_combine_transfn(internal, integer, shamir_share) RETURNS internal
  * NULL shares are skipped; with a point argument, it must match the share's.
  */
-Datum
-shamir_combine_transfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_transfn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_transfn");
 	CombineState *st = PG_ARGISNULL(0) ? NULL : (CombineState *) PG_GETARG_POINTER(0);
@@ -690,10 +643,8 @@ shamir_combine_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_combinefn);
 /* shamir_combine_combinefn(internal, internal) RETURNS internal */
-Datum
-shamir_combine_combinefn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_combinefn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_combinefn");
 	CombineState *a = PG_ARGISNULL(0) ? NULL : (CombineState *) PG_GETARG_POINTER(0);
@@ -712,10 +663,8 @@ shamir_combine_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_serialfn);
 /* shamir_combine_serialfn(internal) RETURNS bytea */
-Datum
-shamir_combine_serialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_serialfn)
 {
 	CombineState *st = (CombineState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
@@ -733,10 +682,8 @@ shamir_combine_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_deserialfn);
 /* shamir_combine_deserialfn(bytea, internal) RETURNS internal */
-Datum
-shamir_combine_deserialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_deserialfn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_deserialfn");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
@@ -769,10 +716,8 @@ shamir_combine_deserialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_finalfn);
 /* shamir_combine_finalfn(internal) RETURNS numeric: NULL when no shares */
-Datum
-shamir_combine_finalfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_finalfn)
 {
 	CombineState *st;
 	int32	   *xs,
@@ -841,10 +786,8 @@ parties_from_arrays(ArrayType *ids, ArrayType *keys, int *np, const char *what)
 	return ps;
 }
 
-PG_FUNCTION_INFO_V1(zerosum_keygen);
 /* zerosum_keygen() RETURNS bytea: a fresh private key */
-Datum
-zerosum_keygen(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_keygen)
 {
 	bytea	   *res = palloc(VARHDRSZ + ZS_PRIV_LEN);
 	mpc_error	err = {MPC_OK, ""};
@@ -854,10 +797,8 @@ zerosum_keygen(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(res);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_public_key);
 /* zerosum_public_key(private_key bytea) RETURNS bytea */
-Datum
-zerosum_public_key(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_public_key)
 {
 	bytea	   *priv = PG_GETARG_BYTEA_PP(0);
 	bytea	   *res = palloc(VARHDRSZ + ZS_PUB_LEN);
@@ -880,13 +821,11 @@ finish_mask(mpc_status st, mpc_error *err, mpz_t mask, const char *what)
 	return d;
 }
 
-PG_FUNCTION_INFO_V1(zerosum_mask);
 /*
  * zerosum_mask(self_id text, round bigint, peer_ids text[],
  *              peer_public_keys bytea[], private_key bytea) RETURNS numeric
  */
-Datum
-zerosum_mask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_mask)
 {
 	text	   *self = PG_GETARG_TEXT_PP(0);
 	int64		round = PG_GETARG_INT64(1);
@@ -906,10 +845,8 @@ zerosum_mask(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(finish_mask(st, &err, mask, "zerosum_mask"));
 }
 
-PG_FUNCTION_INFO_V1(zerosum_mask_value);
 /* zerosum_mask_value(value numeric, mask numeric, scale integer) RETURNS numeric */
-Datum
-zerosum_mask_value(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_mask_value)
 {
 	int32		scale = PG_GETARG_INT32(2);
 	mpz_t		v,
@@ -931,10 +868,8 @@ zerosum_mask_value(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_random_mask);
 /* zerosum_random_mask() RETURNS numeric: uniform in [0, 2^128) */
-Datum
-zerosum_random_mask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_random_mask)
 {
 	mpz_t		m;
 	mpc_error	err = {MPC_OK, ""};
@@ -947,10 +882,8 @@ zerosum_random_mask(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_unmask);
 /* zerosum_unmask(total numeric, scale integer) RETURNS numeric */
-Datum
-zerosum_unmask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_unmask)
 {
 	int32		scale = PG_GETARG_INT32(1);
 	mpz_t		total,
@@ -966,11 +899,9 @@ zerosum_unmask(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_key_split);
 /* zerosum_key_split(private_key bytea, n integer, t integer)
  *   RETURNS TABLE(x integer, share shamir_share) */
-Datum
-zerosum_key_split(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_key_split)
 {
 	bytea	   *priv = PG_GETARG_BYTEA_PP(0);
 	int32		n = PG_GETARG_INT32(1);
@@ -992,14 +923,12 @@ zerosum_key_split(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(zerosum_recover_mask);
 /*
  * zerosum_recover_mask(dropped_id text, round bigint, peer_ids text[],
  *                      peer_public_keys bytea[], dropped_public_key bytea,
  *                      key_shares shamir_share[]) RETURNS numeric
  */
-Datum
-zerosum_recover_mask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_recover_mask)
 {
 	text	   *did = PG_GETARG_TEXT_PP(0);
 	int64		round = PG_GETARG_INT64(1);
