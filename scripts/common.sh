@@ -9,6 +9,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # one directory per clone.
 STAGE="${MPC_STAGE:-/tmp/mpc_eigentrust-stage-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)}"
 PG_MAJOR=15
+# The test command and CI build with warnings as errors; a plain `make` does not.
+export WERROR=1
 export PATH="/usr/lib/postgresql/$PG_MAJOR/bin:$PATH"
 export PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 # Debian's python3 has python3-networkx; a pyenv python earlier in PATH does not.

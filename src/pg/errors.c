@@ -16,6 +16,7 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/elog.h"
 
@@ -63,6 +64,21 @@ mpc_raise(const mpc_error *err, const char *what)
 			(errcode(mpc_sqlstate(err->code)),
 			 errmsg("%s: %s", what,
 					err->msg[0] ? err->msg : "operation failed")));
+}
+
+/*
+ * Binary input: fail with 22P03 (invalid_binary_representation) when fewer
+ * than len bytes are left, instead of pq_getmsg*'s protocol-level 08P01.
+ */
+void
+mpc_recv_need(StringInfo buf, Size len, const char *type)
+{
+	if ((Size) (buf->len - buf->cursor) < len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type %s", type),
+				 errdetail("The value is truncated: %zu more bytes expected, %d left.",
+						   len, buf->len - buf->cursor)));
 }
 
 /* ---- private keys out of error reports ---- */

@@ -91,6 +91,10 @@ int			mpc_sqlstate(mpc_status code);
 			mpc_raise((errp), (what)); \
 	} while (0)
 
+/* ERROR 22P03 unless len more bytes are left in a recv buffer. */
+struct StringInfoData;
+void		mpc_recv_need(struct StringInfoData *buf, Size len, const char *type);
+
 /* Install the emit_log_hook that keeps private-key text out of reports. */
 void		mpc_errors_init(void);
 

@@ -120,14 +120,6 @@ mpc_bad_binary(const char *type, const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Fail with 22P03 (not the protocol-level 08P01) when bytes are missing. */
-static void
-need(StringInfo buf, Size len, const char *type)
-{
-	if ((Size) (buf->len - buf->cursor) < len)
-		mpc_bad_binary(type, psprintf("The value is truncated: %zu more bytes expected, %d left.",
-								  len, buf->len - buf->cursor));
-}
 
 static void
 recv_header(StringInfo buf, const char *type)
@@ -135,7 +127,7 @@ recv_header(StringInfo buf, const char *type)
 	int			version,
 				flags;
 
-	need(buf, 2, type);
+	mpc_recv_need(buf, 2, type);
 	version = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 
@@ -151,7 +143,7 @@ recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
 {
 	uint32		len;
 
-	need(buf, 4, type);
+	mpc_recv_need(buf, 4, type);
 	len = pq_getmsgint(buf, 4);
 
 	if (len == 0 || len > max || len > (uint32) (buf->len - buf->cursor))
@@ -168,11 +160,11 @@ MPC_FUNCTION(paillier_pubkey_recv)
 	const pai_pub *pk;
 
 	recv_header(buf, "paillier_pubkey");
-	need(buf, 2, "paillier_pubkey");
+	mpc_recv_need(buf, 2, "paillier_pubkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		mpc_bad_binary("paillier_pubkey", "Reserved field is not zero.");
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_pubkey", "n");
-	need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
+	mpc_recv_need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	n = pq_getmsgbytes(buf, nbytes);
 	pk = mpc_pubkey_from_n((const uint8 *) n, nbytes);
@@ -257,14 +249,14 @@ MPC_FUNCTION(paillier_privkey_recv)
 	PaillierPrivkey *v;
 
 	recv_header(buf, "paillier_privkey");
-	need(buf, 2 + 4 + 4, "paillier_privkey");
+	mpc_recv_need(buf, 2 + 4 + 4, "paillier_privkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		mpc_bad_binary("paillier_privkey", "Reserved field is not zero.");
 	pb = pq_getmsgint(buf, 4);
 	qb = pq_getmsgint(buf, 4);
 	if (pb == 0 || qb == 0 || pb > MAX_NBYTES / 2 + 1 || qb > MAX_NBYTES / 2 + 1)
 		mpc_bad_binary("paillier_privkey", "Prime lengths are out of range.");
-	need(buf, PAI_FP_LEN + (Size) pb + qb, "paillier_privkey");
+	mpc_recv_need(buf, PAI_FP_LEN + (Size) pb + qb, "paillier_privkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	pd = pq_getmsgbytes(buf, pb);
 	qd = pq_getmsgbytes(buf, qb);
@@ -381,10 +373,10 @@ MPC_FUNCTION(paillier_ciphertext_recv)
 	mpz_t		c;
 
 	recv_header(buf, "paillier_ciphertext");
-	need(buf, 2, "paillier_ciphertext");
+	mpc_recv_need(buf, 2, "paillier_ciphertext");
 	scale = (int16) pq_getmsgint(buf, 2);
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_ciphertext", "n");
-	need(buf, PAI_FP_LEN + 3 * (Size) nbytes, "paillier_ciphertext");
+	mpc_recv_need(buf, PAI_FP_LEN + 3 * (Size) nbytes, "paillier_ciphertext");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	nd = pq_getmsgbytes(buf, nbytes);
 	cd = pq_getmsgbytes(buf, 2 * nbytes);

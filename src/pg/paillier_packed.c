@@ -182,8 +182,8 @@ MPC_FUNCTION(paillier_packed_send)
 MPC_FUNCTION(paillier_packed_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
+	int			version,
+				flags;
 	int16		scale;
 	uint16		slots,
 				slot_bits;
@@ -196,6 +196,10 @@ MPC_FUNCTION(paillier_packed_recv)
 	const pai_pub *pk;
 	mpz_t		c;
 
+	/* version, flags, scale, slots, slot_bits, terms, max_terms, nbytes */
+	mpc_recv_need(buf, 1 + 1 + 2 + 2 + 2 + 4 + 4 + 4, "paillier_packed");
+	version = pq_getmsgbyte(buf);
+	flags = pq_getmsgbyte(buf);
 	if (version != PAI_FORMAT_VERSION)
 		mpc_bad_binary("paillier_packed", psprintf("Format version %d is not supported (expected %d).",
 							version, PAI_FORMAT_VERSION));

@@ -274,12 +274,14 @@ MPC_FUNCTION(shamir_share_out)
 MPC_FUNCTION(shamir_share_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	int32		x,
 				t;
 	mpz_t		y;
 	ShamirShare *s;
 
+	mpc_recv_need(buf, 1 + 4 + 4 + SHAMIR_Y_BYTES, "shamir_share");
+	version = pq_getmsgbyte(buf);
 	if (version != SHAMIR_SHARE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -541,8 +543,11 @@ typedef struct ShareRec
 	uint8		y[SHAMIR_Y_BYTES];
 } ShareRec;
 
+#define COMBINE_STATE_MAGIC 0x53434d31	/* "SCM1" */
+
 typedef struct CombineState
 {
+	uint32		magic;			/* COMBINE_STATE_MAGIC: rejects foreign internal states */
 	int			n;
 	int			cap;
 	ShareRec   *recs;
@@ -566,8 +571,29 @@ state_new(MemoryContext ctx)
 {
 	CombineState *st = MemoryContextAllocZero(ctx, sizeof(CombineState));
 
+	st->magic = COMBINE_STATE_MAGIC;
 	st->cap = 8;
 	st->recs = MemoryContextAlloc(ctx, sizeof(ShareRec) * st->cap);
+	return st;
+}
+
+/*
+ * The state arrives as 'internal'.  A user-defined aggregate could pair our
+ * support functions with another aggregate's state; the magic number turns
+ * that into an ERROR instead of a crash.  NULL for a NULL state.
+ */
+static CombineState *
+combine_state_arg(FunctionCallInfo fcinfo, int argno, const char *fn)
+{
+	CombineState *st;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	st = (CombineState *) PG_GETARG_POINTER(argno);
+	if (st != NULL && st->magic != COMBINE_STATE_MAGIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the aggregate state is not a shamir_combine state", fn)));
 	return st;
 }
 
@@ -609,7 +635,7 @@ share_check_layout(const ShamirShare *s)
 MPC_FUNCTION(shamir_combine_transfn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_transfn");
-	CombineState *st = PG_ARGISNULL(0) ? NULL : (CombineState *) PG_GETARG_POINTER(0);
+	CombineState *st = combine_state_arg(fcinfo, 0, "shamir_combine_transfn");
 	int			sarg = PG_NARGS() - 1;
 	ShamirShare *share;
 	ShareRec   *r;
@@ -647,8 +673,8 @@ MPC_FUNCTION(shamir_combine_transfn)
 MPC_FUNCTION(shamir_combine_combinefn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_combinefn");
-	CombineState *a = PG_ARGISNULL(0) ? NULL : (CombineState *) PG_GETARG_POINTER(0);
-	CombineState *b = PG_ARGISNULL(1) ? NULL : (CombineState *) PG_GETARG_POINTER(1);
+	CombineState *a = combine_state_arg(fcinfo, 0, "shamir_combine_combinefn");
+	CombineState *b = combine_state_arg(fcinfo, 1, "shamir_combine_combinefn");
 
 	if (b == NULL)
 	{
@@ -666,10 +692,11 @@ MPC_FUNCTION(shamir_combine_combinefn)
 /* shamir_combine_serialfn(internal) RETURNS bytea */
 MPC_FUNCTION(shamir_combine_serialfn)
 {
-	CombineState *st = (CombineState *) PG_GETARG_POINTER(0);
+	CombineState *st;
 	StringInfoData buf;
 
 	agg_context(fcinfo, "shamir_combine_serialfn");
+	st = combine_state_arg(fcinfo, 0, "shamir_combine_serialfn");
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, COMBINE_STATE_VERSION);
 	pq_sendint32(&buf, st->n);
@@ -726,9 +753,9 @@ MPC_FUNCTION(shamir_combine_finalfn)
 	Datum		d;
 
 	agg_context(fcinfo, "shamir_combine_finalfn");
-	if (PG_ARGISNULL(0))
+	st = combine_state_arg(fcinfo, 0, "shamir_combine_finalfn");
+	if (st == NULL)
 		PG_RETURN_NULL();
-	st = (CombineState *) PG_GETARG_POINTER(0);
 	xs = palloc(sizeof(int32) * st->n);
 	ts = palloc(sizeof(int32) * st->n);
 	ys = palloc(sizeof(mpz_t) * st->n);
