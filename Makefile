@@ -61,3 +61,21 @@ bench/build/%: bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h) bench/bench_commo
 	@mkdir -p bench/build
 	$(TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Isrc/core -o $@ $< $(CORE_SRCS) -lgmp -lm
 bench: $(BENCH_BINS)
+
+# ---- constant-time check (ctgrind style): valgrind memcheck with the
+# secrets marked undefined; see test/ctgrind/ct_check.c ----
+CTGRIND_BIN = test/build/ct_check
+$(CTGRIND_BIN): test/ctgrind/ct_check.c test/ctgrind/ifma_emul.h $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p test/build
+	$(TEST_CC) -std=c11 -O1 -g -Wall -Wextra $(WERROR_FLAG) -Wno-unused-parameter -D_GNU_SOURCE \
+		-DMPC_CTGRIND -DMPC_IFMA_EMULATE -Isrc/core -Itest/ctgrind -o $@ $< $(CORE_SRCS) -lgmp -lm
+
+CTGRIND_RUN = valgrind -q --tool=memcheck --error-exitcode=99 --track-origins=yes \
+		--suppressions=test/ctgrind/gmp.supp $(CTGRIND_BIN)
+.PHONY: ctgrind
+ctgrind: $(CTGRIND_BIN)
+	@echo "== ctgrind: a variable-time exponentiation must be reported"
+	@$(CTGRIND_RUN) leak >/dev/null 2>&1; rc=$$?; if [ $$rc -ne 99 ]; then \
+		echo "FAIL: valgrind did not report the negative control (exit $$rc)"; exit 1; fi
+	@echo "== ctgrind: decryption, fixed-base exponentiation, IFMA ladder"
+	$(CTGRIND_RUN)

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "ct.h"
 #include "ifma.h"
 #include "serial.h"
 #include "sha256.h"
@@ -154,29 +155,176 @@ pai_pub_copy(pai_pub *dst, const pai_pub *src)
 	memcpy(dst->fp, src->fp, PAI_FP_LEN);
 }
 
-/* L_x(u) = (u - 1) / x */
-static void
-L(mpz_t out, const mpz_t u, const mpz_t x)
+/* ---------------------------------------------------------------------
+ * Constant-time arithmetic on secrets, on fixed-length limb arrays (ct.h):
+ * GMP's mpn_sec_* functions and mpc_powm_sec_limbs.  Sizes in limbs and
+ * bit lengths of p, q, p^2, q^2 are public; the limbs are not.
+ * --------------------------------------------------------------------- */
+
+/* limb scratch from GMP's allocator (wiped and freed by scratch_free) */
+typedef struct scratch
 {
-	mpz_sub_ui(out, u, 1);
-	mpz_tdiv_q(out, out, x);
+	mpz_t		z;
+	size_t		n;
+} scratch;
+
+static mp_limb_t *
+scratch_get(scratch *s, size_t n)
+{
+	mpz_init(s->z);
+	s->n = n > 0 ? n : 1;
+	return mpz_limbs_write(s->z, (mp_size_t) s->n);
 }
 
-mpc_status
-pai_priv_init(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
-			  mpc_error *err)
+static void
+scratch_free(scratch *s)
 {
-	mpz_t		p, q, n, t;
-	size_t		pbits, qbits;
-	mpc_status	st = MPC_OK;
+	mpc_wipe(mpz_limbs_modify(s->z, (mp_size_t) s->n), s->n * sizeof(mp_limb_t));
+	mpz_clear(s->z);
+}
 
-	if (mpz_cmp_ui(p_in, 3) < 0 || mpz_cmp_ui(q_in, 3) < 0)
-		return mpc_fail(err, MPC_ERR_KEY, "primes p and q must be at least 3");
-	if (mpz_sizeinbase(p_in, 2) > PAI_MAX_BITS || mpz_sizeinbase(q_in, 2) > PAI_MAX_BITS)
-		return mpc_fail(err, MPC_ERR_KEY, "primes p and q are too large");
+static size_t
+max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
 
-	mpz_inits(p, q, n, t, NULL);
-	/* keep p > q so the CRT constants have one fixed shape */
+/* r[0, dn) = a[0, an) mod d[0, dn); d[dn - 1] != 0; r may not overlap a */
+static void
+ct_mod(mp_limb_t *r, const mp_limb_t *a, size_t an, const mp_limb_t *d, size_t dn)
+{
+	size_t		bn = max_sz(an, dn);
+	size_t		tn = (size_t) mpn_sec_div_r_itch((mp_size_t) bn, (mp_size_t) dn);
+	scratch		s;
+	mp_limb_t  *b = scratch_get(&s, bn + tn);
+
+	memcpy(b, a, an * sizeof(mp_limb_t));
+	memset(b + an, 0, (bn - an) * sizeof(mp_limb_t));
+	mpn_sec_div_r(b, (mp_size_t) bn, d, (mp_size_t) dn, b + bn);
+	memcpy(r, b, dn * sizeof(mp_limb_t));
+	scratch_free(&s);
+}
+
+/* r[0, xn) = L_x(u) = (u - 1) / x for u[0, un) = 1 mod x, u < x^2 */
+static void
+ct_L(mp_limb_t *r, const mp_limb_t *u, size_t un, const mp_limb_t *x, size_t xn)
+{
+	size_t		qn = un - xn;
+	size_t		tn = max_sz((size_t) mpn_sec_div_qr_itch((mp_size_t) un, (mp_size_t) xn),
+							(size_t) mpn_sec_sub_1_itch((mp_size_t) un));
+	scratch		s;
+	mp_limb_t  *b = scratch_get(&s, un + qn + 1 + tn),
+			   *q = b + un,
+			   *t = q + qn + 1;
+
+	mpn_sec_sub_1(b, u, (mp_size_t) un, 1, t);
+	q[qn] = mpn_sec_div_qr(q, b, (mp_size_t) un, x, (mp_size_t) xn, t);
+	/* the quotient is below x, so it fits xn limbs */
+	memset(r, 0, xn * sizeof(mp_limb_t));
+	memcpy(r, q, (qn + 1 < xn ? qn + 1 : xn) * sizeof(mp_limb_t));
+	scratch_free(&s);
+}
+
+/* r[0, mn) = a[0, an) * b[0, bn) mod m[0, mn); an >= bn */
+static void
+ct_mulmod(mp_limb_t *r, const mp_limb_t *a, size_t an, const mp_limb_t *b, size_t bn,
+		  const mp_limb_t *m, size_t mn)
+{
+	size_t		tn = (size_t) mpn_sec_mul_itch((mp_size_t) an, (mp_size_t) bn);
+	scratch		s;
+	mp_limb_t  *p = scratch_get(&s, an + bn + tn);
+
+	mpn_sec_mul(p, a, (mp_size_t) an, b, (mp_size_t) bn, p + an + bn);
+	ct_mod(r, p, an + bn, m, mn);
+	scratch_free(&s);
+}
+
+/* out = a^-1 mod m for 0 <= a, odd m (secret values, public sizes);
+ * returns 0 when a is not invertible */
+static int
+ct_invert(mpz_t out, const mpz_t a, const mpz_t m)
+{
+	size_t		n = mpz_size(m),
+				an = mpz_size(a);
+	size_t		tn = (size_t) mpn_sec_invert_itch((mp_size_t) n);
+	scratch		s;
+	mp_limb_t  *ap = scratch_get(&s, 2 * n + tn),
+			   *rp = ap + n;
+	int			ok;
+
+	if (an > n)
+		ct_mod(ap, mpz_limbs_read(a), an, mpz_limbs_read(m), n);
+	else
+	{
+		/* a < m is the caller's: reduce anyway, constant time */
+		mpc_limbs_of_mpz(rp, a, n);
+		ct_mod(ap, rp, n, mpz_limbs_read(m), n);
+	}
+	ok = mpn_sec_invert(rp, ap, mpz_limbs_read(m), (mp_size_t) n,
+						(mp_bitcnt_t) (2 * n * GMP_NUMB_BITS), rp + n);
+	MPC_CT_DECLASSIFY(&ok, sizeof(ok));
+	if (ok)
+		mpc_ct_mpz_set_limbs(out, rp, n);
+	scratch_free(&s);
+	return ok;
+}
+
+/* out = a mod m, constant time in both */
+static void
+ct_mod_mpz(mpz_t out, const mpz_t a, const mpz_t m)
+{
+	size_t		n = mpz_size(m);
+	scratch		s;
+	mp_limb_t  *r = scratch_get(&s, n);
+
+	ct_mod(r, mpz_limbs_read(a), mpz_size(a), mpz_limbs_read(m), n);
+	mpc_ct_mpz_set_limbs(out, r, n);
+	scratch_free(&s);
+}
+
+/* h = L_x((1 + n)^(x - 1) mod x^2)^-1 mod x, for x = p or q */
+static int
+crt_h(mpz_t h, const mpz_t n, const mpz_t x, const mpz_t x2, const mpz_t xm1)
+{
+	size_t		xn = mpz_size(x),
+				x2n = mpz_size(x2),
+				en = mpz_size(xm1),
+				xbits = mpz_sizeinbase(x, 2),
+				x2bits = mpz_sizeinbase(x2, 2);
+	scratch		s;
+	mp_limb_t  *b = scratch_get(&s, 2 * x2n + xn + max_sz(en, xn)),
+			   *y = b + x2n,
+			   *l = y + x2n,
+			   *e = l + xn;
+	mpz_t		n1,
+				lz;
+	int			ok;
+
+	MPC_CT_DECLASSIFY(&xbits, sizeof(xbits));
+	MPC_CT_DECLASSIFY(&x2bits, sizeof(x2bits));
+	mpz_init(n1);
+	mpz_add_ui(n1, n, 1);		/* public */
+	ct_mod(b, mpz_limbs_read(n1), mpz_size(n1), mpz_limbs_read(x2), x2n);
+	mpc_limbs_of_mpz(e, xm1, max_sz(en, xn));
+	mpc_powm_sec_limbs(y, b, e, xbits, mpz_limbs_read(x2), x2n, x2bits);
+	ct_L(l, y, x2n, mpz_limbs_read(x), xn);
+	mpz_init(lz);
+	mpc_ct_mpz_set_limbs(lz, l, xn);
+	ok = ct_invert(h, lz, x);
+	mpc_wipe(lz->_mp_d, (size_t) lz->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clears(n1, lz, NULL);
+	scratch_free(&s);
+	return ok;
+}
+
+/* ---------------------------------------------------------------------
+ * Private keys
+ * --------------------------------------------------------------------- */
+
+/* p, q in the order p > q */
+static void
+order_pq(mpz_t p, mpz_t q, const mpz_t p_in, const mpz_t q_in)
+{
 	if (mpz_cmp(p_in, q_in) >= 0)
 	{
 		mpz_set(p, p_in);
@@ -187,6 +335,30 @@ pai_priv_init(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
 		mpz_set(p, q_in);
 		mpz_set(q, p_in);
 	}
+}
+
+static mpc_status
+check_sizes(const mpz_t p_in, const mpz_t q_in, mpc_error *err)
+{
+	if (mpz_cmp_ui(p_in, 3) < 0 || mpz_cmp_ui(q_in, 3) < 0)
+		return mpc_fail(err, MPC_ERR_KEY, "primes p and q must be at least 3");
+	if (mpz_sizeinbase(p_in, 2) > PAI_MAX_BITS || mpz_sizeinbase(q_in, 2) > PAI_MAX_BITS)
+		return mpc_fail(err, MPC_ERR_KEY, "primes p and q are too large");
+	return MPC_OK;
+}
+
+mpc_status
+pai_priv_check(const mpz_t p_in, const mpz_t q_in, size_t min_bits, mpc_error *err)
+{
+	mpz_t		p, q, n, t, phi;
+	size_t		pbits, qbits;
+	mpc_status	st = check_sizes(p_in, q_in, err);
+	pai_pub		pub;
+
+	if (st != MPC_OK)
+		return st;
+	mpz_inits(p, q, n, t, phi, NULL);
+	order_pq(p, q, p_in, q_in);
 	pbits = mpz_sizeinbase(p, 2);
 	qbits = mpz_sizeinbase(q, 2);
 
@@ -209,24 +381,49 @@ pai_priv_init(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
 	if (st == MPC_OK)
 	{
 		mpz_mul(n, p, q);
-		st = pai_pub_init(&sk->pub, n, min_bits, err);
+		st = pai_pub_init(&pub, n, min_bits, err);
+		if (st == MPC_OK)
+			pai_pub_clear(&pub);
 	}
 	if (st == MPC_OK)
 	{
 		/* gcd(n, (p-1)(q-1)) = 1 */
-		mpz_t		phi;
-
-		mpz_init(phi);
 		mpz_sub_ui(t, p, 1);
 		mpz_sub_ui(phi, q, 1);
 		mpz_mul(phi, phi, t);
 		mpz_gcd(t, n, phi);
 		if (mpz_cmp_ui(t, 1) != 0)
-		{
 			st = mpc_fail(err, MPC_ERR_KEY, "gcd(n, (p-1)(q-1)) is not 1");
-			pai_pub_clear(&sk->pub);
-		}
-		mpz_clear(phi);
+	}
+	mpc_wipe(p->_mp_d, (size_t) p->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(q->_mp_d, (size_t) q->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(phi->_mp_d, (size_t) phi->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clears(p, q, n, t, phi, NULL);
+	return st;
+}
+
+mpc_status
+pai_priv_setup(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
+			   mpc_error *err)
+{
+	mpz_t		p, q, n, t;
+	size_t		pbits, qbits;
+	mpc_status	st = check_sizes(p_in, q_in, err);
+
+	if (st != MPC_OK)
+		return st;
+	mpz_inits(p, q, n, t, NULL);
+	/* keep p > q so the CRT constants have one fixed shape */
+	order_pq(p, q, p_in, q_in);
+	pbits = mpz_sizeinbase(p, 2);
+	qbits = mpz_sizeinbase(q, 2);
+	/* the shape the constant-time code relies on (bit lengths are public) */
+	if (pbits > qbits + 1 || mpz_even_p(p) || mpz_even_p(q))
+		st = mpc_fail(err, MPC_ERR_KEY, "p and q do not have the shape of a Paillier key");
+	if (st == MPC_OK)
+	{
+		mpz_mul(n, p, q);
+		st = pai_pub_init(&sk->pub, n, min_bits, err);
 	}
 	if (st != MPC_OK)
 	{
@@ -244,36 +441,36 @@ pai_priv_init(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
 	mpz_sub_ui(sk->pm1, p, 1);
 	mpz_init(sk->qm1);
 	mpz_sub_ui(sk->qm1, q, 1);
+	mpz_inits(sk->hp, sk->hq, sk->qinv, sk->q2inv, sk->ep, sk->eq, NULL);
 
-	/* hp = L_p((1+n)^(p-1) mod p^2)^-1 mod p, and likewise hq */
-	mpz_init(sk->hp);
-	mpz_add_ui(t, n, 1);
-	mpz_mod(t, t, sk->p2);
-	mpc_powm_sec(t, t, sk->pm1, mpz_sizeinbase(p, 2), sk->p2);
-	L(sk->hp, t, p);
-	mpz_init(sk->hq);
-	mpz_add_ui(t, n, 1);
-	mpz_mod(t, t, sk->q2);
-	mpc_powm_sec(t, t, sk->qm1, mpz_sizeinbase(q, 2), sk->q2);
-	L(sk->hq, t, q);
-	mpz_init(sk->qinv);
-	mpz_init(sk->q2inv);
-	if (mpz_invert(sk->hp, sk->hp, p) == 0 || mpz_invert(sk->hq, sk->hq, q) == 0 ||
-		mpz_invert(sk->qinv, q, p) == 0 || mpz_invert(sk->q2inv, sk->q2, sk->p2) == 0)
+	/* hp, hq, q^-1 mod p, q^-2 mod p^2: constant time (mpn_sec_*) */
+	if (!crt_h(sk->hp, n, p, sk->p2, sk->pm1) || !crt_h(sk->hq, n, q, sk->q2, sk->qm1) ||
+		!ct_invert(sk->qinv, q, p) || !ct_invert(sk->q2inv, sk->q2, sk->p2))
 		st = mpc_fail(err, MPC_ERR_KEY, "key constants are not invertible");
 
 	/* r^n mod p^2 = r^(n mod p(p-1)) mod p^2 for r coprime to p */
-	mpz_init(sk->ep);
 	mpz_mul(t, p, sk->pm1);
-	mpz_mod(sk->ep, n, t);
-	mpz_init(sk->eq);
+	ct_mod_mpz(sk->ep, n, t);
 	mpz_mul(t, q, sk->qm1);
-	mpz_mod(sk->eq, n, t);
+	ct_mod_mpz(sk->eq, n, t);
 
+	mpc_wipe(p->_mp_d, (size_t) p->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(q->_mp_d, (size_t) q->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(t->_mp_d, (size_t) t->_mp_alloc * sizeof(mp_limb_t));
 	mpz_clears(p, q, n, t, NULL);
 	if (st != MPC_OK)
 		pai_priv_clear(sk);
 	return st;
+}
+
+mpc_status
+pai_priv_init(pai_priv *sk, const mpz_t p, const mpz_t q, size_t min_bits, mpc_error *err)
+{
+	mpc_status	st = pai_priv_check(p, q, min_bits, err);
+
+	if (st != MPC_OK)
+		return st;
+	return pai_priv_setup(sk, p, q, min_bits, err);
 }
 
 void
@@ -544,36 +741,117 @@ pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err)
 	return st;
 }
 
+/* mx[0, xn) = L_x(c^(x-1) mod x^2) hx mod x, for x = p or q */
+static void
+decrypt_half(mp_limb_t *mx, const mp_limb_t *c, size_t cn, const mpz_t x, const mpz_t x2,
+			 const mpz_t xm1, const mpz_t hx)
+{
+	size_t		xn = mpz_size(x),
+				x2n = mpz_size(x2),
+				en = mpz_size(xm1),
+				xbits = mpz_sizeinbase(x, 2),
+				x2bits = mpz_sizeinbase(x2, 2);
+	scratch		s;
+	mp_limb_t  *b = scratch_get(&s, 2 * x2n + 2 * xn + max_sz(en, xn)),
+			   *y = b + x2n,
+			   *l = y + x2n,
+			   *h = l + xn,
+			   *e = h + xn;
+
+	/* bit lengths of p, p^2 (and q, q^2) are public */
+	MPC_CT_DECLASSIFY(&xbits, sizeof(xbits));
+	MPC_CT_DECLASSIFY(&x2bits, sizeof(x2bits));
+	ct_mod(b, c, cn, mpz_limbs_read(x2), x2n);
+	mpc_limbs_of_mpz(e, xm1, max_sz(en, xn));
+	/* b is a unit mod x^2 (c is a unit mod n^2), so b != 0 */
+	mpc_powm_sec_limbs(y, b, e, xbits, mpz_limbs_read(x2), x2n, x2bits);
+	ct_L(l, y, x2n, mpz_limbs_read(x), xn);
+	mpc_limbs_of_mpz(h, hx, xn);
+	ct_mulmod(mx, l, xn, h, xn, mpz_limbs_read(x), xn);
+	scratch_free(&s);
+}
+
+/*
+ * CRT decryption.  Every step on secrets is constant time: reductions mod
+ * p^2 and q^2 and mod p, q with mpn_sec_div_r, the exponentiations with
+ * mpc_powm_sec_limbs, L() with mpn_sec_sub_1 and mpn_sec_div_qr, products
+ * with mpn_sec_mul, the recombination with fixed-length additions.  The
+ * plaintext is public once computed.  test/ctgrind checks this.
+ */
 mpc_status
 pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
 {
-	mpz_t		mp, mq;
+	size_t		pn = mpz_size(sk->p),
+				qn = mpz_size(sk->q),
+				cn = mpz_size(c),
+				mn = pn + qn;
+	scratch		s;
+	mp_limb_t  *buf,
+			   *mp,
+			   *mq,
+			   *mq_p,
+			   *d,
+			   *qi,
+			   *h,
+			   *qq,
+			   *r,
+			   *mqw;
 	mpc_status	st = pai_check_ciphertext(&sk->pub, c, 0, err);
 
 	if (st != MPC_OK)
 		return st;
-	mpz_inits(mp, mq, NULL);
-	/* mp = L_p(c^(p-1) mod p^2) hp mod p */
-	mpz_mod(mp, c, sk->p2);
-	if (mpz_sgn(mp) == 0)
-		mpz_set(mp, sk->p2);	/* never: c is a unit; keeps powm_sec's base nonzero */
-	mpc_powm_sec(mp, mp, sk->pm1, mpz_sizeinbase(sk->p, 2), sk->p2);
-	L(mp, mp, sk->p);
-	mpz_mul(mp, mp, sk->hp);
-	mpz_mod(mp, mp, sk->p);
-	mpz_mod(mq, c, sk->q2);
-	mpc_powm_sec(mq, mq, sk->qm1, mpz_sizeinbase(sk->q, 2), sk->q2);
-	L(mq, mq, sk->q);
-	mpz_mul(mq, mq, sk->hq);
-	mpz_mod(mq, mq, sk->q);
-	/* m = mq + q ((mp - mq) q^-1 mod p) */
-	mpz_sub(mp, mp, mq);
-	mpz_mul(mp, mp, sk->qinv);
-	mpz_mod(mp, mp, sk->p);
-	mpz_mul(m, mp, sk->q);
-	mpz_add(m, m, mq);
-	mpz_clears(mp, mq, NULL);
+	/* p > q, so pn >= qn */
+	buf = scratch_get(&s, pn + qn + 2 * (pn + 1) + 3 * pn + 2 * mn);
+	mp = buf;
+	mq = mp + pn;
+	mq_p = mq + qn;				/* mq padded to pn + 1 limbs */
+	d = mq_p + pn + 1;			/* pn + 1 */
+	qi = d + pn + 1;
+	h = qi + pn;
+	qq = h + pn;				/* q padded to pn limbs */
+	r = qq + pn;				/* mn */
+	mqw = r + mn;				/* mq padded to mn limbs */
+
+	decrypt_half(mp, mpz_limbs_read(c), cn, sk->p, sk->p2, sk->pm1, sk->hp);
+	decrypt_half(mq, mpz_limbs_read(c), cn, sk->q, sk->q2, sk->qm1, sk->hq);
+
+	/* h = (mp - mq) q^-1 mod p, from d = mp + p - mq in (0, 2p) */
+	memcpy(mq_p, mq, qn * sizeof(mp_limb_t));
+	memset(mq_p + qn, 0, (pn + 1 - qn) * sizeof(mp_limb_t));
+	d[pn] = mpn_add_n(d, mp, mpz_limbs_read(sk->p), (mp_size_t) pn);
+	mpn_sub_n(d, d, mq_p, (mp_size_t) (pn + 1));
+	mpc_limbs_of_mpz(qi, sk->qinv, pn);
+	ct_mulmod(h, d, pn + 1, qi, pn, mpz_limbs_read(sk->p), pn);
+
+	/* m = mq + q h < n */
+	mpc_limbs_of_mpz(qq, sk->q, pn);
+	{
+		size_t		tn = (size_t) mpn_sec_mul_itch((mp_size_t) pn, (mp_size_t) pn);
+		scratch		s2;
+		mp_limb_t  *prod = scratch_get(&s2, 2 * pn + tn);
+
+		mpn_sec_mul(prod, h, (mp_size_t) pn, qq, (mp_size_t) pn, prod + 2 * pn);
+		/* q h < q p = n fits mn limbs */
+		memcpy(r, prod, mn * sizeof(mp_limb_t));
+		scratch_free(&s2);
+	}
+	memcpy(mqw, mq, qn * sizeof(mp_limb_t));
+	memset(mqw + qn, 0, (mn - qn) * sizeof(mp_limb_t));
+	mpn_add_n(r, r, mqw, (mp_size_t) mn);
+
+	/* the plaintext is the caller's to learn */
+	MPC_CT_DECLASSIFY(r, mn * sizeof(mp_limb_t));
+	mpc_ct_mpz_set_limbs(m, r, mn);
+	scratch_free(&s);
 	return MPC_OK;
+}
+
+/* L_x(u) = (u - 1) / x, variable time: textbook decryption only */
+static void
+L(mpz_t out, const mpz_t u, const mpz_t x)
+{
+	mpz_sub_ui(out, u, 1);
+	mpz_tdiv_q(out, out, x);
 }
 
 mpc_status
