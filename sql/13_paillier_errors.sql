@@ -99,6 +99,9 @@ DO $$ BEGIN RAISE EXCEPTION 'the key is %', (SELECT sk FROM test_keys WHERE name
 -- but the type's text form is unchanged
 SELECT left(sk::text, 12) AS text_form FROM test_keys WHERE name = 'a';
 
+-- secrets still held when their memory context goes (an ERROR) are wiped
+SELECT _mpc_memory_selftest() AS wiped_on_reset;
+
 -- after all of that the server is still up
 SELECT 'still up' AS status;
 

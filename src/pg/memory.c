@@ -232,3 +232,76 @@ mpc_gmp_call(PGFunction body, FunctionCallInfo fcinfo)
 	PG_END_TRY();
 	return result;
 }
+
+/* ---- self-check ---- */
+
+typedef struct WipeProbe
+{
+	MemoryContextCallback cb;
+	const unsigned char *spots[3];
+	Size		lens[3];
+	bool		wiped;
+} WipeProbe;
+
+/* Runs after the tracker's callback (callbacks run in reverse order of
+ * registration, and the probe registered first), before the memory is
+ * released: every secret byte must be zero by then. */
+static void
+probe_check(void *arg)
+{
+	WipeProbe  *probe = (WipeProbe *) arg;
+
+	probe->wiped = true;
+	for (int i = 0; i < 3; i++)
+		for (Size j = 0; j < probe->lens[i]; j++)
+			if (probe->spots[i][j] != 0)
+				probe->wiped = false;
+}
+
+/*
+ * _mpc_memory_selftest() RETURNS boolean: true when GMP limbs and secret
+ * buffers that are still allocated when their memory context goes away
+ * (as on an ERROR) are wiped first.  A GMP value, a secret buffer and a
+ * secret buffer abandoned by an ERROR are left in a context, which is then
+ * deleted.
+ */
+MPC_FUNCTION(_mpc_memory_selftest)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "mpc_eigentrust selftest",
+											  ALLOCSET_SMALL_SIZES);
+	MemoryContext old;
+	WipeProbe  *probe = palloc0(sizeof(WipeProbe));
+	mpz_t		x;
+	unsigned char *volatile buf2 = NULL;
+	unsigned char *buf;
+
+	probe->cb.func = probe_check;
+	probe->cb.arg = probe;
+	MemoryContextRegisterResetCallback(cxt, &probe->cb);
+
+	old = MemoryContextSwitchTo(cxt);
+	mpz_init_set_str(x, "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5", 16);
+	buf = mpc_secret_alloc(64);
+	memset(buf, 0x5a, 64);
+	PG_TRY();
+	{
+		buf2 = mpc_secret_alloc(32);
+		memset(buf2, 0x3c, 32);
+		elog(ERROR, "abandoned");
+	}
+	PG_CATCH();
+	{
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	probe->spots[0] = (const unsigned char *) x->_mp_d;
+	probe->lens[0] = (Size) x->_mp_alloc * sizeof(mp_limb_t);
+	probe->spots[1] = buf;
+	probe->lens[1] = 64;
+	probe->spots[2] = buf2;
+	probe->lens[2] = 32;
+	/* no mpz_clear, no mpc_secret_free: the context takes them */
+	MemoryContextDelete(cxt);
+	PG_RETURN_BOOL(probe->wiped);
+}

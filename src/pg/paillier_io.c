@@ -71,6 +71,32 @@ mpc_b64_of(const mpz_t x)
 	return s;
 }
 
+/* base64url of a secret x in a secret buffer: wiped when freed with
+ * mpc_secret_free, or when its memory context goes (an ERROR included) */
+static char *
+b64_of_secret(const mpz_t x)
+{
+	char	   *s = mpc_secret_alloc(b64url_encoded_len(mpz_bytes_len(x)) + 1);
+
+	mpz_to_b64url(x, s);
+	return s;
+}
+
+/* "sk1:" p ":" q in a secret buffer */
+static char *
+privkey_text(const pai_priv *sk)
+{
+	char	   *p = b64_of_secret(sk->p);
+	char	   *q = b64_of_secret(sk->q);
+	Size		len = 4 + strlen(p) + 1 + strlen(q) + 1;
+	char	   *s = mpc_secret_alloc(len);
+
+	snprintf(s, len, "sk1:%s:%s", p, q);
+	mpc_secret_free(p);
+	mpc_secret_free(q);
+	return s;
+}
+
 /* ---------------------------------------------------------------------
  * paillier_pubkey
  * --------------------------------------------------------------------- */
@@ -194,21 +220,22 @@ privkey_from_pq(const mpz_t p, const mpz_t q)
 
 MPC_FUNCTION(paillier_privkey_in)
 {
-	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
+	const char *in = PG_GETARG_CSTRING(0);
+	Size		len = strlen(in) + 1;
+	char	   *s = mpc_secret_alloc(len);	/* wiped on every exit */
 	char	   *parts[4];
 	mpz_t		p, q;
 	PaillierPrivkey *v;
 
+	memcpy(s, in, len);
 	if (mpc_split_colon(s, parts, 3) != 3 || strcmp(parts[0], "sk1") != 0)
 	{
-		mpc_wipe(s, strlen(s));
 		mpc_bad_text("paillier_privkey", "Expected \"sk1:\" followed by the base64url primes p and q separated by \":\".");
 	}
 	mpz_inits(p, q, NULL);
 	parse_b64_int(p, parts[1], MAX_NBYTES / 2 + 1, "paillier_privkey", "p");
 	parse_b64_int(q, parts[2], MAX_NBYTES / 2 + 1, "paillier_privkey", "q");
-	mpc_wipe(parts[1], strlen(parts[1]));
-	mpc_wipe(parts[2], strlen(parts[2]));
+	mpc_secret_free(s);
 	v = privkey_from_pq(p, q);
 	mpz_clears(p, q, NULL);
 	PG_RETURN_POINTER(v);
@@ -218,8 +245,11 @@ MPC_FUNCTION(paillier_privkey_out)
 {
 	PaillierPrivkey *v = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	const pai_priv *sk = mpc_privkey_get(v);
+	char	   *text = privkey_text(sk);
+	char	   *out = pstrdup(text);	/* the caller's: the one copy we cannot wipe */
 
-	PG_RETURN_CSTRING(psprintf("sk1:%s:%s", mpc_b64_of(sk->p), mpc_b64_of(sk->q)));
+	mpc_secret_free(text);
+	PG_RETURN_CSTRING(out);
 }
 
 MPC_FUNCTION(paillier_privkey_send)
@@ -428,15 +458,15 @@ MPC_FUNCTION(paillier_jwk_pub)
 MPC_FUNCTION(paillier_jwk_priv)
 {
 	const pai_priv *sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0));
-	char	   *p = mpc_b64_of(sk->p);
-	char	   *q = mpc_b64_of(sk->q);
+	char	   *p = b64_of_secret(sk->p);
+	char	   *q = b64_of_secret(sk->q);
 	char	   *text = psprintf("{\"kty\": \"DAJ\", \"key_ops\": [\"decrypt\"], \"p\": \"%s\", \"q\": \"%s\", \"pub\": %s, \"kid\": \"paillier %s\"}",
 								p, q, jwk_pub_text(&sk->pub), fp_hex(sk->pub.fp));
 	Datum		result = jsonb_from_cstring(text);
 
 	mpc_wipe(text, strlen(text));
-	mpc_wipe(p, strlen(p));
-	mpc_wipe(q, strlen(q));
+	mpc_secret_free(p);
+	mpc_secret_free(q);
 	PG_RETURN_DATUM(result);
 }
 
