@@ -82,15 +82,6 @@ int			mpc_sqlstate(mpc_status code);
 		} \
 	} while (0)
 
-/* CORE_CALL, then mpc_raise(&err, what) unless it succeeded. */
-#define CORE_CALL_OR_RAISE(call, errp, what) \
-	do { \
-		mpc_status	core_call_st_; \
-		CORE_CALL(core_call_st_, call); \
-		if (core_call_st_ != MPC_OK) \
-			mpc_raise((errp), (what)); \
-	} while (0)
-
 /* ERROR 22P03 unless len more bytes are left in a recv buffer. */
 struct StringInfoData;
 void		mpc_recv_need(struct StringInfoData *buf, Size len, const char *type);
