@@ -11,6 +11,8 @@ STAGE="${MPC_STAGE:-/tmp/mpc_eigentrust-stage-$(printf '%s' "$ROOT" | sha256sum 
 # MPC_PG_MAJOR=17 builds and tests against another installed PostgreSQL major
 # version (scripts/test-pg17-trixie.sh uses it); 15 is the default.
 PG_MAJOR="${MPC_PG_MAJOR:-15}"
+# The test command and CI build with warnings as errors; a plain `make` does not.
+export WERROR=1
 export PATH="/usr/lib/postgresql/$PG_MAJOR/bin:$PATH"
 export PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 # Debian's python3 has python3-networkx; a pyenv python earlier in PATH does not.

@@ -14,5 +14,15 @@ build_and_stage
 log "core unit tests (no server)"
 make -s unittest
 
+log "constant-time check (valgrind, secrets marked undefined)"
+if command -v valgrind >/dev/null; then
+	make -s ctgrind
+elif [ "${CI:-}" = true ]; then
+	echo "valgrind is required (scripts/packages.d/ctgrind.txt)" >&2
+	exit 1
+else
+	echo "skipped: valgrind is not installed"
+fi
+
 log "suites against a throwaway PostgreSQL"
 in_virtualenv bash "$ROOT/scripts/run-suites.sh"

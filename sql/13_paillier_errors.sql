@@ -98,6 +98,18 @@ SELECT pg_temp.err($q$SELECT paillier_ciphertext_from_json(pk, '{"v": "5", "e": 
 SELECT pg_temp.err($q$SELECT paillier_ciphertext_from_json(pk, '{"v": "5", "e": -1, "scale": 2}') FROM k WHERE name = 'a'$q$);
 SELECT pg_temp.err($q$SELECT paillier_ciphertext_from_json(pk, '[1]') FROM k WHERE name = 'a'$q$);
 
+-- a private key never appears in an error report: PostgreSQL prints the
+-- failing row of a NOT NULL or CHECK violation through the output function
+CREATE TEMP TABLE sk_rows (id int NOT NULL, sk paillier_privkey CHECK (id > 0));
+INSERT INTO sk_rows SELECT NULL, sk FROM test_keys WHERE name = 'a';
+INSERT INTO sk_rows SELECT -1, sk FROM test_keys WHERE name = 'b';
+DO $$ BEGIN RAISE EXCEPTION 'the key is %', (SELECT sk FROM test_keys WHERE name = 'c'); END $$;
+-- but the type's text form is unchanged
+SELECT left(sk::text, 12) AS text_form FROM test_keys WHERE name = 'a';
+
+-- secrets still held when their memory context goes (an ERROR) are wiped
+SELECT _mpc_memory_selftest() AS wiped_on_reset;
+
 -- after all of that the server is still up
 SELECT 'still up' AS status;
 

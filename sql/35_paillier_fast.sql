@@ -51,6 +51,18 @@ SET mpc_eigentrust.djn_window = 5;
 SELECT paillier_decrypt(paillier_encrypt(3::bigint, pk), sk) AS window_5 FROM k WHERE name = 'a';
 SELECT bits, window_bits FROM paillier_djn_cache() WHERE recency = 1;
 SET mpc_eigentrust.djn_window = 4;
+-- the cache budget (memory a backend keeps) is for superusers only; both
+-- settings have ceilings
+SET mpc_eigentrust.djn_table_cache_mb = 1025;
+SET mpc_eigentrust.djn_window = 9;
+CREATE ROLE regress_mpc_guc_user;
+SET ROLE regress_mpc_guc_user;
+SET mpc_eigentrust.djn_table_cache_mb = 100;
+SET mpc_eigentrust.djn_window = 6;
+SHOW mpc_eigentrust.djn_window;
+RESET ROLE;
+DROP ROLE regress_mpc_guc_user;
+SET mpc_eigentrust.djn_window = 4;
 
 -- paillier_rerandomize and the sum() aggregate's final re-randomisation use DJN too
 SELECT paillier_decrypt(paillier_rerandomize(c), sk) AS rerandomised,

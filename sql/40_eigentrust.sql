@@ -145,6 +145,20 @@ SELECT * FROM eigentrust('SELECT * FROM et_go FOR UPDATE');
 SELECT * FROM eigentrust('CREATE TABLE et_nope (a int)');
 SELECT * FROM eigentrust('SELECT * FROM et_no_such_table');
 SELECT count(*) AS go_rows_untouched FROM et_go;
+-- the queries run read-only: a function they call cannot write either
+CREATE FUNCTION et_writer() RETURNS int LANGUAGE plpgsql VOLATILE AS
+$$ BEGIN INSERT INTO et_go VALUES (7, 8, 9); RETURN 1; END $$;
+CREATE SEQUENCE et_seq;
+SELECT * FROM eigentrust('SELECT 1, 2, et_writer()');
+SELECT * FROM eigentrust('SELECT 1, 2, 1', 'SELECT 1, et_writer()');
+SELECT * FROM eigentrust('SELECT 1, 2, nextval(''et_seq'')');
+SELECT * FROM eigentrust('SELECT 1, 2, et_writer() FROM (SELECT set_config(''transaction_read_only'', ''off'', true)) s');
+SELECT count(*) AS go_rows_untouched FROM et_go;
+-- and the transaction is writable again afterwards
+SELECT count(*) AS peers FROM eigentrust('SELECT 1, 2, 1');
+INSERT INTO et_go SELECT 7, 8, 9 WHERE false;
+DROP FUNCTION et_writer();
+DROP SEQUENCE et_seq;
 -- overflow of a summed rating
 SELECT * FROM eigentrust('SELECT 1, 2, 1e308::float8 UNION ALL SELECT 1, 2, 1e308::float8');
 

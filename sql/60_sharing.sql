@@ -160,6 +160,12 @@ RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 DROP TABLE par_shares;
 
+-- the support functions refuse another aggregate's internal state
+CREATE AGGREGATE confused_combine(numeric) (SFUNC = numeric_avg_accum, STYPE = internal,
+                                            FINALFUNC = shamir_combine_finalfn);
+SELECT confused_combine(x) FROM (VALUES (1::numeric), (2)) v(x);
+DROP AGGREGATE confused_combine(numeric);
+
 -- the SQLSTATE of each kind of error
 \set VERBOSITY sqlstate
 SELECT * FROM shamir_split(1, 3, 4);                              -- t > n

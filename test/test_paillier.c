@@ -343,6 +343,95 @@ test_rng_failure(void)
 	UNIT_INIT();
 }
 
+/*
+ * pai_priv_check (once, at import) and pai_priv_setup (per cache miss, no
+ * primality test): the constant-time constants equal GMP's plain ones, and
+ * decryption (constant time) equals textbook decryption.
+ */
+static void
+test_check_and_setup(size_t bits)
+{
+	pai_priv	sk,
+				again;
+	mpz_t		t,
+				u,
+				want,
+				m,
+				c,
+				d1,
+				d2;
+	mpc_error	err;
+	int			i;
+
+	mpz_inits(t, u, want, m, c, d1, d2, NULL);
+	CHECK_OK(pai_keygen(&sk, bits, 64, &err));
+	CHECK_OK(pai_priv_check(sk.p, sk.q, 64, &err));
+	CHECK_OK(pai_priv_setup(&again, sk.q, sk.p, 64, &err));	/* order does not matter */
+	CHECK(mpz_cmp(again.p, sk.p) == 0 && mpz_cmp(again.q, sk.q) == 0);
+	/* hp = L_p((1+n)^(p-1) mod p^2)^-1 mod p, by plain GMP */
+	mpz_add_ui(t, again.pub.n, 1);
+	mpz_powm(t, t, again.pm1, again.p2);
+	mpz_sub_ui(t, t, 1);
+	mpz_tdiv_q(t, t, again.p);
+	CHECK(mpz_invert(want, t, again.p) != 0 && mpz_cmp(want, again.hp) == 0);
+	mpz_add_ui(t, again.pub.n, 1);
+	mpz_powm(t, t, again.qm1, again.q2);
+	mpz_sub_ui(t, t, 1);
+	mpz_tdiv_q(t, t, again.q);
+	CHECK(mpz_invert(want, t, again.q) != 0 && mpz_cmp(want, again.hq) == 0);
+	CHECK(mpz_invert(want, again.q, again.p) != 0 && mpz_cmp(want, again.qinv) == 0);
+	CHECK(mpz_invert(want, again.q2, again.p2) != 0 && mpz_cmp(want, again.q2inv) == 0);
+	mpz_mul(u, again.p, again.pm1);
+	mpz_mod(want, again.pub.n, u);
+	CHECK(mpz_cmp(want, again.ep) == 0);
+	mpz_mul(u, again.q, again.qm1);
+	mpz_mod(want, again.pub.n, u);
+	CHECK(mpz_cmp(want, again.eq) == 0);
+	/* decryption: random plaintexts, 0, 1, n - 1 */
+	for (i = 0; i < 40; i++)
+	{
+		unsigned char buf[1100];
+
+		if (i == 0)
+			mpz_set_ui(m, 0);
+		else if (i == 1)
+			mpz_set_ui(m, 1);
+		else if (i == 2)
+			mpz_sub_ui(m, again.pub.n, 1);
+		else
+		{
+			unit_getrandom(buf, again.pub.nbytes);
+			mpz_import(m, again.pub.nbytes, 1, 1, 0, 0, buf);
+			mpz_mod(m, m, again.pub.n);
+		}
+		CHECK_OK(pai_encrypt(&again.pub, c, m, &err));
+		CHECK_OK(pai_decrypt(&again, d1, c, &err));
+		CHECK_OK(pai_decrypt_textbook(&again, d2, c, &err));
+		CHECK(mpz_cmp(d1, m) == 0 && mpz_cmp(d2, m) == 0);
+	}
+	pai_priv_clear(&again);
+	/* check refuses what setup does not test; setup never crashes on it */
+	mpz_mul_ui(t, sk.q, 3);
+	CHECK_STATUS(pai_priv_check(sk.p, t, 64, &err), MPC_ERR_KEY);
+	mpz_add_ui(t, sk.q, 2);		/* odd, same length, almost surely composite */
+	if (!mpz_probab_prime_p(t, 20))
+	{
+		pai_priv	bad;
+
+		CHECK_STATUS(pai_priv_check(sk.p, t, 64, &err), MPC_ERR_KEY);
+		if (pai_priv_setup(&bad, sk.p, t, 64, &err) == MPC_OK)
+			pai_priv_clear(&bad);
+		CHECK(1);
+	}
+	/* setup still refuses the shapes the constant-time code relies on */
+	mpz_add_ui(t, sk.q, 1);		/* even */
+	CHECK_STATUS(pai_priv_setup(&again, sk.p, t, 64, &err), MPC_ERR_KEY);
+	mpz_set_ui(t, 65537);		/* far too short */
+	CHECK_STATUS(pai_priv_setup(&again, sk.p, t, 64, &err), MPC_ERR_KEY);
+	pai_priv_clear(&sk);
+	mpz_clears(t, u, want, m, c, d1, d2, NULL);
+}
+
 int
 main(void)
 {
@@ -354,5 +443,8 @@ main(void)
 	test_encoding();
 	test_rejections();
 	test_rng_failure();
+	test_check_and_setup(512);
+	test_check_and_setup(1023);
+	test_check_and_setup(2048);
 	UNIT_DONE("test_paillier");
 }

@@ -10,6 +10,8 @@
  */
 #include "fixedbase.h"
 
+#include "ct.h"
+
 #include <string.h>
 
 #define LIMB_BITS GMP_NUMB_BITS
@@ -208,10 +210,7 @@ limbs_of(mp_limb_t *dst, size_t len, const mpz_t z)
 static void
 mpz_of_limbs(mpz_t z, const mp_limb_t *src, size_t len)
 {
-	mp_limb_t  *d = mpz_limbs_write(z, (mp_size_t) len);
-
-	memcpy(d, src, len * sizeof(mp_limb_t));
-	mpz_limbs_finish(z, (mp_size_t) len);
+	mpc_ct_mpz_set_limbs(z, src, len);
 }
 
 static int
@@ -417,7 +416,7 @@ pow_common(const fb_table *t, mpz_t out, const mpz_t e, int ct, mpc_error *err)
 	mpz_t		scratch;
 	mp_limb_t  *s, *acc, *sel, *ebuf, *ms;
 
-	if (mpz_sgn(e) < 0 || mpz_sizeinbase(e, 2) > t->maxbits)
+	if (mpz_sgn(e) < 0 || mpc_ct_exceeds_bits(e, t->maxbits))
 		return mpc_fail(err, MPC_ERR_ARG, "exponent has more than %zu bits", t->maxbits);
 	mpz_init(scratch);
 	s = mpz_limbs_write(scratch, (mp_size_t) slimbs);

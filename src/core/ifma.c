@@ -12,12 +12,19 @@
  */
 #include "ifma.h"
 
+#include "ct.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #define MASK52 ((UINT64_C(1) << 52) - 1)
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(MPC_IFMA_EMULATE)
+/* test/ctgrind: the same code on plain-C intrinsics that valgrind can run */
+#define IFMA_X86 1
+#include "ifma_emul.h"
+#define IFMA_TARGET
+#elif defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define IFMA_X86 1
 #include <immintrin.h>
 #define IFMA_TARGET __attribute__((target("avx512f,avx512ifma")))
@@ -35,9 +42,13 @@ ifma_available(void)
 	{
 		const char *off = getenv("MPC_DISABLE_IFMA");
 
+#ifdef MPC_IFMA_EMULATE
+		cpu = 1;
+#else
 		__builtin_cpu_init();
-		cpu = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma") &&
-			!(off != NULL && off[0] != '\0' && off[0] != '0');
+		cpu = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
+#endif
+		cpu = cpu && !(off != NULL && off[0] != '\0' && off[0] != '0');
 	}
 	return cpu && ifma_enabled;
 #else
@@ -131,9 +142,21 @@ align64(void *p)
 mpc_status
 ifma_ctx_init(ifma_ctx *c, void *buf, size_t buflen, const mpz_t mod, mpc_error *err)
 {
-	size_t		bits = mpz_sizeinbase(mod, 2),
-				D = ifma_digits(bits),
-				L = mpz_size(mod),
+	size_t		bits;
+
+	if (mpz_sgn(mod) <= 0)
+		return mpc_fail(err, MPC_ERR_ARG, "IFMA modulus must be odd and greater than 1");
+	/* the modulus may be secret (p^2); its bit length is public */
+	bits = mpz_sizeinbase(mod, 2);
+	MPC_CT_DECLASSIFY(&bits, sizeof(bits));
+	return ifma_ctx_init_limbs(c, buf, buflen, mpz_limbs_read(mod), mpz_size(mod), bits, err);
+}
+
+mpc_status
+ifma_ctx_init_limbs(ifma_ctx *c, void *buf, size_t buflen, const mp_limb_t *mod, size_t L,
+					size_t bits, mpc_error *err)
+{
+	size_t		D = ifma_digits(bits),
 				nn,
 				i;
 	mp_limb_t	inv,
@@ -142,8 +165,12 @@ ifma_ctx_init(ifma_ctx *c, void *buf, size_t buflen, const mpz_t mod, mpc_error 
 				scratch;
 	mp_limb_t  *np,
 			   *tp;
+	int			bad;
 
-	if (mpz_cmp_ui(mod, 1) <= 0 || mpz_even_p(mod))
+	/* even, or 1: decided without a branch on the (maybe secret) limbs */
+	bad = (int) ((~mod[0]) & 1) | ((L == 1) & (mod[0] == 1));
+	MPC_CT_DECLASSIFY(&bad, sizeof(bad));
+	if (L == 0 || bad)
 		return mpc_fail(err, MPC_ERR_ARG, "IFMA modulus must be odd and greater than 1");
 	if (D == 0)
 		return mpc_fail(err, MPC_ERR_ARG, "modulus too large for the IFMA path");
@@ -156,7 +183,7 @@ ifma_ctx_init(ifma_ctx *c, void *buf, size_t buflen, const mpz_t mod, mpc_error 
 	c->n = align64(buf);
 	c->rr = c->n + D;
 	c->nl = (mp_limb_t *) (c->rr + D);
-	memcpy(c->nl, mpz_limbs_read(mod), L * sizeof(mp_limb_t));
+	memcpy(c->nl, mod, L * sizeof(mp_limb_t));
 	digits_of_limbs(c->n, D, c->nl, L);
 
 	n0 = c->nl[0];
@@ -325,25 +352,31 @@ ifma_select(const ifma_ctx *c, uint64_t *out, const uint64_t *tab, size_t count,
 	select_ct(out, tab, count, c->digits, idx);
 }
 
-void
-ifma_to_mont(const ifma_ctx *c, uint64_t *r, const mpz_t x)
+static void
+to_mont_limbs(const ifma_ctx *c, uint64_t *r, const mp_limb_t *x, size_t xn)
 {
 	uint64_t	xd[IFMA_MAX_DIGITS];
 
-	digits_of_limbs(xd, c->digits, mpz_limbs_read(x), mpz_size(x));
+	digits_of_limbs(xd, c->digits, x, xn);
 	amm(r, xd, c->rr, c->n, c->k0, c->digits);
 	mpc_wipe(xd, sizeof(xd));
 }
 
 void
-ifma_from_mont(const ifma_ctx *c, mpz_t out, const uint64_t *a)
+ifma_to_mont(const ifma_ctx *c, uint64_t *r, const mpz_t x)
+{
+	to_mont_limbs(c, r, mpz_limbs_read(x), mpz_size(x));
+}
+
+/* rp[0, nlimbs) = a / R mod N, fully reduced */
+static void
+from_mont_limbs(const ifma_ctx *c, mp_limb_t *rp, const uint64_t *a)
 {
 	uint64_t	one[IFMA_MAX_DIGITS],
 				rd[IFMA_MAX_DIGITS];
 	size_t		L = c->nlimbs,
 				i;
-	mp_limb_t  *rp,
-				v[2 * (IFMA_MAX_DIGITS * 52 / 64 + 1)],
+	mp_limb_t	v[2 * (IFMA_MAX_DIGITS * 52 / 64 + 1)],
 			   *w = v + L,
 				borrow,
 				keep;
@@ -355,12 +388,20 @@ ifma_from_mont(const ifma_ctx *c, mpz_t out, const uint64_t *a)
 	limbs_of_digits(v, L, rd, c->digits);
 	borrow = mpn_sub_n(w, v, c->nl, (mp_size_t) L);
 	keep = 0 - borrow;			/* all ones: v < N, keep v */
-	rp = mpz_limbs_write(out, (mp_size_t) L);
 	for (i = 0; i < L; i++)
 		rp[i] = (v[i] & keep) | (w[i] & ~keep);
-	mpz_limbs_finish(out, (mp_size_t) L);
 	mpc_wipe(rd, sizeof(rd));
 	mpc_wipe(v, 2 * L * sizeof(mp_limb_t));
+}
+
+void
+ifma_from_mont(const ifma_ctx *c, mpz_t out, const uint64_t *a)
+{
+	mp_limb_t	r[IFMA_MAX_DIGITS * 52 / 64 + 1];
+
+	from_mont_limbs(c, r, a);
+	mpc_ct_mpz_set_limbs(out, r, c->nlimbs);
+	mpc_wipe(r, sizeof(r));
 }
 
 /* window width for an exponent of ebits bits: the one with the fewest
@@ -385,9 +426,10 @@ pow_window(size_t ebits)
 	return best;
 }
 
-mpc_status
-ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t e, size_t ebits,
-		  mpc_error *err)
+/* rp[0, nlimbs) = base^e mod N; base[0, bn) < N; e[0, elimbs_in) < 2^ebits */
+static void
+powm_limbs(const ifma_ctx *c, mp_limb_t *rp, const mp_limb_t *bp, size_t bn,
+		   const mp_limb_t *ep, size_t en, size_t ebits)
 {
 	size_t		D = c->digits,
 				count,
@@ -396,35 +438,30 @@ ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t e, size_t 
 				total,
 				d;
 	unsigned	k;
-	mpz_t		scratch,
-				one;
+	mpz_t		scratch;
 	uint64_t   *tab,
 			   *acc,
 			   *sel;
 	mp_limb_t  *ebuf;
 	long		w;
+	mp_limb_t	one_limb = 1;
 
-	if (mpz_sgn(e) < 0 || mpz_sizeinbase(e, 2) > ebits || ebits == 0)
-		return mpc_fail(err, MPC_ERR_ARG, "exponent out of range");
-	if (mpz_sgn(base) < 0 || mpz_size(base) > c->nlimbs)
-		return mpc_fail(err, MPC_ERR_ARG, "base out of range");
 	k = pow_window(ebits);
 	count = (size_t) 1 << k;
 	windows = (ebits + k - 1) / k;
 	elimbs = limbs_for_bits(ebits) + 1;
 	total = 8 + (count + 2) * D + (elimbs * sizeof(mp_limb_t) + 7) / 8;
 
-	mpz_inits(scratch, one, NULL);
+	mpz_init(scratch);
 	tab = align64(mpz_limbs_write(scratch, (mp_size_t) total));
 	acc = tab + count * D;
 	sel = acc + D;
 	ebuf = (mp_limb_t *) (sel + D);
 	memset(ebuf, 0, elimbs * sizeof(mp_limb_t));
-	memcpy(ebuf, mpz_limbs_read(e), mpz_size(e) * sizeof(mp_limb_t));
+	memcpy(ebuf, ep, (en < elimbs ? en : elimbs) * sizeof(mp_limb_t));
 
-	mpz_set_ui(one, 1);
-	ifma_to_mont(c, tab, one);
-	ifma_to_mont(c, tab + D, base);
+	to_mont_limbs(c, tab, &one_limb, 1);
+	to_mont_limbs(c, tab + D, bp, bn);
 	for (d = 2; d < count; d++)
 		amm(tab + d * D, tab + (d - 1) * D, tab + D, c->n, c->k0, D);
 
@@ -443,9 +480,25 @@ ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t e, size_t 
 		select_ct(sel, tab, count, D, digit);
 		amm(acc, acc, sel, c->n, c->k0, D);
 	}
-	ifma_from_mont(c, out, acc);
+	from_mont_limbs(c, rp, acc);
 	mpc_wipe(tab, (count + 2) * D * sizeof(uint64_t) + elimbs * sizeof(mp_limb_t));
-	mpz_clears(scratch, one, NULL);
+	mpz_clear(scratch);
+}
+
+mpc_status
+ifma_powm(const ifma_ctx *c, mpz_t out, const mpz_t base, const mpz_t e, size_t ebits,
+		  mpc_error *err)
+{
+	mp_limb_t	r[IFMA_MAX_DIGITS * 52 / 64 + 1];
+
+	if (mpz_sgn(e) < 0 || ebits == 0 || mpc_ct_exceeds_bits(e, ebits))
+		return mpc_fail(err, MPC_ERR_ARG, "exponent out of range");
+	if (mpz_sgn(base) < 0 || mpz_size(base) > c->nlimbs)
+		return mpc_fail(err, MPC_ERR_ARG, "base out of range");
+	powm_limbs(c, r, mpz_limbs_read(base), mpz_size(base), mpz_limbs_read(e), mpz_size(e),
+			   ebits);
+	mpc_ct_mpz_set_limbs(out, r, c->nlimbs);
+	mpc_wipe(r, sizeof(r));
 	return MPC_OK;
 }
 
@@ -483,7 +536,7 @@ mpc_powm_sec(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits, const mpz
 		mpz_mod(b, base, mod);
 	else
 		mpz_set(b, base);
-	if (mpz_sizeinbase(e, 2) > ebits)
+	if (mpc_ct_exceeds_bits(e, ebits))
 		ebits = mpz_sizeinbase(e, 2);	/* a caller's bug; stay correct */
 	/* ifma_powm_mod refuses moduli too large for IFMA; GMP takes those */
 	if (!(ifma_available() && ifma_powm_mod(out, b, e, ebits, mod, &err) == MPC_OK))
@@ -495,4 +548,38 @@ mpc_powm_sec(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits, const mpz
 	}
 	mpc_wipe(b->_mp_d, (size_t) b->_mp_alloc * sizeof(mp_limb_t));
 	mpz_clear(b);
+}
+
+void
+mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, size_t ebits,
+				   const mp_limb_t *mp, size_t n, size_t modbits)
+{
+	size_t		bytes = ifma_ctx_bytes(modbits);
+	mpz_t		buf;
+	mp_limb_t  *mem;
+	ifma_ctx	c;
+	mpc_error	err;
+
+	mpz_init(buf);
+	if (ifma_available() && bytes != 0)
+	{
+		mem = mpz_limbs_write(buf, (mp_size_t) (bytes / sizeof(mp_limb_t) + 1));
+		if (ifma_ctx_init_limbs(&c, mem, bytes, mp, n, modbits, &err) == MPC_OK)
+		{
+			powm_limbs(&c, rp, bp, n, ep, (ebits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS, ebits);
+			mpc_wipe(mem, bytes);
+			mpz_clear(buf);
+			return;
+		}
+	}
+	else
+	{
+		size_t		tn = (size_t) mpn_sec_powm_itch((mp_size_t) n, (mp_bitcnt_t) ebits,
+													(mp_size_t) n);
+
+		mem = mpz_limbs_write(buf, (mp_size_t) tn);
+		mpn_sec_powm(rp, bp, (mp_size_t) n, ep, (mp_bitcnt_t) ebits, mp, (mp_size_t) n, mem);
+		mpc_wipe(mem, tn * sizeof(mp_limb_t));
+	}
+	mpz_clear(buf);
 }

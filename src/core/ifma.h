@@ -52,6 +52,11 @@ size_t		ifma_ctx_bytes(size_t mod_bits);
 mpc_status	ifma_ctx_init(ifma_ctx *c, void *buf, size_t buflen, const mpz_t mod,
 						  mpc_error *err);
 
+/* The same from limbs: mod[0, L) odd, > 1, of 'bits' bits (public).  Reads
+ * the limbs without branching on them, so the modulus may be secret. */
+mpc_status	ifma_ctx_init_limbs(ifma_ctx *c, void *buf, size_t buflen, const mp_limb_t *mod,
+								size_t L, size_t bits, mpc_error *err);
+
 /* r = a b / R mod N for a, b < 2N (D digits each, 52-bit digits); r < 2N.
  * r may alias a or b.  Time depends on D only. */
 void		ifma_mul(const ifma_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b);
@@ -96,5 +101,12 @@ mpc_window_digit(const mp_limb_t *e, size_t bit, unsigned k)
  * IFMA path when ifma_available(), else mpz_powm_sec.  base may be >= N. */
 void		mpc_powm_sec(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits,
 						 const mpz_t mod);
+
+/* The same on fixed-length limbs, for secret moduli too: rp, bp and mp have
+ * n limbs, bp < mp, mp odd of modbits bits (public); ep has
+ * ceil(ebits / GMP_NUMB_BITS) limbs, e > 0.  Nothing branches on or
+ * indexes by the values (test/ctgrind checks it). */
+void		mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep,
+							   size_t ebits, const mp_limb_t *mp, size_t n, size_t modbits);
 
 #endif

@@ -154,148 +154,6 @@ pai_pub_copy(pai_pub *dst, const pai_pub *src)
 	memcpy(dst->fp, src->fp, PAI_FP_LEN);
 }
 
-/* L_x(u) = (u - 1) / x */
-static void
-L(mpz_t out, const mpz_t u, const mpz_t x)
-{
-	mpz_sub_ui(out, u, 1);
-	mpz_tdiv_q(out, out, x);
-}
-
-mpc_status
-pai_priv_init(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
-			  mpc_error *err)
-{
-	mpz_t		p, q, n, t;
-	size_t		pbits, qbits;
-	mpc_status	st = MPC_OK;
-
-	if (mpz_cmp_ui(p_in, 3) < 0 || mpz_cmp_ui(q_in, 3) < 0)
-		return mpc_fail(err, MPC_ERR_KEY, "primes p and q must be at least 3");
-	if (mpz_sizeinbase(p_in, 2) > PAI_MAX_BITS || mpz_sizeinbase(q_in, 2) > PAI_MAX_BITS)
-		return mpc_fail(err, MPC_ERR_KEY, "primes p and q are too large");
-
-	mpz_inits(p, q, n, t, NULL);
-	/* keep p > q so the CRT constants have one fixed shape */
-	if (mpz_cmp(p_in, q_in) >= 0)
-	{
-		mpz_set(p, p_in);
-		mpz_set(q, q_in);
-	}
-	else
-	{
-		mpz_set(p, q_in);
-		mpz_set(q, p_in);
-	}
-	pbits = mpz_sizeinbase(p, 2);
-	qbits = mpz_sizeinbase(q, 2);
-
-	if (mpz_cmp(p, q) == 0)
-		st = mpc_fail(err, MPC_ERR_KEY, "primes p and q are equal");
-	else if (pbits > qbits + 1)
-		st = mpc_fail(err, MPC_ERR_KEY,
-					  "primes p and q differ in length by more than one bit");
-	else if (mpz_even_p(p) || mpz_even_p(q))
-		st = mpc_fail(err, MPC_ERR_KEY, "p or q is even");
-	if (st == MPC_OK)
-	{
-		/* |p - q| must not be small, or Fermat's method factors n */
-		mpz_sub(t, p, q);
-		if (mpz_sizeinbase(t, 2) + 100 < pbits)
-			st = mpc_fail(err, MPC_ERR_KEY, "primes p and q are too close together");
-	}
-	if (st == MPC_OK && (mpz_probab_prime_p(p, 32) == 0 || mpz_probab_prime_p(q, 32) == 0))
-		st = mpc_fail(err, MPC_ERR_KEY, "p or q is not prime");
-	if (st == MPC_OK)
-	{
-		mpz_mul(n, p, q);
-		st = pai_pub_init(&sk->pub, n, min_bits, err);
-	}
-	if (st == MPC_OK)
-	{
-		/* gcd(n, (p-1)(q-1)) = 1 */
-		mpz_t		phi;
-
-		mpz_init(phi);
-		mpz_sub_ui(t, p, 1);
-		mpz_sub_ui(phi, q, 1);
-		mpz_mul(phi, phi, t);
-		mpz_gcd(t, n, phi);
-		if (mpz_cmp_ui(t, 1) != 0)
-		{
-			st = mpc_fail(err, MPC_ERR_KEY, "gcd(n, (p-1)(q-1)) is not 1");
-			pai_pub_clear(&sk->pub);
-		}
-		mpz_clear(phi);
-	}
-	if (st != MPC_OK)
-	{
-		mpz_clears(p, q, n, t, NULL);
-		return st;
-	}
-
-	mpz_init_set(sk->p, p);
-	mpz_init_set(sk->q, q);
-	mpz_init(sk->p2);
-	mpz_mul(sk->p2, p, p);
-	mpz_init(sk->q2);
-	mpz_mul(sk->q2, q, q);
-	mpz_init(sk->pm1);
-	mpz_sub_ui(sk->pm1, p, 1);
-	mpz_init(sk->qm1);
-	mpz_sub_ui(sk->qm1, q, 1);
-
-	/* hp = L_p((1+n)^(p-1) mod p^2)^-1 mod p, and likewise hq */
-	mpz_init(sk->hp);
-	mpz_add_ui(t, n, 1);
-	mpz_mod(t, t, sk->p2);
-	mpc_powm_sec(t, t, sk->pm1, mpz_sizeinbase(p, 2), sk->p2);
-	L(sk->hp, t, p);
-	mpz_init(sk->hq);
-	mpz_add_ui(t, n, 1);
-	mpz_mod(t, t, sk->q2);
-	mpc_powm_sec(t, t, sk->qm1, mpz_sizeinbase(q, 2), sk->q2);
-	L(sk->hq, t, q);
-	mpz_init(sk->qinv);
-	mpz_init(sk->q2inv);
-	if (mpz_invert(sk->hp, sk->hp, p) == 0 || mpz_invert(sk->hq, sk->hq, q) == 0 ||
-		mpz_invert(sk->qinv, q, p) == 0 || mpz_invert(sk->q2inv, sk->q2, sk->p2) == 0)
-		st = mpc_fail(err, MPC_ERR_KEY, "key constants are not invertible");
-
-	/* r^n mod p^2 = r^(n mod p(p-1)) mod p^2 for r coprime to p */
-	mpz_init(sk->ep);
-	mpz_mul(t, p, sk->pm1);
-	mpz_mod(sk->ep, n, t);
-	mpz_init(sk->eq);
-	mpz_mul(t, q, sk->qm1);
-	mpz_mod(sk->eq, n, t);
-
-	mpz_clears(p, q, n, t, NULL);
-	if (st != MPC_OK)
-		pai_priv_clear(sk);
-	return st;
-}
-
-void
-pai_priv_clear(pai_priv *sk)
-{
-	/* mpz_clear frees the limbs through the allocator, which inside the
-	 * server wipes them; here we also zero them for standalone builds. */
-	mpz_t	   *secret[] = {&sk->p, &sk->q, &sk->p2, &sk->q2, &sk->pm1, &sk->qm1,
-	&sk->hp, &sk->hq, &sk->qinv, &sk->q2inv, &sk->ep, &sk->eq};
-	size_t		i;
-
-	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
-	{
-		mpz_ptr		z = *secret[i];
-
-		mpc_wipe(z->_mp_d, (size_t) z->_mp_alloc * sizeof(mp_limb_t));
-		mpz_clear(z);
-	}
-	pai_pub_clear(&sk->pub);
-	mpc_wipe(sk, sizeof(*sk));
-}
-
 /* Random prime of exactly 'bits' bits with the top two bits set. */
 static mpc_status
 random_prime(mpz_t out, size_t bits, mpc_error *err)
@@ -544,36 +402,12 @@ pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err)
 	return st;
 }
 
-mpc_status
-pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
+/* L_x(u) = (u - 1) / x, variable time: textbook decryption only */
+static void
+L(mpz_t out, const mpz_t u, const mpz_t x)
 {
-	mpz_t		mp, mq;
-	mpc_status	st = pai_check_ciphertext(&sk->pub, c, 0, err);
-
-	if (st != MPC_OK)
-		return st;
-	mpz_inits(mp, mq, NULL);
-	/* mp = L_p(c^(p-1) mod p^2) hp mod p */
-	mpz_mod(mp, c, sk->p2);
-	if (mpz_sgn(mp) == 0)
-		mpz_set(mp, sk->p2);	/* never: c is a unit; keeps powm_sec's base nonzero */
-	mpc_powm_sec(mp, mp, sk->pm1, mpz_sizeinbase(sk->p, 2), sk->p2);
-	L(mp, mp, sk->p);
-	mpz_mul(mp, mp, sk->hp);
-	mpz_mod(mp, mp, sk->p);
-	mpz_mod(mq, c, sk->q2);
-	mpc_powm_sec(mq, mq, sk->qm1, mpz_sizeinbase(sk->q, 2), sk->q2);
-	L(mq, mq, sk->q);
-	mpz_mul(mq, mq, sk->hq);
-	mpz_mod(mq, mq, sk->q);
-	/* m = mq + q ((mp - mq) q^-1 mod p) */
-	mpz_sub(mp, mp, mq);
-	mpz_mul(mp, mp, sk->qinv);
-	mpz_mod(mp, mp, sk->p);
-	mpz_mul(m, mp, sk->q);
-	mpz_add(m, m, mq);
-	mpz_clears(mp, mq, NULL);
-	return MPC_OK;
+	mpz_sub_ui(out, u, 1);
+	mpz_tdiv_q(out, out, x);
 }
 
 mpc_status

@@ -47,9 +47,21 @@ mpc_status	pai_pub_init(pai_pub *pk, const mpz_t n, size_t min_bits, mpc_error *
 void		pai_pub_clear(pai_pub *pk);
 void		pai_pub_copy(pai_pub *dst, const pai_pub *src);
 
-/* Construct a private key from p and q: both probable primes, p != q, equal
+/* Validate p and q as a Paillier key: both probable primes, p != q, equal
  * bit lengths, gcd(n, (p-1)(q-1)) = 1, |p - q| > 2^(bits/2 - 100), and n
- * passes pai_pub_init.  Order of p, q does not matter. */
+ * passes pai_pub_init.  Order of p, q does not matter.  Variable time (the
+ * primality tests and the gcd): run once, when a key is generated or
+ * imported, never per use. */
+mpc_status	pai_priv_check(const mpz_t p, const mpz_t q, size_t min_bits, mpc_error *err);
+
+/* Build the key of p and q that passed pai_priv_check before (a stored
+ * key): only cheap shape checks, and the CRT constants in constant time
+ * (mpn_sec_*).  A p or q that was never checked gives a key that decrypts
+ * wrongly or an error, never a crash. */
+mpc_status	pai_priv_setup(pai_priv *sk, const mpz_t p, const mpz_t q, size_t min_bits,
+						   mpc_error *err);
+
+/* pai_priv_check, then pai_priv_setup. */
 mpc_status	pai_priv_init(pai_priv *sk, const mpz_t p, const mpz_t q, size_t min_bits,
 						  mpc_error *err);
 void		pai_priv_clear(pai_priv *sk);	/* wipes the secret limbs */

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <math.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
@@ -279,8 +280,9 @@ et_is_bare_name(const char *sql)
 
 /*
  * Run one input query read-only, feeding its rows to the core.  Only a
- * single plain SELECT (or VALUES, or TABLE) is accepted: eigentrust() reads,
- * it never writes.
+ * single plain SELECT (or VALUES, or TABLE) is accepted, and it runs as in a
+ * read-only transaction: a function it calls that writes to a table (other
+ * than a temporary one) or a sequence is refused with 25006.
  */
 static void
 et_run_query(const char *sql, et_receiver *r)
@@ -292,6 +294,7 @@ et_run_query(const char *sql, et_receiver *r)
 	CachedPlanSource *ps;
 	ListCell   *lc;
 	int			rc;
+	bool		was_read_only;
 
 	if (et_is_bare_name(sql))
 	{
@@ -346,7 +349,23 @@ et_run_query(const char *sql, et_receiver *r)
 	memset(&eopts, 0, sizeof(eopts));
 	eopts.read_only = true;
 	eopts.dest = &r->pub;
-	rc = SPI_execute_plan_extended(plan, &eopts);
+	/*
+	 * read_only only fixes the snapshot; functions the query calls could
+	 * still write.  XactReadOnly makes the executor refuse that (writes to
+	 * temporary tables excepted), and the query cannot turn it off again:
+	 * transaction_read_only refuses read-write after the first snapshot.
+	 */
+	was_read_only = XactReadOnly;
+	XactReadOnly = true;
+	PG_TRY();
+	{
+		rc = SPI_execute_plan_extended(plan, &eopts);
+	}
+	PG_FINALLY();
+	{
+		XactReadOnly = was_read_only;
+	}
+	PG_END_TRY();
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan_extended failed for %s: %s",
 			 r->argname, SPI_result_code_string(rc));
@@ -390,7 +409,6 @@ et_require_arg(FunctionCallInfo fcinfo, int n, const char *name)
 				 errmsg("%s must not be null", name)));
 }
 
-PG_FUNCTION_INFO_V1(mpc_eigentrust);
 
 /*
  * eigentrust(edges_sql text, pretrust_sql text DEFAULT NULL,
@@ -399,8 +417,7 @@ PG_FUNCTION_INFO_V1(mpc_eigentrust);
  *            verbose bool DEFAULT false)
  * RETURNS TABLE(peer bigint, trust float8)
  */
-Datum
-mpc_eigentrust(PG_FUNCTION_ARGS)
+MPC_FUNCTION(mpc_eigentrust)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *edges_sql;
@@ -482,12 +499,15 @@ mpc_eigentrust(PG_FUNCTION_ARGS)
 	/* read */
 	et_init_receiver(&edges_r, et, ET_EDGES, etcxt);
 	et_init_receiver(&pre_r, et, ET_PRETRUST, etcxt);
+	/* user code runs from here to SPI_finish: GMP's allocator is not ours */
+	mpc_gmp_suspend();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	et_run_query(edges_sql, &edges_r);
 	if (pretrust_sql != NULL)
 		et_run_query(pretrust_sql, &pre_r);
 	SPI_finish();
+	mpc_gmp_resume();
 
 	if (pretrust_sql != NULL && !pre_r.any_positive)
 		ereport(ERROR,

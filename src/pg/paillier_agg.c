@@ -15,14 +15,9 @@
 #include "utils/builtins.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 
-PG_FUNCTION_INFO_V1(paillier_sum_transfn);
-PG_FUNCTION_INFO_V1(paillier_sum_combinefn);
-PG_FUNCTION_INFO_V1(paillier_sum_serialfn);
-PG_FUNCTION_INFO_V1(paillier_sum_deserialfn);
-PG_FUNCTION_INFO_V1(paillier_sum_finalfn);
 
 #define SUM_STATE_MAGIC 0x50534d32	/* "PSM2" */
 
@@ -98,8 +93,7 @@ state_add(SumState *st, mpz_t c, int scale, uint32 max_bound, uint64 count)
 }
 
 /* paillier_sum_transfn(internal, paillier_ciphertext) RETURNS internal */
-Datum
-paillier_sum_transfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_transfn)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_transfn");
 	SumState   *st = state_arg(fcinfo, 0, "paillier_sum_transfn");
@@ -139,8 +133,7 @@ paillier_sum_transfn(PG_FUNCTION_ARGS)
 }
 
 /* paillier_sum_combinefn(internal, internal) RETURNS internal */
-Datum
-paillier_sum_combinefn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_combinefn)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_combinefn");
 	SumState   *a = state_arg(fcinfo, 0, "paillier_sum_combinefn");
@@ -187,8 +180,7 @@ paillier_sum_combinefn(PG_FUNCTION_ARGS)
  * Serialized state: int16 scale, int32 nbytes, fp, n (nbytes), acc
  * (2 nbytes), int64 count, int32 largest term bound.
  */
-Datum
-paillier_sum_serialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_serialfn)
 {
 	SumState   *st;
 	StringInfoData buf;
@@ -215,8 +207,7 @@ paillier_sum_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_sum_deserialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_deserialfn)
 {
 	MemoryContext aggcxt = agg_context(fcinfo, "paillier_sum_deserialfn");
 	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
@@ -272,8 +263,7 @@ paillier_sum_deserialfn(PG_FUNCTION_ARGS)
 }
 
 /* paillier_sum_finalfn(internal) RETURNS paillier_ciphertext */
-Datum
-paillier_sum_finalfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_sum_finalfn)
 {
 	SumState   *st;
 	const pai_pub *pk;

@@ -19,17 +19,8 @@
 #include "utils/numeric.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 
-PG_FUNCTION_INFO_V1(paillier_ct_add);
-PG_FUNCTION_INFO_V1(paillier_ct_sub);
-PG_FUNCTION_INFO_V1(paillier_ct_neg);
-PG_FUNCTION_INFO_V1(paillier_ct_add_plain);
-PG_FUNCTION_INFO_V1(paillier_plain_add_ct);
-PG_FUNCTION_INFO_V1(paillier_ct_sub_plain);
-PG_FUNCTION_INFO_V1(paillier_ct_mul);
-PG_FUNCTION_INFO_V1(paillier_mul_ct);
-PG_FUNCTION_INFO_V1(paillier_rerandomize);
 
 void
 mpc_numeric_to_scaled(Datum num, mpz_t k, int *f, const char *what)
@@ -96,24 +87,21 @@ add_ct(PaillierCiphertext *a, PaillierCiphertext *b, int sub, const char *what)
 }
 
 /* paillier_ciphertext + paillier_ciphertext */
-Datum
-paillier_ct_add(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ct_add)
 {
 	return add_ct(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_PAILLIER_CT_P(1), 0,
 				  "paillier_ciphertext + paillier_ciphertext");
 }
 
 /* paillier_ciphertext - paillier_ciphertext */
-Datum
-paillier_ct_sub(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ct_sub)
 {
 	return add_ct(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_PAILLIER_CT_P(1), 1,
 				  "paillier_ciphertext - paillier_ciphertext");
 }
 
 /* - paillier_ciphertext */
-Datum
-paillier_ct_neg(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ct_neg)
 {
 	fx_ct		x;
 	const pai_pub *pk;
@@ -147,22 +135,19 @@ add_plain(PaillierCiphertext *a, Datum num, int sign, const char *what)
 	return PointerGetDatum(mpc_make_fx(pk, &x));
 }
 
-Datum
-paillier_ct_add_plain(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ct_add_plain)
 {
 	return add_plain(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_DATUM(1), 1,
 					 "paillier_ciphertext + numeric");
 }
 
-Datum
-paillier_plain_add_ct(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_plain_add_ct)
 {
 	return add_plain(PG_GETARG_PAILLIER_CT_P(1), PG_GETARG_DATUM(0), 1,
 					 "numeric + paillier_ciphertext");
 }
 
-Datum
-paillier_ct_sub_plain(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ct_sub_plain)
 {
 	return add_plain(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_DATUM(1), -1,
 					 "paillier_ciphertext - numeric");
@@ -187,23 +172,20 @@ mul_scalar(PaillierCiphertext *a, Datum num, const char *what)
 	return PointerGetDatum(mpc_make_fx(pk, &x));
 }
 
-Datum
-paillier_ct_mul(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ct_mul)
 {
 	return mul_scalar(PG_GETARG_PAILLIER_CT_P(0), PG_GETARG_DATUM(1),
 					  "paillier_ciphertext * numeric");
 }
 
-Datum
-paillier_mul_ct(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_mul_ct)
 {
 	return mul_scalar(PG_GETARG_PAILLIER_CT_P(1), PG_GETARG_DATUM(0),
 					  "numeric * paillier_ciphertext");
 }
 
 /* paillier_rerandomize(paillier_ciphertext) RETURNS paillier_ciphertext */
-Datum
-paillier_rerandomize(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_rerandomize)
 {
 	fx_ct		x;
 	const pai_pub *pk;

@@ -4,7 +4,7 @@
  * - DJN encryption (djn.h) for public-key encryption and re-randomisation,
  *   with one window table per key cached per backend under a memory budget
  *   (GUC mpc_eigentrust.djn_table_cache_mb), least recently used evicted;
- * - the GUC mpc_eigentrust.encryption_method = djn | textbook;
+ * - the setting mpc_eigentrust.encryption_method = djn | textbook (guc.c);
  * - paillier_mul_many: one ciphertext raised to many scalars through one
  *   fixed-base table;
  * - paillier_djn_cache(): what the cache holds, for tests and tuning.
@@ -16,59 +16,14 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "djn.h"
 #include "encoding.h"
-#include "paillier_pg.h"
-
-/* ---------------------------------------------------------------------
- * GUCs
- * --------------------------------------------------------------------- */
-typedef enum
-{
-	ENC_METHOD_DJN,
-	ENC_METHOD_TEXTBOOK
-} EncMethod;
-
-static const struct config_enum_entry enc_method_options[] = {
-	{"djn", ENC_METHOD_DJN, false},
-	{"textbook", ENC_METHOD_TEXTBOOK, false},
-	{NULL, 0, false}
-};
-
-static int	djn_table_cache_mb = 64;
-static int	djn_window = DJN_DEFAULT_WINDOW_GMP;
-static int	encryption_method = ENC_METHOD_DJN;
-
-void
-mpc_fast_init(void)
-{
-	DefineCustomIntVariable("mpc_eigentrust.djn_table_cache_mb",
-							"Memory per backend for DJN encryption tables, in MiB.",
-							"One table per public key, least recently used evicted first. "
-							"0 disables the tables: DJN encryption then costs one "
-							"exponentiation of about half the textbook cost.",
-							&djn_table_cache_mb, 64, 0, 4096, PGC_USERSET, GUC_UNIT_MB,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("mpc_eigentrust.djn_window",
-							"Window width in bits of the DJN encryption tables.",
-							"Wider windows mean fewer multiplications but larger tables "
-							"and a longer constant-time scan per lookup.  The default is 4 "
-							"on CPUs with AVX-512 IFMA and 6 on others.",
-							&djn_window, DJN_DEFAULT_WINDOW, 1, 10, PGC_USERSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomEnumVariable("mpc_eigentrust.encryption_method",
-							 "How paillier_encrypt with a public key and paillier_rerandomize draw their randomness.",
-							 "djn: hs^a with a fixed base derived from n (fast; DJN assumption). "
-							 "textbook: r^n for a uniform unit r (DCR only).",
-							 &encryption_method, ENC_METHOD_DJN, enc_method_options,
-							 PGC_USERSET, 0, NULL, NULL, NULL);
-	MarkGUCPrefixReserved("mpc_eigentrust");
-}
+#include "fixedbase.h"
+#include "paillier_glue.h"
 
 /* ---------------------------------------------------------------------
  * The DJN cache
@@ -143,8 +98,8 @@ djn_trim(Size budget, Size extra, const DjnEntry *keep)
 const pai_djn *
 mpc_djn_get(const pai_pub *pk)
 {
-	Size		budget = (Size) djn_table_cache_mb * 1024 * 1024;
-	unsigned	window = (unsigned) djn_window;
+	Size		budget = (Size) mpc_guc_djn_table_cache_mb * 1024 * 1024;
+	unsigned	window = (unsigned) mpc_guc_djn_window;
 	Size		bytes;
 	DjnEntry   *e = NULL;
 	MemoryContext old;
@@ -220,7 +175,7 @@ mpc_djn_get(const pai_pub *pk)
 mpc_status
 mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 {
-	if (encryption_method == ENC_METHOD_TEXTBOOK)
+	if (mpc_guc_encryption_method == MPC_ENC_METHOD_TEXTBOOK)
 		return pai_encrypt(pk, c, m, err);
 	return pai_djn_encrypt(pk, mpc_djn_get(pk), c, m, err);
 }
@@ -228,17 +183,15 @@ mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 mpc_status
 mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err)
 {
-	if (encryption_method == ENC_METHOD_TEXTBOOK)
+	if (mpc_guc_encryption_method == MPC_ENC_METHOD_TEXTBOOK)
 		return pai_rerandomize(pk, out, c, err);
 	return pai_djn_rerandomize(pk, mpc_djn_get(pk), out, c, err);
 }
 
-PG_FUNCTION_INFO_V1(paillier_djn_cache);
 
 /* paillier_djn_cache() RETURNS TABLE (fingerprint text, bits integer,
  *   window_bits integer, table_bytes bigint, recency integer) */
-Datum
-paillier_djn_cache(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_djn_cache)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			order[DJN_CACHE_ENTRIES];
@@ -285,7 +238,6 @@ paillier_djn_cache(PG_FUNCTION_ARGS)
 
 #define MUL_MANY_MAX_TABLE_BYTES ((Size) 64 * 1024 * 1024)
 
-PG_FUNCTION_INFO_V1(paillier_mul_many);
 
 /* paillier_mul_many(ct paillier_ciphertext, scalars numeric[], scale integer DEFAULT 0,
  *   constant_time boolean DEFAULT true) RETURNS paillier_ciphertext[]
@@ -295,8 +247,7 @@ PG_FUNCTION_INFO_V1(paillier_mul_many);
  * mpn_sec_mul (time independent of the magnitudes); without it, a direct
  * index and Karatsuba products: about twice as fast, but timing and memory
  * accesses depend on the scalars.  Signs are never hidden. */
-Datum
-paillier_mul_many(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_mul_many)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
@@ -379,9 +330,8 @@ paillier_mul_many(PG_FUNCTION_ARGS)
 							  MUL_MANY_MAX_TABLE_BYTES, &window);
 	if (bytes > 0)
 		buf = MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE);
-	while ((st = fx_mul_many(&key, x.c, (const mpz_t *) k, skip, (size_t) nelems, ct_mode,
-							 buf, bytes, window, maxbits, r, &err)) == MPC_ERR_INTERRUPTED)
-		CHECK_FOR_INTERRUPTS();
+	CORE_CALL(st, fx_mul_many(&key, x.c, (const mpz_t *) k, skip, (size_t) nelems, ct_mode,
+							  buf, bytes, window, maxbits, r, &err));
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_mul_many");
 	if (buf)

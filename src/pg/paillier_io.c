@@ -19,28 +19,9 @@
 #include "utils/numeric.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 
-PG_FUNCTION_INFO_V1(paillier_pubkey_in);
-PG_FUNCTION_INFO_V1(paillier_pubkey_out);
-PG_FUNCTION_INFO_V1(paillier_pubkey_recv);
-PG_FUNCTION_INFO_V1(paillier_pubkey_send);
-PG_FUNCTION_INFO_V1(paillier_privkey_in);
-PG_FUNCTION_INFO_V1(paillier_privkey_out);
-PG_FUNCTION_INFO_V1(paillier_privkey_recv);
-PG_FUNCTION_INFO_V1(paillier_privkey_send);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_in);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_out);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_recv);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_send);
-PG_FUNCTION_INFO_V1(paillier_jwk_pub);
-PG_FUNCTION_INFO_V1(paillier_jwk_priv);
-PG_FUNCTION_INFO_V1(paillier_pubkey_from_jwk);
-PG_FUNCTION_INFO_V1(paillier_privkey_from_jwk);
-PG_FUNCTION_INFO_V1(paillier_pubkey_from_n);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_to_json);
-PG_FUNCTION_INFO_V1(paillier_ciphertext_from_json);
 
 #define MAX_NBYTES (PAI_MAX_BITS / 8)
 
@@ -92,11 +73,36 @@ mpc_b64_of(const mpz_t x)
 	return s;
 }
 
+/* base64url of a secret x in a secret buffer: wiped when freed with
+ * mpc_secret_free, or when its memory context goes (an ERROR included) */
+static char *
+b64_of_secret(const mpz_t x)
+{
+	char	   *s = mpc_secret_alloc(b64url_encoded_len(mpz_bytes_len(x)) + 1);
+
+	mpz_to_b64url(x, s);
+	return s;
+}
+
+/* "sk1:" p ":" q in a secret buffer */
+static char *
+privkey_text(const pai_priv *sk)
+{
+	char	   *p = b64_of_secret(sk->p);
+	char	   *q = b64_of_secret(sk->q);
+	Size		len = 4 + strlen(p) + 1 + strlen(q) + 1;
+	char	   *s = mpc_secret_alloc(len);
+
+	snprintf(s, len, "sk1:%s:%s", p, q);
+	mpc_secret_free(p);
+	mpc_secret_free(q);
+	return s;
+}
+
 /* ---------------------------------------------------------------------
  * paillier_pubkey
  * --------------------------------------------------------------------- */
-Datum
-paillier_pubkey_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_in)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[3];
@@ -109,8 +115,7 @@ paillier_pubkey_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 
-Datum
-paillier_pubkey_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_out)
 {
 	PaillierPubkey *v = PG_GETARG_PAILLIER_PUBKEY_P(0);
 	const pai_pub *pk = mpc_pubkey_key(v);
@@ -118,8 +123,7 @@ paillier_pubkey_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(psprintf("pk1:%s", mpc_b64_of(pk->n)));
 }
 
-Datum
-paillier_pubkey_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_send)
 {
 	PaillierPubkey *v = PG_GETARG_PAILLIER_PUBKEY_P(0);
 	StringInfoData buf;
@@ -144,14 +148,6 @@ mpc_bad_binary(const char *type, const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Fail with 22P03 (not the protocol-level 08P01) when bytes are missing. */
-static void
-need(StringInfo buf, Size len, const char *type)
-{
-	if ((Size) (buf->len - buf->cursor) < len)
-		mpc_bad_binary(type, psprintf("The value is truncated: %zu more bytes expected, %d left.",
-								  len, buf->len - buf->cursor));
-}
 
 static void
 recv_header(StringInfo buf, const char *type)
@@ -159,7 +155,7 @@ recv_header(StringInfo buf, const char *type)
 	int			version,
 				flags;
 
-	need(buf, 2, type);
+	mpc_recv_need(buf, 2, type);
 	version = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 
@@ -175,7 +171,7 @@ recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
 {
 	uint32		len;
 
-	need(buf, 4, type);
+	mpc_recv_need(buf, 4, type);
 	len = pq_getmsgint(buf, 4);
 
 	if (len == 0 || len > max || len > (uint32) (buf->len - buf->cursor))
@@ -183,8 +179,7 @@ recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
 	return len;
 }
 
-Datum
-paillier_pubkey_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint32		nbytes;
@@ -193,11 +188,11 @@ paillier_pubkey_recv(PG_FUNCTION_ARGS)
 	const pai_pub *pk;
 
 	recv_header(buf, "paillier_pubkey");
-	need(buf, 2, "paillier_pubkey");
+	mpc_recv_need(buf, 2, "paillier_pubkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		mpc_bad_binary("paillier_pubkey", "Reserved field is not zero.");
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_pubkey", "n");
-	need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
+	mpc_recv_need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	n = pq_getmsgbytes(buf, nbytes);
 	pk = mpc_pubkey_from_n((const uint8 *) n, nbytes);
@@ -225,14 +220,16 @@ privkey_from_pq(const mpz_t p, const mpz_t q)
 	return v;
 }
 
-Datum
-paillier_privkey_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_in)
 {
-	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
+	const char *in = PG_GETARG_CSTRING(0);
+	Size		len = strlen(in) + 1;
+	char	   *s = mpc_secret_alloc(len);	/* wiped on every exit */
 	char	   *parts[4];
 	mpz_t		p, q;
 	PaillierPrivkey *v;
 
+	memcpy(s, in, len);
 	if (strncmp(s, "pk1:", 4) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -241,30 +238,29 @@ paillier_privkey_in(PG_FUNCTION_ARGS)
 				 errhint("Only the private key decrypts: paillier_decrypt(ciphertext, private_key).")));
 	if (mpc_split_colon(s, parts, 3) != 3 || strcmp(parts[0], "sk1") != 0)
 	{
-		mpc_wipe(s, strlen(s));
 		mpc_bad_text("paillier_privkey", "Expected \"sk1:\" followed by the base64url primes p and q separated by \":\".");
 	}
 	mpz_inits(p, q, NULL);
 	parse_b64_int(p, parts[1], MAX_NBYTES / 2 + 1, "paillier_privkey", "p");
 	parse_b64_int(q, parts[2], MAX_NBYTES / 2 + 1, "paillier_privkey", "q");
-	mpc_wipe(parts[1], strlen(parts[1]));
-	mpc_wipe(parts[2], strlen(parts[2]));
+	mpc_secret_free(s);
 	v = privkey_from_pq(p, q);
 	mpz_clears(p, q, NULL);
 	PG_RETURN_POINTER(v);
 }
 
-Datum
-paillier_privkey_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_out)
 {
 	PaillierPrivkey *v = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	const pai_priv *sk = mpc_privkey_get(v);
+	char	   *text = privkey_text(sk);
+	char	   *out = pstrdup(text);	/* the caller's: the one copy we cannot wipe */
 
-	PG_RETURN_CSTRING(psprintf("sk1:%s:%s", mpc_b64_of(sk->p), mpc_b64_of(sk->q)));
+	mpc_secret_free(text);
+	PG_RETURN_CSTRING(out);
 }
 
-Datum
-paillier_privkey_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_send)
 {
 	PaillierPrivkey *v = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	StringInfoData buf;
@@ -281,8 +277,7 @@ paillier_privkey_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_privkey_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint32		pb, qb;
@@ -292,14 +287,14 @@ paillier_privkey_recv(PG_FUNCTION_ARGS)
 	PaillierPrivkey *v;
 
 	recv_header(buf, "paillier_privkey");
-	need(buf, 2 + 4 + 4, "paillier_privkey");
+	mpc_recv_need(buf, 2 + 4 + 4, "paillier_privkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		mpc_bad_binary("paillier_privkey", "Reserved field is not zero.");
 	pb = pq_getmsgint(buf, 4);
 	qb = pq_getmsgint(buf, 4);
 	if (pb == 0 || qb == 0 || pb > MAX_NBYTES / 2 + 1 || qb > MAX_NBYTES / 2 + 1)
 		mpc_bad_binary("paillier_privkey", "Prime lengths are out of range.");
-	need(buf, PAI_FP_LEN + (Size) pb + qb, "paillier_privkey");
+	mpc_recv_need(buf, PAI_FP_LEN + (Size) pb + qb, "paillier_privkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	pd = pq_getmsgbytes(buf, pb);
 	qd = pq_getmsgbytes(buf, qb);
@@ -365,8 +360,7 @@ ct_text_count(const char *s, const char *what)
 	return x;
 }
 
-Datum
-paillier_ciphertext_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_in)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[6];
@@ -412,8 +406,7 @@ paillier_ciphertext_in(PG_FUNCTION_ARGS)
 									"input syntax for type paillier_ciphertext"));
 }
 
-Datum
-paillier_ciphertext_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_out)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	const pai_pub *pk = mpc_ct_key(ct);
@@ -428,8 +421,7 @@ paillier_ciphertext_out(PG_FUNCTION_ARGS)
  * Binary form: byte version (2), byte flags (0), int16 scale, int32 nbytes,
  * fp, int32 bound, n, c.  Format 1 (no bound) is still received.
  */
-Datum
-paillier_ciphertext_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_send)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	StringInfoData buf;
@@ -446,8 +438,7 @@ paillier_ciphertext_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_ciphertext_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version,
@@ -460,7 +451,7 @@ paillier_ciphertext_recv(PG_FUNCTION_ARGS)
 	const pai_pub *pk;
 	mpz_t		c;
 
-	need(buf, 2, "paillier_ciphertext");
+	mpc_recv_need(buf, 2, "paillier_ciphertext");
 	version = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 	if (version != PAI_CT_VERSION && version != PAI_CT_VERSION_V1)
@@ -469,17 +460,17 @@ paillier_ciphertext_recv(PG_FUNCTION_ARGS)
 								version, PAI_CT_VERSION, PAI_CT_VERSION_V1));
 	if (flags != 0)
 		mpc_bad_binary("paillier_ciphertext", "Reserved flags are not zero.");
-	need(buf, 2, "paillier_ciphertext");
+	mpc_recv_need(buf, 2, "paillier_ciphertext");
 	scale = (int16) pq_getmsgint(buf, 2);
 	nbytes = recv_len(buf, MAX_NBYTES, "paillier_ciphertext", "n");
-	need(buf, PAI_FP_LEN, "paillier_ciphertext");
+	mpc_recv_need(buf, PAI_FP_LEN, "paillier_ciphertext");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	if (version == PAI_CT_VERSION)
 	{
-		need(buf, 4, "paillier_ciphertext");
+		mpc_recv_need(buf, 4, "paillier_ciphertext");
 		bound = (long) pq_getmsgint(buf, 4);
 	}
-	need(buf, 3 * (Size) nbytes, "paillier_ciphertext");
+	mpc_recv_need(buf, 3 * (Size) nbytes, "paillier_ciphertext");
 	nd = pq_getmsgbytes(buf, nbytes);
 	cd = pq_getmsgbytes(buf, 2 * nbytes);
 	if (nd[0] == 0)
@@ -520,27 +511,25 @@ jwk_pub_text(const pai_pub *pk)
 					mpc_b64_of(pk->n), fp_hex(pk->fp));
 }
 
-Datum
-paillier_jwk_pub(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_jwk_pub)
 {
 	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
 
 	PG_RETURN_DATUM(jsonb_from_cstring(jwk_pub_text(pk)));
 }
 
-Datum
-paillier_jwk_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_jwk_priv)
 {
 	const pai_priv *sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0));
-	char	   *p = mpc_b64_of(sk->p);
-	char	   *q = mpc_b64_of(sk->q);
+	char	   *p = b64_of_secret(sk->p);
+	char	   *q = b64_of_secret(sk->q);
 	char	   *text = psprintf("{\"kty\": \"DAJ\", \"key_ops\": [\"decrypt\"], \"p\": \"%s\", \"q\": \"%s\", \"pub\": %s, \"kid\": \"paillier %s\"}",
 								p, q, jwk_pub_text(&sk->pub), fp_hex(sk->pub.fp));
 	Datum		result = jsonb_from_cstring(text);
 
 	mpc_wipe(text, strlen(text));
-	mpc_wipe(p, strlen(p));
-	mpc_wipe(q, strlen(q));
+	mpc_secret_free(p);
+	mpc_secret_free(q);
 	PG_RETURN_DATUM(result);
 }
 
@@ -629,8 +618,7 @@ require_g_n_plus_1(const mpz_t g, const mpz_t n, const char *what)
 	mpz_clear(n1);
 }
 
-Datum
-paillier_pubkey_from_jwk(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_from_jwk)
 {
 	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	mpz_t		n;
@@ -675,8 +663,7 @@ parse_dec_or_hex(mpz_t x, const char *text, Size maxbytes, const char *what, con
 }
 
 /* paillier_pubkey_from_n(n text, g text DEFAULT NULL) RETURNS paillier_pubkey */
-Datum
-paillier_pubkey_from_n(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_from_n)
 {
 	const char *what = "Paillier modulus";
 	mpz_t		n;
@@ -698,8 +685,7 @@ paillier_pubkey_from_n(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(mpc_make_pubkey(mpc_pubkey_from_mpz(n)));
 }
 
-Datum
-paillier_privkey_from_jwk(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_privkey_from_jwk)
 {
 	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	JsonbValue *pub;
@@ -737,8 +723,7 @@ paillier_privkey_from_jwk(PG_FUNCTION_ARGS)
  * ignores unknown members and then reads the integer x * 10^s), and always
  * "bound": the public magnitude bound, so that our own import keeps it.
  */
-Datum
-paillier_ciphertext_to_json(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_to_json)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	mpz_t		c;
@@ -784,8 +769,7 @@ json_get_int(JsonbContainer *obj, const char *key, long dflt, bool *found, const
  * range of a numeric (|x| <= 2^128).  None of them can be checked against
  * the encrypted value: they are the importer's declaration.
  */
-Datum
-paillier_ciphertext_from_json(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_ciphertext_from_json)
 {
 	const pai_pub *pk;
 	Jsonb	   *jb;

@@ -1,10 +1,14 @@
 /*
  * paillier_keys.c: building, checking and caching Paillier key values.
  *
- * Validating a modulus costs a trial division by every prime below 2^16 and
- * validating a private key two primality tests, so each backend keeps the
- * last few validated keys (with their CRT constants) in a private memory
- * context.  Entries are matched on the full modulus (and p, q for private
+ * Validating a modulus costs a trial division by every prime below 2^16, so
+ * each backend keeps the last few keys (with their CRT constants) in a
+ * private memory context.  A private key is validated once, when it enters
+ * the database (input, binary input, JWK import, keygen: pai_priv_init);
+ * a stored key on a cache miss only gets its shape checked and its
+ * constants built in constant time (pai_priv_setup), and its fingerprint
+ * compared with the stored one.  The primality tests and the gcd, which
+ * take time that depends on p and q, never run per use.  Entries are matched on the full modulus (and p, q for private
  * keys), never on the fingerprint alone.  Evicted private keys are wiped.
  */
 #include "postgres.h"
@@ -12,7 +16,7 @@
 #include "utils/memutils.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 #include "sha256.h"
 
@@ -224,7 +228,7 @@ mpc_privkey_get(const PaillierPrivkey *sk)
 	mpz_inits(p, q, NULL);
 	mpz_from_bytes(p, sk->data, sk->pbytes);
 	mpz_from_bytes(q, sk->data + sk->pbytes, sk->qbytes);
-	st = pai_priv_init(&e->key, p, q, PAI_MIN_BITS, &err);
+	st = pai_priv_setup(&e->key, p, q, PAI_MIN_BITS, &err);
 	mpz_clears(p, q, NULL);		/* the allocator wipes the limbs */
 	if (st == MPC_OK)
 	{

@@ -13,28 +13,12 @@
 #include "utils/numeric.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 
-PG_FUNCTION_INFO_V1(paillier_keygen);
-PG_FUNCTION_INFO_V1(paillier_pubkey_of_priv);
-PG_FUNCTION_INFO_V1(paillier_pubkey_of_ct);
-PG_FUNCTION_INFO_V1(paillier_encrypt_int8);
-PG_FUNCTION_INFO_V1(paillier_encrypt_numeric);
-PG_FUNCTION_INFO_V1(paillier_encrypt_float8);
-PG_FUNCTION_INFO_V1(paillier_encrypt_int8_priv);
-PG_FUNCTION_INFO_V1(paillier_encrypt_numeric_priv);
-PG_FUNCTION_INFO_V1(paillier_encrypt_float8_priv);
-PG_FUNCTION_INFO_V1(paillier_decrypt);
-PG_FUNCTION_INFO_V1(paillier_fingerprint_pub);
-PG_FUNCTION_INFO_V1(paillier_fingerprint_priv);
-PG_FUNCTION_INFO_V1(paillier_fingerprint_ct);
-PG_FUNCTION_INFO_V1(paillier_bits);
-PG_FUNCTION_INFO_V1(paillier_scale);
 
 /* paillier_keygen(bits integer DEFAULT 3072) RETURNS paillier_privkey */
-Datum
-paillier_keygen(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_keygen)
 {
 	int32		bits = PG_GETARG_INT32(0);
 	pai_priv	sk;
@@ -47,15 +31,7 @@ paillier_keygen(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("paillier_keygen: key size must be between %d and %d bits, got %d",
 						PAI_KEYGEN_MIN_BITS, PAI_KEYGEN_MAX_BITS, bits)));
-	for (;;)
-	{
-		st = pai_keygen(&sk, (size_t) bits, PAI_KEYGEN_MIN_BITS, &err);
-		if (st != MPC_ERR_INTERRUPTED)
-			break;
-		/* the core stopped for a pending interrupt: serve it here (this
-		 * throws for a cancel); if it was nothing, search again */
-		CHECK_FOR_INTERRUPTS();
-	}
+	CORE_CALL(st, pai_keygen(&sk, (size_t) bits, PAI_KEYGEN_MIN_BITS, &err));
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_keygen");
 	v = mpc_make_privkey(&sk);
@@ -64,8 +40,7 @@ paillier_keygen(PG_FUNCTION_ARGS)
 }
 
 /* paillier_pubkey(paillier_privkey) RETURNS paillier_pubkey */
-Datum
-paillier_pubkey_of_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_of_priv)
 {
 	const pai_priv *sk = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0));
 
@@ -73,8 +48,7 @@ paillier_pubkey_of_priv(PG_FUNCTION_ARGS)
 }
 
 /* paillier_pubkey(paillier_ciphertext) RETURNS paillier_pubkey */
-Datum
-paillier_pubkey_of_ct(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_of_ct)
 {
 	PG_RETURN_POINTER(mpc_make_pubkey(mpc_ct_key(PG_GETARG_PAILLIER_CT_P(0))));
 }
@@ -201,38 +175,32 @@ encrypt_common(FunctionCallInfo fcinfo, ValKind kind, bool with_private)
 	PG_RETURN_POINTER(mpc_make_fx(pk, &x));
 }
 
-Datum
-paillier_encrypt_int8(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_int8)
 {
 	return encrypt_common(fcinfo, VAL_INT8, false);
 }
 
-Datum
-paillier_encrypt_numeric(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_numeric)
 {
 	return encrypt_common(fcinfo, VAL_NUMERIC, false);
 }
 
-Datum
-paillier_encrypt_float8(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_float8)
 {
 	return encrypt_common(fcinfo, VAL_FLOAT8, false);
 }
 
-Datum
-paillier_encrypt_int8_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_int8_priv)
 {
 	return encrypt_common(fcinfo, VAL_INT8, true);
 }
 
-Datum
-paillier_encrypt_numeric_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_numeric_priv)
 {
 	return encrypt_common(fcinfo, VAL_NUMERIC, true);
 }
 
-Datum
-paillier_encrypt_float8_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_float8_priv)
 {
 	return encrypt_common(fcinfo, VAL_FLOAT8, true);
 }
@@ -283,8 +251,7 @@ decrypt_one(const PaillierCiphertext *ct, const pai_priv *sk, const char *what)
 }
 
 /* paillier_decrypt(ciphertext paillier_ciphertext, key paillier_privkey) RETURNS numeric */
-Datum
-paillier_decrypt(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decrypt)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
@@ -295,13 +262,11 @@ paillier_decrypt(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(decrypt_one(ct, mpc_privkey_get(skv), "paillier_decrypt"));
 }
 
-PG_FUNCTION_INFO_V1(paillier_decrypt_array);
 
 /* paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey) RETURNS numeric[]
  * Every element is checked against the key before the first decryption;
  * NULL elements stay NULL; the result has the input's dimensions. */
-Datum
-paillier_decrypt_array(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decrypt_array)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
@@ -356,32 +321,27 @@ fp_text(const uint8 *fp)
 	return cstring_to_text(s);
 }
 
-Datum
-paillier_fingerprint_pub(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_fingerprint_pub)
 {
 	PG_RETURN_TEXT_P(fp_text(mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->fp));
 }
 
-Datum
-paillier_fingerprint_priv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_fingerprint_priv)
 {
 	PG_RETURN_TEXT_P(fp_text(mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(0))->pub.fp));
 }
 
-Datum
-paillier_fingerprint_ct(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_fingerprint_ct)
 {
 	PG_RETURN_TEXT_P(fp_text(mpc_ct_key(PG_GETARG_PAILLIER_CT_P(0))->fp));
 }
 
-Datum
-paillier_bits(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_bits)
 {
 	PG_RETURN_INT32((int32) mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->nbits);
 }
 
-Datum
-paillier_scale(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_scale)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 
@@ -389,11 +349,9 @@ paillier_scale(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(CT_SCALE(ct));
 }
 
-PG_FUNCTION_INFO_V1(paillier_bound);
 
 /* paillier_bound(paillier_ciphertext) RETURNS integer */
-Datum
-paillier_bound(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_bound)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 
@@ -401,11 +359,9 @@ paillier_bound(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32((int32) mpc_ct_bound(ct));
 }
 
-PG_FUNCTION_INFO_V1(paillier_n);
 
 /* paillier_n(paillier_pubkey) RETURNS numeric */
-Datum
-paillier_n(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_n)
 {
 	PG_RETURN_DATUM(mpc_numeric_from_scaled(mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0))->n, 0));
 }

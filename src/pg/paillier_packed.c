@@ -20,22 +20,11 @@
 
 #include "encoding.h"
 #include "packing.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 
 #define MAX_NBYTES (PAI_MAX_BITS / 8)
 
-PG_FUNCTION_INFO_V1(paillier_packed_in);
-PG_FUNCTION_INFO_V1(paillier_packed_out);
-PG_FUNCTION_INFO_V1(paillier_packed_recv);
-PG_FUNCTION_INFO_V1(paillier_packed_send);
-PG_FUNCTION_INFO_V1(paillier_encrypt_packed);
-PG_FUNCTION_INFO_V1(paillier_decrypt_packed);
-PG_FUNCTION_INFO_V1(paillier_packed_add);
-PG_FUNCTION_INFO_V1(paillier_pack);
-PG_FUNCTION_INFO_V1(paillier_packed_slots);
-PG_FUNCTION_INFO_V1(paillier_packed_terms);
-PG_FUNCTION_INFO_V1(paillier_packed_rerandomize);
 
 /* Structural checks of a stored value. */
 static void
@@ -132,8 +121,7 @@ parse_count(const char *s, const char *what)
 	return x;
 }
 
-Datum
-paillier_packed_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_in)
 {
 	char	   *s = pstrdup(PG_GETARG_CSTRING(0));
 	char	   *parts[9];
@@ -159,8 +147,7 @@ paillier_packed_in(PG_FUNCTION_ARGS)
 										"input syntax for type paillier_packed"));
 }
 
-Datum
-paillier_packed_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_out)
 {
 	PaillierPacked *v = PG_GETARG_PAILLIER_PACKED_P(0);
 	const pai_pub *pk = packed_key(v);
@@ -172,8 +159,7 @@ paillier_packed_out(PG_FUNCTION_ARGS)
 							   v->terms, v->max_terms, mpc_b64_of(pk->n), mpc_b64_of(c)));
 }
 
-Datum
-paillier_packed_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_send)
 {
 	PaillierPacked *v = PG_GETARG_PAILLIER_PACKED_P(0);
 	StringInfoData buf;
@@ -193,12 +179,11 @@ paillier_packed_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_packed_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
+	int			version,
+				flags;
 	int16		scale;
 	uint16		slots,
 				slot_bits;
@@ -211,6 +196,10 @@ paillier_packed_recv(PG_FUNCTION_ARGS)
 	const pai_pub *pk;
 	mpz_t		c;
 
+	/* version, flags, scale, slots, slot_bits, terms, max_terms, nbytes */
+	mpc_recv_need(buf, 1 + 1 + 2 + 2 + 2 + 4 + 4 + 4, "paillier_packed");
+	version = pq_getmsgbyte(buf);
+	flags = pq_getmsgbyte(buf);
 	if (version != PAI_FORMAT_VERSION)
 		mpc_bad_binary("paillier_packed", psprintf("Format version %d is not supported (expected %d).",
 							version, PAI_FORMAT_VERSION));
@@ -293,8 +282,7 @@ array_elems(ArrayType *arr, Oid elemtype, Datum **elems, const char *what)
 
 /* paillier_encrypt_packed(vals numeric[], key paillier_pubkey, scale integer DEFAULT 0,
  *   slot_bits integer DEFAULT 64, max_terms integer DEFAULT 1024) RETURNS paillier_packed */
-Datum
-paillier_encrypt_packed(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_encrypt_packed)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(1));
@@ -352,8 +340,7 @@ paillier_encrypt_packed(PG_FUNCTION_ARGS)
 }
 
 /* paillier_decrypt_packed(packed paillier_packed, key paillier_privkey) RETURNS numeric[] */
-Datum
-paillier_decrypt_packed(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decrypt_packed)
 {
 	PaillierPacked *pv = PG_GETARG_PAILLIER_PACKED_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
@@ -395,8 +382,7 @@ paillier_decrypt_packed(PG_FUNCTION_ARGS)
 }
 
 /* paillier_packed + paillier_packed: slot-wise sum */
-Datum
-paillier_packed_add(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_add)
 {
 	PaillierPacked *a = PG_GETARG_PAILLIER_PACKED_P(0);
 	PaillierPacked *b = PG_GETARG_PAILLIER_PACKED_P(1);
@@ -434,8 +420,7 @@ paillier_packed_add(PG_FUNCTION_ARGS)
 
 /* paillier_pack(cts paillier_ciphertext[], slot_bits integer DEFAULT 64,
  *   max_terms integer DEFAULT 1) RETURNS paillier_packed */
-Datum
-paillier_pack(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pack)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	int32		slot_bits,
@@ -484,9 +469,8 @@ paillier_pack(PG_FUNCTION_ARGS)
 		mpc_ct_get(ct, cts[i]);
 	}
 	mpz_init(c);
-	while ((st = pack_ciphertexts(&key, c, (const mpz_t *) cts, (size_t) n,
-								  (unsigned) slot_bits, &err)) == MPC_ERR_INTERRUPTED)
-		CHECK_FOR_INTERRUPTS();
+	CORE_CALL(st, pack_ciphertexts(&key, c, (const mpz_t *) cts, (size_t) n,
+								   (unsigned) slot_bits, &err));
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_pack");
 	res = make_packed(&key, CT_SCALE(first), n, slot_bits, 1, (uint32) max_terms, c);
@@ -494,8 +478,7 @@ paillier_pack(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(res);
 }
 
-Datum
-paillier_packed_slots(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_slots)
 {
 	PaillierPacked *v = PG_GETARG_PAILLIER_PACKED_P(0);
 
@@ -503,8 +486,7 @@ paillier_packed_slots(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(v->slots);
 }
 
-Datum
-paillier_packed_terms(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_terms)
 {
 	PaillierPacked *v = PG_GETARG_PAILLIER_PACKED_P(0);
 
@@ -513,8 +495,7 @@ paillier_packed_terms(PG_FUNCTION_ARGS)
 }
 
 /* paillier_rerandomize(paillier_packed) RETURNS paillier_packed */
-Datum
-paillier_packed_rerandomize(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_packed_rerandomize)
 {
 	PaillierPacked *v = PG_GETARG_PAILLIER_PACKED_P(0);
 	const pai_pub *pk = packed_key(v);

@@ -28,24 +28,10 @@
 #include "utils/tuplestore.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "serial.h"
 #include "threshold.h"
 
-PG_FUNCTION_INFO_V1(paillier_keyshare_in);
-PG_FUNCTION_INFO_V1(paillier_keyshare_out);
-PG_FUNCTION_INFO_V1(paillier_keyshare_recv);
-PG_FUNCTION_INFO_V1(paillier_keyshare_send);
-PG_FUNCTION_INFO_V1(paillier_keyshare_export);
-PG_FUNCTION_INFO_V1(paillier_pubkey_of_keyshare);
-PG_FUNCTION_INFO_V1(paillier_decshare_in);
-PG_FUNCTION_INFO_V1(paillier_decshare_out);
-PG_FUNCTION_INFO_V1(paillier_decshare_recv);
-PG_FUNCTION_INFO_V1(paillier_decshare_send);
-PG_FUNCTION_INFO_V1(paillier_threshold_keygen);
-PG_FUNCTION_INFO_V1(paillier_threshold_split);
-PG_FUNCTION_INFO_V1(paillier_decrypt_share);
-PG_FUNCTION_INFO_V1(paillier_combine_array);
 
 #define KS_PREFIX "ks1:"
 #define DS_PREFIX "ds1:"
@@ -189,8 +175,7 @@ text_payload(const char *s, const char *prefix, const char *type, const char *hi
 /* ---------------------------------------------------------------------
  * paillier_keyshare
  * --------------------------------------------------------------------- */
-Datum
-paillier_keyshare_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_keyshare_in)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
 	Size		len;
@@ -211,8 +196,7 @@ paillier_keyshare_in(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(v);
 }
 
-Datum
-paillier_keyshare_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_keyshare_out)
 {
 	thr_keyshare ks;
 	char	   *out;
@@ -228,8 +212,7 @@ paillier_keyshare_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(out);
 }
 
-Datum
-paillier_keyshare_export(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_keyshare_export)
 {
 	bytea	   *v = PG_GETARG_BYTEA_PP(0);
 	thr_keyshare ks;
@@ -247,8 +230,7 @@ paillier_keyshare_export(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(result);
 }
 
-Datum
-paillier_keyshare_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_keyshare_send)
 {
 	bytea	   *v = PG_GETARG_BYTEA_PP(0);
 	thr_keyshare ks;
@@ -261,8 +243,7 @@ paillier_keyshare_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_keyshare_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_keyshare_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	Size		len = buf->len - buf->cursor;
@@ -274,8 +255,7 @@ paillier_keyshare_recv(PG_FUNCTION_ARGS)
 }
 
 /* paillier_pubkey(paillier_keyshare) RETURNS paillier_pubkey */
-Datum
-paillier_pubkey_of_keyshare(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_pubkey_of_keyshare)
 {
 	thr_keyshare ks;
 	PaillierPubkey *pk;
@@ -289,8 +269,7 @@ paillier_pubkey_of_keyshare(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------------
  * paillier_decshare
  * --------------------------------------------------------------------- */
-Datum
-paillier_decshare_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decshare_in)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
 	Size		len;
@@ -300,8 +279,7 @@ paillier_decshare_in(PG_FUNCTION_ARGS)
 										  "input syntax for type"));
 }
 
-Datum
-paillier_decshare_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decshare_out)
 {
 	bytea	   *v = PG_GETARG_BYTEA_PP(0);
 	thr_decshare ds;
@@ -316,8 +294,7 @@ paillier_decshare_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf);
 }
 
-Datum
-paillier_decshare_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decshare_send)
 {
 	bytea	   *v = PG_GETARG_BYTEA_PP(0);
 	thr_decshare ds;
@@ -330,8 +307,7 @@ paillier_decshare_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-Datum
-paillier_decshare_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decshare_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	Size		len = buf->len - buf->cursor;
@@ -399,8 +375,7 @@ deal_rows(FunctionCallInfo fcinfo, const pai_priv *sk, int l, int t, const char 
 
 /* paillier_threshold_keygen(bits integer, shares integer, threshold integer)
  * RETURNS TABLE(pubkey paillier_pubkey, share paillier_keyshare) */
-Datum
-paillier_threshold_keygen(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_threshold_keygen)
 {
 	int32		bits = PG_GETARG_INT32(0);
 	int32		shares = PG_GETARG_INT32(1);
@@ -415,14 +390,8 @@ paillier_threshold_keygen(PG_FUNCTION_ARGS)
 				 errmsg("paillier_threshold_keygen: key size must be between %d and %d bits, got %d",
 						PAI_KEYGEN_MIN_BITS, PAI_KEYGEN_MAX_BITS, bits)));
 	check_counts(shares, threshold, "paillier_threshold_keygen");
-	for (;;)
-	{
-		st = thr_keygen_safe(&sk, (size_t) bits, PAI_KEYGEN_MIN_BITS, &err);
-		if (st != MPC_ERR_INTERRUPTED)
-			break;
-		/* serve the interrupt (throws for a cancel); else search again */
-		CHECK_FOR_INTERRUPTS();
-	}
+	/* a cancel throws from CORE_CALL's CHECK_FOR_INTERRUPTS; else search again */
+	CORE_CALL(st, thr_keygen_safe(&sk, (size_t) bits, PAI_KEYGEN_MIN_BITS, &err));
 	if (st != MPC_OK)
 		mpc_raise(&err, "paillier_threshold_keygen");
 	PG_TRY();
@@ -439,8 +408,7 @@ paillier_threshold_keygen(PG_FUNCTION_ARGS)
 
 /* paillier_threshold_split(key paillier_privkey, shares integer, threshold integer)
  * RETURNS TABLE(pubkey paillier_pubkey, share paillier_keyshare) */
-Datum
-paillier_threshold_split(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_threshold_split)
 {
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(0);
 	int32		shares = PG_GETARG_INT32(1);
@@ -496,9 +464,7 @@ vtable_for(const pai_pub *pk, const uint8 *digest, const mpz_t v, int l, int t)
 	if (vcache.buf != NULL)
 		pfree(vcache.buf);
 	vcache.buf = MemoryContextAllocExtended(TopMemoryContext, bytes, MCXT_ALLOC_HUGE);
-	while ((st = thr_vtable_init(&vcache.vt, vcache.buf, bytes, pk, v, l, t, &err)) ==
-		   MPC_ERR_INTERRUPTED)
-		CHECK_FOR_INTERRUPTS();
+	CORE_CALL(st, thr_vtable_init(&vcache.vt, vcache.buf, bytes, pk, v, l, t, &err));
 	if (st != MPC_OK)
 		return NULL;
 	memcpy(vcache.digest, digest, THR_HASH_LEN);
@@ -508,8 +474,7 @@ vtable_for(const pai_pub *pk, const uint8 *digest, const mpz_t v, int l, int t)
 
 /* paillier_decrypt_share(ciphertext paillier_ciphertext, share paillier_keyshare)
  * RETURNS paillier_decshare */
-Datum
-paillier_decrypt_share(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decrypt_share)
 {
 	PaillierCiphertext *ct = PG_GETARG_PAILLIER_CT_P(0);
 	thr_keyshare ks;
@@ -549,8 +514,7 @@ paillier_decrypt_share(PG_FUNCTION_ARGS)
 /* paillier_combine(shares paillier_decshare[]) RETURNS numeric; NULL
  * elements are skipped.  Also the final function of the aggregate
  * paillier_combine(paillier_decshare). */
-Datum
-paillier_combine_array(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_combine_array)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	Oid			elemtype = ARR_ELEMTYPE(arr);

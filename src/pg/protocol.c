@@ -28,17 +28,9 @@
 #include "utils/memutils.h"
 
 #include "encoding.h"
-#include "paillier_pg.h"
+#include "paillier_glue.h"
 #include "protocol.h"
 #include "serial.h"
-
-PG_FUNCTION_INFO_V1(private_eigentrust_party_step);
-PG_FUNCTION_INFO_V1(private_eigentrust_encrypt_vector);
-PG_FUNCTION_INFO_V1(private_eigentrust_combine);
-PG_FUNCTION_INFO_V1(private_eigentrust_decrypt_vector);
-PG_FUNCTION_INFO_V1(private_eigentrust_next);
-PG_FUNCTION_INFO_V1(private_eigentrust_vector_info);
-PG_FUNCTION_INFO_V1(private_eigentrust_vector_slice);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -287,7 +279,7 @@ party_read(const char *edges_sql, const int64 *peers, int n, party_rows *r)
 					 "FROM (%s) AS e(truster, trustee, score)", edges_sql);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute(q.data, true, 0);
+	MPC_USER_CODE(rc = SPI_execute(q.data, true, 0));
 	if (rc != SPI_OK_SELECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -584,8 +576,7 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
  *     enc_t bytea, OUT ciphertexts bytea, OUT encrypt_ms float8,
  *     OUT compute_ms float8)
  */
-Datum
-private_eigentrust_party_step(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_party_step)
 {
 	text	   *sqlt;
 	char	   *mode;
@@ -673,8 +664,7 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
  * --------------------------------------------------------------------- */
 
 /* private_eigentrust_encrypt_vector(key paillier_pubkey, vals bigint[], scale integer) RETURNS bytea */
-Datum
-private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_encrypt_vector)
 {
 	pai_pub		pk;
 	int			n;
@@ -717,8 +707,7 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 
 /* private_eigentrust_combine(key paillier_pubkey, vecs bytea[]) RETURNS bytea:
  * the slot-wise homomorphic sum of vectors of the same shape under key */
-Datum
-private_eigentrust_combine(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_combine)
 {
 	pai_pub		pk;
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
@@ -783,8 +772,7 @@ private_eigentrust_combine(PG_FUNCTION_ARGS)
  * private_eigentrust_next(sums bigint[], t bigint[], pretrust bigint[],
  *     hosted boolean[], alpha float8, OUT t bigint[], OUT residual float8)
  */
-Datum
-private_eigentrust_next(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_next)
 {
 	int			n,
 				nt,
@@ -825,8 +813,7 @@ private_eigentrust_next(PG_FUNCTION_ARGS)
 
 /* private_eigentrust_vector_info(vec bytea, OUT kind text, OUT count integer,
  *     OUT ciphertexts integer, OUT scale integer, OUT fingerprint text) */
-Datum
-private_eigentrust_vector_info(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_vector_info)
 {
 	bytea	   *v = PG_GETARG_BYTEA_PP(0);
 	pet_vec_hdr h;
@@ -853,8 +840,7 @@ private_eigentrust_vector_info(PG_FUNCTION_ARGS)
 
 /* private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer,
  *     parts integer) RETURNS bytea */
-Datum
-private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_vector_slice)
 {
 	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
 	bytea	   *v = PG_GETARG_BYTEA_PP(1);
@@ -897,8 +883,7 @@ private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
 /* private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey,
  *     out_scale integer) RETURNS bigint[]: every value, rounded half away
  *     from zero to out_scale */
-Datum
-private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
+MPC_FUNCTION(private_eigentrust_decrypt_vector)
 {
 	bytea	   *v = PG_GETARG_BYTEA_PP(0);
 	const pai_priv *skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));

@@ -46,27 +46,6 @@ typedef struct ShamirShare
 
 /* ---- helpers ---- */
 
-/*
- * Run a core call that polls the interrupt hook.  The hook reports any
- * pending interrupt, and not every interrupt is a cancel: a parallel
- * worker's message or a barrier also sets InterruptPending.  So service it:
- * a cancel or termination leaves by longjmp; anything else returns, and the
- * call, which has no side effects but its outputs, is done again.  The bound
- * only guards against interrupts that cannot be serviced here (held off).
- */
-#define MAX_INTERRUPT_RETRIES 100
-#define CORE_CALL(st, call) \
-	do { \
-		int			tries_ = 0; \
-		for (;;) \
-		{ \
-			(st) = (call); \
-			if ((st) != MPC_ERR_INTERRUPTED || ++tries_ > MAX_INTERRUPT_RETRIES) \
-				break; \
-			CHECK_FOR_INTERRUPTS(); \
-		} \
-	} while (0)
-
 static void
 raise_if(mpc_status st, const mpc_error *err, const char *what)
 {
@@ -207,10 +186,8 @@ free_mpz_array(mpz_t *ys, int n)
 
 /* ---- shamir_share type ---- */
 
-PG_FUNCTION_INFO_V1(shamir_share_in);
 /* shamir_share_in(cstring) RETURNS shamir_share: text form (x,t,y) */
-Datum
-shamir_share_in(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_in)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	const char *p = str;	/* not echoed in errors: a share is secret */
@@ -273,10 +250,8 @@ shamir_share_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_out);
 /* shamir_share_out(shamir_share) RETURNS cstring */
-Datum
-shamir_share_out(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_out)
 {
 	ShamirShare *s = PG_GETARG_SHAMIR_SHARE_P(0);
 	int32		x,
@@ -295,18 +270,18 @@ shamir_share_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(res);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_recv);
 /* shamir_share_recv(internal) RETURNS shamir_share: version, x, t, y bytes */
-Datum
-shamir_share_recv(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	int32		x,
 				t;
 	mpz_t		y;
 	ShamirShare *s;
 
+	mpc_recv_need(buf, 1 + 4 + 4 + SHAMIR_Y_BYTES, "shamir_share");
+	version = pq_getmsgbyte(buf);
 	if (version != SHAMIR_SHARE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -321,10 +296,8 @@ shamir_share_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_send);
 /* shamir_share_send(shamir_share) RETURNS bytea */
-Datum
-shamir_share_send(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_send)
 {
 	ShamirShare *s = PG_GETARG_SHAMIR_SHARE_P(0);
 	int32		x,
@@ -343,10 +316,8 @@ shamir_share_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_make);
 /* shamir_share(x integer, t integer, y numeric) RETURNS shamir_share */
-Datum
-shamir_share_make(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_make)
 {
 	int32		x = PG_GETARG_INT32(0);
 	int32		t = PG_GETARG_INT32(1);
@@ -361,10 +332,8 @@ shamir_share_make(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_x);
 /* shamir_share_x(shamir_share) RETURNS integer */
-Datum
-shamir_share_x(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_x)
 {
 	int32		x,
 				t;
@@ -376,10 +345,8 @@ shamir_share_x(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(x);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_t);
 /* shamir_share_t(shamir_share) RETURNS integer */
-Datum
-shamir_share_t(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_t)
 {
 	int32		x,
 				t;
@@ -391,10 +358,8 @@ shamir_share_t(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(t);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_y);
 /* shamir_share_y(shamir_share) RETURNS numeric */
-Datum
-shamir_share_y(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_y)
 {
 	int32		x,
 				t;
@@ -408,10 +373,8 @@ shamir_share_y(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(shamir_share_add);
 /* shamir_share_add(shamir_share, shamir_share) RETURNS shamir_share: operator + */
-Datum
-shamir_share_add(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_share_add)
 {
 	int32		x1,
 				t1,
@@ -467,10 +430,8 @@ check_n_t(int32 n, int32 t, const char *what)
 				 errdetail("t = %d and n = %d were given.", t, n)));
 }
 
-PG_FUNCTION_INFO_V1(shamir_split_sql);
 /* shamir_split(secret numeric, n integer, t integer) RETURNS TABLE(x integer, share shamir_share) */
-Datum
-shamir_split_sql(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_split_sql)
 {
 	int32		n = PG_GETARG_INT32(1);
 	int32		t = PG_GETARG_INT32(2);
@@ -514,10 +475,8 @@ combine_common(int k, int32 *xs, int32 *ts, mpz_t *ys)
 	return d;
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_array);
 /* shamir_combine(shares shamir_share[]) RETURNS numeric */
-Datum
-shamir_combine_array(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_array)
 {
 	int32	   *xs,
 			   *ts;
@@ -531,10 +490,8 @@ shamir_combine_array(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_xarray);
 /* shamir_combine(x integer[], shares shamir_share[]) RETURNS numeric */
-Datum
-shamir_combine_xarray(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_xarray)
 {
 	ArrayType  *xa = PG_GETARG_ARRAYTYPE_P(0);
 	int32	   *xs,
@@ -586,8 +543,11 @@ typedef struct ShareRec
 	uint8		y[SHAMIR_Y_BYTES];
 } ShareRec;
 
+#define COMBINE_STATE_MAGIC 0x53434d31	/* "SCM1" */
+
 typedef struct CombineState
 {
+	uint32		magic;			/* COMBINE_STATE_MAGIC: rejects foreign internal states */
 	int			n;
 	int			cap;
 	ShareRec   *recs;
@@ -611,8 +571,29 @@ state_new(MemoryContext ctx)
 {
 	CombineState *st = MemoryContextAllocZero(ctx, sizeof(CombineState));
 
+	st->magic = COMBINE_STATE_MAGIC;
 	st->cap = 8;
 	st->recs = MemoryContextAlloc(ctx, sizeof(ShareRec) * st->cap);
+	return st;
+}
+
+/*
+ * The state arrives as 'internal'.  A user-defined aggregate could pair our
+ * support functions with another aggregate's state; the magic number turns
+ * that into an ERROR instead of a crash.  NULL for a NULL state.
+ */
+static CombineState *
+combine_state_arg(FunctionCallInfo fcinfo, int argno, const char *fn)
+{
+	CombineState *st;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	st = (CombineState *) PG_GETARG_POINTER(argno);
+	if (st != NULL && st->magic != COMBINE_STATE_MAGIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the aggregate state is not a shamir_combine state", fn)));
 	return st;
 }
 
@@ -646,17 +627,15 @@ share_check_layout(const ShamirShare *s)
 				 errdetail("The stored share has an unknown layout or version.")));
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_transfn);
 /*
  * shamir_combine_transfn(internal, shamir_share) RETURNS internal
  * shamir_combine_transfn(internal, integer, shamir_share) RETURNS internal
  * NULL shares are skipped; with a point argument, it must match the share's.
  */
-Datum
-shamir_combine_transfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_transfn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_transfn");
-	CombineState *st = PG_ARGISNULL(0) ? NULL : (CombineState *) PG_GETARG_POINTER(0);
+	CombineState *st = combine_state_arg(fcinfo, 0, "shamir_combine_transfn");
 	int			sarg = PG_NARGS() - 1;
 	ShamirShare *share;
 	ShareRec   *r;
@@ -690,14 +669,12 @@ shamir_combine_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_combinefn);
 /* shamir_combine_combinefn(internal, internal) RETURNS internal */
-Datum
-shamir_combine_combinefn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_combinefn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_combinefn");
-	CombineState *a = PG_ARGISNULL(0) ? NULL : (CombineState *) PG_GETARG_POINTER(0);
-	CombineState *b = PG_ARGISNULL(1) ? NULL : (CombineState *) PG_GETARG_POINTER(1);
+	CombineState *a = combine_state_arg(fcinfo, 0, "shamir_combine_combinefn");
+	CombineState *b = combine_state_arg(fcinfo, 1, "shamir_combine_combinefn");
 
 	if (b == NULL)
 	{
@@ -712,15 +689,14 @@ shamir_combine_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_serialfn);
 /* shamir_combine_serialfn(internal) RETURNS bytea */
-Datum
-shamir_combine_serialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_serialfn)
 {
-	CombineState *st = (CombineState *) PG_GETARG_POINTER(0);
+	CombineState *st;
 	StringInfoData buf;
 
 	agg_context(fcinfo, "shamir_combine_serialfn");
+	st = combine_state_arg(fcinfo, 0, "shamir_combine_serialfn");
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, COMBINE_STATE_VERSION);
 	pq_sendint32(&buf, st->n);
@@ -733,10 +709,8 @@ shamir_combine_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_deserialfn);
 /* shamir_combine_deserialfn(bytea, internal) RETURNS internal */
-Datum
-shamir_combine_deserialfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_deserialfn)
 {
 	MemoryContext ctx = agg_context(fcinfo, "shamir_combine_deserialfn");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
@@ -769,10 +743,8 @@ shamir_combine_deserialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(shamir_combine_finalfn);
 /* shamir_combine_finalfn(internal) RETURNS numeric: NULL when no shares */
-Datum
-shamir_combine_finalfn(PG_FUNCTION_ARGS)
+MPC_FUNCTION(shamir_combine_finalfn)
 {
 	CombineState *st;
 	int32	   *xs,
@@ -781,9 +753,9 @@ shamir_combine_finalfn(PG_FUNCTION_ARGS)
 	Datum		d;
 
 	agg_context(fcinfo, "shamir_combine_finalfn");
-	if (PG_ARGISNULL(0))
+	st = combine_state_arg(fcinfo, 0, "shamir_combine_finalfn");
+	if (st == NULL)
 		PG_RETURN_NULL();
-	st = (CombineState *) PG_GETARG_POINTER(0);
 	xs = palloc(sizeof(int32) * st->n);
 	ts = palloc(sizeof(int32) * st->n);
 	ys = palloc(sizeof(mpz_t) * st->n);
@@ -841,10 +813,8 @@ parties_from_arrays(ArrayType *ids, ArrayType *keys, int *np, const char *what)
 	return ps;
 }
 
-PG_FUNCTION_INFO_V1(zerosum_keygen);
 /* zerosum_keygen() RETURNS bytea: a fresh private key */
-Datum
-zerosum_keygen(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_keygen)
 {
 	bytea	   *res = palloc(VARHDRSZ + ZS_PRIV_LEN);
 	mpc_error	err = {MPC_OK, ""};
@@ -854,10 +824,8 @@ zerosum_keygen(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(res);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_public_key);
 /* zerosum_public_key(private_key bytea) RETURNS bytea */
-Datum
-zerosum_public_key(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_public_key)
 {
 	bytea	   *priv = PG_GETARG_BYTEA_PP(0);
 	bytea	   *res = palloc(VARHDRSZ + ZS_PUB_LEN);
@@ -880,13 +848,11 @@ finish_mask(mpc_status st, mpc_error *err, mpz_t mask, const char *what)
 	return d;
 }
 
-PG_FUNCTION_INFO_V1(zerosum_mask);
 /*
  * zerosum_mask(self_id text, round bigint, peer_ids text[],
  *              peer_public_keys bytea[], private_key bytea) RETURNS numeric
  */
-Datum
-zerosum_mask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_mask)
 {
 	text	   *self = PG_GETARG_TEXT_PP(0);
 	int64		round = PG_GETARG_INT64(1);
@@ -906,10 +872,8 @@ zerosum_mask(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(finish_mask(st, &err, mask, "zerosum_mask"));
 }
 
-PG_FUNCTION_INFO_V1(zerosum_mask_value);
 /* zerosum_mask_value(value numeric, mask numeric, scale integer) RETURNS numeric */
-Datum
-zerosum_mask_value(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_mask_value)
 {
 	int32		scale = PG_GETARG_INT32(2);
 	mpz_t		v,
@@ -931,10 +895,8 @@ zerosum_mask_value(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_random_mask);
 /* zerosum_random_mask() RETURNS numeric: uniform in [0, 2^128) */
-Datum
-zerosum_random_mask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_random_mask)
 {
 	mpz_t		m;
 	mpc_error	err = {MPC_OK, ""};
@@ -947,10 +909,8 @@ zerosum_random_mask(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_unmask);
 /* zerosum_unmask(total numeric, scale integer) RETURNS numeric */
-Datum
-zerosum_unmask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_unmask)
 {
 	int32		scale = PG_GETARG_INT32(1);
 	mpz_t		total,
@@ -966,11 +926,9 @@ zerosum_unmask(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-PG_FUNCTION_INFO_V1(zerosum_key_split);
 /* zerosum_key_split(private_key bytea, n integer, t integer)
  *   RETURNS TABLE(x integer, share shamir_share) */
-Datum
-zerosum_key_split(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_key_split)
 {
 	bytea	   *priv = PG_GETARG_BYTEA_PP(0);
 	int32		n = PG_GETARG_INT32(1);
@@ -992,14 +950,12 @@ zerosum_key_split(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(zerosum_recover_mask);
 /*
  * zerosum_recover_mask(dropped_id text, round bigint, peer_ids text[],
  *                      peer_public_keys bytea[], dropped_public_key bytea,
  *                      key_shares shamir_share[]) RETURNS numeric
  */
-Datum
-zerosum_recover_mask(PG_FUNCTION_ARGS)
+MPC_FUNCTION(zerosum_recover_mask)
 {
 	text	   *did = PG_GETARG_TEXT_PP(0);
 	int64		round = PG_GETARG_INT64(1);

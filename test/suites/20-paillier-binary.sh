@@ -21,6 +21,13 @@ CREATE TABLE cts AS SELECT paillier_encrypt(42::bigint, paillier_pubkey(sk), 2) 
 CREATE TABLE ct_in (ct paillier_ciphertext);
 CREATE TABLE pk_in (pk paillier_pubkey);
 CREATE TABLE sk_in (sk paillier_privkey);
+CREATE TABLE packed_src AS
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, paillier_pubkey(sk)),
+                           paillier_encrypt(2::bigint, paillier_pubkey(sk))]) AS pv FROM src;
+\copy (SELECT pv FROM packed_src) TO '$work/packed.bin' WITH (FORMAT binary)
+\copy (SELECT share FROM shamir_split(123, 3, 2) LIMIT 1) TO '$work/share.bin' WITH (FORMAT binary)
+CREATE TABLE packed_in (pv paillier_packed);
+CREATE TABLE share_in (s shamir_share);
 SQL
 
 # Make mutated copies of one-row, one-column COPY BINARY files.
@@ -68,6 +75,11 @@ save('sk_version.bin', head, bytes([0]) + sk[1:])
 pb = struct.unpack('>I', sk[4:8])[0]
 save('sk_p_equals_q.bin', head, sk[:20] + sk[20:20+pb] + sk[20:20+pb][:struct.unpack('>I', sk[8:12])[0]])
 save('sk_truncated.bin', head, sk[:30])
+# paillier_packed and shamir_share cut short anywhere, the header included
+for name in ('packed', 'share'):
+    head, v = load(name + '.bin')
+    for cut in (0, 1, 2, 5, 9, 12, 19, 40, len(v) // 2, len(v) - 1):
+        save('%s_cut%d.bin' % (name, cut), head, v[:cut])
 PY
 
 pass=0; fail=0
@@ -91,6 +103,8 @@ expect_error pk_truncated.bin pk_in 22P03
 expect_error sk_version.bin sk_in 22P03
 expect_error sk_p_equals_q.bin sk_in 22023
 expect_error sk_truncated.bin sk_in 22P03
+for f in "$work"/packed_cut*.bin; do expect_error "$(basename "$f")" packed_in 22P03; done
+for f in "$work"/share_cut*.bin; do expect_error "$(basename "$f")" share_in 22P03; done
 
 # the untouched files load and decrypt; the server is still up
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "\\copy ct_in FROM '$work/ct.bin' WITH (FORMAT binary)"

@@ -163,3 +163,10 @@ CREATE AGGREGATE paillier_combine(paillier_decshare) (
     COMBINEFUNC = array_cat,
     PARALLEL = SAFE
 );
+
+-- ---- 14: the memory self-check used by the tests
+CREATE FUNCTION _mpc_memory_selftest()
+RETURNS boolean
+AS 'MODULE_PATHNAME', '_mpc_memory_selftest'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+

@@ -1,0 +1,334 @@
+/*
+ * paillier_priv.c: private keys and CRT decryption.
+ *
+ * pai_priv_check validates p and q once, when a key is generated or
+ * imported (variable time: primality tests, gcd).  pai_priv_setup builds
+ * the CRT constants of a key that passed it, and pai_decrypt decrypts; both
+ * keep secrets in fixed-length limb arrays and use only constant-time code
+ * (ct.h over GMP's mpn_sec_*, and mpc_powm_sec_limbs).  Sizes in limbs and
+ * the bit lengths of p, q, p^2, q^2 are public.  test/ctgrind checks
+ * pai_decrypt under valgrind with the key marked secret.
+ */
+#include "paillier.h"
+
+#include <string.h>
+
+#include "ct.h"
+#include "ifma.h"
+
+/* l[0, xn) = L_x((a mod x^2)^(x - 1) mod x^2), for x = p or q and a[0, an) a
+ * unit mod x^2 */
+static void
+l_of_pow(mp_limb_t *l, const mp_limb_t *a, size_t an, const mpz_t x, const mpz_t x2,
+		 const mpz_t xm1)
+{
+	size_t		xn = mpz_size(x),
+				x2n = mpz_size(x2),
+				en = mpc_max_sz(mpz_size(xm1), xn),
+				xbits = mpz_sizeinbase(x, 2),
+				x2bits = mpz_sizeinbase(x2, 2);
+	mpc_scratch	s;
+	mp_limb_t  *b = mpc_scratch_get(&s, 2 * x2n + en),
+			   *y = b + x2n,
+			   *e = y + x2n;
+
+	/* bit lengths of p, p^2 (and q, q^2) are public */
+	MPC_CT_DECLASSIFY(&xbits, sizeof(xbits));
+	MPC_CT_DECLASSIFY(&x2bits, sizeof(x2bits));
+	mpc_ct_mod(b, a, an, mpz_limbs_read(x2), x2n);
+	mpc_limbs_of_mpz(e, xm1, en);
+	/* b is a unit mod x^2, so b != 0 */
+	mpc_powm_sec_limbs(y, b, e, xbits, mpz_limbs_read(x2), x2n, x2bits);
+	mpc_ct_L(l, y, x2n, mpz_limbs_read(x), xn);
+	mpc_scratch_free(&s);
+}
+
+/* h = L_x((1 + n)^(x - 1) mod x^2)^-1 mod x, for x = p or q */
+static int
+crt_h(mpz_t h, const mpz_t n, const mpz_t x, const mpz_t x2, const mpz_t xm1)
+{
+	size_t		xn = mpz_size(x);
+	mpc_scratch	s;
+	mp_limb_t  *l = mpc_scratch_get(&s, xn);
+	mpz_t		n1,
+				lz;
+	int			ok;
+
+	mpz_inits(n1, lz, NULL);
+	mpz_add_ui(n1, n, 1);		/* public */
+	l_of_pow(l, mpz_limbs_read(n1), mpz_size(n1), x, x2, xm1);
+	mpc_ct_mpz_set_limbs(lz, l, xn);
+	ok = mpc_ct_invert(h, lz, x);
+	mpc_wipe(lz->_mp_d, (size_t) lz->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clears(n1, lz, NULL);
+	mpc_scratch_free(&s);
+	return ok;
+}
+
+/* ---------------------------------------------------------------------
+ * Private keys
+ * --------------------------------------------------------------------- */
+
+/* p, q in the order p > q */
+static void
+order_pq(mpz_t p, mpz_t q, const mpz_t p_in, const mpz_t q_in)
+{
+	if (mpz_cmp(p_in, q_in) >= 0)
+	{
+		mpz_set(p, p_in);
+		mpz_set(q, q_in);
+	}
+	else
+	{
+		mpz_set(p, q_in);
+		mpz_set(q, p_in);
+	}
+}
+
+static mpc_status
+check_sizes(const mpz_t p_in, const mpz_t q_in, mpc_error *err)
+{
+	if (mpz_cmp_ui(p_in, 3) < 0 || mpz_cmp_ui(q_in, 3) < 0)
+		return mpc_fail(err, MPC_ERR_KEY, "primes p and q must be at least 3");
+	if (mpz_sizeinbase(p_in, 2) > PAI_MAX_BITS || mpz_sizeinbase(q_in, 2) > PAI_MAX_BITS)
+		return mpc_fail(err, MPC_ERR_KEY, "primes p and q are too large");
+	return MPC_OK;
+}
+
+mpc_status
+pai_priv_check(const mpz_t p_in, const mpz_t q_in, size_t min_bits, mpc_error *err)
+{
+	mpz_t		p, q, n, t, phi;
+	size_t		pbits, qbits;
+	mpc_status	st = check_sizes(p_in, q_in, err);
+	pai_pub		pub;
+
+	if (st != MPC_OK)
+		return st;
+	mpz_inits(p, q, n, t, phi, NULL);
+	order_pq(p, q, p_in, q_in);
+	pbits = mpz_sizeinbase(p, 2);
+	qbits = mpz_sizeinbase(q, 2);
+
+	if (mpz_cmp(p, q) == 0)
+		st = mpc_fail(err, MPC_ERR_KEY, "primes p and q are equal");
+	else if (pbits > qbits + 1)
+		st = mpc_fail(err, MPC_ERR_KEY,
+					  "primes p and q differ in length by more than one bit");
+	else if (mpz_even_p(p) || mpz_even_p(q))
+		st = mpc_fail(err, MPC_ERR_KEY, "p or q is even");
+	if (st == MPC_OK)
+	{
+		/* |p - q| must not be small, or Fermat's method factors n */
+		mpz_sub(t, p, q);
+		if (mpz_sizeinbase(t, 2) + 100 < pbits)
+			st = mpc_fail(err, MPC_ERR_KEY, "primes p and q are too close together");
+	}
+	if (st == MPC_OK && (mpz_probab_prime_p(p, 32) == 0 || mpz_probab_prime_p(q, 32) == 0))
+		st = mpc_fail(err, MPC_ERR_KEY, "p or q is not prime");
+	if (st == MPC_OK)
+	{
+		mpz_mul(n, p, q);
+		st = pai_pub_init(&pub, n, min_bits, err);
+		if (st == MPC_OK)
+			pai_pub_clear(&pub);
+	}
+	if (st == MPC_OK)
+	{
+		/* gcd(n, (p-1)(q-1)) = 1 */
+		mpz_sub_ui(t, p, 1);
+		mpz_sub_ui(phi, q, 1);
+		mpz_mul(phi, phi, t);
+		mpz_gcd(t, n, phi);
+		if (mpz_cmp_ui(t, 1) != 0)
+			st = mpc_fail(err, MPC_ERR_KEY, "gcd(n, (p-1)(q-1)) is not 1");
+	}
+	mpc_wipe(p->_mp_d, (size_t) p->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(q->_mp_d, (size_t) q->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(phi->_mp_d, (size_t) phi->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clears(p, q, n, t, phi, NULL);
+	return st;
+}
+
+mpc_status
+pai_priv_setup(pai_priv *sk, const mpz_t p_in, const mpz_t q_in, size_t min_bits,
+			   mpc_error *err)
+{
+	mpz_t		p, q, n, t;
+	size_t		pbits, qbits;
+	mpc_status	st = check_sizes(p_in, q_in, err);
+
+	if (st != MPC_OK)
+		return st;
+	mpz_inits(p, q, n, t, NULL);
+	/* keep p > q so the CRT constants have one fixed shape */
+	order_pq(p, q, p_in, q_in);
+	pbits = mpz_sizeinbase(p, 2);
+	qbits = mpz_sizeinbase(q, 2);
+	/* the shape the constant-time code relies on (bit lengths are public) */
+	if (pbits > qbits + 1 || mpz_even_p(p) || mpz_even_p(q))
+		st = mpc_fail(err, MPC_ERR_KEY, "p and q do not have the shape of a Paillier key");
+	if (st == MPC_OK)
+	{
+		mpz_mul(n, p, q);
+		st = pai_pub_init(&sk->pub, n, min_bits, err);
+	}
+	if (st != MPC_OK)
+	{
+		mpz_clears(p, q, n, t, NULL);
+		return st;
+	}
+
+	mpz_init_set(sk->p, p);
+	mpz_init_set(sk->q, q);
+	mpz_init(sk->p2);
+	mpz_mul(sk->p2, p, p);
+	mpz_init(sk->q2);
+	mpz_mul(sk->q2, q, q);
+	mpz_init(sk->pm1);
+	mpz_sub_ui(sk->pm1, p, 1);
+	mpz_init(sk->qm1);
+	mpz_sub_ui(sk->qm1, q, 1);
+	mpz_inits(sk->hp, sk->hq, sk->qinv, sk->q2inv, sk->ep, sk->eq, NULL);
+
+	/* hp, hq, q^-1 mod p, q^-2 mod p^2: constant time (mpn_sec_*) */
+	if (!crt_h(sk->hp, n, p, sk->p2, sk->pm1) || !crt_h(sk->hq, n, q, sk->q2, sk->qm1) ||
+		!mpc_ct_invert(sk->qinv, q, p) || !mpc_ct_invert(sk->q2inv, sk->q2, sk->p2))
+		st = mpc_fail(err, MPC_ERR_KEY, "key constants are not invertible");
+
+	/* r^n mod p^2 = r^(n mod p(p-1)) mod p^2 for r coprime to p */
+	mpz_mul(t, p, sk->pm1);
+	mpc_ct_mod_mpz(sk->ep, n, t);
+	mpz_mul(t, q, sk->qm1);
+	mpc_ct_mod_mpz(sk->eq, n, t);
+
+	mpc_wipe(p->_mp_d, (size_t) p->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(q->_mp_d, (size_t) q->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(t->_mp_d, (size_t) t->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clears(p, q, n, t, NULL);
+	if (st != MPC_OK)
+		pai_priv_clear(sk);
+	return st;
+}
+
+mpc_status
+pai_priv_init(pai_priv *sk, const mpz_t p, const mpz_t q, size_t min_bits, mpc_error *err)
+{
+	mpc_status	st = pai_priv_check(p, q, min_bits, err);
+
+	if (st != MPC_OK)
+		return st;
+	return pai_priv_setup(sk, p, q, min_bits, err);
+}
+
+void
+pai_priv_clear(pai_priv *sk)
+{
+	/* mpz_clear frees the limbs through the allocator, which inside the
+	 * server wipes them; here we also zero them for standalone builds. */
+	mpz_t	   *secret[] = {&sk->p, &sk->q, &sk->p2, &sk->q2, &sk->pm1, &sk->qm1,
+	&sk->hp, &sk->hq, &sk->qinv, &sk->q2inv, &sk->ep, &sk->eq};
+	size_t		i;
+
+	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+	{
+		mpz_ptr		z = *secret[i];
+
+		mpc_wipe(z->_mp_d, (size_t) z->_mp_alloc * sizeof(mp_limb_t));
+		mpz_clear(z);
+	}
+	pai_pub_clear(&sk->pub);
+	mpc_wipe(sk, sizeof(*sk));
+}
+
+/* mx[0, xn) = L_x(c^(x-1) mod x^2) hx mod x, for x = p or q */
+static void
+decrypt_half(mp_limb_t *mx, const mp_limb_t *c, size_t cn, const mpz_t x, const mpz_t x2,
+			 const mpz_t xm1, const mpz_t hx)
+{
+	size_t		xn = mpz_size(x);
+	mpc_scratch	s;
+	mp_limb_t  *l = mpc_scratch_get(&s, 2 * xn),
+			   *h = l + xn;
+
+	/* c is a unit mod n^2, so mod x^2 too */
+	l_of_pow(l, c, cn, x, x2, xm1);
+	mpc_limbs_of_mpz(h, hx, xn);
+	mpc_ct_mulmod(mx, l, xn, h, xn, mpz_limbs_read(x), xn);
+	mpc_scratch_free(&s);
+}
+
+/*
+ * CRT decryption.  Every step on secrets is constant time: reductions mod
+ * p^2 and q^2 and mod p, q with mpn_sec_div_r, the exponentiations with
+ * mpc_powm_sec_limbs, L() with mpn_sec_sub_1 and mpn_sec_div_qr, products
+ * with mpn_sec_mul, the recombination with fixed-length additions.  The
+ * plaintext is public once computed.  test/ctgrind checks this.
+ */
+mpc_status
+pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
+{
+	size_t		pn = mpz_size(sk->p),
+				qn = mpz_size(sk->q),
+				cn = mpz_size(c),
+				mn = pn + qn;
+	mpc_scratch	s;
+	mp_limb_t  *buf,
+			   *mp,
+			   *mq,
+			   *mq_p,
+			   *d,
+			   *qi,
+			   *h,
+			   *qq,
+			   *r,
+			   *mqw;
+	mpc_status	st = pai_check_ciphertext(&sk->pub, c, 0, err);
+
+	if (st != MPC_OK)
+		return st;
+	/* p > q, so pn >= qn */
+	buf = mpc_scratch_get(&s, pn + qn + 2 * (pn + 1) + 3 * pn + 2 * mn);
+	mp = buf;
+	mq = mp + pn;
+	mq_p = mq + qn;				/* mq padded to pn + 1 limbs */
+	d = mq_p + pn + 1;			/* pn + 1 */
+	qi = d + pn + 1;
+	h = qi + pn;
+	qq = h + pn;				/* q padded to pn limbs */
+	r = qq + pn;				/* mn */
+	mqw = r + mn;				/* mq padded to mn limbs */
+
+	decrypt_half(mp, mpz_limbs_read(c), cn, sk->p, sk->p2, sk->pm1, sk->hp);
+	decrypt_half(mq, mpz_limbs_read(c), cn, sk->q, sk->q2, sk->qm1, sk->hq);
+
+	/* h = (mp - mq) q^-1 mod p, from d = mp + p - mq in (0, 2p) */
+	memcpy(mq_p, mq, qn * sizeof(mp_limb_t));
+	memset(mq_p + qn, 0, (pn + 1 - qn) * sizeof(mp_limb_t));
+	d[pn] = mpn_add_n(d, mp, mpz_limbs_read(sk->p), (mp_size_t) pn);
+	mpn_sub_n(d, d, mq_p, (mp_size_t) (pn + 1));
+	mpc_limbs_of_mpz(qi, sk->qinv, pn);
+	mpc_ct_mulmod(h, d, pn + 1, qi, pn, mpz_limbs_read(sk->p), pn);
+
+	/* m = mq + q h < n */
+	mpc_limbs_of_mpz(qq, sk->q, pn);
+	{
+		size_t		tn = (size_t) mpn_sec_mul_itch((mp_size_t) pn, (mp_size_t) pn);
+		mpc_scratch	s2;
+		mp_limb_t  *prod = mpc_scratch_get(&s2, 2 * pn + tn);
+
+		mpn_sec_mul(prod, h, (mp_size_t) pn, qq, (mp_size_t) pn, prod + 2 * pn);
+		/* q h < q p = n fits mn limbs */
+		memcpy(r, prod, mn * sizeof(mp_limb_t));
+		mpc_scratch_free(&s2);
+	}
+	memcpy(mqw, mq, qn * sizeof(mp_limb_t));
+	memset(mqw + qn, 0, (mn - qn) * sizeof(mp_limb_t));
+	mpn_add_n(r, r, mqw, (mp_size_t) mn);
+
+	/* the plaintext is the caller's to learn */
+	MPC_CT_DECLASSIFY(r, mn * sizeof(mp_limb_t));
+	mpc_ct_mpz_set_limbs(m, r, mn);
+	mpc_scratch_free(&s);
+	return MPC_OK;
+}
