@@ -1,14 +1,7 @@
 -- Fixed test keys (generated once by paillier_keygen; for tests only) and
 -- round trips of every type through text and binary.
--- Later suites use the table test_keys created here.
 \set VERBOSITY default
-CREATE TABLE test_keys (name text PRIMARY KEY, sk paillier_privkey NOT NULL);
-INSERT INTO test_keys VALUES
- ('a', 'sk1:_241QBzNQ683TlzWhnv-MsT10vRpA4ys_4ERLU7qvbQ3mboRHFmnhNgb214fs0esavbuXU8mRSRyHjUMU3xvS-50xAyMLWmC8ZmyDSSVbUS-Gp00bnW49rzcqBpNg3gPprqp4x3AmQ6nWdeyaurMxFS2sFeseBPNiHqrL9Nfuok:3gg8byHsFWs5mfa7F7XsO6iY-Rf1N4DvAeElzMbs7zuIqWO8m-BOipz9aCLMDvjQlSIOYwuxfB1vxns1aIRKDeq-0AaWL-5quW5Pw0SezDyAXNQ9GZHG38W6rLVhbXgCpkSsYhNtoF5BUdDWubq6vE5MBBPrn6RGuFWffgRmQ30'),
- ('b', 'sk1:21_lW2bniFJrFr_LblpZhexWtZt0DOwFZcO5nO40kdR8O9fKE5exOQHLvGUCryvhl-Pdg-X3lomoE10vwoz4VZ-XyNpQpoKs-hleO-YcQEEMy2NtMan4YGXSgZGIiynEItPunRBkfzblT7sOGMJtUFcUo4Y3Uh2eP9vn84a9pFc:zpvdN6K7TT9rcevB0Qd3f73iGsAaUOtxR84isQ3k8zyU8TUmlcwLC25oDbOKQ3It5G-hEySvl8PZVVyDm7QJnshYI7Lh4pPpBDjWJ8Ly2QPw6j4e0BJSMdDJsV5Htgt2ZCR-BJ6v2T6dJ1nNXCtkWULVM-maIX7kdRh2Zgtuc7M'),
- ('c', 'sk1:8bNqe8RYDwL2vitoJ-DupyZINL4t4griZfq2LuKz8OH2AJau6EtQ8w7uM9tQJ8QYuoDZNRScIoqqbWFGw3s4RLq28gRL2wdiExT9PouJ-GlABSgAd7Qd1aoBMd3BcbtOOqZIGxLO4UBsFXQl_Qsz___W_TWJznv0ahZVtVaJQwBwDw91fTlEigIEH3JBgNB896J1KwU8LJyPgWOU6r5Pov0BI9F33EG9UQIwKQjXswrel8cTERdMDKfbXKT41VUT:6T6iJVbBWZhwPPDZKkP2bK7Rhc40yJOHiPUCbYehxPDBv0BkNH4OvlbXx3otHvGHJHvjzw4EnYbysuXly8F85A9f0e9Z54BBCadRFkgOFbrdjZMem3NaVkFxhV_SJz9jbUV21YNo8cdqGhXtTasJrFiyQVE1ZtSsXfi9uF2_q3or4JZC2aDZpxlkYeJQa7ea33NCYKU-xcAZoMXytGa_4H4Prp7ctDReg119bHwtTKFLfAIC0kdGaV62mWgDmpiz');
-CREATE VIEW k AS
-SELECT name, sk, paillier_pubkey(sk) AS pk FROM test_keys;
+\i sql/fixtures/test_keys.psql
 
 SELECT name, paillier_bits(pk) AS bits, length(paillier_fingerprint(pk)) AS fp_len,
        paillier_fingerprint(sk) = paillier_fingerprint(pk) AS fp_match

@@ -1,6 +1,7 @@
 -- Encryption and decryption of integers, numerics at scales 0 to 30, and
 -- double precision, with public-key and key-owner (CRT) encryption.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 
 SELECT x, paillier_decrypt(paillier_encrypt(x, pk), sk) = x AS pub_ok,
           paillier_decrypt(paillier_encrypt(x, sk), sk) = x AS crt_ok

@@ -1,5 +1,6 @@
 -- python-paillier interop: JWK keys and {"v", "e"} ciphertexts.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 
 -- JWK shapes (values vary with the key, so show the member names)
 SELECT jsonb_object_keys(paillier_jwk(pk)) AS pub_members FROM k WHERE name = 'a' ORDER BY 1;

@@ -3,6 +3,7 @@
 -- err(), which returns 'SQLSTATE: message' (or 'no error').
 -- Syntax errors are 22P02; well-formed but invalid keys, ciphertexts and
 -- arguments are 22023; another key is 22000; overflow is 22003.
+\i sql/fixtures/test_keys.psql
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 BEGIN
   EXECUTE q;

@@ -1,5 +1,6 @@
 -- Common first mistakes get an ERROR (or NOTICE) that says what to write.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 
 -- arguments in the wrong order
 SELECT paillier_encrypt(pk, 5) FROM k WHERE name = 'a';

@@ -1,6 +1,7 @@
 -- Homomorphic laws checked exactly against plaintext numeric arithmetic, on
 -- many deterministic pseudo-random values (setseed), with fixed keys.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 SELECT setseed(0.4242);
 CREATE TEMP TABLE vals AS
 SELECT i,

@@ -3,6 +3,7 @@
 -- homomorphically from 100 encryptions (c_i + j in the clear), which is
 -- exact and fast; each row is still a distinct valid ciphertext.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 SELECT setseed(0.31);
 CREATE TABLE sum_base AS
 SELECT i, round(((random() - 0.5) * 2e9)::numeric, 3) AS x FROM generate_series(1, 100) i;

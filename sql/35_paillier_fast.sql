@@ -1,6 +1,7 @@
 -- Fast Paillier: DJN encryption and its table cache, the textbook choice,
 -- batch decryption, paillier_mul_many, packing, and their error cases.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 -- the default window is 4 with AVX-512 IFMA and 6 without; fix it so the
 -- cache listings below are the same on every CPU
 SET mpc_eigentrust.djn_window = 4;

@@ -3,6 +3,7 @@
 -- must agree), the party wrapper's privileges and the coordinator's checks.
 -- The multi-database runs are in test/suites/50-private-eigentrust.sh.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 CREATE TEMP TABLE pk AS
 SELECT name, sk, paillier_pubkey(sk) AS pk FROM test_keys WHERE name IN ('a', 'b');
 

@@ -3,6 +3,7 @@
 -- 3-subset decrypting one sum, refusals, tampering, and a split of the fixed
 -- key 'a' of 10_paillier_types decrypting its old ciphertexts.
 \set VERBOSITY default
+\i sql/fixtures/test_keys.psql
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 BEGIN
   EXECUTE q;
