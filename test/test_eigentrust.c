@@ -381,10 +381,16 @@ test_errors(void)
 	CHECK_STATUS(mpc_et_add_edge(et, 1, 2, INFINITY, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_add_edge(et, 1, 2, -INFINITY, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_add_pretrust(et, 1, 1, &err), MPC_ERR_ARG);	/* uniform */
+	/* a 2-cycle: a component that takes Gauss-Seidel sweeps */
 	CHECK_OK(mpc_et_add_edge(et, 1, 2, 1, &e_));
+	CHECK_OK(mpc_et_add_edge(et, 2, 1, 1, &e_));
 	CHECK_OK(mpc_et_build(et, &e_));
+	CHECK(mpc_et_trust(et) == NULL);	/* nothing solved yet */
 	CHECK_STATUS(mpc_et_add_edge(et, 1, 2, 1, &err), MPC_ERR_ARG);	/* built */
 	CHECK_STATUS(mpc_et_step(et, &res, &err), MPC_ERR_ARG);	/* not started */
+	CHECK_STATUS(mpc_et_finish(et, &err), MPC_ERR_ARG);	/* not started */
+	CHECK_STATUS(mpc_et_start(et, 0.5, 0, &err), MPC_ERR_ARG);
+	CHECK_STATUS(mpc_et_start(et, 0.5, INFINITY, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_solve(et, 0, 1e-9, 10, &it, &res, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_solve(et, -0.5, 1e-9, 10, &it, &res, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_solve(et, 1.5, 1e-9, 10, &it, &res, &err), MPC_ERR_ARG);
