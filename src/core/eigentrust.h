@@ -39,6 +39,7 @@
 
 #include "idmap.h"
 #include "rows.h"
+#include "etsolve.h"
 
 typedef mpc_alloc mpc_et_alloc;
 
@@ -119,15 +120,7 @@ size_t		mpc_et_peer_count(const mpc_et *et);
 const int64_t *mpc_et_peer_ids(const mpc_et *et);	/* ascending */
 const double *mpc_et_trust(const mpc_et *et);	/* after finish, in peer order */
 
-/* Solver statistics after start (components of more than one peer, their
- * peers; the largest) and its work so far (edge updates). */
-typedef struct mpc_et_solver_stats
-{
-	uint64_t	components;		/* strongly connected components, singletons included */
-	uint64_t	cyclic;			/* components with more than one peer */
-	uint64_t	largest;		/* peers in the largest component */
-	uint64_t	updates;		/* edge updates done by the passes so far */
-} mpc_et_solver_stats;
+/* Solver statistics after start (etsolve.h) and its work so far. */
 void		mpc_et_get_solver_stats(const mpc_et *et, mpc_et_solver_stats *st);
 
 #endif
