@@ -89,10 +89,11 @@ et_interrupted(mpc_ets *et, mpc_error *err)
  * Tarjan's algorithm over the positive entries of C, without recursion.
  * Components come out sinks first; they are placed from the last position
  * backwards, so positions run in topological order, each component's
- * members in discovery order.  Fills perm, bstart, nb.
+ * members in discovery order.  Fills perm, bstart, nb, and indeg[v] (zeroed
+ * by the caller) with v's positive in-edges.
  */
 static mpc_status
-et_order(mpc_ets *et, uint32_t *pos_of, mpc_error *err)
+et_order(mpc_ets *et, uint32_t *pos_of, uint32_t *indeg, mpc_error *err)
 {
 	size_t		n = et->n;
 	const size_t *rptr = et->rptr;
@@ -145,6 +146,7 @@ et_order(mpc_ets *et, uint32_t *pos_of, mpc_error *err)
 				if (!(A[e].w > 0))
 					continue;
 				w = A[e].dst;
+				indeg[w]++;		/* every edge is looked at exactly once */
 				if (num[w] == 0)
 				{
 					cs_e[d - 1] = e + 1;
@@ -226,7 +228,7 @@ out:
  * components (cptr[j] .. cin[j]) before those from its own (.. cptr[j+1]).
  */
 static mpc_status
-et_transpose(mpc_ets *et, const uint32_t *pos_of, mpc_error *err)
+et_transpose(mpc_ets *et, const uint32_t *pos_of, const uint32_t *indeg, mpc_error *err)
 {
 	size_t		n = et->n,
 				m = 0;
@@ -243,15 +245,12 @@ et_transpose(mpc_ets *et, const uint32_t *pos_of, mpc_error *err)
 	for (size_t b = 0; b < et->nb; b++)
 		for (uint32_t q = et->bstart[b]; q < et->bstart[b + 1]; q++)
 			bof[q] = (uint32_t) b;
-	memset(et->cptr, 0, (n + 1) * sizeof(size_t));
-	for (size_t k = 0; k < rptr[n]; k++)
-		if (A[k].w > 0)
-		{
-			et->cptr[pos_of[A[k].dst] + 1]++;
-			m++;
-		}
+	et->cptr[0] = 0;
+	for (size_t v = 0; v < n; v++)
+		et->cptr[pos_of[v] + 1] = indeg[v];
 	for (size_t j = 0; j < n; j++)
 		et->cptr[j + 1] += et->cptr[j];
+	m = et->cptr[n];
 	memcpy(cur, et->cptr, (n + 1) * sizeof(size_t));
 	memcpy(et->cin, et->cptr, (n + 1) * sizeof(size_t));
 	et->crow = ET_ALLOC(et, m, sizeof(uint32_t), err);
@@ -291,15 +290,20 @@ ets_prepare(mpc_ets *et, mpc_error *err)
 {
 	size_t		n = et->n;
 	uint32_t   *pos_of = ET_ALLOC(et, n, sizeof(uint32_t), err);
+	uint32_t   *indeg = ET_ALLOC(et, n, sizeof(uint32_t), err);
 	size_t		nb;
 
-	if (pos_of == NULL || et_order(et, pos_of, err) != MPC_OK ||
-		et_transpose(et, pos_of, err) != MPC_OK)
+	if (indeg != NULL)
+		memset(indeg, 0, n * sizeof(uint32_t));
+	if (pos_of == NULL || indeg == NULL || et_order(et, pos_of, indeg, err) != MPC_OK ||
+		et_transpose(et, pos_of, indeg, err) != MPC_OK)
 	{
 		ET_FREE(et, pos_of);
+		ET_FREE(et, indeg);
 		return err->code;
 	}
 	ET_FREE(et, pos_of);
+	ET_FREE(et, indeg);
 	nb = et->nb;
 	et->x = ET_ALLOC(et, n, sizeof(double), err);
 	et->bo = ET_ALLOC(et, n, sizeof(double), err);
