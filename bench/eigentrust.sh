@@ -178,7 +178,7 @@ fi
 for spec in powerlaw1m:1000000 powerlaw10m:10000000; do
 	name=${spec%%:*} rows=${spec#*:}
 	want "$name" || continue
-	"${PSQL[@]}" <<SQL
+	"${PSQL[@]}" >/dev/null <<SQL
 SELECT setseed(0.42);
 CREATE TABLE $name (src int, dst int, w float8);
 INSERT INTO $name
