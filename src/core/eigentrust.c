@@ -75,30 +75,6 @@ et_poll_cb(void *arg)
 	return et_poll((const mpc_et *) arg);
 }
 
-typedef struct et_sum
-{
-	double		s;
-	double		c;
-} et_sum;
-
-static inline void
-et_sum_add(et_sum *a, double x)
-{
-	double		t = a->s + x;
-
-	if (fabs(a->s) >= fabs(x))
-		a->c += (a->s - t) + x;
-	else
-		a->c += (x - t) + a->s;
-	a->s = t;
-}
-
-static inline double
-et_sum_get(const et_sum *a)
-{
-	return a->s + a->c;
-}
-
 #define ET_ALLOC(et, n, size, err) mpc_alloc_array(&(et)->a, (n), (size), (err))
 #define ET_FREE(et, ptr) MPC_ALLOC_FREE(&(et)->a, ptr)
 
@@ -261,7 +237,7 @@ static mpc_status
 et_build_pretrust(mpc_et *et, const uint32_t *rank, mpc_error *err)
 {
 	size_t		n = et->n;
-	et_sum		total = {0, 0};
+	mpc_csum	total = {0, 0};
 	double		tot;
 
 	et->p = ET_ALLOC(et, n, sizeof(double), err);
@@ -283,20 +259,20 @@ et_build_pretrust(mpc_et *et, const uint32_t *rank, mpc_error *err)
 	for (size_t k = 0; k < et->npre;)
 	{
 		size_t		r = k;
-		et_sum		s = {0, 0};
+		mpc_csum	s = {0, 0};
 
 		while (r < et->npre && et->pre[r].idx == et->pre[k].idx)
-			et_sum_add(&s, et->pre[r++].w);
-		et->p[et->pre[k].idx] = et_sum_get(&s);
+			mpc_csum_add(&s, et->pre[r++].w);
+		et->p[et->pre[k].idx] = mpc_csum_get(&s);
 		k = r;
 	}
 	for (size_t i = 0; i < n; i++)
 	{
-		et_sum_add(&total, et->p[i]);
+		mpc_csum_add(&total, et->p[i]);
 		if (et->p[i] > 0)
 			et->st.pretrusted++;
 	}
-	tot = et_sum_get(&total);
+	tot = mpc_csum_get(&total);
 	if (!isfinite(tot))
 		return mpc_fail(err, MPC_ERR_OVERFLOW, "the pre-trust weights sum to more than the largest double");
 	if (!(tot > 0))
@@ -441,7 +417,7 @@ mpc_et_finish(mpc_et *et, mpc_error *err_in)
 {
 	mpc_error	local_err;
 	mpc_error  *err = err_in != NULL ? err_in : &local_err;
-	et_sum		total = {0, 0};
+	mpc_csum	total = {0, 0};
 	double		tot;
 	size_t		n;
 
@@ -456,8 +432,8 @@ mpc_et_finish(mpc_et *et, mpc_error *err_in)
 	}
 	mpc_ets_get_x(et->solver, et->t);
 	for (size_t i = 0; i < n; i++)
-		et_sum_add(&total, et->t[i]);
-	tot = et_sum_get(&total);
+		mpc_csum_add(&total, et->t[i]);
+	tot = mpc_csum_get(&total);
 	if (!(tot > 0) || !isfinite(tot))
 		return mpc_fail(err, MPC_ERR_INTERNAL, "the trust vector sums to %g", tot);
 	for (size_t i = 0; i < n; i++)

@@ -11,30 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct csum
-{
-	double		s;
-	double		c;
-} csum;
-
-static inline void
-csum_add(csum *a, double x)
-{
-	double		t = a->s + x;
-
-	if (fabs(a->s) >= fabs(x))
-		a->c += (a->s - t) + x;
-	else
-		a->c += (x - t) + a->s;
-	a->s = t;
-}
-
-static inline double
-csum_get(const csum *a)
-{
-	return a->s + a->c;
-}
-
 static int
 cmp_dst_w(const void *a, const void *b)
 {
@@ -85,7 +61,7 @@ mpc_row_rule(mpc_rating *r, size_t len, int flags, size_t *kept, int *dangling,
 	size_t		m = 0,
 				npos = 0,
 				nneg = 0;
-	csum		pos = {0, 0},
+	mpc_csum	pos = {0, 0},
 				neg = {0, 0};
 	double		ps,
 				ns;
@@ -113,11 +89,11 @@ mpc_row_rule(mpc_rating *r, size_t len, int flags, size_t *kept, int *dangling,
 			q++;
 		if (q - k > 1)
 		{
-			csum		sum = {0, 0};
+			mpc_csum	sum = {0, 0};
 
 			for (size_t x = k; x < q; x++)
-				csum_add(&sum, r[x].w);
-			v = csum_get(&sum);
+				mpc_csum_add(&sum, r[x].w);
+			v = mpc_csum_get(&sum);
 			if (!isfinite(v))
 				return mpc_fail(err, MPC_ERR_OVERFLOW,
 								"the ratings of peer %lld for peer %lld sum beyond the range of a double",
@@ -127,12 +103,12 @@ mpc_row_rule(mpc_rating *r, size_t len, int flags, size_t *kept, int *dangling,
 		{
 			if (v > 0)
 			{
-				csum_add(&pos, v);
+				mpc_csum_add(&pos, v);
 				npos++;
 			}
 			else if (v < 0)
 			{
-				csum_add(&neg, -v);
+				mpc_csum_add(&neg, -v);
 				nneg++;
 			}
 			if (v > 0 || !(flags & MPC_ROWS_POSITIVE_ONLY))
@@ -147,8 +123,8 @@ mpc_row_rule(mpc_rating *r, size_t len, int flags, size_t *kept, int *dangling,
 		}
 		k = q;
 	}
-	ps = csum_get(&pos);
-	ns = csum_get(&neg);
+	ps = mpc_csum_get(&pos);
+	ns = mpc_csum_get(&neg);
 	if (!isfinite(ps) || !isfinite(ns))
 		return mpc_fail(err, MPC_ERR_OVERFLOW,
 						"the ratings given by peer %lld sum beyond the range of a double",

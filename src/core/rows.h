@@ -35,6 +35,32 @@ typedef struct mpc_rating
 	double		w;				/* a score; after the rule c_ij (> 0) or -d_ij (< 0) */
 } mpc_rating;
 
+/* ---- compensated sums (Neumaier: also for terms of mixed sign) ---- */
+
+typedef struct mpc_csum
+{
+	double		s;
+	double		c;
+} mpc_csum;
+
+static inline void
+mpc_csum_add(mpc_csum *a, double x)
+{
+	double		t = a->s + x;
+
+	if ((a->s >= 0 ? a->s : -a->s) >= (x >= 0 ? x : -x))
+		a->c += (a->s - t) + x;
+	else
+		a->c += (x - t) + a->s;
+	a->s = t;
+}
+
+static inline double
+mpc_csum_get(const mpc_csum *a)
+{
+	return a->s + a->c;
+}
+
 /* ---- the row rule ---- */
 
 /* flags */
