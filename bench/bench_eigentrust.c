@@ -273,7 +273,7 @@ main(int argc, char **argv)
 	printf("rows %llu\npeers %llu\npositive_pairs %llu\ndangling %llu\n",
 		   (unsigned long long) st.rows, (unsigned long long) st.peers,
 		   (unsigned long long) st.positive, (unsigned long long) st.dangling);
-	printf("components %llu\ncyclic_components %llu\nlargest_component %llu\n",
+	printf("flat %llu\ncomponents %llu\ncyclic_components %llu\nlargest_component %llu\n", (unsigned long long) sst.flat,
 		   (unsigned long long) sst.components, (unsigned long long) sst.cyclic,
 		   (unsigned long long) sst.largest);
 	printf("alpha %g\neps %g\nreps %d\n", alpha, eps, reps);

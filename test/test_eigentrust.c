@@ -574,7 +574,8 @@ test_solver_random(void)
 	uint64_t	x = 0x9E3779B97F4A7C15ULL;
 	static const double alphas[] = {0.15, 0.5, 0.01, 0.85, 1.0};
 	double		worst = 0;
-	int			cases = 0;
+	int			cases = 0,
+				flat = 0;
 
 	for (int g = 0; g < 40; g++)
 	{
@@ -634,10 +635,19 @@ test_solver_random(void)
 			worst = l1;
 		if (!distrust)
 			CHECK(fabs(total(et) - 1) < 1e-14);
+		{
+			mpc_et_solver_stats sst;
+
+			mpc_et_get_solver_stats(et, &sst);
+			flat += sst.flat != 0;
+		}
 		cases++;
 		mpc_et_free(et);
 	}
-	printf("test_eigentrust: %d random graphs, worst L1 to the reference %.2e\n", cases, worst);
+	/* both solver layouts ran: ordered by component, and one flat block */
+	CHECK(flat > 0 && flat < cases);
+	printf("test_eigentrust: %d random graphs (%d as one flat block), worst L1 to the reference %.2e\n",
+		   cases, flat, worst);
 }
 
 /* A single peer, with only a self-rating; and one peer known only by pre-trust. */

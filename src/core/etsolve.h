@@ -27,6 +27,7 @@ typedef struct mpc_et_solver_stats
 	uint64_t	cyclic;			/* components with more than one peer */
 	uint64_t	largest;		/* peers in the largest component */
 	uint64_t	updates;		/* edge updates done by the passes so far */
+	uint64_t	flat;			/* 1: not ordered, one block (few trivial singletons) */
 } mpc_et_solver_stats;
 
 /*
