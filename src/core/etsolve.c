@@ -1,5 +1,5 @@
 /*
- * etsolve.c: see etsolve.h.  (About 650 lines: the ordering and the passes
+ * etsolve.c: see etsolve.h.  (About 700 lines: the ordering and the passes
  * share the component layout; apart, that layout would become a header of
  * its own for two files.)
  *
