@@ -9,8 +9,9 @@
  *   djn <bits> <window> <table_MiB> <build_ms> <ct_us> <vartime_us> <raw_us>
  *   mulmod <bits> <raw_us>
  * bench/paillier.sh turns them into the tables of docs/performance.md and
- * the plot.  Timing: see time_pair_ex (fastest of many short alternating
- * batches, so load on the shared machine does not bias the ratio).
+ * the plot.  Timing: see time_pair_ex (thread CPU time, median of many
+ * short alternating batches, so load on the shared machine does not bias
+ * the ratio).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,25 +61,46 @@ typedef struct ctx
 
 typedef void (*op_fn) (ctx *x);
 
-/* seconds per call of a batch of reps calls */
+/* CPU seconds per call of a batch of reps calls */
 static double
 time_batch(op_fn f, ctx *x, long reps)
 {
-	double		t0 = now();
+	double		t0 = cpu_now();
 	long		i;
 
 	for (i = 0; i < reps; i++)
 		f(x);
-	return (now() - t0) / reps;
+	return (cpu_now() - t0) / reps;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+#define MAX_BATCHES 4096
+
+/* the median of t[0..n), n >= 1 (t is sorted) */
+static double
+median(double *t, int n)
+{
+	qsort(t, (size_t) n, sizeof(double), cmp_double);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 /*
  * Time an operation and its baseline alternately, one short batch (about
- * 200 us) of each at a time, for about 'seconds' in all, and keep the fastest
- * batch of each.  Load from other processes only ever adds time, so the
- * minimum over many short alternating batches estimates both unloaded times
- * from the same stretch of the run.  With 'mean' (key generation, whose
- * prime search varies from call to call) the mean over ROUNDS calls is kept.
+ * 200 us) of each at a time, for about 'seconds' of CPU time in all, and keep
+ * the median batch of each.  Every batch is timed with the thread's CPU time
+ * (CLOCK_THREAD_CPUTIME_ID), so time spent preempted by other work on the
+ * shared machine is not counted, whatever the length of one call; the
+ * alternation spreads cache and frequency effects over both.  With 'mean'
+ * (key generation, whose prime search varies from call to call) the mean
+ * over ROUNDS calls is kept.
  */
 static void
 time_pair_ex(op_fn ours, op_fn raw, ctx *x, double seconds, int mean, double *t_ours,
@@ -88,6 +110,8 @@ time_pair_ex(op_fn ours, op_fn raw, ctx *x, double seconds, int mean, double *t_
 				rb = 1;
 	double		start,
 				one;
+	static double ta[MAX_BATCHES],
+				tb[MAX_BATCHES];
 	int			i;
 
 	if (mean)
@@ -112,26 +136,16 @@ time_pair_ex(op_fn ours, op_fn raw, ctx *x, double seconds, int mean, double *t_
 		one = time_batch(raw, x, 1);
 		rb = one > 0 ? (long) (200e-6 / one) + 1 : 1;
 	}
-	*t_ours = *t_raw = 1e30;
-	start = now();
+	start = cpu_now();
 	i = 0;
 	do
 	{
-		double		a = time_batch(ours, x, ra);
-
-		if (a < *t_ours)
-			*t_ours = a;
-		if (raw)
-		{
-			double		b = time_batch(raw, x, rb);
-
-			if (b < *t_raw)
-				*t_raw = b;
-		}
+		ta[i] = time_batch(ours, x, ra);
+		tb[i] = raw ? time_batch(raw, x, rb) : 0;
 		i++;
-	} while (now() - start < seconds || i < ROUNDS);
-	if (!raw)
-		*t_raw = 0;
+	} while (i < MAX_BATCHES && (cpu_now() - start < seconds || i < ROUNDS));
+	*t_ours = median(ta, i);
+	*t_raw = raw ? median(tb, i) : 0;
 }
 
 static void
@@ -444,14 +458,14 @@ bench_bits(size_t bits)
 			size_t		bytes = pai_djn_table_bytes(&x->sk.pub, k);
 			void	   *tb = malloc(bytes);
 			pai_djn		d;
-			double		t0 = now(),
+			double		t0 = cpu_now(),
 						build,
 						vt,
 						dummy;
 
 			if (tb == NULL || pai_djn_init(&d, &x->sk.pub, k, tb, bytes, &err) != MPC_OK)
 				die("djn init", &err);
-			build = now() - t0;
+			build = cpu_now() - t0;
 			x->djn = d;
 			time_pair(our_encrypt_djn, raw_encrypt_full, x, MIN_SECONDS, &a, &b);
 			/* the vartime lookup, for comparison only */
@@ -467,7 +481,7 @@ bench_bits(size_t bits)
 					int			j,
 								reps = 0;
 
-					t1 = now();
+					t1 = cpu_now();
 					do
 					{
 						for (j = 0; j < 8; j++, reps++)
@@ -477,8 +491,8 @@ bench_bits(size_t bits)
 							if (fb_pow_vartime(&d.table, x->out, e, &err) != MPC_OK)
 								die("vartime", &err);
 						}
-					} while (now() - t1 < MIN_SECONDS);
-					dummy = (now() - t1) / reps;
+					} while (cpu_now() - t1 < MIN_SECONDS);
+					dummy = (cpu_now() - t1) / reps;
 					if (dummy < vt)
 						vt = dummy;
 				}

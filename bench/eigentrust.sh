@@ -1,144 +1,192 @@
 #!/usr/bin/env bash
-# EigenTrust benchmark: eigentrust() against the cost of only reading its rows,
-# against networkx, and the core kernel's edge updates per second.
+# EigenTrust benchmark, in CPU time: eigentrust()'s solver against igraph's
+# PRPACK and networkx, and eigentrust() through SQL against count(*) over its
+# own edge query.
 #
-#   bash bench/eigentrust.sh [--edges N] [--reps R] [--nx-large]
+#   bash bench/eigentrust.sh [--reps R] [--nx-large] [--only NAME]
 #
-# Builds and stages the extension, then runs inside a throwaway cluster
-# (pg_virtualenv).  Graphs: Advogato from ../shared/data/trust (skipped with a
-# message when absent) and a generated power-law graph of N edges (default
-# 10,000,000; truster = floor(10^6 u^2), trustee = floor(10^6 u^3), score
-# 1..10).  Every SQL figure is the best of R runs (default 3) in the same
-# session.  Baselines: count(*) over the query (serial, and with the default
-# parallel workers; PostgreSQL then never deforms a tuple) and a serial
-# count(*) whose WHERE clause reads all three values of every row.  networkx
-# runs on the 10M graph only with --nx-large (it needs several GB of memory
-# and minutes).
+# Graphs: Advogato and Bitcoin Alpha from ../shared/data/trust (skipped with a
+# message when absent) and generated power-law graphs of 1M and 10M rows over
+# 10^6 ids (truster = floor(10^6 u^2), trustee = floor(10^6 u^3), score
+# 1..10; the same generator in C and in SQL, not the same draws).
+#
+# 1. Core, no server (bench/build/bench_eigentrust): loading, building and
+#    solving in thread CPU time, medians of R runs (default 3), and the L1
+#    distance of the result at the default epsilon to a run converged to an
+#    error bound of 1e-15.
+# 2. igraph (python3-igraph, OMP_NUM_THREADS=1) and networkx on the same
+#    graph (bench/eigentrust_nx.py, thread CPU time): load and solve apart,
+#    and their L1 distance to the same 1e-15 run.  networkx is skipped on the
+#    generated graphs unless --nx-large (minutes and GBs at 10M); igraph is
+#    skipped with a message when python3-igraph is missing.
+# 3. SQL, in a throwaway cluster: the backend's own CPU time (utime + stime
+#    from /proc/self/stat, read with pg_read_file, over enough repetitions
+#    for the 10 ms tick to be small) of count(*) reading all three values of
+#    the edge query, eigentrust() with a one-pass cap (epsilon => 1e300,
+#    max_iter => 1: reading, building, ordering, one pass) and eigentrust()
+#    itself.
+#
+# Output: a report on stdout and bench/build/eigentrust.tsv, one row per
+# graph, tab-separated, with a header line:
+#   graph  edges  peers  et_solve_s  et_total_s  networkx_s  igraph_s
+#   et_load_build_s  count_values_s  et_one_pass_s  igraph_load_s  nx_load_s
+#   et_l1  igraph_l1  nx_l1  et_bound
+# edges = rating rows; et_solve_s = the core solve (ordering + passes +
+# normalising, as eigentrust() runs it); et_total_s = SELECT count(*) FROM
+# eigentrust(...) in the backend; networkx_s / igraph_s = one pagerank call
+# (networkx with tol = 1e-10 / N); et_load_build_s = the core's loading plus
+# building without PostgreSQL; *_l1 = L1 distance to the 1e-15 run; NA where
+# not measured.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 cd "$ROOT"
 
-EDGES=10000000
 REPS=3
 NX_LARGE=0
+ONLY=
 while [ $# -gt 0 ]; do
 	case $1 in
-		--edges) EDGES=$2; shift 2 ;;
 		--reps) REPS=$2; shift 2 ;;
 		--nx-large) NX_LARGE=1; shift ;;
-		--inside) shift ;;
+		--only) ONLY=$2; shift 2 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
+export REPS NX_LARGE ONLY
 
+OUT="$ROOT/bench/build"
+WORK="${ET_BENCH_WORK:-}"
 if [ -z "${ET_BENCH_INSIDE:-}" ]; then
 	build_and_stage
-	make -s bench >/dev/null 2>&1 || make -s bench
-	ET_BENCH_INSIDE=1 in_virtualenv bash "$ROOT/bench/eigentrust.sh" --edges "$EDGES" --reps "$REPS" \
-		$([ "$NX_LARGE" = 1 ] && echo --nx-large)
-	exit $?
+	make -s bench/build/bench_eigentrust
+	mkdir -p "$OUT"
+	WORK=$(mktemp -d /tmp/et_bench.XXXXXX)
+	chmod 755 "$WORK"
+	trap 'rm -rf "$WORK"' EXIT
+	echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	if "$MPC_PYTHON" -c 'import igraph' 2>/dev/null; then
+		echo "== igraph $("$MPC_PYTHON" -c 'import igraph; print(igraph.__version__)'), networkx $("$MPC_PYTHON" -c 'import networkx; print(networkx.__version__)')"
+	else
+		echo "== igraph: skipped, python3-igraph is not installed (scripts/packages.d/solver.txt lists it)"
+	fi
+
+	# 1 + 2: core and the Python libraries, graph by graph
+	core() {	# NAME ARGS...: bench_eigentrust, then igraph/networkx
+		local name=$1; shift
+		[ -n "$ONLY" ] && [ "$ONLY" != "$name" ] && return 0
+		echo "== $name: core (bench_eigentrust --reps $REPS $*)"
+		bench/build/bench_eigentrust --reps "$REPS" --ref "$WORK/$name.ref" "$@" | tee "$WORK/$name.core" | sed 's/^/  /'
+		local src=$1 nx=()
+		[ "$src" = --file ] && src=$2 || src="$WORK/$name.bin"
+		[ "$name" != advogato ] && [ "$name" != bitcoin ] && [ "$NX_LARGE" = 0 ] && nx=(--no-nx)
+		echo "== $name: igraph and networkx (eigentrust_nx.py${nx[*]:+ ${nx[*]}})"
+		OMP_NUM_THREADS=1 "$MPC_PYTHON" bench/eigentrust_nx.py "$src" 0.15 "$WORK/$name.ref" "${nx[@]}" \
+			| tee "$WORK/$name.py" | sed 's/^/  /'
+	}
+	DATA="$MPC_SHARED_DIR/data/trust"
+	if [ -r "$DATA/advogato.tsv" ] && [ -r "$DATA/soc-sign-bitcoinalpha.csv" ]; then
+		core advogato --file "$DATA/advogato.tsv"
+		core bitcoin --file "$DATA/soc-sign-bitcoinalpha.csv"
+	else
+		echo "== Advogato and Bitcoin Alpha skipped: $DATA is absent (needs ../shared)"
+	fi
+	core powerlaw1m --gen 1000000 1000000 --rows "$WORK/powerlaw1m.bin"
+	core powerlaw10m --gen 10000000 1000000 --rows "$WORK/powerlaw10m.bin"
+	rm -f "$WORK"/*.bin
+
+	# 3: SQL
+	ET_BENCH_INSIDE=1 ET_BENCH_WORK="$WORK" in_virtualenv bash "$ROOT/bench/eigentrust.sh" --reps "$REPS" \
+		${ONLY:+--only "$ONLY"}
+
+	# the table
+	{
+		printf 'graph\tedges\tpeers\tet_solve_s\tet_total_s\tnetworkx_s\tigraph_s\tet_load_build_s\tcount_values_s\tet_one_pass_s\tigraph_load_s\tnx_load_s\tet_l1\tigraph_l1\tnx_l1\tet_bound\n'
+		for name in advogato bitcoin powerlaw1m powerlaw10m; do
+			[ -r "$WORK/$name.core" ] || continue
+			cat "$WORK/$name.core" "$WORK/$name.py" "$WORK/$name.sql" 2>/dev/null | awk -v g="$name" '
+				{ v[$1] = $2 }
+				function f(k) { return (k in v) ? v[k] : "NA" }
+				END {
+					lb = ("load_s" in v) ? sprintf("%.6f", v["load_s"] + v["build_s"]) : "NA"
+					printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", g, f("rows"), f("peers"),
+						f("solve_s"), f("sql_eigentrust_s"), f("nx_solve_s"), f("igraph_solve_s"), lb,
+						f("sql_count_values_s"), f("sql_one_pass_s"), f("igraph_load_s"), f("nx_load_s"),
+						f("l1_to_ref"), f("igraph_l1"), f("nx_l1"), f("bound") }'
+		done
+	} > "$OUT/eigentrust.tsv"
+	echo "== summary (bench/build/eigentrust.tsv)"
+	column -t -s $'\t' "$OUT/eigentrust.tsv" | sed 's/^/  /'
+	awk -F'\t' 'NR > 1 {
+		if ($7 != "NA") printf "  %s: solve %.4f s vs igraph %.4f s (%.2fx), L1 %s vs %s\n", $1, $4, $7, $4 / $7, $13, $14
+		if ($5 != "NA") printf "  %s: eigentrust() %.4f s; one-pass cap %.4f s = %.2fx count(*) reading every value (%.4f s)\n", $1, $5, $10, $10 / $9, $9 }' "$OUT/eigentrust.tsv"
+	exit 0
 fi
 
+# ---- inside the throwaway cluster ----
 DB=et_bench
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 createdb "$DB"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$DB")
 "${PSQL[@]}" <<'SQL'
 CREATE EXTENSION IF NOT EXISTS mpc_eigentrust;
--- best of reps wall times in ms of a statement, run in this session
-CREATE FUNCTION bench_ms(q text, reps int) RETURNS float8 LANGUAGE plpgsql AS $$
+-- CPU seconds (utime + stime of this backend, 10 ms ticks) per run of q,
+-- over at least reps runs and at least 2 s of CPU
+CREATE FUNCTION bench_cpu_s(q text, reps int) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
-  t0 timestamptz;
-  best float8 := 'Infinity';
+  s0 text; s1 text; n int := 0; used float8;
 BEGIN
-  FOR i IN 1..reps LOOP
-    t0 := clock_timestamp();
+  EXECUTE q;  -- warm-up
+  s0 := pg_read_file('/proc/self/stat');
+  LOOP
     EXECUTE q;
-    best := least(best, extract(epoch FROM clock_timestamp() - t0) * 1000);
+    n := n + 1;
+    s1 := pg_read_file('/proc/self/stat');
+    used := (split_part(s1, ' ', 14)::bigint + split_part(s1, ' ', 15)::bigint
+             - split_part(s0, ' ', 14)::bigint - split_part(s0, ' ', 15)::bigint) / 100.0;
+    EXIT WHEN n >= reps AND used >= 2.0;
   END LOOP;
-  RETURN best;
+  RETURN round((used / n)::numeric, 6)::float8;
 END $$;
 SQL
+echo "== SQL: PostgreSQL $(psql -XAtc 'SHOW server_version' -d "$DB"), shared_buffers $(psql -XAtc 'SHOW shared_buffers' -d "$DB"), backend CPU time"
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== PostgreSQL $(psql -XAtc 'SHOW server_version' -d "$DB"), shared_buffers $(psql -XAtc 'SHOW shared_buffers' -d "$DB")"
-
-# bench_graph NAME TABLE COLS: timings of one graph
-bench_graph() {
+sql_graph() {	# NAME TABLE COLS
 	local name=$1 tab=$2 cols=$3
 	local q="SELECT $cols FROM $tab"
-	local out
-	out=$("${PSQL[@]}" -At -F' ' <<SQL
+	"${PSQL[@]}" -At -F' ' <<SQL | tee "$ET_BENCH_WORK/$name.sql" | sed "s/^/  $name /"
 SET max_parallel_workers_per_gather = 0;
-SELECT 'count_serial_ms', bench_ms('SELECT count(*) FROM ($q) q', $REPS);
-RESET max_parallel_workers_per_gather;
-SELECT 'count_parallel_ms', bench_ms('SELECT count(*) FROM ($q) q', $REPS);
-SET max_parallel_workers_per_gather = 0;
-SELECT 'count_values_ms', bench_ms('SELECT count(*) FROM ($q) q(a, b, c) WHERE a IS NOT NULL AND b IS NOT NULL AND c IS NOT NULL', $REPS);
-RESET max_parallel_workers_per_gather;
-SELECT 'eigentrust_ms', bench_ms('SELECT count(*) FROM eigentrust(''$q'')', $REPS);
+SET client_min_messages = error;
+SELECT 'sql_count_values_s', bench_cpu_s('SELECT count(*) FROM ($q) q(a, b, c) WHERE a IS NOT NULL AND b IS NOT NULL AND c IS NOT NULL', $REPS);
+SELECT 'sql_one_pass_s', bench_cpu_s('SELECT count(*) FROM eigentrust(''$q'', epsilon => 1e300, max_iter => 1)', $REPS);
+SELECT 'sql_eigentrust_s', bench_cpu_s('SELECT count(*) FROM eigentrust(''$q'')', $REPS);
 SQL
-)
-	echo "$out" | sed "s/^/  $name /"
-	local cs cp cv et
-	cs=$(awk '$1=="count_serial_ms"{print $2}' <<<"$out")
-	cp=$(awk '$1=="count_parallel_ms"{print $2}' <<<"$out")
-	cv=$(awk '$1=="count_values_ms"{print $2}' <<<"$out")
-	et=$(awk '$1=="eigentrust_ms"{print $2}' <<<"$out")
-	awk -v n="$name" -v cs="$cs" -v cp="$cp" -v cv="$cv" -v et="$et" 'BEGIN {
-		printf "  %s ratio eigentrust / count(*) serial: %.2fx; / count(*) with parallel workers: %.2fx; / count(*) reading every value: %.2fx\n", n, et / cs, et / cp, et / cv }'
-	echo "  $name breakdown (verbose => true):"
-	"${PSQL[@]}" -c "SELECT count(*) FROM eigentrust('$q', verbose => true)" 2>&1 \
-		| grep -E 'read|peers,|converged|did not' | sed 's/^NOTICE:  /    /'
-	echo "$et" > "$WORK/$name.et_ms"
 }
 
-nx_compare() {	# NAME FILE FORMAT
-	local name=$1 file=$2 fmt=$3 out
-	out=$("$MPC_PYTHON" "$ROOT/bench/eigentrust_nx.py" "$file" "$fmt" 0.15 1e-10)
-	echo "$out" | sed "s/^/  $name /"
-	awk -v n="$name" -v et="$(cat "$WORK/$name.et_ms")" '
-		$1=="nx_load_s"{l=$2} $1=="nx_pagerank_same_tol_s"{p=$2} $1=="nx_pagerank_default_tol_s"{d=$2}
-		END { printf "  %s networkx load+pagerank: %.2f s (same stopping rule), %.2f s (networkx default tol); eigentrust() %.3f s: %.1fx / %.1fx faster\n",
-			n, l + p, l + d, et / 1000, (l + p) * 1000 / et, (l + d) * 1000 / et }' <<<"$out"
-}
-
-ADV="$MPC_SHARED_DIR/data/trust/advogato.tsv"
-if [ -r "$ADV" ]; then
-	echo "== Advogato ($ADV)"
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+DATA="$MPC_SHARED_DIR/data/trust"
+if [ -r "$DATA/advogato.tsv" ] && [ -r "$DATA/soc-sign-bitcoinalpha.csv" ]; then
 	"${PSQL[@]}" <<SQL
 CREATE TABLE adv (src int, dst int, w float8);
-\copy adv FROM '$ADV' WITH (FORMAT csv, DELIMITER ' ', HEADER true)
-VACUUM (FREEZE, ANALYZE) adv;
+\copy adv FROM '$DATA/advogato.tsv' WITH (FORMAT csv, DELIMITER ' ', HEADER true)
+CREATE TABLE btc (src int, dst int, rating int, t bigint);
+\copy btc FROM '$DATA/soc-sign-bitcoinalpha.csv' WITH (FORMAT csv, HEADER true)
+VACUUM (FREEZE, ANALYZE) adv, btc;
 SQL
-	bench_graph advogato adv "src, dst, w"
-	nx_compare advogato "$ADV" tsv
-	echo "  advogato kernel:"
-	"$ROOT/bench/build/bench_eigentrust" --file "$ADV" 300 | sed 's/^/    /'
-else
-	echo "== Advogato skipped: $ADV is absent (needs ../shared)"
+	want advogato && sql_graph advogato adv "src, dst, w"
+	want bitcoin && sql_graph bitcoin btc "src, dst, rating"
 fi
-
-echo "== generated power-law graph, $EDGES edges"
-start=$(date +%s.%N)
-"${PSQL[@]}" <<SQL
+for spec in powerlaw1m:1000000 powerlaw10m:10000000; do
+	name=${spec%%:*} rows=${spec#*:}
+	want "$name" || continue
+	"${PSQL[@]}" >/dev/null <<SQL
 SELECT setseed(0.42);
-CREATE TABLE pl (src int, dst int, w float8);
-INSERT INTO pl
+CREATE TABLE $name (src int, dst int, w float8);
+INSERT INTO $name
   SELECT floor(1e6 * random() ^ 2)::int, floor(1e6 * random() ^ 3)::int, 1 + floor(random() * 10)
-  FROM generate_series(1, $EDGES);
-VACUUM (FREEZE, ANALYZE) pl;
+  FROM generate_series(1, $rows);
+VACUUM (FREEZE, ANALYZE) $name;
 SQL
-echo "  generated in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e - s}') s, table $(psql -XAtc "SELECT pg_size_pretty(pg_table_size('pl'))" -d "$DB")"
-bench_graph powerlaw pl "src, dst, w"
-if [ "$NX_LARGE" = 1 ]; then
-	"${PSQL[@]}" -c "\\copy pl TO '$WORK/pl.tsv' WITH (FORMAT csv, DELIMITER ' ', HEADER true)"
-	nx_compare powerlaw "$WORK/pl.tsv" tsv
-else
-	echo "  powerlaw networkx: not run (pass --nx-large; needs several GB and minutes)"
-fi
-echo "  powerlaw kernel (same generator in C, 1e6 peers):"
-"$ROOT/bench/build/bench_eigentrust" "$EDGES" 1000000 20 | sed 's/^/    /'
+	sql_graph "$name" "$name" "src, dst, w"
+	"${PSQL[@]}" -c "DROP TABLE $name"
+done
 dropdb "$DB"

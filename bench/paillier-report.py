@@ -53,8 +53,9 @@ out.append("")
 out.append("Measured %s with `bash bench/paillier.sh` (machine: `%s`)." %
            (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine.strip()))
 out.append("Ratio = ours / the raw-GMP baseline of the same row, both timed in the same")
-out.append("run (fastest of many short alternating batches, key generation: mean of 9;")
-out.append("sum() best of 3 after a warm-up).")
+out.append("run with the thread's CPU time (CLOCK_THREAD_CPUTIME_ID): the median of many")
+out.append("short batches alternating with the baseline, key generation: mean of 9;")
+out.append("sum() through SQL: best of 3 after a warm-up, psql's \\timing).")
 out.append("")
 hdr = "| operation | baseline (raw GMP, same run) |"
 sep = "|---|---|"

@@ -2,7 +2,10 @@
 # Paillier benchmark: every operation at 2048 and 3072 bits beside raw GMP in
 # the same run (bench/bench_paillier.c), sum() through SQL beside a raw GMP
 # mulmod loop, then the tables go into docs/performance.md (between the
-# bench_paillier markers).  The picture is bench/plots.sh's.
+# bench_paillier markers); the picture is bench/plots.sh's.
+# The C figures are thread CPU time (CLOCK_THREAD_CPUTIME_ID), the median of
+# many short batches alternating with the baseline; the SQL figures are
+# psql's \timing, best of 3.
 #
 #   bash bench/paillier.sh [ROWS]     ROWS for the sum() timing, default 100000
 set -euo pipefail

@@ -41,6 +41,15 @@ fail:
 	return NULL;
 }
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a,
+				y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
 static double
 trust_of(const mpc_et *et, int64_t id)
 {
@@ -381,10 +390,16 @@ test_errors(void)
 	CHECK_STATUS(mpc_et_add_edge(et, 1, 2, INFINITY, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_add_edge(et, 1, 2, -INFINITY, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_add_pretrust(et, 1, 1, &err), MPC_ERR_ARG);	/* uniform */
+	/* a 2-cycle: a component that takes Gauss-Seidel sweeps */
 	CHECK_OK(mpc_et_add_edge(et, 1, 2, 1, &e_));
+	CHECK_OK(mpc_et_add_edge(et, 2, 1, 1, &e_));
 	CHECK_OK(mpc_et_build(et, &e_));
+	CHECK(mpc_et_trust(et) == NULL);	/* nothing solved yet */
 	CHECK_STATUS(mpc_et_add_edge(et, 1, 2, 1, &err), MPC_ERR_ARG);	/* built */
 	CHECK_STATUS(mpc_et_step(et, &res, &err), MPC_ERR_ARG);	/* not started */
+	CHECK_STATUS(mpc_et_finish(et, &err), MPC_ERR_ARG);	/* not started */
+	CHECK_STATUS(mpc_et_start(et, 0.5, 0, &err), MPC_ERR_ARG);
+	CHECK_STATUS(mpc_et_start(et, 0.5, INFINITY, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_solve(et, 0, 1e-9, 10, &it, &res, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_solve(et, -0.5, 1e-9, 10, &it, &res, &err), MPC_ERR_ARG);
 	CHECK_STATUS(mpc_et_solve(et, 1.5, 1e-9, 10, &it, &res, &err), MPC_ERR_ARG);
@@ -448,6 +463,218 @@ test_errors(void)
 	CHECK(mpc_et_peer_count(et) == 0);
 	mpc_et_free(et);
 	CHECK_STATUS(mpc_et_create(NULL, 0, 0, NULL, &err), MPC_ERR_ARG);
+}
+
+/* ---- the solver against a plain power iteration ---- */
+
+/*
+ * Reference: the rule and the paper's iteration written out densely in long
+ * double, t <- (1 - a) C^T t + a p with dangling rows = p, until the L1
+ * change stops shrinking below 1e-19 (or 200000 steps), then distrust.
+ */
+static void
+reference(const rating *r, size_t nr, const rating *pre, size_t npre, int distrust,
+		  double a, const int64_t *ids, size_t n, double *out)
+{
+	long double *S = calloc(n * n, sizeof(long double));
+	long double *t = calloc(n, sizeof(long double));
+	long double *tn = calloc(n, sizeof(long double));
+	long double *p = calloc(n, sizeof(long double));
+	long double *pos = calloc(n, sizeof(long double));
+	long double *neg = calloc(n, sizeof(long double));
+	long double tot = 0;
+
+#define IDX(id) ((size_t) (bsearch(&(id), ids, n, sizeof(int64_t), cmp_i64) - (void *) ids) / sizeof(int64_t))
+	for (size_t k = 0; k < nr; k++)
+		if (r[k].src != r[k].dst)
+			S[IDX(r[k].src) * n + IDX(r[k].dst)] += r[k].w;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+		{
+			if (S[i * n + j] > 0)
+				pos[i] += S[i * n + j];
+			else
+				neg[i] -= S[i * n + j];
+		}
+	if (pre == NULL)
+		for (size_t i = 0; i < n; i++)
+			p[i] = 1.0L / n;
+	else
+	{
+		for (size_t k = 0; k < npre; k++)
+			p[IDX(pre[k].src)] += pre[k].w;
+		for (size_t i = 0; i < n; i++)
+			tot += p[i];
+		for (size_t i = 0; i < n; i++)
+			p[i] /= tot;
+	}
+	memcpy(t, p, n * sizeof(long double));
+	for (int it = 0; it < 200000; it++)
+	{
+		long double dm = 0,
+					ch = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (!(pos[i] > 0))
+				dm += t[i];
+		for (size_t j = 0; j < n; j++)
+		{
+			long double v = 0;
+
+			for (size_t i = 0; i < n; i++)
+				if (S[i * n + j] > 0)
+					v += S[i * n + j] / pos[i] * t[i];
+			tn[j] = (1 - a) * (v + dm * p[j]) + a * p[j];
+			ch += fabsl(tn[j] - t[j]);
+		}
+		memcpy(t, tn, n * sizeof(long double));
+		if (ch < 1e-19L)
+			break;
+	}
+	tot = 0;
+	for (size_t i = 0; i < n; i++)
+		tot += t[i];
+	for (size_t j = 0; j < n; j++)
+	{
+		long double v = t[j] / tot;
+
+		if (distrust)
+			for (size_t i = 0; i < n; i++)
+				if (S[i * n + j] < 0)
+					v -= t[i] / tot * (-S[i * n + j] / neg[i]);
+		out[j] = (double) v;
+	}
+#undef IDX
+	free(S);
+	free(t);
+	free(tn);
+	free(p);
+	free(pos);
+	free(neg);
+}
+
+/*
+ * Random graphs of every shape the solver distinguishes: sparse (many
+ * singletons, dangling peers, several small cycles), dense (one component),
+ * negative ratings, self-ratings, duplicate pairs, odd ids, pre-trust with
+ * zeros, distrust, alpha from 0.01 to 1.  The solver's result must be within
+ * its bound (epsilon = 1e-13) of the reference, and the bound must hold.
+ */
+static void
+test_solver_random(void)
+{
+	enum
+	{
+		MAXR = 2000,
+		MAXN = 160
+	};
+	static rating r[MAXR];
+	static rating pre[MAXN + 1];
+	static double want[MAXN];
+	uint64_t	x = 0x9E3779B97F4A7C15ULL;
+	static const double alphas[] = {0.15, 0.5, 0.01, 0.85, 1.0};
+	double		worst = 0;
+	int			cases = 0,
+				flat = 0;
+
+	for (int g = 0; g < 40; g++)
+	{
+		int			npeer = 2 + (int) (g * 4 % MAXN);
+		int			nr = g % 5 == 0 ? npeer / 2 + 1 : (g % 5 == 1 ? npeer * 12 : npeer * 3);
+		int			npre = 0;
+		int			distrust = g % 3 == 0;
+		int			use_pre = g % 4 == 1;
+		double		a = alphas[g % 5];
+		mpc_et	   *et;
+		int			it;
+		double		res,
+					l1 = 0;
+
+		if (nr > MAXR)
+			nr = MAXR;
+		for (int k = 0; k < nr; k++)
+		{
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			r[k].src = (int64_t) (x % (uint64_t) npeer) * 37 - 500;
+			r[k].dst = (int64_t) ((x >> 20) % (uint64_t) npeer) * 37 - 500;
+			r[k].w = (double) ((int) ((x >> 40) % 13) - (g % 2 ? 3 : 0)) / 4.0;
+			if ((x >> 60) == 0)
+				r[k].dst = r[k].src;	/* some self-ratings */
+		}
+		if (use_pre)
+			for (int k = 0; k < nr && npre < MAXN; k += 3)
+			{
+				pre[npre].src = r[k].src;
+				pre[npre].w = (double) (k % 4);
+				npre++;
+			}
+		if (use_pre)
+		{
+			pre[npre].src = r[0].dst;
+			pre[npre].w = 1;	/* at least one positive weight */
+			npre++;
+		}
+		et = make(r, (size_t) nr, use_pre ? pre : NULL, (size_t) npre, distrust);
+		CHECK(et != NULL);
+		if (et == NULL)
+			continue;
+		CHECK_OK(mpc_et_solve(et, a, 1e-13, 100000, &it, &res, &e_));
+		CHECK(res < 1e-13);
+		reference(r, (size_t) nr, use_pre ? pre : NULL, (size_t) npre, distrust, a,
+				  mpc_et_peer_ids(et), mpc_et_peer_count(et), want);
+		for (size_t i = 0; i < mpc_et_peer_count(et); i++)
+			l1 += fabs(mpc_et_trust(et)[i] - want[i]);
+		/* the bound, plus the reference's own rounding */
+		CHECK(l1 <= 1e-13 + 1e-15);
+		if (!(l1 <= 1e-13 + 1e-15))
+			fprintf(stderr, "  graph %d (%d peers, %d rows, a = %g, distrust %d): L1 %.3e\n",
+					g, npeer, nr, a, distrust, l1);
+		if (l1 > worst)
+			worst = l1;
+		if (!distrust)
+			CHECK(fabs(total(et) - 1) < 1e-14);
+		{
+			mpc_et_solver_stats sst;
+
+			mpc_et_get_solver_stats(et, &sst);
+			flat += sst.flat != 0;
+		}
+		cases++;
+		mpc_et_free(et);
+	}
+	/* both solver layouts ran: ordered by component, and one flat block */
+	CHECK(flat > 0 && flat < cases);
+	printf("test_eigentrust: %d random graphs (%d as one flat block), worst L1 to the reference %.2e\n",
+		   cases, flat, worst);
+}
+
+/* A single peer, with only a self-rating; and one peer known only by pre-trust. */
+static void
+test_single_peer(void)
+{
+	static const rating self[] = {{42, 42, 5}};
+	static const rating pre[] = {{7, 0, 3}};
+	mpc_et	   *et = make(self, 1, NULL, 0, 1);
+	int			it;
+	double		res;
+
+	CHECK(et != NULL);
+	if (et == NULL)
+		return;
+	CHECK_OK(mpc_et_solve(et, 0.15, 1e-12, 10, &it, &res, &e_));
+	CHECK(mpc_et_peer_count(et) == 1 && mpc_et_peer_ids(et)[0] == 42);
+	CHECK(mpc_et_trust(et)[0] == 1 && it == 1 && res == 0);
+	mpc_et_free(et);
+
+	et = make(NULL, 0, pre, 1, 0);
+	CHECK(et != NULL);
+	if (et == NULL)
+		return;
+	CHECK_OK(mpc_et_solve(et, 0.5, 1e-12, 10, &it, &res, &e_));
+	CHECK(mpc_et_peer_count(et) == 1 && mpc_et_trust(et)[0] == 1);
+	mpc_et_free(et);
 }
 
 /* ---- the real networks, when ../shared is present ---- */
@@ -569,6 +796,8 @@ main(void)
 	test_order_independence();
 	test_id_paths();
 	test_errors();
+	test_solver_random();
+	test_single_peer();
 	test_real_networks();
 	UNIT_DONE("test_eigentrust");
 }

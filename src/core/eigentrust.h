@@ -7,11 +7,18 @@
  *   mpc_et_create          empty problem
  *   mpc_et_add_edge        stream ratings (truster, trustee, score) in any order
  *   mpc_et_add_pretrust    stream pre-trust weights (peer, weight) in any order
- *   mpc_et_build           map ids to dense indices (ascending id), sum
- *                          duplicate pairs, clip, normalise rows, transpose
- *   mpc_et_start           t = p
- *   mpc_et_step            one power iteration; returns the L1 change
- *   mpc_et_finish          renormalise (and subtract distrust if asked)
+ *   mpc_et_build           map ids to dense indices (ascending id, idmap.h),
+ *                          group by truster and apply the row rule (rows.h)
+ *   mpc_et_start           order the matrix for the solver (once), x = p
+ *   mpc_et_step            one Gauss-Seidel pass; returns an L1 error bound
+ *   mpc_et_finish          normalise (and subtract distrust if asked)
+ *
+ * The fixed point is the paper's t = (1 - a) C^T t + a p with dangling rows
+ * replaced by p.  The solver does not iterate that map: it solves the linear
+ * system (I - (1 - a) C0^T) x = p, C0 being C with its dangling rows zero, by
+ * Gauss-Seidel over the strongly connected components in topological order,
+ * and returns t = x / sum(x), which is the same fixed point
+ * (docs/design.md, "EigenTrust", explains why and how it stops).
  *
  * mpc_et_solve runs start/step/finish in one call for standalone users.
  * Results are read with mpc_et_peer_count / mpc_et_peer_ids / mpc_et_trust,
@@ -30,12 +37,11 @@
 
 #include "mpc_common.h"
 
-typedef struct mpc_et_alloc
-{
-	void	   *(*alloc) (void *ctx, size_t size);	/* NULL when out of memory */
-	void		(*free) (void *ctx, void *ptr);
-	void	   *ctx;
-} mpc_et_alloc;
+#include "idmap.h"
+#include "rows.h"
+#include "etsolve.h"
+
+typedef mpc_alloc mpc_et_alloc;
 
 typedef struct mpc_et mpc_et;
 
@@ -80,10 +86,21 @@ mpc_status	mpc_et_add_pretrust(mpc_et *et, int64_t peer, double weight, mpc_erro
 mpc_status	mpc_et_build(mpc_et *et, mpc_error *err);
 void		mpc_et_get_stats(const mpc_et *et, mpc_et_stats *st);
 
-/* alpha in (0, 1]: the weight of pre-trust ("a" in the paper). */
-mpc_status	mpc_et_start(mpc_et *et, double alpha, mpc_error *err);
+/*
+ * alpha in (0, 1]: the weight of pre-trust ("a" in the paper).  epsilon > 0:
+ * the L1 distance to the exact fixed point that the result may have.  The
+ * first start after the build also orders the matrix for the solver (the
+ * strongly connected components, a transposed copy); later starts reuse it.
+ */
+mpc_status	mpc_et_start(mpc_et *et, double alpha, double epsilon, mpc_error *err);
 
-/* One iteration t <- (1-a) C^T t + a p; *residual = ||t_new - t_old||_1. */
+/*
+ * One pass: a Gauss-Seidel sweep over every component that is not yet
+ * converged and whose upstream components are.  *residual is a bound on the
+ * L1 distance between the normalised result and the exact fixed point (not
+ * an estimate: docs/design.md derives it), or infinity while some component
+ * has not been swept yet; the solve is done when *residual < epsilon.
+ */
 mpc_status	mpc_et_step(mpc_et *et, double *residual, mpc_error *err);
 
 /*
@@ -93,14 +110,17 @@ mpc_status	mpc_et_step(mpc_et *et, double *residual, mpc_error *err);
 mpc_status	mpc_et_finish(mpc_et *et, mpc_error *err);
 
 /*
- * start + step until the L1 change is below epsilon or max_iter steps ran +
- * finish.  Not converging is not an error: compare *residual to epsilon.
+ * start + step until the error bound is below epsilon or max_iter passes ran
+ * + finish.  Not converging is not an error: compare *residual to epsilon.
  */
 mpc_status	mpc_et_solve(mpc_et *et, double alpha, double epsilon, int max_iter,
 						 int *iterations, double *residual, mpc_error *err);
 
 size_t		mpc_et_peer_count(const mpc_et *et);
 const int64_t *mpc_et_peer_ids(const mpc_et *et);	/* ascending */
-const double *mpc_et_trust(const mpc_et *et);	/* after start: the current iterate */
+const double *mpc_et_trust(const mpc_et *et);	/* after finish, in peer order */
+
+/* Solver statistics after start (etsolve.h) and its work so far. */
+void		mpc_et_get_solver_stats(const mpc_et *et, mpc_et_solver_stats *st);
 
 #endif

@@ -412,7 +412,7 @@ et_require_arg(FunctionCallInfo fcinfo, int n, const char *name)
 
 /*
  * eigentrust(edges_sql text, pretrust_sql text DEFAULT NULL,
- *            alpha float8 DEFAULT 0.15, epsilon float8 DEFAULT 1e-10,
+ *            alpha float8 DEFAULT 0.15, epsilon float8 DEFAULT 1e-12,
  *            max_iter int DEFAULT 1000, distrust bool DEFAULT false,
  *            verbose bool DEFAULT false)
  * RETURNS TABLE(peer bigint, trust float8)
@@ -533,7 +533,7 @@ MPC_FUNCTION(mpc_eigentrust)
 						et_ms_since(t_start))));
 
 	/* iterate */
-	if (mpc_et_start(et, alpha, &err) != MPC_OK)
+	if (mpc_et_start(et, alpha, epsilon, &err) != MPC_OK)
 		mpc_raise(&err, "eigentrust");
 	while (iter < max_iter)
 	{
@@ -543,7 +543,7 @@ MPC_FUNCTION(mpc_eigentrust)
 		iter++;
 		if (verbose && (iter == 1 || iter % ET_REPORT_EVERY == 0) && residual >= epsilon)
 			ereport(NOTICE,
-					(errmsg("eigentrust: iteration %d, L1 change %.3e, %.1f ms",
+					(errmsg("eigentrust: iteration %d, L1 error bound %.3e, %.1f ms",
 							iter, residual, et_ms_since(t_start))));
 		if (residual < epsilon)
 			break;
@@ -554,12 +554,12 @@ MPC_FUNCTION(mpc_eigentrust)
 		ereport(WARNING,
 				(errcode(ERRCODE_WARNING),
 				 errmsg("eigentrust did not converge within %d iterations", max_iter),
-				 errdetail("The last L1 change was %.6g; epsilon is %.6g. The last iterate is returned.",
+				 errdetail("The bound on the L1 error is %.6g; epsilon is %.6g. The last iterate is returned.",
 						   residual, epsilon),
 				 errhint("Raise max_iter or epsilon, or raise alpha, which makes every iteration contract more.")));
 	else if (verbose)
 		ereport(NOTICE,
-				(errmsg("eigentrust: converged after %d iterations, L1 change %.3e, %.1f ms",
+				(errmsg("eigentrust: converged after %d iterations, L1 error bound %.3e, %.1f ms",
 						iter, residual, et_ms_since(t_start))));
 	if (mpc_et_finish(et, &err) != MPC_OK)
 		mpc_raise(&err, "eigentrust");

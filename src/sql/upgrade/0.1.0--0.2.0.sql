@@ -170,3 +170,18 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', '_mpc_memory_selftest'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 
+
+-- ---- 18: eigentrust()'s epsilon is now a proven L1 bound, default 1e-12
+CREATE OR REPLACE FUNCTION eigentrust(
+    edges_sql    text,
+    pretrust_sql text             DEFAULT NULL,
+    alpha        double precision DEFAULT 0.15,
+    epsilon      double precision DEFAULT 1e-12,
+    max_iter     integer          DEFAULT 1000,
+    distrust     boolean          DEFAULT false,
+    verbose      boolean          DEFAULT false)
+RETURNS TABLE(peer bigint, trust double precision)
+AS 'MODULE_PATHNAME', 'mpc_eigentrust'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+ROWS 1000;
+
