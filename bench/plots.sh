@@ -17,7 +17,8 @@
 #
 # eigentrust and private draw what another benchmark measured.  Their TSV
 # files have one header line, '#' comment lines, and tab-separated columns:
-#   eigentrust:  edges  tool  seconds
+#   eigentrust:  edges  tool  seconds   (or bench/eigentrust.sh's own table,
+#                bench/build/eigentrust.tsv, which is converted)
 #       edges: number of edges of the graph; tool: the label of a line, e.g.
 #       "eigentrust()", "networkx", "igraph"; seconds: CPU seconds of one
 #       complete computation of the trust vector from the same edges (say in
@@ -73,6 +74,18 @@ case $what in
 		png="$ROOT/docs/perf-$what.png"
 		[ -z "${MPC_PLOT_OUT:-}" ] || png=$MPC_PLOT_OUT
 		dat=$(mktemp /tmp/mpc-plot.XXXXXX)
+		src=$1
+		if [ "$what" = eigentrust ] && head -1 "$1" | grep -q '^graph	edges'; then
+			# bench/eigentrust.sh's own table (bench/build/eigentrust.tsv): one
+			# complete computation per tool, loading included (eigentrust():
+			# the SQL call; igraph and networkx: reading the edges, then solving)
+			src=$(mktemp /tmp/mpc-plot-in.XXXXXX)
+			awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "edges\ttool\tseconds"; next }
+				{ print $c["edges"] "\teigentrust()\t" $c["et_total_s"]
+				  if ($c["igraph_s"] != "NA") print $c["edges"] "\tigraph (PRPACK)\t" $c["igraph_s"] + $c["igraph_load_s"]
+				  if ($c["networkx_s"] != "NA") print $c["edges"] "\tnetworkx\t" $c["networkx_s"] + $c["nx_load_s"] }' "$1" |
+				{ IFS= read -r h; echo "$h"; sort -n; } >"$src"
+		fi
 		# one block per line of the plot, in order of first appearance, each
 		# headed by its title: the tool, or "mode, P parties"
 		awk -F'\t' -v what="$what" '
@@ -80,9 +93,10 @@ case $what in
 			{ key = what == "eigentrust" ? $2 : sprintf("%s, %d parties", $3, $2)
 			  if (!(key in seen)) { seen[key] = ++n; name[n] = key }
 			  row[key] = row[key] sprintf("%s\t%s\n", $1, what == "eigentrust" ? $3 : $4) }
-			END { for (i = 1; i <= n; i++) printf "%s\"%s\"\n%s", (i > 1 ? "\n\n" : ""), name[i], row[name[i]] }' "$1" >"$dat"
+			END { for (i = 1; i <= n; i++) printf "%s\"%s\"\n%s", (i > 1 ? "\n\n" : ""), name[i], row[name[i]] }' "$src" >"$dat"
 		gnuplot -e "datafile='$dat'; outfile='$png'" "$ROOT/bench/plots-$what.gp"
 		rm -f "$dat"
+		[ "$src" = "$1" ] || rm -f "$src"
 		echo "wrote $png from $1"
 		;;
 	*)
