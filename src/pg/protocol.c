@@ -50,6 +50,18 @@ raise_core(const mpc_error *err, const char *what)
 	mpc_raise(err, what);
 }
 
+/* ERROR 22004 when any of the first nargs arguments is NULL, except those
+ * whose bit is set in nullable (argument k is bit k). */
+static void
+require_args(FunctionCallInfo fcinfo, int nargs, uint32 nullable, const char *fn)
+{
+	for (int a = 0; a < nargs; a++)
+		if (PG_ARGISNULL(a) && !(nullable & (1u << a)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: argument %d must not be NULL", fn, a + 1)));
+}
+
 /* bigint[] without NULLs -> palloc'd int64 array */
 static int64 *
 int8_array(ArrayType *a, int *n, const char *what)
@@ -604,11 +616,7 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	for (int a = 0; a <= 4; a++)
-		if (PG_ARGISNULL(a))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("private_eigentrust_party_step: argument %d must not be NULL", a + 1)));
+	require_args(fcinfo, 5, 0, "private_eigentrust_party_step");
 	sqlt = PG_GETARG_TEXT_PP(0);
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	round = PG_GETARG_INT32(2);
@@ -678,8 +686,8 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 {
 	pai_pub		pk;
 	int			n;
-	int64	   *v = int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
-	int32		scale = PG_GETARG_INT32(2);
+	int64	   *v;
+	int32		scale;
 	const pet_rand *rnd;
 	bytea	   *out;
 	mpz_t		x,
@@ -687,6 +695,9 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 				c;
 	mpc_error	err;
 
+	require_args(fcinfo, 3, 0, "private_eigentrust_encrypt_vector");
+	v = int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
+	scale = PG_GETARG_INT32(2);
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_encrypt_vector");
@@ -721,7 +732,7 @@ Datum
 private_eigentrust_combine(PG_FUNCTION_ARGS)
 {
 	pai_pub		pk;
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *arr;
 	Datum	   *d;
 	bool	   *nulls;
 	int			nv;
@@ -732,6 +743,12 @@ private_eigentrust_combine(PG_FUNCTION_ARGS)
 	mpz_t		c;
 	mpc_error	err;
 
+	require_args(fcinfo, 2, 0, "private_eigentrust_combine");
+	arr = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("private_eigentrust_combine: vecs must be a one-dimensional array")));
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	deconstruct_array(arr, BYTEAOID, -1, false, TYPALIGN_INT, &d, &nulls, &nv);
 	if (nv < 1)
@@ -789,11 +806,11 @@ private_eigentrust_next(PG_FUNCTION_ARGS)
 	int			n,
 				nt,
 				nh;
-	int64	   *sums = int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
-	int64	   *t = int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
+	int64	   *sums;
+	int64	   *t;
 	int64	   *p;
-	ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(3);
-	double		alpha = PG_GETARG_FLOAT8(4);
+	ArrayType  *ha;
+	double		alpha;
 	Datum	   *d;
 	bool	   *nulls;
 	unsigned char *hosted;
@@ -804,15 +821,40 @@ private_eigentrust_next(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	bool		rnulls[2] = {false, false};
 
+	/* pretrust (argument 3) may be NULL: uniform */
+	require_args(fcinfo, 5, 1u << 2, "private_eigentrust_next");
+	sums = int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
+	t = int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
+	ha = PG_GETARG_ARRAYTYPE_P(3);
+	alpha = PG_GETARG_FLOAT8(4);
+	if (ARR_NDIM(ha) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("hosted must be a one-dimensional array")));
 	deconstruct_array(ha, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
 	if (nt != n || nh != n || n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("private_eigentrust_next: sums, t and hosted must have the same length")));
+	if (!(alpha > 0 && alpha <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_next: alpha must be in (0, 1]")));
+	for (int i = 0; i < n; i++)
+		if (t[i] < 0 || t[i] > 1000000000000LL || sums[i] < 0 || sums[i] > 100000000000000LL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("private_eigentrust_next: t values must be between 0 and 10^12 and sums between 0 and 10^14")));
 	p = pretrust_vector(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), n);
 	hosted = palloc(n);
 	for (int i = 0; i < n; i++)
-		hosted[i] = !nulls[i] && DatumGetBool(d[i]);
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("hosted must not contain NULLs")));
+		hosted[i] = DatumGetBool(d[i]);
+	}
 	tn = palloc(sizeof(int64) * n);
 	if (pet_next((size_t) n, sums, t, p, hosted, alpha, tn, &residual, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_next");
@@ -828,7 +870,7 @@ private_eigentrust_next(PG_FUNCTION_ARGS)
 Datum
 private_eigentrust_vector_info(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	bytea	   *v;
 	pet_vec_hdr h;
 	mpc_error	err;
 	TupleDesc	td;
@@ -836,6 +878,8 @@ private_eigentrust_vector_info(PG_FUNCTION_ARGS)
 	bool		nulls[5] = {false, false, false, false, false};
 	char		fp[2 * PAI_FP_LEN + 1];
 
+	require_args(fcinfo, 1, 0, "private_eigentrust_vector_info");
+	v = PG_GETARG_BYTEA_PP(0);
 	if (pet_vec_read_hdr(&h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
 						 NULL, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_vector_info");
@@ -856,10 +900,10 @@ private_eigentrust_vector_info(PG_FUNCTION_ARGS)
 Datum
 private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
 {
-	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
-	bytea	   *v = PG_GETARG_BYTEA_PP(1);
-	int32		part = PG_GETARG_INT32(2);
-	int32		parts = PG_GETARG_INT32(3);
+	const pai_pub *pk;
+	bytea	   *v;
+	int32		part;
+	int32		parts;
 	pet_vec_hdr h;
 	uint32		q0,
 				q1,
@@ -869,6 +913,11 @@ private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
 				len;
 	bytea	   *out;
 
+	require_args(fcinfo, 4, 0, "private_eigentrust_vector_slice");
+	pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	v = PG_GETARG_BYTEA_PP(1);
+	part = PG_GETARG_INT32(2);
+	parts = PG_GETARG_INT32(3);
 	vec_read(v, pk, &h, "private_eigentrust_vector_slice");
 	if (parts < 1 || part < 1 || part > parts || (uint32) parts > Max(h.nct, 1))
 		ereport(ERROR,
@@ -900,9 +949,9 @@ private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
 Datum
 private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	const pai_priv *skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
-	int32		out_scale = PG_GETARG_INT32(2);
+	bytea	   *v;
+	const pai_priv *skc;
+	int32		out_scale;
 	pet_vec_hdr h;
 	int64	   *vals;
 	uint64	   *slots = NULL;
@@ -914,6 +963,10 @@ private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 				half;
 	mpc_error	err;
 
+	require_args(fcinfo, 3, 0, "private_eigentrust_decrypt_vector");
+	v = PG_GETARG_BYTEA_PP(0);
+	skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
+	out_scale = PG_GETARG_INT32(2);
 	vec_read(v, &skc->pub, &h, "private_eigentrust_decrypt_vector");
 	if (out_scale < 0 || out_scale > h.scale)
 		ereport(ERROR,

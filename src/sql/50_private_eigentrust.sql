@@ -172,7 +172,7 @@ COMMENT ON FUNCTION private_eigentrust_key_holder_setup(name) IS
 CREATE FUNCTION private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey, out_scale integer)
 RETURNS bigint[]
 AS 'MODULE_PATHNAME', 'private_eigentrust_decrypt_vector'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_decrypt_vector(bytea, paillier_privkey, integer) IS
 'decrypt every value of a private EigenTrust ciphertext vector (plain or packed), rounded half away from zero to out_scale';
 
@@ -181,14 +181,14 @@ COMMENT ON FUNCTION private_eigentrust_decrypt_vector(bytea, paillier_privkey, i
 CREATE FUNCTION private_eigentrust_encrypt_vector(key paillier_pubkey, vals bigint[], scale integer)
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_encrypt_vector'
-LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_encrypt_vector(paillier_pubkey, bigint[], integer) IS
 'encrypt vals[i] / 10^scale, one ciphertext each, into a private EigenTrust vector (fixed-base randomiser, DJN form)';
 
 CREATE FUNCTION private_eigentrust_combine(key paillier_pubkey, vecs bytea[])
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_combine'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_combine(paillier_pubkey, bytea[]) IS
 'homomorphic slot-wise sum of private EigenTrust vectors of one shape; ERROR 22000 when one is under another key';
 
@@ -203,14 +203,14 @@ COMMENT ON FUNCTION private_eigentrust_next(bigint[], bigint[], bigint[], boolea
 CREATE FUNCTION private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer, parts integer)
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_vector_slice'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_vector_slice(paillier_pubkey, bytea, integer, integer) IS
 'part (1-based) of parts nearly equal runs of a private EigenTrust vector''s ciphertexts, a vector itself, so decryption can run on several connections';
 
 CREATE FUNCTION private_eigentrust_vector_info(vec bytea,
     OUT kind text, OUT count integer, OUT ciphertexts integer, OUT scale integer, OUT fingerprint text)
 AS 'MODULE_PATHNAME', 'private_eigentrust_vector_info'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_vector_info(bytea) IS
 'the public header of a private EigenTrust ciphertext vector';
 
