@@ -31,6 +31,8 @@
 #define PET_SCALE_C		12		/* c_ij as exponents in paper mode */
 #define PET_SCALE_U		13		/* partial sums and totals: t scale + 1 guard digit */
 #define PET_SLOT_BITS	44		/* fast mode slot: 10^13 < 2^43.2, 0.8 bit of headroom */
+#define PET_ONE_T		INT64_C(1000000000000)		/* 1 at scale PET_SCALE_T */
+#define PET_ONE_U		INT64_C(10000000000000)		/* 1 at scale PET_SCALE_U */
 
 /* ---- a party's local rows ---- */
 typedef struct pet_edge
