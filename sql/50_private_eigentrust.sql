@@ -159,3 +159,71 @@ SELECT * FROM private_eigentrust_party_step('SELECT 1, NULL, 1', 'fast', 1, (SEL
 SELECT * FROM private_eigentrust_party_step('SELECT ''x'', 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
 SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, ''NaN''::float8', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
 \set VERBOSITY default
+
+-- masked mode, one party's view: hello, then every bad input to setup
+CREATE TABLE pet_m (truster bigint, trustee bigint, score double precision);
+INSERT INTO pet_m VALUES (1, 2, 1), (1, 3, 1), (2, 1, 1), (2, 99, 4);
+CREATE TEMP TABLE hello AS
+SELECT * FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r1');
+SELECT octet_length(public_key) AS key_bytes, hosted FROM hello;
+CREATE TEMP TABLE others AS
+SELECT (SELECT public_key FROM private_eigentrust_masked_hello('SELECT 1, 2, 3', NULL, 'other')) AS k;
+-- that second hello ended run r1 of this session
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r1', 1, ARRAY[h.public_key, o.k, o.k],
+    '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM hello h, others o;
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r2') \gset
+-- two parties without allow_two_parties; a duplicate key; our key elsewhere; a peer list without our ids
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r2', 1, ARRAY[o.k, o.k],
+    '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+\set VERBOSITY sqlstate
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello(NULL, NULL, 'r3');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, NULL);
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, '');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, NULL::bigint, 1', NULL, 'r3');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2, ''NaN''::float8', NULL, 'r3');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2', NULL, 'r3');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT NULL::bigint', 'r3');
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r3', 1, NULL, '{1}', '{t}', NULL, 0.15, 1e-8, 100, false, 1);
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4') \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY[o.k, o.k], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, true, 1) FROM others o;
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4') \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY['\x00'::bytea, o.k, o.k], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+\set VERBOSITY default
+-- a well-formed setup returns the round 1 message: 28 + 8 * 4 peers + 2 * 3 tags of 32
+SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r5') \gset
+SELECT octet_length(private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r5', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1)) FROM others o;
+-- this party's key offered at another place
+SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r6') \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r6', 1, ARRAY[o.k, :'mine'::bytea, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+-- a peer this party hosts marked as not hosted
+SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r7') \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r7', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, t, f}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+-- pre-trust on one peer while the party asks for two (the one-hot t through pre-trust)
+SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r8') \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r8', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', '{1000000000000, 0, 0, 0}', 0.15, 1e-8, 100, false, 2) FROM others o;
+\set VERBOSITY sqlstate
+-- steps of a run that is not active, and of another party
+SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r8', 2, '{}');
+SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r8', 2, '{}');
+SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', 'r8', '{}');
+SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r9') \gset
+SELECT private_eigentrust_masked_step('SELECT 1, 2, 3', 'r9', 2, '{}');
+SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r9', 2, '{}');
+SELECT private_eigentrust_masked_step(NULL, 'r9', 2, '{}');
+SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r9', NULL, '{}');
+SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', NULL, '{}');
+-- the coordinator's sum
+SELECT * FROM private_eigentrust_masked_sum(NULL, 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00"}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t}', 2);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{-1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t, f}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", NULL}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, NULL, 0.15);
+\set VERBOSITY default
+-- the party count rule at the coordinator
+SELECT * FROM eigentrust_private(ARRAY['dbname=x', 'dbname=y']);
+SELECT * FROM eigentrust_private(ARRAY['dbname=x', NULL, 'dbname=z']);
+SELECT * FROM eigentrust_private(ARRAY['dbname=x', 'dbname=y', 'dbname=z'], mode => 'paper');
+DROP TABLE pet_m;
