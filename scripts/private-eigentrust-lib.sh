@@ -86,6 +86,21 @@ pet_split() {
 			SET ROLE pet_owner_$k;
 			SELECT private_eigentrust_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator');" >/dev/null
 	done
+	pet_pin "$prefix" "$np"
+}
+
+# pet_pin PREFIX NPARTIES [SCHEMA]: what each party owner does out of band for
+# masked mode: pin every other party's public key in masked_known_parties.
+pet_pin() {
+	local prefix=$1 np=$2 schema=${3:-private_eigentrust_party} k j key
+	for k in $(seq 1 "$np"); do
+		key=$(pet_val "${prefix}_p$k" "SELECT encode($schema.masked_public_key(), 'hex')")
+		for j in $(seq 1 "$np"); do
+			[ "$j" = "$k" ] && continue
+			pet_sql "${prefix}_p$j" "INSERT INTO $schema.masked_known_parties VALUES (decode('$key', 'hex'), 'party $k')
+				ON CONFLICT DO NOTHING" >/dev/null
+		done
+	done
 }
 
 # pet_generate PREFIX PEERS SEED: a deterministic trust network in the

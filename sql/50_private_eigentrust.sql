@@ -163,50 +163,59 @@ SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, ''NaN''::float8', 'fas
 -- masked mode, one party's view: hello, then every bad input to setup
 CREATE TABLE pet_m (truster bigint, trustee bigint, score double precision);
 INSERT INTO pet_m VALUES (1, 2, 1), (1, 3, 1), (2, 1, 1), (2, 99, 4);
+-- the identity of this party and the pinned keys of two others
+CREATE TEMP TABLE ident AS SELECT * FROM zerosum_keypair();
+CREATE TEMP TABLE known AS SELECT ARRAY[(SELECT public_key FROM zerosum_keypair()), decode(repeat('00', 383) || '04', 'hex')] AS k;
 CREATE TEMP TABLE hello AS
-SELECT * FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r1');
+SELECT * FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r1', (SELECT private_key FROM ident), (SELECT k FROM known));
 SELECT octet_length(public_key) AS key_bytes, hosted FROM hello;
 CREATE TEMP TABLE others AS
-SELECT (SELECT public_key FROM private_eigentrust_masked_hello('SELECT 1, 2, 3', NULL, 'other')) AS k;
+SELECT k[1] AS k FROM known, private_eigentrust_masked_hello('SELECT 1, 2, 3', NULL, 'other', (SELECT private_key FROM zerosum_keypair()), '{}');
 -- that second hello ended run r1 of this session
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r1', 1, ARRAY[h.public_key, o.k, o.k],
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r1', 1, ARRAY[h.public_key, o.k, o.k], ARRAY[h.nonce, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')],
     '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM hello h, others o;
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r2') \gset
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r2', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
 -- two parties without allow_two_parties; a duplicate key; our key elsewhere; a peer list without our ids
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r2', 1, ARRAY[o.k, o.k],
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r2', 1, ARRAY[o.k, o.k], ARRAY[decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')],
     '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
 \set VERBOSITY sqlstate
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello(NULL, NULL, 'r3');
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, NULL);
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, '');
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, NULL::bigint, 1', NULL, 'r3');
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2, ''NaN''::float8', NULL, 'r3');
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2', NULL, 'r3');
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT NULL::bigint', 'r3');
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r3', 1, NULL, '{1}', '{t}', NULL, 0.15, 1e-8, 100, false, 1);
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4') \gset
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY[o.k, o.k], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, true, 1) FROM others o;
-SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4') \gset
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY['\x00'::bytea, o.k, o.k], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello(NULL, NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, NULL, (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, '', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, NULL::bigint, 1', NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2, ''NaN''::float8', NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2', NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT NULL::bigint', 'r3', (SELECT private_key FROM ident), '{}');
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r3', 1, NULL, NULL, '{1}', '{t}', NULL, 0.15, 1e-8, 100, false, 1);
+SELECT nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY[o.k, o.k], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, true, 1) FROM others o;
+SELECT nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY['\x00'::bytea, o.k, o.k], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
 \set VERBOSITY default
 -- a well-formed setup returns the round 1 message: 28 + 8 * 4 peers + 2 * 3 tags of 32
-SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r5') \gset
-SELECT octet_length(private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r5', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1)) FROM others o;
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r5', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT octet_length(private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r5', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1)) FROM others o;
 -- this party's key offered at another place
-SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r6') \gset
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r6', 1, ARRAY[o.k, :'mine'::bytea, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r6', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r6', 1, ARRAY[o.k, :'mine'::bytea, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
 -- a peer this party hosts marked as not hosted
-SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r7') \gset
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r7', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, t, f}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r7', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r7', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, t, f}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
 -- pre-trust on one peer while the party asks for two (the one-hot t through pre-trust)
-SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r8') \gset
-SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r8', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', '{1000000000000, 0, 0, 0}', 0.15, 1e-8, 100, false, 2) FROM others o;
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r8', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r8', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', '{1000000000000, 0, 0, 0}', 0.15, 1e-8, 100, false, 2) FROM others o;
+-- a key that this party has not pinned (the coordinator's own key in place of party 3's)
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r10', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r10', 1, ARRAY[:'mine'::bytea, o.k, (SELECT public_key FROM zerosum_keypair())], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+-- another nonce in this party's place
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r11', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r11', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
 \set VERBOSITY sqlstate
 -- steps of a run that is not active, and of another party
 SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r8', 2, '{}');
 SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r8', 2, '{}');
 SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', 'r8', '{}');
-SELECT public_key AS mine FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r9') \gset
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r9', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
 SELECT private_eigentrust_masked_step('SELECT 1, 2, 3', 'r9', 2, '{}');
 SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r9', 2, '{}');
 SELECT private_eigentrust_masked_step(NULL, 'r9', 2, '{}');

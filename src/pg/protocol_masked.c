@@ -31,6 +31,7 @@
 #include "masked.h"
 #include "mpc_pg.h"
 #include "protocol.h"
+#include "sha256.h"
 #include "zerosum.h"
 
 PG_FUNCTION_INFO_V1(private_eigentrust_masked_hello);
@@ -40,6 +41,8 @@ PG_FUNCTION_INFO_V1(private_eigentrust_masked_final);
 PG_FUNCTION_INFO_V1(private_eigentrust_masked_result);
 PG_FUNCTION_INFO_V1(private_eigentrust_masked_sum);
 
+#define PM_MAX_RUN	128
+#define PM_NONCE	32
 #define PM_HELLO	1
 #define PM_RUNNING	2
 #define PM_FINAL	3
@@ -47,12 +50,16 @@ PG_FUNCTION_INFO_V1(private_eigentrust_masked_sum);
 typedef struct pm_run
 {
 	MemoryContext cxt;
-	char		run[AM_MAX_RUN_LEN + 1];
+	char		run[PM_MAX_RUN + 1];
+	char		krun[AM_MAX_RUN_LEN + 1];	/* run id and digest of the nonces: what keys and tags bind */
 	char	   *edges_sql;
 	Oid			owner;
 	int			phase;
-	uint8		priv[ZS_PRIV_LEN];
+	uint8		priv[ZS_PRIV_LEN];	/* the party's identity key */
 	uint8		pub[ZS_PUB_LEN];
+	uint8		nonce[32];		/* this party's fresh contribution to the run's keys */
+	uint8	   *known;			/* pinned public keys of the other parties */
+	int			nknown;
 	/* the ratings as read at hello */
 	int64	   *ra,
 			   *rb;
@@ -278,8 +285,8 @@ pm_ctx(const pm_run *r)
 {
 	pem_ctx		c;
 
-	c.run = r->run;
-	c.run_len = strlen(r->run);
+	c.run = r->krun;
+	c.run_len = strlen(r->krun);
 	c.parties = r->parties;
 	c.self = r->self;
 	c.mac = (const uint8_t (*)[AM_KEY_LEN]) r->mac;
@@ -347,15 +354,50 @@ pm_hello(FunctionCallInfo fcinfo, pm_run *r, const char *edges_sql, const char *
 		if (r->nhosted == 0 || all[k] != all[r->nhosted - 1])
 			all[r->nhosted++] = all[k];
 	r->hosted_ids = all;
-	if (zs_keygen(r->priv, &err) != MPC_OK ||
-		zs_public_key(r->priv, ZS_PRIV_LEN, r->pub, &err) != MPC_OK)
+	{
+		bytea	   *id = PG_GETARG_BYTEA_PP(3);
+		ArrayType  *ka = PG_GETARG_ARRAYTYPE_P(4);
+		Datum	   *d;
+		bool	   *nulls;
+
+		if (zs_check_private((const uint8 *) VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), &err) != MPC_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("private eigentrust: the party's identity key is not valid: %s", err.msg)));
+		memcpy(r->priv, VARDATA_ANY(id), ZS_PRIV_LEN);
+		if (zs_public_key(r->priv, ZS_PRIV_LEN, r->pub, &err) != MPC_OK)
+			mpc_raise(&err, "private eigentrust");
+		if (ARR_NDIM(ka) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("known_keys must be a one-dimensional array")));
+		deconstruct_array(ka, BYTEAOID, -1, false, TYPALIGN_INT, &d, &nulls, &r->nknown);
+		r->known = MemoryContextAlloc(cxt, (Size) Max(r->nknown, 1) * ZS_PUB_LEN);
+		for (int k = 0; k < r->nknown; k++)
+		{
+			bytea	   *b;
+
+			if (nulls[k])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("known_keys must not contain NULLs")));
+			b = DatumGetByteaPP(d[k]);
+			if (zs_check_public((const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &err) != MPC_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("private eigentrust: known party key %d: %s", k + 1, err.msg)));
+			memcpy(r->known + (Size) k * ZS_PUB_LEN, VARDATA_ANY(b), ZS_PUB_LEN);
+		}
+	}
+	if (mpc_random_bytes(r->nonce, PM_NONCE, &err) != MPC_OK)
 		mpc_raise(&err, "private eigentrust");
 	r->phase = PM_HELLO;
 }
 
 /*
  * private_eigentrust_masked_hello(edges_sql text, members_sql text, run_id text,
- *     OUT public_key bytea, OUT hosted bigint[])
+ *     identity bytea, known_keys bytea[],
+ *     OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[])
  */
 Datum
 private_eigentrust_masked_hello(PG_FUNCTION_ARGS)
@@ -365,18 +407,19 @@ private_eigentrust_masked_hello(PG_FUNCTION_ARGS)
 	MemoryContext cxt;
 	pm_run	   *r;
 	TupleDesc	td;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
-	bytea	   *pub;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	bytea	   *pub,
+			   *nonce;
 	Datum	   *hd;
 
-	require_args(fcinfo, 3, 1u << 1, "private_eigentrust_masked_hello");
+	require_args(fcinfo, 5, 1u << 1, "private_eigentrust_masked_hello");
 	edges_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	run = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	if (strlen(run) < 1 || strlen(run) > AM_MAX_RUN_LEN)
+	if (strlen(run) < 1 || strlen(run) > PM_MAX_RUN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("private eigentrust: run id must be 1 to %d bytes", AM_MAX_RUN_LEN)));
+				 errmsg("private eigentrust: run id must be 1 to %d bytes", PM_MAX_RUN)));
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 
@@ -404,8 +447,12 @@ private_eigentrust_masked_hello(PG_FUNCTION_ARGS)
 	hd = palloc(sizeof(Datum) * Max(r->nhosted, 1));
 	for (int k = 0; k < r->nhosted; k++)
 		hd[k] = Int64GetDatum(r->hosted_ids[k]);
+	nonce = palloc(VARHDRSZ + PM_NONCE);
+	SET_VARSIZE(nonce, VARHDRSZ + PM_NONCE);
+	memcpy(VARDATA(nonce), r->nonce, PM_NONCE);
 	values[0] = PointerGetDatum(pub);
-	values[1] = PointerGetDatum(construct_array(hd, r->nhosted, INT8OID, 8, FLOAT8PASSBYVAL,
+	values[1] = PointerGetDatum(nonce);
+	values[2] = PointerGetDatum(construct_array(hd, r->nhosted, INT8OID, 8, FLOAT8PASSBYVAL,
 												TYPALIGN_DOUBLE));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
 }
@@ -416,11 +463,12 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 {
 	int32		self = PG_GETARG_INT32(2);
 	ArrayType  *pka = PG_GETARG_ARRAYTYPE_P(3);
+	ArrayType  *noa = PG_GETARG_ARRAYTYPE_P(4);
 	int64	   *peers;
 	int			n,
 				np = 0;
-	bool		allow_two = PG_GETARG_BOOL(10);
-	int32		min_pretrust = PG_GETARG_INT32(11);
+	bool		allow_two = PG_GETARG_BOOL(11);
+	int32		min_pretrust = PG_GETARG_INT32(12);
 	Datum	   *d;
 	bool	   *nulls;
 	int			nh;
@@ -435,9 +483,9 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 				m = 0;
 	char		ids[2][16];
 
-	r->alpha = PG_GETARG_FLOAT8(7);
-	r->epsilon = PG_GETARG_FLOAT8(8);
-	r->max_iter = PG_GETARG_INT32(9);
+	r->alpha = PG_GETARG_FLOAT8(8);
+	r->epsilon = PG_GETARG_FLOAT8(9);
+	r->max_iter = PG_GETARG_INT32(10);
 	if (!(r->alpha > 0 && r->alpha <= 1) || !(r->epsilon > 0) || r->max_iter < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -489,11 +537,67 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("private eigentrust: public key %d is not this party's", self),
 				 errdetail("The run is aborted.")));
+	for (int k = 0; k < np; k++)
+	{
+		bool		pinned = false;
+
+		if (k == self - 1)
+			continue;
+		for (int x = 0; x < r->nknown && !pinned; x++)
+			pinned = memcmp(r->known + (Size) x * ZS_PUB_LEN, pubs + (Size) k * ZS_PUB_LEN, ZS_PUB_LEN) == 0;
+		if (!pinned)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("private eigentrust: the public key offered for party %d is not among this party's known parties", k + 1),
+					 errdetail("The run is aborted: keys that reach a party only through the coordinator could be the coordinator's own."),
+					 errhint("The party owner adds each other party's key (its masked_public_key()) to masked_known_parties, out of band.")));
+	}
 	r->parties = (uint32) np;
 	r->self = (uint32) (self - 1);
 
+	/* the run's nonces: this party's own at its place; the keys bind them all */
+	{
+		Datum	   *nd;
+		bool	   *nn;
+		int			nno;
+		sha256_ctx	h;
+		uint8		dg[SHA256_DIGEST_LEN];
+		char		hex[2 * SHA256_DIGEST_LEN + 1];
+
+		if (ARR_NDIM(noa) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("nonces must be a one-dimensional array")));
+		deconstruct_array(noa, BYTEAOID, -1, false, TYPALIGN_INT, &nd, &nn, &nno);
+		if (nno != np)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("private eigentrust: %d nonces for %d parties", nno, np)));
+		sha256_init(&h);
+		for (int k = 0; k < np; k++)
+		{
+			bytea	   *b;
+
+			if (nn[k] || VARSIZE_ANY_EXHDR(DatumGetByteaPP(nd[k])) != PM_NONCE)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("private eigentrust: the nonce of party %d must be %d bytes", k + 1, PM_NONCE)));
+			b = DatumGetByteaPP(nd[k]);
+			if (k == self - 1 && memcmp(VARDATA_ANY(b), r->nonce, PM_NONCE) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROTOCOL_VIOLATION),
+						 errmsg("private eigentrust: nonce %d is not this party's", self),
+						 errdetail("The run is aborted.")));
+			sha256_update(&h, VARDATA_ANY(b), PM_NONCE);
+		}
+		sha256_final(&h, dg);
+		for (int x = 0; x < SHA256_DIGEST_LEN; x++)
+			snprintf(hex + 2 * x, 3, "%02x", dg[x]);
+		snprintf(r->krun, sizeof(r->krun), "%s/%s", r->run, hex);
+	}
+
 	/* the peer universe: ascending, holding every id this party hosts, marked hosted */
-	peers = int8_arg(PG_GETARG_ARRAYTYPE_P(4), &n, "peers");
+	peers = int8_arg(PG_GETARG_ARRAYTYPE_P(5), &n, "peers");
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -507,7 +611,7 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	r->peers = MemoryContextAlloc(cxt, sizeof(int64) * n);
 	memcpy(r->peers, peers, sizeof(int64) * n);
 	{
-		ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(5);
+		ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(6);
 
 		if (ARR_NDIM(ha) > 1)
 			ereport(ERROR,
@@ -542,13 +646,13 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 
 	/* pre-trust: uniform, or weights with enough support */
 	r->p = MemoryContextAlloc(cxt, sizeof(int64) * n);
-	if (PG_ARGISNULL(6))
+	if (PG_ARGISNULL(7))
 		pem_uniform((uint32) n, r->p);
 	else
 	{
 		int			npre,
 					support = 0;
-		int64	   *pre = int8_arg(PG_GETARG_ARRAYTYPE_P(6), &npre, "pretrust");
+		int64	   *pre = int8_arg(PG_GETARG_ARRAYTYPE_P(7), &npre, "pretrust");
 		long double total = 0;
 
 		if (npre != n)
@@ -579,8 +683,8 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	}
 
 	/* the setup digest every party confirms to every other */
-	if (pem_setup_digest(r->run, strlen(r->run), r->parties, pubs, r->n, r->peers, r->hmask,
-						 PG_ARGISNULL(6) ? NULL : r->p, r->alpha, r->epsilon, r->max_iter, d0,
+	if (pem_setup_digest(r->krun, strlen(r->krun), r->parties, pubs, r->n, r->peers, r->hmask,
+						 PG_ARGISNULL(7) ? NULL : r->p, r->alpha, r->epsilon, r->max_iter, d0,
 						 &err) != MPC_OK)
 		mpc_raise(&err, "private eigentrust");
 
@@ -604,15 +708,15 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 		st = zs_pair_seed(r->priv, ZS_PRIV_LEN, ids[0], strlen(ids[0]), &peer, AM_SEED_ROUND,
 						  seed, &err);
 		if (st == MPC_OK)
-			st = am_derive_key(seed, r->run, strlen(r->run), "mac", r->mac[k], &err);
+			st = am_derive_key(seed, r->krun, strlen(r->krun), "mac", r->mac[k], &err);
 		if (st == MPC_OK)
-			st = am_derive_key(seed, r->run, strlen(r->run), "prg", r->prg[k], &err);
+			st = am_derive_key(seed, r->krun, strlen(r->krun), "prg", r->prg[k], &err);
 		mpc_wipe(seed, sizeof(seed));
 		if (st != MPC_OK)
 			mpc_raise(&err, "private eigentrust");
 		CHECK_FOR_INTERRUPTS();
 	}
-	/* the DH key is not needed any more */
+	/* the identity key is not needed any more in this session */
 	mpc_wipe(r->priv, sizeof(r->priv));
 
 	/* rows: trusters are hosted, so in the universe; trustees outside it are dropped */
@@ -662,7 +766,7 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 
 /*
  * private_eigentrust_masked_setup(edges_sql text, run_id text, self integer,
- *     public_keys bytea[], peers bigint[], hosted boolean[], pretrust bigint[],
+ *     public_keys bytea[], nonces bytea[], peers bigint[], hosted boolean[], pretrust bigint[],
  *     alpha float8, epsilon float8, max_iter integer, allow_two_parties boolean,
  *     min_pretrust_peers integer) RETURNS bytea: the party's round 1 message
  */
@@ -672,7 +776,7 @@ private_eigentrust_masked_setup(PG_FUNCTION_ARGS)
 	pm_run	   *r;
 	bytea	   *volatile out = NULL;
 
-	require_args(fcinfo, 12, 1u << 6, "private_eigentrust_masked_setup");
+	require_args(fcinfo, 13, 1u << 7, "private_eigentrust_masked_setup");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
 			   PM_HELLO, "private_eigentrust_masked_setup");
 	PG_TRY();

@@ -34,21 +34,22 @@ COMMENT ON FUNCTION private_eigentrust_party_step(text, text, integer, paillier_
 -- ---- masked mode (no key holder): party functions -------------------
 
 CREATE FUNCTION private_eigentrust_masked_hello(edges_sql text, members_sql text, run_id text,
-    OUT public_key bytea, OUT hosted bigint[])
+    identity bytea, known_keys bytea[],
+    OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[])
 AS 'MODULE_PATHNAME', 'private_eigentrust_masked_hello'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
-COMMENT ON FUNCTION private_eigentrust_masked_hello(text, text, text) IS
-'party side of masked private EigenTrust, step 1: read the ratings (and members) with the caller''s privileges, start run_id in this session with a fresh Diffie-Hellman key; returns the public key and the ids the party hosts (trusters and members), never trustees';
+COMMENT ON FUNCTION private_eigentrust_masked_hello(text, text, text, bytea, bytea[]) IS
+'party side of masked private EigenTrust, step 1: read the ratings (and members) with the caller''s privileges and start run_id in this session with the party''s identity key (a zerosum private key) and the pinned keys of the other parties; returns the identity public key, a fresh nonce and the ids the party hosts (trusters and members), never trustees';
 
 CREATE FUNCTION private_eigentrust_masked_setup(edges_sql text, run_id text, self integer,
-    public_keys bytea[], peers bigint[], hosted boolean[], pretrust bigint[],
+    public_keys bytea[], nonces bytea[], peers bigint[], hosted boolean[], pretrust bigint[],
     alpha double precision, epsilon double precision, max_iter integer,
     allow_two_parties boolean, min_pretrust_peers integer)
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_masked_setup'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
-COMMENT ON FUNCTION private_eigentrust_masked_setup(text, text, integer, bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean, integer) IS
-'party side of masked private EigenTrust, step 2: check the public inputs (at least 3 parties unless allowed, own key and hosted ids present, pre-trust support), agree pairwise keys, return the authenticated masked round 1 vector';
+COMMENT ON FUNCTION private_eigentrust_masked_setup(text, text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean, integer) IS
+'party side of masked private EigenTrust, step 2: check the public inputs (at least 3 parties unless allowed, every other key pinned, own key, nonce and hosted ids present, pre-trust support), agree pairwise keys bound to every nonce, return the authenticated masked round 1 vector';
 
 CREATE FUNCTION private_eigentrust_masked_step(edges_sql text, run_id text, round integer, inbox bytea[])
 RETURNS bytea
@@ -97,7 +98,7 @@ DECLARE
     fns text[] := ARRAY['peers()',
         'step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea)',
         'masked_hello(text)',
-        'masked_setup(text, integer, bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean)',
+        'masked_setup(text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean)',
         'masked_step(text, integer, bytea[])',
         'masked_final(text, integer, bytea[])',
         'masked_publish(text, bytea[])'];
@@ -127,6 +128,18 @@ BEGIN
                    'peers integer NOT NULL, dropped_ratings bigint NOT NULL)', party_schema);
     EXECUTE format('REVOKE ALL ON %I.eigentrust_private_result, %I.eigentrust_private_runs FROM PUBLIC',
                    party_schema, party_schema);
+    -- the party's identity key and the pinned keys of the other parties
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.masked_identity (private_key bytea NOT NULL, public_key bytea NOT NULL)',
+                   party_schema);
+    EXECUTE format('INSERT INTO %I.masked_identity SELECT * FROM @extschema@.zerosum_keypair() '
+                   'WHERE NOT EXISTS (SELECT 1 FROM %I.masked_identity)', party_schema, party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.masked_known_parties (public_key bytea PRIMARY KEY, note text)',
+                   party_schema);
+    EXECUTE format('REVOKE ALL ON %I.masked_identity, %I.masked_known_parties FROM PUBLIC', party_schema, party_schema);
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_public_key() RETURNS bytea '
+        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT public_key FROM %I.masked_identity', party_schema));
 
     -- legacy Paillier modes
     EXECUTE format(
@@ -145,15 +158,18 @@ BEGIN
 
     -- masked mode
     EXECUTE format(
-        'CREATE OR REPLACE FUNCTION %I.masked_hello(run_id text, OUT public_key bytea, OUT hosted bigint[]) '
+        'CREATE OR REPLACE FUNCTION %I.masked_hello(run_id text, OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[]) '
         'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
-        format('SELECT * FROM @extschema@.private_eigentrust_masked_hello(%L, %L, run_id)', edges_sql, members_sql));
+        format('SELECT * FROM @extschema@.private_eigentrust_masked_hello(%L, %L, run_id, '
+               '(SELECT private_key FROM %I.masked_identity), '
+               '(SELECT coalesce(array_agg(public_key), ''{}'') FROM %I.masked_known_parties))',
+               edges_sql, members_sql, party_schema, party_schema));
     EXECUTE format(
-        'CREATE OR REPLACE FUNCTION %I.masked_setup(run_id text, self integer, public_keys bytea[], '
+        'CREATE OR REPLACE FUNCTION %I.masked_setup(run_id text, self integer, public_keys bytea[], nonces bytea[], '
         '    peers bigint[], hosted boolean[], pretrust bigint[], alpha double precision, '
         '    epsilon double precision, max_iter integer, allow_two_parties boolean) RETURNS bytea '
         'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
-        format('SELECT @extschema@.private_eigentrust_masked_setup(%L, run_id, self, public_keys, peers, hosted, '
+        format('SELECT @extschema@.private_eigentrust_masked_setup(%L, run_id, self, public_keys, nonces, peers, hosted, '
                'pretrust, alpha, epsilon, max_iter, allow_two_parties, %s)', edges_sql, min_pretrust_peers));
     EXECUTE format(
         'CREATE OR REPLACE FUNCTION %I.masked_step(run_id text, round integer, inbox bytea[]) RETURNS bytea '
@@ -188,10 +204,11 @@ $b$, party_schema, party_schema, edges_sql, party_schema, party_schema, party_sc
         EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, f, coordinator_role);
     END LOOP;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.masked_public_key() TO PUBLIC', party_schema);
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_party_setup(text, name, name, text, integer) IS
-'make this database a private EigenTrust party: creates SECURITY DEFINER functions in party_schema, owned by the caller, that read edges_sql (truster, trustee, score) and members_sql (member ids hosted without ratings) and return only masked vectors or ciphertexts, executable by coordinator_role alone, and the tables party_schema.eigentrust_private_result and eigentrust_private_runs readable by the caller alone; a masked run is refused when the pre-trust has fewer than min_pretrust_peers peers';
+'make this database a private EigenTrust party: creates SECURITY DEFINER functions in party_schema, owned by the caller, that read edges_sql (truster, trustee, score) and members_sql (member ids hosted without ratings) and return only masked vectors or ciphertexts, executable by coordinator_role alone, and the tables party_schema.eigentrust_private_result and eigentrust_private_runs readable by the caller alone; a party identity key (party_schema.masked_public_key() shows its public half) and party_schema.masked_known_parties, where the owner pins the other parties'' public keys; a masked run is refused when the pre-trust has fewer than min_pretrust_peers peers';
 
 -- ---- key holder -------------------------------------------------------
 
@@ -460,6 +477,8 @@ DECLARE
     conns     text[] := '{}';
     names     text[] := '{}';
     pubs      bytea[] := '{}';
+    nonces    bytea[] := '{}';
+    nc        bytea;
     hosted_all bigint[] := '{}';
     h         bigint[];
     pb        bytea;
@@ -517,8 +536,8 @@ BEGIN
         -- round 0: every party's public key and hosted ids
         FOR k IN 1..np LOOP
             BEGIN
-                EXECUTE format('SELECT r.k, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, h bigint[])', dbl)
-                    INTO pb, h USING conns[k],
+                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
+                    INTO pb, nc, h USING conns[k],
                     format('SELECT set_config(''application_name'', %L, false), * FROM %I.masked_hello(%L)',
                            format('pet %s party%s round 0', run, k), party_schema, run);
             EXCEPTION WHEN OTHERS THEN
@@ -533,6 +552,7 @@ BEGIN
             END IF;
             hosted_all := hosted_all || h;
             pubs := pubs || pb;
+            nonces := nonces || nc;
         END LOOP;
 
         -- the public peer universe: hosted ids and pre-trust ids
@@ -566,8 +586,8 @@ BEGIN
         sqls := '{}';
         FOR k IN 1..np LOOP
             sqls := sqls || format(
-                'SELECT set_config(''application_name'', %L, false), %I.masked_setup(%L, %s, %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L)',
-                format('pet %s party%s round 1', run, k), party_schema, run, k, pubs::text, peers::text, hmask::text,
+                'SELECT set_config(''application_name'', %L, false), %I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L)',
+                format('pet %s party%s round 1', run, k), party_schema, run, k, pubs::text, nonces::text, peers::text, hmask::text,
                 p_lit, alpha, epsilon, max_iter, allow_two_parties);
         END LOOP;
         msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 1);
