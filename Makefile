@@ -16,10 +16,10 @@ DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 REGRESS     = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
-PG_CPPFLAGS = -Isrc/core -Isrc/pg
+PG_CPPFLAGS = -Isrc/core -Isrc/pg -I$(includedir)
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type
-SHLIB_LINK  = -lgmp
+SHLIB_LINK  = -lgmp -lpq
 EXTRA_CLEAN = test/build bench/build $(DATA_built)
 
 PG_CONFIG  ?= pg_config

@@ -102,6 +102,8 @@ FROM pg_proc p WHERE p.proname LIKE 'private_eigentrust_key%' ORDER BY 1;
 -- the coordinator
 SELECT private_eigentrust_display('host=a port=1 password=s3cret dbname=x');
 SELECT private_eigentrust_display('postgresql://coord:s3cret@a:5432/x');
+SELECT private_eigentrust_display('party_a') AS server_name, private_eigentrust_display('host=a password=''s3 cret'' port') AS broken,
+       private_eigentrust_display(NULL) IS NULL AS null_in_null_out;
 SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y', 'slow');
 SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y', alpha => 0);
 SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y');

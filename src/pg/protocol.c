@@ -27,6 +27,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "libpq-fe.h"
+
 #include "encoding.h"
 #include "paillier_pg.h"
 #include "protocol.h"
@@ -39,6 +41,7 @@ PG_FUNCTION_INFO_V1(private_eigentrust_decrypt_vector);
 PG_FUNCTION_INFO_V1(private_eigentrust_next);
 PG_FUNCTION_INFO_V1(private_eigentrust_vector_info);
 PG_FUNCTION_INFO_V1(private_eigentrust_vector_slice);
+PG_FUNCTION_INFO_V1(private_eigentrust_display);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -1026,4 +1029,49 @@ private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 	}
 	mpz_clears(c, m, s, div, half, NULL);
 	PG_RETURN_ARRAYTYPE_P(int8_array_build(vals, (int) h.count));
+}
+
+/* ---------------------------------------------------------------------
+ * Messages
+ * --------------------------------------------------------------------- */
+
+/*
+ * private_eigentrust_display(conn text) RETURNS text: a party named in a
+ * message.  A connection string (or URI) is parsed by libpq itself and
+ * rebuilt with every password replaced by ***; anything libpq does not
+ * parse (a foreign server name) is returned as given, unless it holds an
+ * '=' or '@', when only "(unparsable connection string)" is shown.
+ */
+Datum
+private_eigentrust_display(PG_FUNCTION_ARGS)
+{
+	char	   *s;
+	char	   *errmsg = NULL;
+	PQconninfoOption *opts;
+	StringInfoData out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (strchr(s, '=') == NULL && strstr(s, "://") == NULL)
+		PG_RETURN_TEXT_P(cstring_to_text(s));
+	opts = PQconninfoParse(s, &errmsg);
+	if (errmsg)
+		PQfreemem(errmsg);
+	if (opts == NULL)
+		PG_RETURN_TEXT_P(cstring_to_text("(unparsable connection string)"));
+	initStringInfo(&out);
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+	{
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (out.len > 0)
+			appendStringInfoChar(&out, ' ');
+		if (strcmp(o->keyword, "password") == 0)
+			appendStringInfo(&out, "%s=***", o->keyword);
+		else
+			appendStringInfo(&out, "%s=%s", o->keyword, o->val);
+	}
+	PQconninfoFree(opts);
+	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }

@@ -131,7 +131,8 @@ BEGIN
     -- the party's identity key and the pinned keys of the other parties
     EXECUTE format('CREATE TABLE IF NOT EXISTS %I.masked_identity (private_key bytea NOT NULL, public_key bytea NOT NULL)',
                    party_schema);
-    EXECUTE format('INSERT INTO %I.masked_identity SELECT * FROM @extschema@.zerosum_keypair() '
+    EXECUTE format('INSERT INTO %I.masked_identity SELECT k, @extschema@.zerosum_public_key(k) '
+                   'FROM @extschema@.zerosum_keygen() AS k '
                    'WHERE NOT EXISTS (SELECT 1 FROM %I.masked_identity)', party_schema, party_schema);
     EXECUTE format('CREATE TABLE IF NOT EXISTS %I.masked_known_parties (public_key bytea PRIMARY KEY, note text)',
                    party_schema);
@@ -406,13 +407,10 @@ COMMENT ON FUNCTION private_eigentrust_fail(text, integer, text, text, text) IS
 
 CREATE FUNCTION private_eigentrust_display(connstr text)
 RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $fn$
-    SELECT regexp_replace(regexp_replace($1, 'password\s*=\s*(''[^'']*''|\S+)', 'password=***', 'g'),
-                          '(://[^:/@]*):[^@/]*@', '\1:***@')
-$fn$;
+AS 'MODULE_PATHNAME', 'private_eigentrust_display'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_display(text) IS
-'a connection string with its password masked, for messages';
+'a party for messages: a connection string or URI parsed by libpq (PQconninfoParse) and rebuilt with its password masked; a foreign server name as given';
 
 
 -- Send one statement to every party at once and collect one bytea each,
@@ -436,7 +434,7 @@ BEGIN
                 EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
                 RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
             END IF;
-        EXCEPTION WHEN OTHERS THEN
+        EXCEPTION WHEN query_canceled OR others THEN
             GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
             PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
         END;
@@ -451,7 +449,7 @@ BEGIN
             END IF;
             EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
                 INTO ok USING conns[k];
-        EXCEPTION WHEN OTHERS THEN
+        EXCEPTION WHEN query_canceled OR others THEN
             GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
             PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
         END;
@@ -502,6 +500,7 @@ DECLARE
     logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
     app       text := current_setting('application_name');
     c         text;
+    lit       text;
 BEGIN
     IF np < 3 AND NOT allow_two_parties THEN
         RAISE EXCEPTION 'eigentrust_private: % parties given, masked mode needs at least 3', np
@@ -527,7 +526,7 @@ BEGIN
             BEGIN
                 EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
                 conns := conns || ('pet_' || run || '_' || k);
-            EXCEPTION WHEN OTHERS THEN
+            EXCEPTION WHEN query_canceled OR others THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
@@ -538,9 +537,10 @@ BEGIN
             BEGIN
                 EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
                     INTO pb, nc, h USING conns[k],
-                    format('SELECT set_config(''application_name'', %L, false), * FROM %I.masked_hello(%L)',
+                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
                            format('pet %s party%s round 0', run, k), party_schema, run);
-            EXCEPTION WHEN OTHERS THEN
+            EXCEPTION WHEN query_canceled OR others THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
@@ -586,7 +586,8 @@ BEGIN
         sqls := '{}';
         FOR k IN 1..np LOOP
             sqls := sqls || format(
-                'SELECT set_config(''application_name'', %L, false), %I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L)',
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L) AS m WHERE x.a IS NOT NULL) m',
                 format('pet %s party%s round 1', run, k), party_schema, run, k, pubs::text, nonces::text, peers::text, hmask::text,
                 p_lit, alpha, epsilon, max_iter, allow_two_parties);
         END LOOP;
@@ -599,15 +600,17 @@ BEGIN
             bytes := 0;
             SELECT sum(octet_length(m)) * (np + 1) INTO bytes FROM unnest(msgs) m;
             PERFORM set_config('application_name',
-                               format('pet %s coordinator round %s residual %s', run, r, res), false);
+                               format('pet %s coordinator round %s residual %s', run, r, trim(to_char(res, '9.99EEEE'))), false);
             RAISE NOTICE 'eigentrust_private: round %, residual %', r, trim(to_char(res, '9.999EEEE'));
             EXIT WHEN res < epsilon OR r >= max_iter;
             r := r + 1;
             sqls := '{}';
+            lit := quote_literal(msgs::text);   -- the same inbox for every party: quote it once
             FOR k IN 1..np LOOP
                 sqls := sqls || format(
-                    'SELECT set_config(''application_name'', %L, false), %I.masked_step(%L, %s, %L::bytea[])',
-                    format('pet %s party%s round %s', run, k, r), party_schema, run, r, msgs::text);
+                    'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.masked_step(%L, %s, %s::bytea[]) AS m WHERE x.a IS NOT NULL) m',
+                    format('pet %s party%s round %s', run, k, r), party_schema, run, r, lit);
             END LOOP;
             msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r);
             IF logging THEN
@@ -622,16 +625,19 @@ BEGIN
 
         -- the last round confirmed by every party, then published in every party
         sqls := '{}';
+        lit := quote_literal(msgs::text);
         FOR k IN 1..np LOOP
             sqls := sqls || format(
-                'SELECT set_config(''application_name'', %L, false), %I.masked_final(%L, %s, %L::bytea[])',
-                format('pet %s party%s round %s', run, k, r + 1), party_schema, run, r + 1, msgs::text);
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.masked_final(%L, %s, %s::bytea[]) AS m WHERE x.a IS NOT NULL) m',
+                format('pet %s party%s round %s', run, k, r + 1), party_schema, run, r + 1, lit);
         END LOOP;
         msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r + 1);
         sqls := '{}';
         FOR k IN 1..np LOOP
             sqls := sqls || format(
-                'SELECT set_config(''application_name'', %L, false), int4send(%I.masked_publish(%L, %L::bytea[]))',
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT int4send(%I.masked_publish(%L, %L::bytea[])) AS m WHERE x.a IS NOT NULL) m',
                 format('pet %s party%s publish', run, k), party_schema, run, msgs::text);
         END LOOP;
         msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r + 1);
@@ -650,7 +656,14 @@ BEGIN
             END;
         END LOOP;
         PERFORM set_config('application_name', app, false);
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = coalesce(hnt, '');
+        IF coalesce(det, '') = '' AND coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st;
+        ELSIF coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det;
+        ELSIF coalesce(det, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, HINT = hnt;
+        END IF;
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det, HINT = hnt;
     END;
     PERFORM set_config('application_name', app, false);
     IF res IS NULL OR res >= epsilon THEN
@@ -725,7 +738,7 @@ DECLARE
     t         bigint[];
     tn        bigint[];
     res       double precision := NULL;
-    pk        paillier_pubkey;
+    pk        @extschema@.paillier_pubkey;
     enc       bytea;
     vecs      bytea[];
     combined  bytea;
@@ -794,14 +807,14 @@ BEGIN
         t0 := clock_timestamp();
         -- connect (round 0)
         FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, private_eigentrust_display(parties[k]));
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
             BEGIN
                 EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
                     USING 'pet_' || run || '_' || k, parties[k];
                 conns := conns || ('pet_' || run || '_' || k);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
         END LOOP;
         -- two connections to the key holder, so decryption can use two cores
@@ -812,7 +825,7 @@ BEGIN
                 khs := khs || ('pet_' || run || '_kh' || k);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail(format('key holder (%s)', private_eigentrust_display(key_holder)),
+                PERFORM @extschema@.private_eigentrust_fail(format('key holder (%s)', @extschema@.private_eigentrust_display(key_holder)),
                                                 0, st, msg, det);
             END;
         END LOOP;
@@ -825,7 +838,7 @@ BEGIN
                     INTO h, m USING conns[k], format('SELECT * FROM %I.peers()', party_schema);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
             SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
             IF dup IS NOT NULL THEN
@@ -881,14 +894,16 @@ BEGIN
                     INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, 0, %s)', run, key_bits);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail('key holder', 0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail('key holder', 0, st, msg, det);
             END;
             s_keygen := extract(epoch FROM clock_timestamp() - tp);
         END IF;
-        INSERT INTO private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                                            keygen_seconds, bytes_moved)
-        VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
-                8 * n * (np + 2));
+        IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
+            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                                                keygen_seconds, bytes_moved)
+            VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
+                    8 * n * (np + 2));
+        END IF;
         RAISE NOTICE 'eigentrust_private: run %, mode %, % parties, % peers (% hosted)',
             run, mode, np, n, (SELECT count(*) FROM unnest(hmask) x WHERE x);
 
@@ -905,11 +920,11 @@ BEGIN
                         INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, %s, %s)', run, r, key_bits);
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+                    PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
                 END;
                 s_keygen := extract(epoch FROM clock_timestamp() - tp);
                 tp := clock_timestamp();
-                enc := private_eigentrust_encrypt_vector(pk, t, 12);
+                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
                 s_enc := extract(epoch FROM clock_timestamp() - tp);
                 sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
                               party_schema, mode, r, pk::text, peers::text, p_lit, enc);
@@ -929,7 +944,7 @@ BEGIN
                     END IF;
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM private_eigentrust_fail(names[k], r, st, msg, det);
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
                 END;
                 bytes := bytes + octet_length(sql);
             END LOOP;
@@ -947,7 +962,7 @@ BEGIN
                         INTO ok USING conns[k];
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM private_eigentrust_fail(names[k], r, st, msg, det);
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
                 END;
                 vecs := vecs || ct;
                 s_enc := s_enc + e_ms / 1000;
@@ -959,23 +974,23 @@ BEGIN
 
             tp := clock_timestamp();
             BEGIN
-                combined := private_eigentrust_combine(pk, vecs);
+                combined := @extschema@.private_eigentrust_combine(pk, vecs);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
             END;
             s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
 
             key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
             tp := clock_timestamp();
-            SELECT x.ciphertexts INTO ok FROM private_eigentrust_vector_info(combined) x;
+            SELECT x.ciphertexts INTO ok FROM @extschema@.private_eigentrust_vector_info(combined) x;
             nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
             BEGIN
                 FOR k IN 1..nparts LOOP
                     sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
                                   run, key_round, r,
                                   CASE WHEN nparts = 1 THEN combined
-                                       ELSE private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
+                                       ELSE @extschema@.private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
                     bytes := bytes + octet_length(sql);
                     EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
                     IF ok <> 1 THEN
@@ -997,21 +1012,23 @@ BEGIN
                 END IF;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
             END;
             s_dec := extract(epoch FROM clock_timestamp() - tp);
             bytes := bytes + 20 * n;
 
             tp := clock_timestamp();
             SELECT x.t_next, x.residual INTO tn, res
-            FROM private_eigentrust_next(sums, t, p, hmask, alpha) x;
+            FROM @extschema@.private_eigentrust_next(sums, t, p, hmask, alpha) x;
             s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
             t := tn;
 
-            INSERT INTO private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
-            VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
-                    s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+            IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
+                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                    keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
+                VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
+                        s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+            END IF;
             RAISE NOTICE 'eigentrust_private: round %, residual %, % s, % bytes',
                 r, trim(to_char(res, '9.999EEEE')), round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3), bytes;
             EXIT WHEN res < epsilon OR r >= max_iter;
@@ -1022,7 +1039,7 @@ BEGIN
                 INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+            PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
         END;
         FOREACH sql IN ARRAY conns || khs LOOP
             EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
