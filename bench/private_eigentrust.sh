@@ -14,12 +14,10 @@
 # 1. The privacy cost per round at N = 1024 (bench/bench_privacy_cost.c):
 #    textbook Paillier against this implementation, in one process.
 # 2. Bitcoin Alpha (../shared/data/trust) split by truster over 4 party
-#    databases in a throwaway cluster: fast mode to convergence (time, rounds,
-#    agreement with eigentrust(), per-round breakdown from the round log) and
-#    paper mode for PAPER_ROUNDS rounds (default 2) with its per-round
-#    breakdown; 0 skips the paper-mode runs.
+#    databases with a key holder: paper mode for PAPER_ROUNDS rounds (default
+#    2) with its per-round breakdown; 0 skips the paper-mode runs.
 # 3. The induced Bitcoin Alpha subgraph on its 1024 lowest ids (N = 1024
-#    peers): paper mode for PAPER_ROUNDS rounds, fast mode to convergence.
+#    peers): paper mode for PAPER_ROUNDS rounds.  (fast mode is retired.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/common.sh"
@@ -32,7 +30,7 @@ if [ -z "${PET_BENCH_INNER:-}" ]; then
 	build_and_stage
 	make -s bench/build/bench_privacy_cost
 	log "privacy cost per round, N = 1024 (one process)"
-	bench/build/bench_privacy_cost 1024 4
+	bench/build/bench_privacy_cost 1024
 	if [ ! -f "$DATA" ]; then
 		echo "skipping the Bitcoin Alpha runs: $DATA not found (set MPC_SHARED_DIR)"
 		exit 0
@@ -148,8 +146,6 @@ pet_sql $C "CREATE TABLE plain AS SELECT * FROM eigentrust('SELECT truster, trus
 t0=$(date +%s.%N)
 pet_sql $C "CREATE TEMP TABLE x AS SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings', alpha => 0.15, epsilon => 1e-8)" >/dev/null
 echo "  plain eigentrust(): $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }') s"
-run $C fast 1000 NULL
-pet_sql $C "SELECT peer, round(trust::numeric, 6) AS trust FROM priv_fast ORDER BY trust DESC LIMIT 5"
 [ "$PAPER_ROUNDS" -gt 0 ] && run $C paper "$PAPER_ROUNDS" NULL
 pet_drop $P $NP
 
@@ -167,5 +163,4 @@ pet_split $P $NP
 pet_sql $C "CREATE TABLE plain AS SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings',
 	'SELECT id, 1 FROM ids', alpha => 0.15, epsilon => 1e-8);" >/dev/null
 [ "$PAPER_ROUNDS" -gt 0 ] && run $C paper "$PAPER_ROUNDS" "'SELECT id, 1 FROM ids'"
-run $C fast 1000 "'SELECT id, 1 FROM ids'"
 pet_drop $P $NP

@@ -1,6 +1,6 @@
 -- Private EigenTrust building blocks in one database: vectors, combine,
--- slices, the coordinator's update, the party step in both modes (which
--- must agree), the party wrapper's privileges and the coordinator's checks.
+-- slices, the coordinator's update, the paper-mode party step (fast is
+-- retired: an ERROR), the party wrapper's privileges, the coordinator's checks.
 -- The multi-database runs are in test/suites/50-private-eigentrust.sh.
 \set VERBOSITY default
 CREATE TEMP TABLE pk AS

@@ -29,7 +29,9 @@
 
 #include "libpq-fe.h"
 
+#include "djn.h"
 #include "encoding.h"
+#include "fixedbase.h"
 #include "paillier_pg.h"
 #include "protocol.h"
 #include "serial.h"
@@ -120,58 +122,6 @@ mpz_set_u64(mpz_t x, uint64 v)
 
 /* Serve a pending interrupt between two big-number operations. */
 #define PET_CFI() CHECK_FOR_INTERRUPTS()
-
-/*
- * The randomiser table of the last key, kept for the backend's life: in
- * fast mode the key lives for the whole run and the coordinator's dblink
- * connection keeps this backend, so the table is built once per run.
- */
-static MemoryContext rand_cxt = NULL;
-static pet_rand rand_cache;
-static bool rand_valid = false;
-static uint8 rand_fp[PAI_FP_LEN];
-static unsigned rand_w = 0;
-
-static const pet_rand *
-get_rand(const pai_pub *pk, size_t uses)
-{
-	unsigned	w;
-	size_t		entries = pet_rand_entries(pk->nbits, uses, &w);
-	MemoryContext old;
-	mpc_error	err;
-	mpc_status	st;
-	mpz_t	   *tab;
-
-	if (rand_valid && memcmp(rand_fp, pk->fp, PAI_FP_LEN) == 0 && rand_w >= w &&
-		mpz_cmp(rand_cache.n2, pk->n2) == 0)
-		return &rand_cache;
-	if (rand_cxt == NULL)
-		rand_cxt = AllocSetContextCreate(TopMemoryContext, "mpc_eigentrust randomiser",
-										 ALLOCSET_DEFAULT_SIZES);
-	rand_valid = false;
-	MemoryContextReset(rand_cxt);
-	old = MemoryContextSwitchTo(rand_cxt);
-	tab = MemoryContextAllocHuge(rand_cxt, sizeof(mpz_t) * entries);
-	for (;;)
-	{
-		st = pet_rand_init(&rand_cache, pk, tab, w, &err);
-		if (st != MPC_ERR_INTERRUPTED)
-			break;
-		MemoryContextSwitchTo(old);
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextSwitchTo(rand_cxt);
-	}
-	MemoryContextSwitchTo(old);
-	if (st != MPC_OK)
-	{
-		MemoryContextReset(rand_cxt);
-		raise_core(&err, "private eigentrust");
-	}
-	memcpy(rand_fp, pk->fp, PAI_FP_LEN);
-	rand_w = w;
-	rand_valid = true;
-	return &rand_cache;
-}
 
 /* Peers must be strictly ascending: that is how ids map to indices. */
 static void
@@ -385,69 +335,6 @@ pretrust_vector(ArrayType *pa, int n)
 }
 
 /*
- * fast: u_j = sum over hosted rows of t_i c_ij (+ dangling mass t_i p_j),
- * rounded at scale PET_SCALE_U, packed PET_SLOT_BITS per slot, encrypted.
- */
-static bytea *
-party_fast(const pai_pub *pk, const party_rows *r, const int64 *t, const int64 *p, int n,
-		   double *enc_ms, double *hom_ms)
-{
-	long double *u = palloc0(sizeof(long double) * n);
-	uint64	   *v = palloc(sizeof(uint64) * n);
-	long double dmass = 0;
-	size_t		k = pet_slots(pk->nbits, PET_SLOT_BITS);
-	uint32		nct = (uint32) ((n + k - 1) / k);
-	instr_time	start;
-	const pet_rand *rnd;
-	bytea	   *out;
-	mpz_t		m,
-				c;
-	mpc_error	err;
-	const long double up = powl(10.0L, PET_SCALE_U - PET_SCALE_T);
-	const long double down = powl(10.0L, 2 * PET_SCALE_T - PET_SCALE_U);
-
-	INSTR_TIME_SET_CURRENT(start);
-	for (size_t x = 0; x < r->kept; x++)
-		u[r->e[x].j] += (long double) t[r->e[x].i] * (long double) r->e[x].w;
-	for (size_t x = 0; x < r->nrows; x++)
-		if (r->dangling[x])
-			dmass += (long double) t[r->hosted[x]];
-	for (int j = 0; j < n; j++)
-	{
-		/* t c at scale T -> U; dmass p at scale 2T -> U */
-		long double val = roundl(u[j] * up + dmass * (long double) p[j] / down);
-
-		if (!(val >= 0 && val < (long double) ((uint64) 1 << PET_SLOT_BITS)))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("private eigentrust: a partial sum does not fit its slot"),
-					 errhint("The trust vector sent by the coordinator is not a probability vector.")));
-		v[j] = (uint64) val;
-	}
-	*hom_ms += ms_since(start);
-
-	INSTR_TIME_SET_CURRENT(start);
-	/* the run's key serves every round: size the table for about 64 of them */
-	rnd = get_rand(pk, (size_t) nct * 64);
-	out = vec_alloc(pk, PET_KIND_PACKED, PET_SLOT_BITS, PET_SCALE_U, (uint32) n, nct);
-	mpz_inits(m, c, NULL);
-	for (uint32 q = 0; q < nct; q++)
-	{
-		size_t		first = (size_t) q * k;
-		size_t		cnt = Min(k, (size_t) n - first);
-
-		if (pet_pack(m, v + first, cnt, PET_SLOT_BITS, &err) != MPC_OK ||
-			pet_encrypt(pk, rnd, c, m, &err) != MPC_OK)
-			raise_core(&err, "private eigentrust");
-		vec_put(out, pk, q, c);
-		PET_CFI();
-	}
-	mpz_clears(m, c, NULL);
-	*enc_ms += ms_since(start);
-	return out;
-}
-
-/*
  * paper: for every j, prod over hosted rows of Enc(t_i)^(c_ij) (c_ij at scale
  * PET_SCALE_C; dangling rows use p_j), re-randomised once, for all n.
  */
@@ -464,11 +351,12 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 				dct;
 	bool		any_dangling = false;
 	instr_time	start;
-	const pet_rand *rnd;
 	bytea	   *out;
 	mpc_error	err;
-	mpz_t	   *tab;
-	pet_pow		pw;
+	const pai_djn *djn;
+	fb_table	fbt;
+	void	   *tbuf = NULL;
+	size_t		tbuf_len = 0;
 
 	vec_read(enc_t, pk, &h, "private eigentrust");
 	if (h.kind != PET_KIND_PLAIN || h.count != (uint32) n || h.scale != PET_SCALE_T)
@@ -484,10 +372,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 	mpz_set_ui(dct, 1);
 	for (int j = 0; j < n; j++)
 		mpz_init(acc[j]);
-	/* edges are sorted by truster: one table per Enc(t_i) serves its row */
-	tab = palloc(sizeof(mpz_t) * PET_POW_TAB);
-	for (int q = 0; q < PET_POW_TAB; q++)
-		mpz_init(tab[q]);
+	/* edges are sorted by truster: one constant-time fixed-base table per
+	 * Enc(t_i) serves its row (the exponents c_ij are the party's secrets) */
 	for (size_t x = 0; x < r->kept;)
 	{
 		uint32		i = r->e[x].i;
@@ -505,9 +391,24 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 		while (ebits < 64 && (maxc >> ebits) != 0)
 			ebits++;
 		vec_get(enc_t, &h, i, base);
-		if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK ||
-			pet_pow_prepare(&pw, pk, tab, base, ebits, end - x, &err) != MPC_OK)
+		if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK)
 			raise_core(&err, "private eigentrust");
+		{
+			unsigned	w = fb_best_window(ebits, end - x, 8, 0.05);
+			size_t		tb = fb_table_bytes(mpz_sizeinbase(pk->n2, 2), ebits, w);
+
+			if (tb == 0)
+				elog(ERROR, "private eigentrust: no fixed-base table for %u-bit exponents", ebits);
+			if (tbuf == NULL || tb > tbuf_len)
+			{
+				if (tbuf)
+					pfree(tbuf);
+				tbuf = MemoryContextAllocHuge(CurrentMemoryContext, tb);
+				tbuf_len = tb;
+			}
+			if (fb_table_init(&fbt, tbuf, tbuf_len, base, pk->n2, ebits, w, &err) != MPC_OK)
+				raise_core(&err, "private eigentrust");
+		}
 		for (; x < end; x++)
 		{
 			const pet_edge *ed = &r->e[x];
@@ -515,7 +416,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 
 			if (cf == 0)
 				continue;
-			if (pet_pow_get(&pw, pk, tmp, cf, &err) != MPC_OK)
+			mpz_set_u64(e, cf);
+			if (fb_pow(&fbt, tmp, e, &err) != MPC_OK)
 				raise_core(&err, "private eigentrust");
 			if (has[ed->j])
 			{
@@ -530,8 +432,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 		}
 		PET_CFI();
 	}
-	for (int q = 0; q < PET_POW_TAB; q++)
-		mpz_clear(tab[q]);
+	if (tbuf)
+		pfree(tbuf);
 	/* dangling hosted rows: Enc(sum t_i)^(p_j) */
 	for (size_t x = 0; x < r->nrows; x++)
 		if (r->dangling[x])
@@ -572,11 +474,11 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 
 	/* one re-randomisation per j, so untouched columns leave as fresh Enc(0) */
 	INSTR_TIME_SET_CURRENT(start);
-	rnd = get_rand(pk, (size_t) n);
+	djn = mpc_djn_get(pk);
 	out = vec_alloc(pk, PET_KIND_PLAIN, 0, PET_SCALE_T + PET_SCALE_C, (uint32) n, (uint32) n);
 	for (int j = 0; j < n; j++)
 	{
-		if (pet_rand_zero(rnd, tmp, &err) != MPC_OK)
+		if (pai_djn_noise(pk, djn, tmp, &err) != MPC_OK)
 			raise_core(&err, "private eigentrust");
 		if (has[j])
 		{
@@ -604,7 +506,6 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
 {
 	text	   *sqlt;
 	char	   *mode;
-	int32		round;
 	const pai_pub *pkc;
 	pai_pub		pk;
 	int64	   *peers;
@@ -622,7 +523,6 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
 	require_args(fcinfo, 5, 0, "private_eigentrust_party_step");
 	sqlt = PG_GETARG_TEXT_PP(0);
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	round = PG_GETARG_INT32(2);
 	pkc = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(3));
 	/* the key cache may evict: keep our own copy for the whole step */
 	pai_pub_copy(&pk, pkc);
@@ -637,27 +537,11 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
 	hom_ms += ms_since(start);
 
 	if (strcmp(mode, "fast") == 0)
-	{
-		int			nt;
-		int64	   *t;
-
-		if (PG_ARGISNULL(6))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("private_eigentrust_party_step: fast mode needs the trust vector t")));
-		t = int8_array(PG_GETARG_ARRAYTYPE_P(6), &nt, "t");
-		if (nt != n)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("private eigentrust: t has %d entries for %d peers", nt, n)));
-		for (int i = 0; i < n; i++)
-			if (t[i] < 0 || t[i] > 1000000000000LL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("private eigentrust: t values must be between 0 and 10^12 (round %d)", round)));
-		out = party_fast(&pk, &rows, t, p, n, &enc_ms, &hom_ms);
-	}
-	else if (strcmp(mode, "paper") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("private eigentrust: mode \"fast\" was retired"),
+				 errhint("Use mode 'masked' (docs/design.md).")));
+	if (strcmp(mode, "paper") == 0)
 	{
 		if (PG_ARGISNULL(7))
 			ereport(ERROR,
@@ -670,7 +554,7 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private eigentrust: unknown mode \"%s\"", mode),
-				 errhint("Use 'fast' or 'paper'.")));
+				 errhint("Use 'paper' here; 'masked' has its own functions.")));
 	pai_pub_clear(&pk);
 
 	values[0] = PointerGetDatum(out);
@@ -691,7 +575,7 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 	int			n;
 	int64	   *v;
 	int32		scale;
-	const pet_rand *rnd;
+	const pai_djn *djn;
 	bytea	   *out;
 	mpz_t		x,
 				m,
@@ -704,7 +588,7 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_encrypt_vector");
-	rnd = get_rand(&pk, (size_t) n);
+	djn = mpc_djn_get(&pk);
 	out = vec_alloc(&pk, PET_KIND_PLAIN, 0, scale, (uint32) n, (uint32) n);
 	mpz_inits(x, m, c, NULL);
 	for (int i = 0; i < n; i++)
@@ -718,7 +602,7 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 		else
 			mpz_set_u64(x, (uint64) v[i]);
 		if (enc_to_residue(&pk, m, x, &err) != MPC_OK ||
-			pet_encrypt(&pk, rnd, c, m, &err) != MPC_OK)
+			pai_djn_encrypt(&pk, djn, c, m, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_encrypt_vector");
 		vec_put(out, &pk, (uint32) i, c);
 		if ((i & 15) == 0)
@@ -929,7 +813,7 @@ private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
 	q0 = (uint32) (((uint64) h.nct * (part - 1)) / parts);
 	q1 = (uint32) (((uint64) h.nct * part) / parts);
 	/* packed: every ciphertext but the last holds a full set of slots */
-	per = h.kind == PET_KIND_PACKED ? (uint32) pet_slots(pk->nbits, (unsigned) h.slot_bits) : 1;
+	per = 1;
 	count = q1 == h.nct ? h.count - q0 * per : (q1 - q0) * per;
 	csz = 2 * (Size) h.nbytes;
 	len = PET_VEC_HDR + (q1 - q0) * csz;
@@ -957,8 +841,6 @@ private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 	int32		out_scale;
 	pet_vec_hdr h;
 	int64	   *vals;
-	uint64	   *slots = NULL;
-	size_t		k = 1;
 	mpz_t		c,
 				m,
 				s,
@@ -977,11 +859,6 @@ private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 				 errmsg("private_eigentrust_decrypt_vector: out_scale must be between 0 and the vector's scale %d",
 						h.scale)));
 	vals = palloc(sizeof(int64) * Max(h.count, 1));
-	if (h.kind == PET_KIND_PACKED)
-	{
-		k = pet_slots(skc->pub.nbits, (unsigned) h.slot_bits);
-		slots = palloc(sizeof(uint64) * k);
-	}
 	mpz_inits(c, m, s, div, half, NULL);
 	mpz_ui_pow_ui(div, 10, (unsigned long) (h.scale - out_scale));
 	mpz_fdiv_q_2exp(half, div, 1);
@@ -993,37 +870,19 @@ private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 		if (pai_check_ciphertext(&skc->pub, c, 1, &err) != MPC_OK ||
 			pai_decrypt(skc, m, c, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_decrypt_vector");
-		if (h.kind == PET_KIND_PLAIN)
-		{
-			if (enc_from_residue(&skc->pub, s, m, &err) != MPC_OK)
-				raise_core(&err, "private_eigentrust_decrypt_vector");
-			/* round half away from zero */
-			if (mpz_sgn(s) >= 0)
-				mpz_add(s, s, half);
-			else
-				mpz_sub(s, s, half);
-			mpz_tdiv_q(s, s, div);
-			if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
-			vals[q] = (int64) mpz_get_si(s);
-		}
+		if (enc_from_residue(&skc->pub, s, m, &err) != MPC_OK)
+			raise_core(&err, "private_eigentrust_decrypt_vector");
+		/* round half away from zero */
+		if (mpz_sgn(s) >= 0)
+			mpz_add(s, s, half);
 		else
-		{
-			size_t		first = (size_t) q * k;
-			size_t		cnt = Min(k, (size_t) h.count - first);
-
-			if (pet_unpack(m, slots, cnt, (unsigned) h.slot_bits, &err) != MPC_OK)
-				raise_core(&err, "private_eigentrust_decrypt_vector");
-			for (size_t x = 0; x < cnt; x++)
-			{
-				mpz_set_u64(s, slots[x]);
-				mpz_add(s, s, half);
-				mpz_tdiv_q(s, s, div);
-				vals[first + x] = (int64) mpz_get_si(s);
-			}
-		}
+			mpz_sub(s, s, half);
+		mpz_tdiv_q(s, s, div);
+		if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
+		vals[q] = (int64) mpz_get_si(s);
 		if ((q & 7) == 0)
 			PET_CFI();
 	}

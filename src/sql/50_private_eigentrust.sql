@@ -29,7 +29,7 @@ CREATE FUNCTION private_eigentrust_party_step(
 AS 'MODULE_PATHNAME', 'private_eigentrust_party_step'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_party_step(text, text, integer, paillier_pubkey, bigint[], bigint[], bigint[], bytea) IS
-'party side of one private EigenTrust round: reads the ratings query with the caller''s privileges and returns only ciphertexts under key (fast: packed partial sums of t_i c_ij; paper: Enc(t_i)^c_ij multiplied per trustee, re-randomised); wrap it with private_eigentrust_party_setup';
+'party side of one paper-mode private EigenTrust round: reads the ratings query with the caller''s privileges and returns only ciphertexts under key: Enc(t_i)^c_ij (constant-time fixed-base powers) multiplied per trustee, re-randomised (DJN); mode fast is retired; wrap it with private_eigentrust_party_setup';
 
 -- ---- masked mode (no key holder): party functions -------------------
 
@@ -316,7 +316,7 @@ RETURNS bigint[]
 AS 'MODULE_PATHNAME', 'private_eigentrust_decrypt_vector'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_decrypt_vector(bytea, paillier_privkey, integer) IS
-'decrypt every value of a private EigenTrust ciphertext vector (plain or packed), rounded half away from zero to out_scale';
+'decrypt every value of a private EigenTrust ciphertext vector, rounded half away from zero to out_scale';
 
 -- ---- coordinator ------------------------------------------------------
 
@@ -325,7 +325,7 @@ RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_encrypt_vector'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_encrypt_vector(paillier_pubkey, bigint[], integer) IS
-'encrypt vals[i] / 10^scale, one ciphertext each, into a private EigenTrust vector (fixed-base randomiser, DJN form)';
+'encrypt vals[i] / 10^scale, one ciphertext each, into a private EigenTrust vector (DJN encryption of djn.h)';
 
 CREATE FUNCTION private_eigentrust_combine(key paillier_pubkey, vecs bytea[])
 RETURNS bytea
@@ -771,9 +771,14 @@ BEGIN
        OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
         RAISE EXCEPTION 'eigentrust_private: only key_holder and pretrust_sql may be NULL' USING ERRCODE = '22004';
     END IF;
-    IF mode NOT IN ('masked', 'fast', 'paper') THEN
+    IF mode = 'fast' THEN
+        RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
+            DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
+            HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
+    END IF;
+    IF mode NOT IN ('masked', 'paper') THEN
         RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
-            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' or ''fast'' with a key holder.';
+            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder.';
     END IF;
     IF NOT (alpha > 0 AND alpha <= 1) THEN
         RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
