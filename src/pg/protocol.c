@@ -34,6 +34,7 @@
 #include "fixedbase.h"
 #include "paillier_pg.h"
 #include "protocol.h"
+#include "protocol_pg.h"
 #include "serial.h"
 
 PG_FUNCTION_INFO_V1(private_eigentrust_party_step);
@@ -57,8 +58,8 @@ raise_core(const mpc_error *err, const char *what)
 
 /* ERROR 22004 when any of the first nargs arguments is NULL, except those
  * whose bit is set in nullable (argument k is bit k). */
-static void
-require_args(FunctionCallInfo fcinfo, int nargs, uint32 nullable, const char *fn)
+void
+pet_require_args(FunctionCallInfo fcinfo, int nargs, uint32 nullable, const char *fn)
 {
 	for (int a = 0; a < nargs; a++)
 		if (PG_ARGISNULL(a) && !(nullable & (1u << a)))
@@ -68,8 +69,8 @@ require_args(FunctionCallInfo fcinfo, int nargs, uint32 nullable, const char *fn
 }
 
 /* bigint[] without NULLs -> palloc'd int64 array */
-static int64 *
-int8_array(ArrayType *a, int *n, const char *what)
+int64 *
+pet_int8_array(ArrayType *a, int *n, const char *what)
 {
 	Datum	   *d;
 	bool	   *nulls;
@@ -88,6 +89,36 @@ int8_array(ArrayType *a, int *n, const char *what)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not contain NULLs", what)));
 		out[i] = DatumGetInt64(d[i]);
+	}
+	return out;
+}
+
+/* boolean[] of exactly n entries without NULLs -> palloc'd 0/1 bytes */
+unsigned char *
+pet_bool_array(ArrayType *a, int n, const char *what)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	int			nh;
+	unsigned char *out;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(a, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
+	if (nh != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("private eigentrust: %s has %d entries for %d peers", what, nh, n)));
+	out = palloc(Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULLs", what)));
+		out[i] = DatumGetBool(d[i]) ? 1 : 0;
 	}
 	return out;
 }
@@ -312,7 +343,7 @@ pretrust_vector(ArrayType *pa, int n)
 	{
 		int			np;
 
-		p = int8_array(pa, &np, "pretrust");
+		p = pet_int8_array(pa, &np, "pretrust");
 		if (np != n)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -520,13 +551,13 @@ private_eigentrust_party_step(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	require_args(fcinfo, 5, 0, "private_eigentrust_party_step");
+	pet_require_args(fcinfo, 5, 0, "private_eigentrust_party_step");
 	sqlt = PG_GETARG_TEXT_PP(0);
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	pkc = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(3));
 	/* the key cache may evict: keep our own copy for the whole step */
 	pai_pub_copy(&pk, pkc);
-	peers = int8_array(PG_GETARG_ARRAYTYPE_P(4), &n, "peers");
+	peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(4), &n, "peers");
 	check_peers(peers, n);
 	p = pretrust_vector(PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5), n);
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
@@ -582,8 +613,8 @@ private_eigentrust_encrypt_vector(PG_FUNCTION_ARGS)
 				c;
 	mpc_error	err;
 
-	require_args(fcinfo, 3, 0, "private_eigentrust_encrypt_vector");
-	v = int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
+	pet_require_args(fcinfo, 3, 0, "private_eigentrust_encrypt_vector");
+	v = pet_int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
 	scale = PG_GETARG_INT32(2);
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	if (enc_check_scale(scale, &err) != MPC_OK)
@@ -630,7 +661,7 @@ private_eigentrust_combine(PG_FUNCTION_ARGS)
 	mpz_t		c;
 	mpc_error	err;
 
-	require_args(fcinfo, 2, 0, "private_eigentrust_combine");
+	pet_require_args(fcinfo, 2, 0, "private_eigentrust_combine");
 	arr = PG_GETARG_ARRAYTYPE_P(1);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
@@ -709,9 +740,9 @@ private_eigentrust_next(PG_FUNCTION_ARGS)
 	bool		rnulls[2] = {false, false};
 
 	/* pretrust (argument 3) may be NULL: uniform */
-	require_args(fcinfo, 5, 1u << 2, "private_eigentrust_next");
-	sums = int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
-	t = int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
+	pet_require_args(fcinfo, 5, 1u << 2, "private_eigentrust_next");
+	sums = pet_int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
+	t = pet_int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
 	ha = PG_GETARG_ARRAYTYPE_P(3);
 	alpha = PG_GETARG_FLOAT8(4);
 	if (ARR_NDIM(ha) > 1)
@@ -765,7 +796,7 @@ private_eigentrust_vector_info(PG_FUNCTION_ARGS)
 	bool		nulls[5] = {false, false, false, false, false};
 	char		fp[2 * PAI_FP_LEN + 1];
 
-	require_args(fcinfo, 1, 0, "private_eigentrust_vector_info");
+	pet_require_args(fcinfo, 1, 0, "private_eigentrust_vector_info");
 	v = PG_GETARG_BYTEA_PP(0);
 	if (pet_vec_read_hdr(&h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
 						 NULL, &err) != MPC_OK)
@@ -800,7 +831,7 @@ private_eigentrust_vector_slice(PG_FUNCTION_ARGS)
 				len;
 	bytea	   *out;
 
-	require_args(fcinfo, 4, 0, "private_eigentrust_vector_slice");
+	pet_require_args(fcinfo, 4, 0, "private_eigentrust_vector_slice");
 	pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
 	v = PG_GETARG_BYTEA_PP(1);
 	part = PG_GETARG_INT32(2);
@@ -848,7 +879,7 @@ private_eigentrust_decrypt_vector(PG_FUNCTION_ARGS)
 				half;
 	mpc_error	err;
 
-	require_args(fcinfo, 3, 0, "private_eigentrust_decrypt_vector");
+	pet_require_args(fcinfo, 3, 0, "private_eigentrust_decrypt_vector");
 	v = PG_GETARG_BYTEA_PP(0);
 	skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
 	out_scale = PG_GETARG_INT32(2);

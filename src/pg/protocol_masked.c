@@ -31,6 +31,7 @@
 #include "masked.h"
 #include "mpc_pg.h"
 #include "protocol.h"
+#include "protocol_pg.h"
 #include "sha256.h"
 #include "zerosum.h"
 
@@ -107,16 +108,6 @@ pm_forget(void)
 	cur = NULL;
 }
 
-static void
-require_args(FunctionCallInfo fcinfo, int nargs, uint32 nullable, const char *fn)
-{
-	for (int a = 0; a < nargs; a++)
-		if (PG_ARGISNULL(a) && !(nullable & (1u << a)))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s: argument %d must not be NULL", fn, a + 1)));
-}
-
 /* The state of run_id for this edges query and role, or ERROR. */
 static pm_run *
 pm_get(const char *edges_sql, const char *run, int phase, const char *fn)
@@ -136,30 +127,6 @@ pm_get(const char *edges_sql, const char *run, int phase, const char *fn)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("%s: run \"%s\" is not at this step", fn, run)));
 	return cur;
-}
-
-static int64 *
-int8_arg(ArrayType *a, int *n, const char *what)
-{
-	Datum	   *d;
-	bool	   *nulls;
-	int64	   *out;
-
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array", what)));
-	deconstruct_array(a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &d, &nulls, n);
-	out = palloc(sizeof(int64) * Max(*n, 1));
-	for (int i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULLs", what)));
-		out[i] = DatumGetInt64(d[i]);
-	}
-	return out;
 }
 
 /* bytea[] of exactly want entries, none NULL */
@@ -413,7 +380,7 @@ private_eigentrust_masked_hello(PG_FUNCTION_ARGS)
 			   *nonce;
 	Datum	   *hd;
 
-	require_args(fcinfo, 5, 1u << 1, "private_eigentrust_masked_hello");
+	pet_require_args(fcinfo, 5, 1u << 1, "private_eigentrust_masked_hello");
 	edges_sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	run = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (strlen(run) < 1 || strlen(run) > PM_MAX_RUN)
@@ -471,7 +438,6 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	int32		min_pretrust = PG_GETARG_INT32(12);
 	Datum	   *d;
 	bool	   *nulls;
-	int			nh;
 	uint8	   *pubs;
 	uint8		d0[AM_DIGEST_LEN];
 	mpc_error	err;
@@ -597,7 +563,7 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	}
 
 	/* the peer universe: ascending, holding every id this party hosts, marked hosted */
-	peers = int8_arg(PG_GETARG_ARRAYTYPE_P(5), &n, "peers");
+	peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(5), &n, "peers");
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -611,26 +577,10 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	r->peers = MemoryContextAlloc(cxt, sizeof(int64) * n);
 	memcpy(r->peers, peers, sizeof(int64) * n);
 	{
-		ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(6);
+		unsigned char *hm = pet_bool_array(PG_GETARG_ARRAYTYPE_P(6), n, "hosted");
 
-		if (ARR_NDIM(ha) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("hosted must be a one-dimensional array")));
-		deconstruct_array(ha, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
-	}
-	if (nh != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("private eigentrust: hosted has %d entries for %d peers", nh, n)));
-	r->hmask = MemoryContextAlloc(cxt, n);
-	for (int j = 0; j < n; j++)
-	{
-		if (nulls[j])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("hosted must not contain NULLs")));
-		r->hmask[j] = DatumGetBool(d[j]) ? 1 : 0;
+		r->hmask = MemoryContextAlloc(cxt, n);
+		memcpy(r->hmask, hm, n);
 	}
 	for (int k = 0; k < r->nhosted; k++)
 	{
@@ -652,7 +602,7 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	{
 		int			npre,
 					support = 0;
-		int64	   *pre = int8_arg(PG_GETARG_ARRAYTYPE_P(7), &npre, "pretrust");
+		int64	   *pre = pet_int8_array(PG_GETARG_ARRAYTYPE_P(7), &npre, "pretrust");
 		long double total = 0;
 
 		if (npre != n)
@@ -776,7 +726,7 @@ private_eigentrust_masked_setup(PG_FUNCTION_ARGS)
 	pm_run	   *r;
 	bytea	   *volatile out = NULL;
 
-	require_args(fcinfo, 13, 1u << 7, "private_eigentrust_masked_setup");
+	pet_require_args(fcinfo, 13, 1u << 7, "private_eigentrust_masked_setup");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
 			   PM_HELLO, "private_eigentrust_masked_setup");
 	PG_TRY();
@@ -842,7 +792,7 @@ private_eigentrust_masked_step(PG_FUNCTION_ARGS)
 	int32		round;
 	bytea	   *volatile out = NULL;
 
-	require_args(fcinfo, 4, 0, "private_eigentrust_masked_step");
+	pet_require_args(fcinfo, 4, 0, "private_eigentrust_masked_step");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
 			   PM_RUNNING, "private_eigentrust_masked_step");
 	round = PG_GETARG_INT32(2);
@@ -885,7 +835,7 @@ private_eigentrust_masked_final(PG_FUNCTION_ARGS)
 	int32		round;
 	bytea	   *volatile out = NULL;
 
-	require_args(fcinfo, 4, 0, "private_eigentrust_masked_final");
+	pet_require_args(fcinfo, 4, 0, "private_eigentrust_masked_final");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
 			   PM_RUNNING, "private_eigentrust_masked_final");
 	round = PG_GETARG_INT32(2);
@@ -939,7 +889,7 @@ private_eigentrust_masked_result(PG_FUNCTION_ARGS)
 	Tuplestorestate *volatile ts = NULL;
 	MemoryContext old;
 
-	require_args(fcinfo, 3, 0, "private_eigentrust_masked_result");
+	pet_require_args(fcinfo, 3, 0, "private_eigentrust_masked_result");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
 			   PM_FINAL, "private_eigentrust_masked_result");
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) || !(rsinfo->allowedModes & SFRM_Materialize))
@@ -1003,8 +953,7 @@ private_eigentrust_masked_sum(PG_FUNCTION_ARGS)
 	const uint8 **msgs;
 	size_t	   *lens;
 	int			nmsg,
-				n,
-				nh;
+				n;
 	int64	   *t,
 			   *p,
 			   *sums,
@@ -1013,8 +962,6 @@ private_eigentrust_masked_sum(PG_FUNCTION_ARGS)
 	unsigned char *hmask;
 	double		alpha,
 				res;
-	Datum	   *d;
-	bool	   *nulls;
 	pem_ctx		c;
 	mpc_error	err;
 	TupleDesc	td;
@@ -1024,7 +971,7 @@ private_eigentrust_masked_sum(PG_FUNCTION_ARGS)
 	uint8		dummy[AM_DIGEST_LEN];
 	ArrayType  *ma;
 
-	require_args(fcinfo, 6, 1u << 3, "private_eigentrust_masked_sum");
+	pet_require_args(fcinfo, 6, 1u << 3, "private_eigentrust_masked_sum");
 	ma = PG_GETARG_ARRAYTYPE_P(0);
 	nmsg = ArrayGetNItems(ARR_NDIM(ma), ARR_DIMS(ma));
 	if (nmsg < 2 || nmsg > PEM_MAX_PARTIES)
@@ -1032,7 +979,7 @@ private_eigentrust_masked_sum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private_eigentrust_masked_sum: 2 to %d messages are needed", PEM_MAX_PARTIES)));
 	bytea_arg(ma, nmsg, &msgs, &lens, "private_eigentrust_masked_sum");
-	t = int8_arg(PG_GETARG_ARRAYTYPE_P(2), &n, "t");
+	t = pet_int8_array(PG_GETARG_ARRAYTYPE_P(2), &n, "t");
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1048,7 +995,7 @@ private_eigentrust_masked_sum(PG_FUNCTION_ARGS)
 	else
 	{
 		int			np;
-		int64	   *pre = int8_arg(PG_GETARG_ARRAYTYPE_P(3), &np, "pretrust");
+		int64	   *pre = pet_int8_array(PG_GETARG_ARRAYTYPE_P(3), &np, "pretrust");
 
 		if (np != n)
 			ereport(ERROR,
@@ -1061,28 +1008,7 @@ private_eigentrust_masked_sum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("private_eigentrust_masked_sum: t and pretrust values must be between 0 and 10^12")));
-	{
-		ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(4);
-
-		if (ARR_NDIM(ha) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("hosted must be a one-dimensional array")));
-		deconstruct_array(ha, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
-	}
-	if (nh != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("private_eigentrust_masked_sum: hosted has %d entries for %d peers", nh, n)));
-	hmask = palloc(n);
-	for (int j = 0; j < n; j++)
-	{
-		if (nulls[j])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("hosted must not contain NULLs")));
-		hmask[j] = DatumGetBool(d[j]);
-	}
+	hmask = pet_bool_array(PG_GETARG_ARRAYTYPE_P(4), n, "hosted");
 	memset(&c, 0, sizeof(c));
 	c.run = "coordinator";
 	c.run_len = strlen(c.run);
