@@ -87,6 +87,7 @@ typedef struct pm_run
 	int64	   *t;
 	int64		round;			/* the last round whose vector this party sent */
 	uint8		dprev[AM_DIGEST_LEN];	/* D_{round - 1} */
+	uint8		mine[AM_DIGEST_LEN];	/* SHA-256 of the last message this party sent */
 	double		residual;
 	int64		dropped;
 } pm_run;
@@ -279,6 +280,7 @@ pm_message(pm_run *r, int64 round, const int64 *t, const uint8 dprev[AM_DIGEST_L
 	if (pem_msg_build(&c, PEM_KIND_ROUND, round, y, r->n, dprev, (uint8 *) VARDATA(out), &err) != MPC_OK)
 		pm_raise(&err, "private eigentrust");
 	pfree(y);
+	am_digest(VARDATA(out), len, r->mine);
 	return out;
 }
 
@@ -746,6 +748,23 @@ private_eigentrust_masked_setup(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The coordinator must hand a party back its own message unchanged: the
+ * party checks no tag on it, so it compares it with what it sent.
+ */
+static void
+pm_check_own(const pm_run *r, const uint8 *const *msgs, const size_t *lens, const char *fn)
+{
+	uint8		d[AM_DIGEST_LEN];
+
+	am_digest(msgs[r->self], lens[r->self], d);
+	if (memcmp(d, r->mine, AM_DIGEST_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: the message in this party's own place (%u) is not the one it sent", fn, r->self + 1),
+				 errdetail("The run is aborted: a message was altered, replayed, left out or shown differently to different parties.")));
+}
+
+/*
  * Verify the P messages of round r->round, derive t for the next round:
  * the common part of step and final.  Returns t_next (palloc'd).
  */
@@ -770,8 +789,10 @@ pm_advance(pm_run *r, int32 round, ArrayType *inbox, uint8 dround[AM_DIGEST_LEN]
 	sum = palloc(sizeof(uint64) * r->n);
 	sums = palloc(sizeof(int64) * r->n);
 	tn = palloc(sizeof(int64) * r->n);
-	if (pem_inbox(&c, PEM_KIND_ROUND, r->round, r->n, msgs, lens, r->dprev, sum, dround, &err) != MPC_OK ||
-		pem_unmask(r->n, sum, sums, &err) != MPC_OK ||
+	if (pem_inbox(&c, PEM_KIND_ROUND, r->round, r->n, msgs, lens, r->dprev, sum, dround, &err) != MPC_OK)
+		pm_raise(&err, fn);
+	pm_check_own(r, msgs, lens, fn);
+	if (pem_unmask(r->n, sum, sums, &err) != MPC_OK ||
 		pet_next(r->n, sums, r->t, r->p, r->hmask, r->alpha, tn, residual, &err) != MPC_OK ||
 		pem_check_t(r->n, tn, r->p, r->alpha, &err) != MPC_OK)
 		pm_raise(&err, fn);
@@ -860,6 +881,7 @@ private_eigentrust_masked_final(PG_FUNCTION_ARGS)
 		SET_VARSIZE(out, VARHDRSZ + len);
 		if (pem_msg_build(&c, PEM_KIND_FINAL, round, NULL, 0, dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
 			pm_raise(&err, "private_eigentrust_masked_final");
+		am_digest(VARDATA(out), len, r->mine);
 		memcpy(r->t, tn, sizeof(int64) * r->n);
 		memcpy(r->dprev, dround, AM_DIGEST_LEN);
 		r->round = round;
@@ -910,6 +932,7 @@ private_eigentrust_masked_result(PG_FUNCTION_ARGS)
 				  "private_eigentrust_masked_result");
 		if (pem_inbox(&c, PEM_KIND_FINAL, r->round, 0, msgs, lens, r->dprev, NULL, NULL, &err) != MPC_OK)
 			pm_raise(&err, "private_eigentrust_masked_result");
+		pm_check_own(r, msgs, lens, "private_eigentrust_masked_result");
 		for (uint32 j = 0; j < r->n; j++)
 			total += r->t[j];
 		old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);

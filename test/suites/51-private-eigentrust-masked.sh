@@ -140,6 +140,18 @@ grep -q 'the round 1 vector of party 1 fails authentication at party 2' <<<"$out
 	&& ok "one-hot t through a forged vector: authentication fails at the party" || bad "forged vector: $out"
 grep -q 'run "onehot2" is not active' <<<"$out" && ok "... and the party's run is over (no retry)" || bad "run not ended: $out"
 
+# ... or through the party's own slot, which carries no tag for it: a
+# nudged own vector would shift the t it derives
+out=$(attack "
+	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('onehot3', $CONNS);
+	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('onehot3', 1, pubs, nonces, peers)),
+	                                    atk_call('a2', atk_setup_sql('onehot3', 2, pubs, nonces, peers)),
+	                                    atk_call('a3', atk_setup_sql('onehot3', 3, pubs, nonces, peers))] AS msgs FROM h;
+	SELECT 'own', atk_call('a2', atk_step_sql('onehot3', 2,
+	       ARRAY[msgs[1], overlay(msgs[2] placing '\\x0000000000001000'::bytea from 29), msgs[3]])) IS NOT NULL FROM m;")
+grep -q "the message in this party's own place (2) is not the one it sent" <<<"$out" \
+	&& ok "a nudged copy of the party's own vector: refused" || bad "own slot: $out"
+
 # 2. a coordinator-chosen key: its own key in place of party 3's
 out=$(attack "
 	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('mitm', $CONNS);
@@ -174,10 +186,10 @@ out=$(attack "
 	               array_fill(true, ARRAY[cardinality(peers)]), 0.15)).residual FROM m;
 	SELECT 'all', (private_eigentrust_masked_sum(msgs, 1, array_fill(round(1e12 / cardinality(peers))::bigint, ARRAY[cardinality(peers)]), NULL,
 	               array_fill(true, ARRAY[cardinality(peers)]), 0.15)).residual > 0 FROM m;
-	SELECT 'place', atk_call('a2', atk_step_sql('single', 2, ARRAY[msgs[1], msgs[1], msgs[3]])) IS NOT NULL FROM m;")
+	SELECT 'place', atk_call('a2', atk_step_sql('single', 2, ARRAY[msgs[1], msgs[2], msgs[1]])) IS NOT NULL FROM m;")
 grep -q 'ERROR:  private_eigentrust_masked_sum: ' <<<"$out" \
 	&& grep -q '^all|t' <<<"$out" && ok "two of three vectors do not unmask; all three do" || bad "subset unmask: $out"
-grep -q 'names another sender' <<<"$out" && ok "party 1's vector in party 2's place: refused" || bad "vector in another place: $out"
+grep -q 'names another sender' <<<"$out" && ok "party 1's vector in party 3's place: refused" || bad "vector in another place: $out"
 # the sum of two of the three vectors, by hand: the masks do not cancel, so
 # the entries are far outside [0, 10^13] (each with probability 1 - 2^-40);
 # the sum of all three is in range
