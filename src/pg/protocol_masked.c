@@ -596,16 +596,22 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 					 errdetail("The run is aborted.")));
 	}
 
-	/* pre-trust: uniform, or weights with enough support */
+	/*
+	 * pre-trust: uniform, or weights spread over enough peers.  The measure
+	 * is the effective number of peers 1 / sum p_j^2 (m for m equal weights,
+	 * about 1 for a vector nearly all on one peer), so a few tiny weights
+	 * cannot dress up a one-hot vector.
+	 */
 	r->p = MemoryContextAlloc(cxt, sizeof(int64) * n);
 	if (PG_ARGISNULL(7))
 		pem_uniform((uint32) n, r->p);
 	else
 	{
-		int			npre,
-					support = 0;
+		int			npre;
 		int64	   *pre = pet_int8_array(PG_GETARG_ARRAYTYPE_P(7), &npre, "pretrust");
-		long double total = 0;
+		long double total = 0,
+					sq = 0,
+					effective;
 
 		if (npre != n)
 			ereport(ERROR,
@@ -617,18 +623,19 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("private eigentrust: pretrust values must be between 0 and 10^12")));
-			support += pre[j] > 0;
 			total += pre[j];
+			sq += ((long double) pre[j] / PET_ONE_T) * ((long double) pre[j] / PET_ONE_T);
 		}
 		if (fabsl(total - (long double) PET_ONE_T) > n)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("private eigentrust: pretrust must sum to 10^12")));
-		if (support < min_pretrust)
+		effective = sq > 0 ? 1.0L / sq : 0;
+		if (effective < (long double) min_pretrust - 1e-6L)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("private eigentrust: pre-trust on %d peers, this party requires at least %d",
-							support, min_pretrust),
+					 errmsg("private eigentrust: pre-trust on an effective %.1f peers, this party requires at least %d",
+							(double) effective, min_pretrust),
 					 errdetail("A pre-trust vector on few peers makes the first rounds' t reveal those peers' ratings."),
 					 errhint("The party owner sets the minimum with private_eigentrust_party_setup(min_pretrust_peers => ...).")));
 		memcpy(r->p, pre, sizeof(int64) * n);

@@ -125,8 +125,16 @@ out=$(attack "
 	SELECT 'setup', atk_call('a1', atk_setup_sql('onehot', 1, pubs, nonces, peers, 0.15,
 	       quote_literal(array_cat(ARRAY[1000000000000::bigint], array_fill(0::bigint, ARRAY[cardinality(peers) - 1])))
 	       || '::bigint[]')) IS NOT NULL FROM h;")
-grep -q 'pre-trust on 1 peers, this party requires at least 10' <<<"$out" \
+grep -q 'pre-trust on an effective 1.0 peers, this party requires at least 10' <<<"$out" \
 	&& ok "one-hot t through pre-trust e_1: refused by the party" || bad "one-hot pre-trust: $out"
+# nearly one-hot, dressed up with 20 tiny weights
+out=$(attack "
+	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('onehot1b', $CONNS);
+	SELECT 'setup', atk_call('a1', atk_setup_sql('onehot1b', 1, pubs, nonces, peers, 0.15,
+	       quote_literal(array_cat(array_cat(ARRAY[999999999980::bigint], array_fill(1::bigint, ARRAY[20])),
+	                               array_fill(0::bigint, ARRAY[cardinality(peers) - 21]))) || '::bigint[]')) IS NOT NULL FROM h;")
+grep -q 'pre-trust on an effective 1.0 peers' <<<"$out" \
+	&& ok "a nearly one-hot pre-trust with 20 tiny weights: refused too" || bad "dressed one-hot: $out"
 out=$(attack "
 	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('onehot2', $CONNS);
 	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('onehot2', 1, pubs, nonces, peers)),
