@@ -34,10 +34,10 @@ ifeq ($(WERROR),1)
 WERROR_FLAG = -Werror
 endif
 
-PG_CPPFLAGS = -Isrc/core -Isrc/pg -DMPC_EXTVERSION='"$(EXTVERSION)"'
+PG_CPPFLAGS = -Isrc/core -Isrc/pg -I$(includedir) -DMPC_EXTVERSION='"$(EXTVERSION)"'
 PG_CFLAGS   = -Wall -Wextra $(WERROR_FLAG) -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type
-SHLIB_LINK  = -lgmp
+SHLIB_LINK  = -lgmp -lpq
 EXTRA_CLEAN = test/build bench/build $(DATA_built)
 
 PG_CONFIG  ?= pg_config

@@ -5,14 +5,13 @@
  *
  *   textbook   N x c = (1 + m n) r^n mod n^2, N x m = L(c^lambda mod n^2) mu
  *   paper      this implementation's paper mode: a fresh key pair, N
- *              encryptions with the fixed-base randomiser (table built for
- *              this round's key), N CRT decryptions
- *   fast       this implementation's fast mode: P parties each encrypt
- *              ceil(N / 46) packed ciphertexts (the run's randomiser table is
- *              built once per run and reported apart), the key holder decrypts
- *              ceil(N / 46) sums
+ *              DJN encryptions (djn.h, table built for this round's key),
+ *              N CRT decryptions
  *
- *   usage: bench_privacy_cost [N] [parties]     (defaults 1024 4)
+ * (The fast mode this benchmark also measured is retired; masked mode has
+ * no encryption: bench/private_eigentrust.sh measures it.)
+ *
+ *   usage: bench_privacy_cost [N]     (default 1024)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +21,7 @@
 
 #include "bench_common.h"
 #include "paillier.h"
-#include "protocol.h"
+#include "djn.h"
 
 
 static void
@@ -36,7 +35,6 @@ int
 main(int argc, char **argv)
 {
 	size_t		n = argc > 1 ? (size_t) atol(argv[1]) : 1024;
-	size_t		parties = argc > 2 ? (size_t) atol(argv[2]) : 4;
 	pai_priv	sk;
 	mpc_error	err;
 	mpz_t	   *ct,
@@ -49,17 +47,10 @@ main(int argc, char **argv)
 				t_keygen,
 				t_tab,
 				t_p_enc,
-				t_p_dec,
-				t_f_tab,
-				t_f_enc,
-				t_f_dec;
-	size_t		k = pet_slots(2048, PET_SLOT_BITS);
-	size_t		nct = (n + k - 1) / k;
-	unsigned	w;
-	size_t		entries;
-	mpz_t	   *tab;
-	pet_rand	rnd;
-	uint64_t   *slots;
+				t_p_dec;
+	pai_djn		djn;
+	void	   *tab;
+	size_t		tab_bytes;
 
 	mpc_set_rng(rng);
 	ct = calloc(n, sizeof(mpz_t));
@@ -96,17 +87,17 @@ main(int argc, char **argv)
 	t_tb_dec = now() - t0;
 
 	/* paper mode: table for this round's key, N encryptions, N CRT decryptions */
-	entries = pet_rand_entries(2048, n, &w);
-	tab = calloc(entries, sizeof(mpz_t));
+	tab_bytes = pai_djn_table_bytes(&sk.pub, DJN_DEFAULT_WINDOW);
+	tab = aligned_alloc(64, (tab_bytes + 63) / 64 * 64);
 	t0 = now();
-	if (pet_rand_init(&rnd, &sk.pub, tab, w, &err) != MPC_OK)
+	if (pai_djn_init(&djn, &sk.pub, DJN_DEFAULT_WINDOW, tab, tab_bytes, &err) != MPC_OK)
 		die("randomiser", &err);
 	t_tab = now() - t0;
 	t0 = now();
 	for (size_t i = 0; i < n; i++)
 	{
 		mpz_set_ui(m, (unsigned long) (i * 977 + 1));
-		if (pet_encrypt(&sk.pub, &rnd, ct[i], m, &err) != MPC_OK)
+		if (pai_djn_encrypt(&sk.pub, &djn, ct[i], m, &err) != MPC_OK)
 			die("encrypt", &err);
 	}
 	t_p_enc = now() - t0;
@@ -122,38 +113,7 @@ main(int argc, char **argv)
 		}
 	}
 	t_p_dec = now() - t0;
-	pet_rand_clear(&rnd);
-	free(tab);
-
-	/* fast mode: the run's table (sized for 64 rounds), P x nct packed
-	 * encryptions, nct decryptions with unpacking */
-	entries = pet_rand_entries(2048, nct * 64, &w);
-	tab = calloc(entries, sizeof(mpz_t));
-	t0 = now();
-	if (pet_rand_init(&rnd, &sk.pub, tab, w, &err) != MPC_OK)
-		die("randomiser", &err);
-	t_f_tab = now() - t0;
-	slots = calloc(k, sizeof(uint64_t));
-	for (size_t x = 0; x < k; x++)
-		slots[x] = 9999999999999ULL - x;
-	t0 = now();
-	for (size_t p = 0; p < parties; p++)
-		for (size_t q = 0; q < nct; q++)
-		{
-			if (pet_pack(m, slots, k, PET_SLOT_BITS, &err) != MPC_OK ||
-				pet_encrypt(&sk.pub, &rnd, ct[q], m, &err) != MPC_OK)
-				die("packed encrypt", &err);
-		}
-	t_f_enc = now() - t0;
-	t0 = now();
-	for (size_t q = 0; q < nct; q++)
-	{
-		if (pai_decrypt(&sk, d, ct[q], &err) != MPC_OK ||
-			pet_unpack(d, slots, k, PET_SLOT_BITS, &err) != MPC_OK)
-			die("packed decrypt", &err);
-	}
-	t_f_dec = now() - t0;
-	pet_rand_clear(&rnd);
+	pai_djn_clear(&djn);
 	free(tab);
 
 	printf("privacy cost per round at N = %zu, 2048-bit keys (one process, one core)\n", n);
@@ -162,16 +122,11 @@ main(int argc, char **argv)
 	printf("  paper mode keygen %.3f s + table %.3f s + %zu enc %.3f s + %zu CRT dec %.3f s = %.3f s   ratio %.1fx\n",
 		   t_keygen, t_tab, n, t_p_enc, n, t_p_dec, t_keygen + t_tab + t_p_enc + t_p_dec,
 		   (t_tb_enc + t_tb_dec) / (t_keygen + t_tab + t_p_enc + t_p_dec));
-	printf("  fast mode  %zu parties x %zu packed enc %.3f s + %zu CRT dec %.3f s = %.3f s   ratio %.1fx"
-		   "   (run's table, once per run: %.3f s)\n",
-		   parties, nct, t_f_enc, nct, t_f_dec, t_f_enc + t_f_dec,
-		   (t_tb_enc + t_tb_dec) / (t_f_enc + t_f_dec), t_f_tab);
 	printf("  per op: textbook enc %.2f ms, dec %.2f ms; fixed-base enc %.3f ms, CRT dec %.2f ms\n",
 		   1e3 * t_tb_enc / n, 1e3 * t_tb_dec / n, 1e3 * t_p_enc / n, 1e3 * t_p_dec / n);
 	for (size_t i = 0; i < n; i++)
 		mpz_clear(ct[i]);
 	free(ct);
-	free(slots);
 	mpz_clears(m, r, d, NULL);
 	pai_priv_clear(&sk);
 	return 0;

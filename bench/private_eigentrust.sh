@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Private EigenTrust benchmark (docs/performance.md, "Private EigenTrust").
 #
-#   bash bench/private_eigentrust.sh [PAPER_ROUNDS]
+#   bash bench/private_eigentrust.sh [PAPER_ROUNDS] [--large]
+#
+# 0. masked mode (the default, no key holder) on Bitcoin Alpha over 4
+#    parties to convergence against plain eigentrust() in the same cluster,
+#    as CPU seconds of every backend involved (the postmaster's reaped
+#    children's utime + stime, read from /proc before and after each job) and
+#    wall time; bytes each party sends and receives per round.  With --large
+#    also a generated network of 100,000 peers and 2,000,000 ratings over 8
+#    parties for 3 rounds (seconds per round from the round log).
 #
 # 1. The privacy cost per round at N = 1024 (bench/bench_privacy_cost.c):
 #    textbook Paillier against this implementation, in one process.
 # 2. Bitcoin Alpha (../shared/data/trust) split by truster over 4 party
-#    databases in a throwaway cluster: fast mode to convergence (time, rounds,
-#    agreement with eigentrust(), per-round breakdown from the round log) and
-#    paper mode for PAPER_ROUNDS rounds (default 2) with its per-round
-#    breakdown; 0 skips the paper-mode runs.
+#    databases with a key holder: paper mode for PAPER_ROUNDS rounds (default
+#    2) with its per-round breakdown; 0 skips the paper-mode runs.
 # 3. The induced Bitcoin Alpha subgraph on its 1024 lowest ids (N = 1024
-#    peers): paper mode for PAPER_ROUNDS rounds, fast mode to convergence.
+#    peers): paper mode for PAPER_ROUNDS rounds.  (fast mode is retired.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/common.sh"
 PAPER_ROUNDS=${1:-2}
+LARGE=${2:-}
 DATA="$MPC_SHARED_DIR/data/trust/soc-sign-bitcoinalpha.csv"
 
 if [ -z "${PET_BENCH_INNER:-}" ]; then
@@ -23,12 +30,12 @@ if [ -z "${PET_BENCH_INNER:-}" ]; then
 	build_and_stage
 	make -s bench/build/bench_privacy_cost
 	log "privacy cost per round, N = 1024 (one process)"
-	bench/build/bench_privacy_cost 1024 4
+	bench/build/bench_privacy_cost 1024
 	if [ ! -f "$DATA" ]; then
 		echo "skipping the Bitcoin Alpha runs: $DATA not found (set MPC_SHARED_DIR)"
 		exit 0
 	fi
-	PET_BENCH_INNER=1 in_virtualenv bash "$ROOT/bench/private_eigentrust.sh" "$PAPER_ROUNDS"
+	PET_BENCH_INNER=1 in_virtualenv bash "$ROOT/bench/private_eigentrust.sh" "$PAPER_ROUNDS" "$LARGE"
 	exit $?
 fi
 
@@ -68,6 +75,64 @@ run() {
 	breakdown "$db" "$mode"
 }
 
+# CPU seconds of every backend that exited since the cluster started: the
+# postmaster reaps its children, so their times land in its cutime + cstime.
+cluster_cpu() {
+	local dir pid
+	dir=$(pet_val postgres "SHOW data_directory")
+	pid=$(head -1 "$dir/postmaster.pid")
+	awk -v tck="$(getconf CLK_TCK)" '{ printf "%.3f", ($16 + $17) / tck }' "/proc/$pid/stat"
+}
+# cpu_of DB SQL: CPU seconds of the whole cluster while SQL runs in its own session
+cpu_of() {
+	local a b
+	a=$(cluster_cpu)
+	pet_sql "$1" "SET client_min_messages = warning; $2" >/dev/null
+	sleep 1	# the parties' sessions end when the coordinator disconnects
+	b=$(cluster_cpu)
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }'
+}
+
+masked_bench() {	# PREFIX NPARTIES MAXITER LABEL
+	local p=$1 np=$2 maxiter=$3 label=$4 c=${1}_coord t0 wall cpu cpu_plain n rounds msg
+	pet_sql $c "GRANT INSERT ON private_eigentrust_log TO CURRENT_USER" >/dev/null
+	t0=$(date +%s.%N)
+	cpu=$(cpu_of $c "DROP TABLE IF EXISTS priv_masked; CREATE TABLE priv_masked AS
+		SELECT * FROM eigentrust_private($(pet_parties_array $p $np), alpha => 0.15, epsilon => 1e-8, max_iter => $maxiter)")
+	wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a - 1 }')
+	cpu_plain=$(cpu_of $c "DROP TABLE IF EXISTS plain_m; CREATE TABLE plain_m AS
+		SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings', alpha => 0.15, epsilon => 1e-8, max_iter => $maxiter)")
+	n=$(pet_val $c "SELECT count(*) FROM priv_masked")
+	rounds=$(pet_val $c "SELECT max(round) FROM private_eigentrust_log WHERE run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)")
+	msg=$((28 + 8 * n + 64 * np))
+	echo "  $label: $n peers, $rounds rounds; masked: $cpu CPU s (all backends), $wall s wall; plain eigentrust(): $cpu_plain CPU s; ratio $(awk -v a="$cpu" -v b="$cpu_plain" 'BEGIN { printf "%.0f", a / b }')"
+	pet_sql $c "SELECT '  L1 vs eigentrust(): ' || sum(abs(a.trust - b.trust)) FROM priv_masked a JOIN plain_m b USING (peer)" | sed -n 3p
+	pet_sql $c "SELECT '  seconds per round (wall, round log): avg ' || round(avg(seconds)::numeric, 3) || ', max ' || round(max(seconds)::numeric, 3)
+		FROM private_eigentrust_log WHERE round > 0 AND run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)" | sed -n 3p
+	echo "  per party per round: sends one message of $msg bytes, receives $np of them ($((np * msg)) bytes); as hex in the dblink query text, twice that"
+}
+
+log "masked mode: Bitcoin Alpha over $NP parties"
+P=pmb
+pet_create $P $NP
+pet_load_csv $P "$DATA"
+PET_MEMBERS=1 pet_split $P $NP
+masked_bench $P $NP 1000 "Bitcoin Alpha, to convergence"
+pet_drop $P $NP
+
+if [ "$LARGE" = --large ]; then
+	log "masked mode: 100,000 peers, 2,000,000 ratings over 8 parties, 3 rounds"
+	P=pml
+	pet_create $P 8
+	pet_sql ${P}_coord "CREATE TABLE all_ratings (truster bigint, trustee bigint, score double precision);
+		SELECT setseed(0.1);
+		INSERT INTO all_ratings SELECT i, 1 + floor(100000 * power(random(), 2))::bigint, ceil(10 * random())
+		FROM generate_series(1, 100000) i, generate_series(1, 20) d;" >/dev/null
+	PET_MEMBERS=1 pet_split $P 8
+	masked_bench $P 8 3 "100k peers / 2M ratings"
+	pet_drop $P 8
+fi
+
 log "Bitcoin Alpha over $NP parties"
 P=pba
 pet_create $P $NP
@@ -81,8 +146,6 @@ pet_sql $C "CREATE TABLE plain AS SELECT * FROM eigentrust('SELECT truster, trus
 t0=$(date +%s.%N)
 pet_sql $C "CREATE TEMP TABLE x AS SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings', alpha => 0.15, epsilon => 1e-8)" >/dev/null
 echo "  plain eigentrust(): $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }') s"
-run $C fast 1000 NULL
-pet_sql $C "SELECT peer, round(trust::numeric, 6) AS trust FROM priv_fast ORDER BY trust DESC LIMIT 5"
 [ "$PAPER_ROUNDS" -gt 0 ] && run $C paper "$PAPER_ROUNDS" NULL
 pet_drop $P $NP
 
@@ -100,5 +163,4 @@ pet_split $P $NP
 pet_sql $C "CREATE TABLE plain AS SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings',
 	'SELECT id, 1 FROM ids', alpha => 0.15, epsilon => 1e-8);" >/dev/null
 [ "$PAPER_ROUNDS" -gt 0 ] && run $C paper "$PAPER_ROUNDS" "'SELECT id, 1 FROM ids'"
-run $C fast 1000 "'SELECT id, 1 FROM ids'"
 pet_drop $P $NP

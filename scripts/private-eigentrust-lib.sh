@@ -74,7 +74,8 @@ pet_create() {
 
 # pet_split PREFIX NPARTIES: copy each truster's rows of the coordinator's
 # reference table all_ratings into the party that hosts it (truster mod
-# NPARTIES), then expose them.  all_ratings exists only so tests can compare
+# NPARTIES), then expose them.  With PET_MEMBERS=1 each party also hosts, as
+# members, every id of the network that maps to it (id mod NPARTIES).  all_ratings exists only so tests can compare
 # with plain eigentrust(); a real coordinator never has it.
 pet_split() {
 	local prefix=$1 np=$2 k
@@ -82,9 +83,34 @@ pet_split() {
 		psql -X -q -v ON_ERROR_STOP=1 -d "${prefix}_coord" -c \
 			"\\copy (SELECT truster, trustee, score FROM all_ratings WHERE (truster % $np) = $((k - 1))) TO STDOUT" |
 			psql -X -q -v ON_ERROR_STOP=1 -d "${prefix}_p$k" -c "\\copy ratings FROM STDIN"
+		if [ -n "${PET_MEMBERS:-}" ]; then
+			# every id of the network is a member of the party its id maps to,
+			# so ids that only receive ratings are in the peer universe too
+			pet_sql "${prefix}_p$k" "CREATE TABLE IF NOT EXISTS members (id bigint PRIMARY KEY);
+				ALTER TABLE members OWNER TO pet_owner_$k; REVOKE ALL ON members FROM PUBLIC;" >/dev/null
+			psql -X -q -v ON_ERROR_STOP=1 -d "${prefix}_coord" -c \
+				"\\copy (SELECT DISTINCT x FROM all_ratings, LATERAL (VALUES (truster), (trustee)) v(x) WHERE (x % $np) = $((k - 1))) TO STDOUT" |
+				psql -X -q -v ON_ERROR_STOP=1 -d "${prefix}_p$k" -c "\\copy members FROM STDIN"
+		fi
 		pet_sql "${prefix}_p$k" "ANALYZE ratings;
 			SET ROLE pet_owner_$k;
-			SELECT private_eigentrust_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator');" >/dev/null
+			SELECT private_eigentrust_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator',
+			    members_sql => $( [ -n "${PET_MEMBERS:-}" ] && echo "'SELECT id FROM public.members'" || echo NULL ));" >/dev/null
+	done
+	pet_pin "$prefix" "$np"
+}
+
+# pet_pin PREFIX NPARTIES [SCHEMA]: what each party owner does out of band for
+# masked mode: pin every other party's public key in masked_known_parties.
+pet_pin() {
+	local prefix=$1 np=$2 schema=${3:-private_eigentrust_party} k j key
+	for k in $(seq 1 "$np"); do
+		key=$(pet_val "${prefix}_p$k" "SELECT encode($schema.masked_public_key(), 'hex')")
+		for j in $(seq 1 "$np"); do
+			[ "$j" = "$k" ] && continue
+			pet_sql "${prefix}_p$j" "INSERT INTO $schema.masked_known_parties VALUES (decode('$key', 'hex'), 'party $k')
+				ON CONFLICT DO NOTHING" >/dev/null
+		done
 	done
 }
 

@@ -1,6 +1,6 @@
 -- Private EigenTrust building blocks in one database: vectors, combine,
--- slices, the coordinator's update, the party step in both modes (which
--- must agree), the party wrapper's privileges and the coordinator's checks.
+-- slices, the coordinator's update, the paper-mode party step (fast is
+-- retired: an ERROR), the party wrapper's privileges, the coordinator's checks.
 -- The multi-database runs are in test/suites/50-private-eigentrust.sh.
 \set VERBOSITY default
 \i sql/fixtures/test_keys.psql
@@ -103,7 +103,139 @@ FROM pg_proc p WHERE p.proname LIKE 'private_eigentrust_key%' ORDER BY 1;
 -- the coordinator
 SELECT private_eigentrust_display('host=a port=1 password=s3cret dbname=x');
 SELECT private_eigentrust_display('postgresql://coord:s3cret@a:5432/x');
+SELECT private_eigentrust_display('party_a') AS server_name, private_eigentrust_display('host=a password=''s3 cret'' port') AS broken,
+       private_eigentrust_display(NULL) IS NULL AS null_in_null_out;
 SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y', 'slow');
 SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y', alpha => 0);
 SELECT * FROM eigentrust_private(ARRAY['dbname=x'], 'dbname=y');
 DROP TABLE pet_ratings;
+
+-- NULL and malformed input: clean ERRORs, never a crash
+\set VERBOSITY sqlstate
+SELECT * FROM private_eigentrust_next(NULL, '{1}', NULL, '{t}', 0.5);
+SELECT * FROM private_eigentrust_next('{1}', NULL, NULL, '{t}', 0.5);
+SELECT * FROM private_eigentrust_next('{1}', '{1}', NULL, NULL, 0.5);
+SELECT * FROM private_eigentrust_next('{1}', '{1}', NULL, '{t}', NULL);
+SELECT * FROM private_eigentrust_next('{1}', '{1}', NULL, '{NULL}', 0.5);
+SELECT * FROM private_eigentrust_next('{NULL}', '{1}', NULL, '{t}', 0.5);
+SELECT * FROM private_eigentrust_next('{{1}}', '{1}', NULL, '{t}', 0.5);
+SELECT * FROM private_eigentrust_next('{1}', '{1}', NULL, '{{t}}', 0.5);
+SELECT * FROM private_eigentrust_next('{1}', '{1}', NULL, '{t}', 'NaN');
+SELECT * FROM private_eigentrust_next('{1}', '{-1}', NULL, '{t}', 0.5);
+SELECT * FROM private_eigentrust_next('{-1}', '{1}', NULL, '{t}', 0.5);
+SELECT * FROM private_eigentrust_next('{}', '{}', NULL, '{}', 0.5);
+SELECT * FROM private_eigentrust_next('{1}', '{1}', '{-1}', '{t}', 0.5);
+SELECT private_eigentrust_encrypt_vector(NULL, '{1}', 12);
+SELECT private_eigentrust_encrypt_vector(pk, NULL, 12) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_encrypt_vector(pk, '{1}', NULL) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_encrypt_vector(pk, '{NULL}', 12) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_encrypt_vector(pk, '{1}', -1) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_combine(NULL, ARRAY[vec]) FROM v WHERE name = 'a';
+SELECT private_eigentrust_combine(pk, NULL) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_combine(pk, '{}') FROM pk WHERE name = 'a';
+SELECT private_eigentrust_combine(pk, ARRAY[NULL::bytea]) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_combine(pk, ARRAY[ARRAY[vec]]) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_combine(pk, ARRAY['\x50455401'::bytea]) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(NULL, sk, 12) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(vec, NULL, 12) FROM v WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(vec, sk, NULL) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(vec, sk, 13) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector('\x'::bytea, sk, 12) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_decrypt_vector(substr(vec, 1, 40), sk, 12) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_vector_info(NULL);
+SELECT private_eigentrust_vector_info(substr(vec, 1, 27)) FROM v WHERE name = 'a';
+SELECT private_eigentrust_vector_slice(NULL, vec, 1, 1) FROM v WHERE name = 'a';
+SELECT private_eigentrust_vector_slice(pk, NULL, 1, 1) FROM pk WHERE name = 'a';
+SELECT private_eigentrust_vector_slice(pk, vec, NULL, 1) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_vector_slice(pk, vec, 1, NULL) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT private_eigentrust_vector_slice(pk, vec, 0, 1) FROM v JOIN pk USING (name) WHERE name = 'a';
+SELECT * FROM private_eigentrust_party_step(NULL, 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1}', NULL, '{1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', NULL, 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), NULL, NULL, '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{}', NULL, '{}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, NULL, NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, NULL}', NULL, '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', '{1}', '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'paper', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, NULL, NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'paper', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, NULL, '\x00');
+SELECT * FROM private_eigentrust_party_step('SELECT 1, NULL, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT ''x'', 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
+SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, ''NaN''::float8', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
+\set VERBOSITY default
+
+-- masked mode, one party's view: hello, then every bad input to setup
+CREATE TABLE pet_m (truster bigint, trustee bigint, score double precision);
+INSERT INTO pet_m VALUES (1, 2, 1), (1, 3, 1), (2, 1, 1), (2, 99, 4);
+-- the identity of this party and the pinned keys of two others
+CREATE TEMP TABLE ident AS SELECT * FROM zerosum_keypair();
+CREATE TEMP TABLE known AS SELECT ARRAY[(SELECT public_key FROM zerosum_keypair()), decode(repeat('00', 383) || '04', 'hex')] AS k;
+CREATE TEMP TABLE hello AS
+SELECT * FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r1', (SELECT private_key FROM ident), (SELECT k FROM known));
+SELECT octet_length(public_key) AS key_bytes, hosted FROM hello;
+CREATE TEMP TABLE others AS
+SELECT k[1] AS k FROM known, private_eigentrust_masked_hello('SELECT 1, 2, 3', NULL, 'other', (SELECT private_key FROM zerosum_keypair()), '{}');
+-- that second hello ended run r1 of this session
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r1', 1, ARRAY[h.public_key, o.k, o.k], ARRAY[h.nonce, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')],
+    '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM hello h, others o;
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r2', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+-- two parties without allow_two_parties; a duplicate key; our key elsewhere; a peer list without our ids
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r2', 1, ARRAY[o.k, o.k], ARRAY[decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')],
+    '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+\set VERBOSITY sqlstate
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello(NULL, NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, NULL, (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', NULL, '', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, NULL::bigint, 1', NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2, ''NaN''::float8', NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT 1, 2', NULL, 'r3', (SELECT private_key FROM ident), '{}');
+SELECT octet_length(public_key) FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT NULL::bigint', 'r3', (SELECT private_key FROM ident), '{}');
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r3', 1, NULL, NULL, '{1}', '{t}', NULL, 0.15, 1e-8, 100, false, 1);
+SELECT nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY[o.k, o.k], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, true, 1) FROM others o;
+SELECT nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r4', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r4', 1, ARRAY['\x00'::bytea, o.k, o.k], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+\set VERBOSITY default
+-- a well-formed setup returns the round 1 message: 28 + 8 * 4 peers + 2 * 3 tags of 32
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r5', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT octet_length(private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r5', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1)) FROM others o;
+-- this party's key offered at another place
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r6', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r6', 1, ARRAY[o.k, :'mine'::bytea, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+-- a peer this party hosts marked as not hosted
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r7', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r7', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, t, f}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+-- pre-trust on one peer while the party asks for two (the one-hot t through pre-trust)
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r8', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r8', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', '{1000000000000, 0, 0, 0}', 0.15, 1e-8, 100, false, 2) FROM others o;
+-- a key that this party has not pinned (the coordinator's own key in place of party 3's)
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r10', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r10', 1, ARRAY[:'mine'::bytea, o.k, (SELECT public_key FROM zerosum_keypair())], ARRAY[:'mynonce'::bytea, decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+-- another nonce in this party's place
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r11', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r11', 1, ARRAY[:'mine'::bytea, o.k, decode(repeat('00', 383) || '04', 'hex')], ARRAY[decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex'), decode(repeat('ab', 32), 'hex')], '{1, 2, 3, 7}', '{t, t, f, t}', NULL, 0.15, 1e-8, 100, false, 1) FROM others o;
+\set VERBOSITY sqlstate
+-- steps of a run that is not active, and of another party
+SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r8', 2, '{}');
+SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r8', 2, '{}');
+SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', 'r8', '{}');
+SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r9', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
+SELECT private_eigentrust_masked_step('SELECT 1, 2, 3', 'r9', 2, '{}');
+SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r9', 2, '{}');
+SELECT private_eigentrust_masked_step(NULL, 'r9', 2, '{}');
+SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r9', NULL, '{}');
+SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', NULL, '{}');
+-- the coordinator's sum
+SELECT * FROM private_eigentrust_masked_sum(NULL, 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00"}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t}', 2);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{-1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t, f}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", NULL}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, NULL, 0.15);
+\set VERBOSITY default
+-- the party count rule at the coordinator
+SELECT * FROM eigentrust_private(ARRAY['dbname=x', 'dbname=y']);
+SELECT * FROM eigentrust_private(ARRAY['dbname=x', NULL, 'dbname=z']);
+SELECT * FROM eigentrust_private(ARRAY['dbname=x', 'dbname=y', 'dbname=z'], mode => 'paper');
+DROP TABLE pet_m;

@@ -5,10 +5,8 @@
  * - a party's local rows: duplicates summed, self ratings dropped, negative
  *   sums clipped, rows normalised, rows without positive trust marked
  *   dangling (the definitions of plain EigenTrust, FACTS.md §4);
- * - a fixed-base randomiser hs^a with hs = (-x^2)^n mod n^2 (the DJN form),
- *   so that encryption and re-randomisation cost one table walk instead of
- *   a full r^n;
- * - packing of small non-negative integers into one plaintext;
+ * (encryption, re-randomisation and fixed-base powers come from the core's
+ *   djn.h and fixedbase.h);
  * - the ciphertext-vector wire format the parties, the coordinator and the
  *   key holder exchange;
  * - the coordinator's fixed-point update of t.
@@ -30,7 +28,8 @@
 #define PET_SCALE_T		12		/* t and pre-trust p */
 #define PET_SCALE_C		12		/* c_ij as exponents in paper mode */
 #define PET_SCALE_U		13		/* partial sums and totals: t scale + 1 guard digit */
-#define PET_SLOT_BITS	44		/* fast mode slot: 10^13 < 2^43.2, 0.8 bit of headroom */
+#define PET_ONE_T		INT64_C(1000000000000)		/* 1 at scale PET_SCALE_T */
+#define PET_ONE_U		INT64_C(10000000000000)		/* 1 at scale PET_SCALE_U */
 
 /* ---- a party's local rows ---- */
 typedef struct pet_edge
@@ -51,69 +50,10 @@ typedef struct pet_edge
 mpc_status	pet_rows_build(pet_edge *e, size_t m, size_t *kept, uint32_t *hosted,
 						   unsigned char *dangling, size_t *nrows, mpc_error *err);
 
-/* ---- fixed-base randomiser: hs^a mod n^2, a uniform of |n|/2 bits ---- */
-typedef struct pet_rand
-{
-	mpz_t		n2;
-	mpz_t	   *tab;			/* windows * 2^w entries, caller's storage */
-	size_t		windows;
-	unsigned	w;
-	size_t		ebits;
-} pet_rand;
-
-/* Window width and table entries for a key of nbits and an expected number
- * of uses: the width that minimises build + uses * per-use multiplications,
- * at most 8 bits (16 MiB at 2048 bits). */
-size_t		pet_rand_entries(size_t nbits, size_t uses, unsigned *w);
-
-/* Draw x, set hs = (-x^2 mod n)^n mod n^2 and fill the table (tab must have
- * pet_rand_entries(pk->nbits, uses, &w) entries; they are mpz_init'ed here). */
-mpc_status	pet_rand_init(pet_rand *r, const pai_pub *pk, mpz_t *tab, unsigned w,
-						  mpc_error *err);
-void		pet_rand_clear(pet_rand *r);	/* mpz_clear of every entry */
-
-/* out = hs^a mod n^2 for a fresh uniform a: an encryption of 0. */
-mpc_status	pet_rand_zero(const pet_rand *r, mpz_t out, mpc_error *err);
-
-/* c = (1 + m n) hs^a mod n^2, 0 <= m < n. */
-mpc_status	pet_encrypt(const pai_pub *pk, const pet_rand *r, mpz_t c, const mpz_t m,
-						mpc_error *err);
-
-/* ---- one base, many small exponents (paper mode: Enc(t_i)^c_ij) ----
- * A windowed table of base^(d 2^(w k)) serves every exponent of one base;
- * the width minimises table + uses * windows multiplications.  tab must hold
- * PET_POW_TAB mpz_t's, initialised by the caller, for exponents < 2^64.
- * The arithmetic is plain GMP: its timing depends on the exponent bits
- * (docs/design.md discusses this local side channel). */
-#define PET_POW_TAB 256
-
-typedef struct pet_pow
-{
-	mpz_t	   *tab;
-	unsigned	w;
-	unsigned	ebits;
-	size_t		windows;
-} pet_pow;
-
-mpc_status	pet_pow_prepare(pet_pow *pw, const pai_pub *pk, mpz_t *tab, const mpz_t base,
-							unsigned ebits, size_t uses, mpc_error *err);
-/* out = base^e mod n^2 for e < 2^ebits (e = 0 gives 1) */
-mpc_status	pet_pow_get(const pet_pow *pw, const pai_pub *pk, mpz_t out, uint64_t e,
-						mpc_error *err);
-
-/* ---- packing ---- */
-/* Slots of slot_bits in one plaintext of an nbits modulus (the packed value
- * stays below 2^(nbits-2) < n/3, so it is never read as negative). */
-size_t		pet_slots(size_t nbits, unsigned slot_bits);
-/* m = sum v[i] 2^(slot_bits i); every v[i] < 2^slot_bits, slot_bits <= 63 */
-mpc_status	pet_pack(mpz_t m, const uint64_t *v, size_t k, unsigned slot_bits, mpc_error *err);
-/* the inverse; m must be < 2^(slot_bits k) */
-mpc_status	pet_unpack(const mpz_t m, uint64_t *v, size_t k, unsigned slot_bits, mpc_error *err);
-
 /* ---- wire format of a ciphertext vector (big-endian header) ----
  *   0  'P' 'E' 'T' 1        magic and version
- *   4  kind                 1: one value per ciphertext, 2: packed
- *   5  slot_bits            packed: bits per slot; else 0
+ *   4  kind                 1: one value per ciphertext (2, packed, is retired)
+ *   5  slot_bits            0
  *   6  scale (int16)        decimal scale of the values
  *   8  count (uint32)       number of values
  *  12  nct (uint32)         number of ciphertexts
@@ -123,7 +63,7 @@ mpc_status	pet_unpack(const mpz_t m, uint64_t *v, size_t k, unsigned slot_bits, 
  */
 #define PET_VEC_HDR		28
 #define PET_KIND_PLAIN	1
-#define PET_KIND_PACKED	2
+#define PET_KIND_PACKED	2		/* the retired fast mode's; refused */
 
 typedef struct pet_vec_hdr
 {

@@ -231,6 +231,78 @@ check_parties(const char *self_id, size_t self_len, const zs_party *peers,
 	return st;
 }
 
+/* The pairwise seed s_ij of self (exponent x) with one checked peer. */
+static mpc_status
+seed_from_exponent(const mpz_t x, const mpz_t p, const char *self_id, size_t self_len,
+				   const zs_party *peer, int64_t round, uint8_t seed[SHA256_DIGEST_LEN],
+				   int *lower, mpc_error *err)
+{
+	mpz_t		y,
+				z;
+	uint8_t		zb[ZS_PUB_LEN];
+	uint8_t		be[8];
+	sha256_ctx	c;
+	mpc_status	st = MPC_OK;
+
+	mpz_inits(y, z, NULL);
+	mpz_from_bytes(y, peer->pub, peer->pub_len);
+	mpz_powm_sec(z, y, x, p);
+	/* y has order q and 0 < x < q, so z != 1; check anyway */
+	if (mpz_cmp_ui(z, 1) <= 0)
+		st = mpc_fail(err, MPC_ERR_KEY, "degenerate shared secret");
+	if (st == MPC_OK)
+		st = mpz_to_bytes_fixed(z, zb, sizeof(zb), err);
+	if (st == MPC_OK)
+	{
+		*lower = id_cmp(self_id, self_len, peer->id, peer->id_len) < 0;
+		sha256_init(&c);
+		sha256_update(&c, seed_tag, sizeof(seed_tag) - 1);
+		if (*lower)
+		{
+			hash_id(&c, self_id, self_len);
+			hash_id(&c, peer->id, peer->id_len);
+		}
+		else
+		{
+			hash_id(&c, peer->id, peer->id_len);
+			hash_id(&c, self_id, self_len);
+		}
+		sha256_update(&c, zb, sizeof(zb));
+		put_be64(be, (uint64_t) round);
+		sha256_update(&c, be, 8);
+		sha256_final(&c, seed);
+		mpc_wipe(&c, sizeof(c));
+	}
+	mpc_wipe(zb, sizeof(zb));
+	mpz_clear(y);
+	clear_secret(z);
+	return st;
+}
+
+mpc_status
+zs_pair_seed(const uint8_t *priv, size_t priv_len, const char *self_id,
+			 size_t self_id_len, const zs_party *peer, int64_t round,
+			 uint8_t seed[ZS_SEED_LEN], mpc_error *err)
+{
+	mpz_t		x,
+				p;
+	int			lower;
+	mpc_status	st;
+
+	st = zs_check_private(priv, priv_len, err);
+	if (st == MPC_OK)
+		st = check_parties(self_id, self_id_len, peer, 1, err);
+	if (st != MPC_OK)
+		return st;
+	mpz_inits(x, p, NULL);
+	zs_group_prime(p);
+	mpz_from_bytes(x, priv, priv_len);
+	st = seed_from_exponent(x, p, self_id, self_id_len, peer, round, seed, &lower, err);
+	clear_secret(x);
+	mpz_clear(p);
+	return st;
+}
+
 /* The signed mask of 'self' (exponent x) against the checked peers. */
 static mpc_status
 mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
@@ -238,19 +310,16 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 				   mpz_t mask, mpc_error *err)
 {
 	mpz_t		p,
-				y,
-				z,
 				term,
 				acc;
-	uint8_t		zb[ZS_PUB_LEN];
 	uint8_t		seed[SHA256_DIGEST_LEN];
 	uint8_t		block[SHA256_DIGEST_LEN];
-	uint8_t		be[8];
+	uint8_t		be[4];
 	sha256_ctx	c;
 	int			i;
 	mpc_status	st = MPC_OK;
 
-	mpz_inits(p, y, z, term, acc, NULL);
+	mpz_inits(p, term, acc, NULL);
 	zs_group_prime(p);
 	mpz_set_ui(acc, 0);
 	for (i = 0; i < npeers && st == MPC_OK; i++)
@@ -262,35 +331,15 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 			break;
 		}
-		mpz_from_bytes(y, peers[i].pub, peers[i].pub_len);
-		mpz_powm_sec(z, y, x, p);
-		/* y has order q and 0 < x < q, so z != 1; check anyway */
-		if (mpz_cmp_ui(z, 1) <= 0)
-		{
-			st = mpc_fail(err, MPC_ERR_KEY, "peer %d: degenerate shared secret", i + 1);
-			break;
-		}
-		st = mpz_to_bytes_fixed(z, zb, sizeof(zb), err);
+		st = seed_from_exponent(x, p, self_id, self_len, &peers[i], round, seed, &lower, err);
 		if (st != MPC_OK)
-			break;
+		{
+			char		why[MPC_ERRMSG_LEN];
 
-		lower = id_cmp(self_id, self_len, peers[i].id, peers[i].id_len) < 0;
-		sha256_init(&c);
-		sha256_update(&c, seed_tag, sizeof(seed_tag) - 1);
-		if (lower)
-		{
-			hash_id(&c, self_id, self_len);
-			hash_id(&c, peers[i].id, peers[i].id_len);
+			memcpy(why, err ? err->msg : "", err ? sizeof(why) : 1);
+			st = mpc_fail(err, st, "peer %d: %s", i + 1, why);
+			break;
 		}
-		else
-		{
-			hash_id(&c, peers[i].id, peers[i].id_len);
-			hash_id(&c, self_id, self_len);
-		}
-		sha256_update(&c, zb, sizeof(zb));
-		put_be64(be, (uint64_t) round);
-		sha256_update(&c, be, 8);
-		sha256_final(&c, seed);
 
 		/* PRG block 0: all a 128-bit mask element needs */
 		sha256_init(&c);
@@ -310,13 +359,10 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 	if (st == MPC_OK)
 		mpz_fdiv_r_2exp(mask, acc, ZS_MODULUS_BITS);
 
-	mpc_wipe(zb, sizeof(zb));
 	mpc_wipe(seed, sizeof(seed));
 	mpc_wipe(block, sizeof(block));
 	mpc_wipe(&c, sizeof(c));
 	mpz_clear(p);
-	mpz_clear(y);
-	clear_secret(z);
 	clear_secret(term);
 	clear_secret(acc);
 	return st;

@@ -69,6 +69,16 @@ mpc_status	zs_mask(const uint8_t *priv, size_t priv_len, const char *self_id,
 					size_t self_id_len, int64_t round, const zs_party *peers,
 					int npeers, mpz_t mask, mpc_error *err);
 
+/*
+ * The pairwise seed s_ij (the formula above) of party 'self' with one peer,
+ * for 'round', as 32 bytes: what src/core/authmsg.h derives its MAC and PRG
+ * keys from.  Fails for a bad key or id, or a peer id equal to self's.
+ */
+#define ZS_SEED_LEN 32
+mpc_status	zs_pair_seed(const uint8_t *priv, size_t priv_len, const char *self_id,
+						 size_t self_id_len, const zs_party *peer, int64_t round,
+						 uint8_t seed[ZS_SEED_LEN], mpc_error *err);
+
 /* (V + mask) mod M with V the value already scaled to an integer; fails when
  * |V| >= 2^127 or the mask is outside [0, M). */
 mpc_status	zs_mask_value(const mpz_t value, const mpz_t mask, mpz_t out,

@@ -27,9 +27,14 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "libpq-fe.h"
+
+#include "djn.h"
 #include "encoding.h"
+#include "fixedbase.h"
 #include "paillier_glue.h"
 #include "protocol.h"
+#include "protocol_pg.h"
 #include "serial.h"
 
 /* ---------------------------------------------------------------------
@@ -42,9 +47,21 @@ raise_core(const mpc_error *err, const char *what)
 	mpc_raise(err, what);
 }
 
+/* ERROR 22004 when any of the first nargs arguments is NULL, except those
+ * whose bit is set in nullable (argument k is bit k). */
+void
+pet_require_args(FunctionCallInfo fcinfo, int nargs, uint32 nullable, const char *fn)
+{
+	for (int a = 0; a < nargs; a++)
+		if (PG_ARGISNULL(a) && !(nullable & (1u << a)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: argument %d must not be NULL", fn, a + 1)));
+}
+
 /* bigint[] without NULLs -> palloc'd int64 array */
-static int64 *
-int8_array(ArrayType *a, int *n, const char *what)
+int64 *
+pet_int8_array(ArrayType *a, int *n, const char *what)
 {
 	Datum	   *d;
 	bool	   *nulls;
@@ -63,6 +80,36 @@ int8_array(ArrayType *a, int *n, const char *what)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not contain NULLs", what)));
 		out[i] = DatumGetInt64(d[i]);
+	}
+	return out;
+}
+
+/* boolean[] of exactly n entries without NULLs -> palloc'd 0/1 bytes */
+unsigned char *
+pet_bool_array(ArrayType *a, int n, const char *what)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	int			nh;
+	unsigned char *out;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(a, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
+	if (nh != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("private eigentrust: %s has %d entries for %d peers", what, nh, n)));
+	out = palloc(Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULLs", what)));
+		out[i] = DatumGetBool(d[i]) ? 1 : 0;
 	}
 	return out;
 }
@@ -97,58 +144,6 @@ mpz_set_u64(mpz_t x, uint64 v)
 
 /* Serve a pending interrupt between two big-number operations. */
 #define PET_CFI() CHECK_FOR_INTERRUPTS()
-
-/*
- * The randomiser table of the last key, kept for the backend's life: in
- * fast mode the key lives for the whole run and the coordinator's dblink
- * connection keeps this backend, so the table is built once per run.
- */
-static MemoryContext rand_cxt = NULL;
-static pet_rand rand_cache;
-static bool rand_valid = false;
-static uint8 rand_fp[PAI_FP_LEN];
-static unsigned rand_w = 0;
-
-static const pet_rand *
-get_rand(const pai_pub *pk, size_t uses)
-{
-	unsigned	w;
-	size_t		entries = pet_rand_entries(pk->nbits, uses, &w);
-	MemoryContext old;
-	mpc_error	err;
-	mpc_status	st;
-	mpz_t	   *tab;
-
-	if (rand_valid && memcmp(rand_fp, pk->fp, PAI_FP_LEN) == 0 && rand_w >= w &&
-		mpz_cmp(rand_cache.n2, pk->n2) == 0)
-		return &rand_cache;
-	if (rand_cxt == NULL)
-		rand_cxt = AllocSetContextCreate(TopMemoryContext, "mpc_eigentrust randomiser",
-										 ALLOCSET_DEFAULT_SIZES);
-	rand_valid = false;
-	MemoryContextReset(rand_cxt);
-	old = MemoryContextSwitchTo(rand_cxt);
-	tab = MemoryContextAllocHuge(rand_cxt, sizeof(mpz_t) * entries);
-	for (;;)
-	{
-		st = pet_rand_init(&rand_cache, pk, tab, w, &err);
-		if (st != MPC_ERR_INTERRUPTED)
-			break;
-		MemoryContextSwitchTo(old);
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextSwitchTo(rand_cxt);
-	}
-	MemoryContextSwitchTo(old);
-	if (st != MPC_OK)
-	{
-		MemoryContextReset(rand_cxt);
-		raise_core(&err, "private eigentrust");
-	}
-	memcpy(rand_fp, pk->fp, PAI_FP_LEN);
-	rand_w = w;
-	rand_valid = true;
-	return &rand_cache;
-}
 
 /* Peers must be strictly ascending: that is how ids map to indices. */
 static void
@@ -339,7 +334,7 @@ pretrust_vector(ArrayType *pa, int n)
 	{
 		int			np;
 
-		p = int8_array(pa, &np, "pretrust");
+		p = pet_int8_array(pa, &np, "pretrust");
 		if (np != n)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -362,69 +357,6 @@ pretrust_vector(ArrayType *pa, int n)
 }
 
 /*
- * fast: u_j = sum over hosted rows of t_i c_ij (+ dangling mass t_i p_j),
- * rounded at scale PET_SCALE_U, packed PET_SLOT_BITS per slot, encrypted.
- */
-static bytea *
-party_fast(const pai_pub *pk, const party_rows *r, const int64 *t, const int64 *p, int n,
-		   double *enc_ms, double *hom_ms)
-{
-	long double *u = palloc0(sizeof(long double) * n);
-	uint64	   *v = palloc(sizeof(uint64) * n);
-	long double dmass = 0;
-	size_t		k = pet_slots(pk->nbits, PET_SLOT_BITS);
-	uint32		nct = (uint32) ((n + k - 1) / k);
-	instr_time	start;
-	const pet_rand *rnd;
-	bytea	   *out;
-	mpz_t		m,
-				c;
-	mpc_error	err;
-	const long double up = powl(10.0L, PET_SCALE_U - PET_SCALE_T);
-	const long double down = powl(10.0L, 2 * PET_SCALE_T - PET_SCALE_U);
-
-	INSTR_TIME_SET_CURRENT(start);
-	for (size_t x = 0; x < r->kept; x++)
-		u[r->e[x].j] += (long double) t[r->e[x].i] * (long double) r->e[x].w;
-	for (size_t x = 0; x < r->nrows; x++)
-		if (r->dangling[x])
-			dmass += (long double) t[r->hosted[x]];
-	for (int j = 0; j < n; j++)
-	{
-		/* t c at scale T -> U; dmass p at scale 2T -> U */
-		long double val = roundl(u[j] * up + dmass * (long double) p[j] / down);
-
-		if (!(val >= 0 && val < (long double) ((uint64) 1 << PET_SLOT_BITS)))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("private eigentrust: a partial sum does not fit its slot"),
-					 errhint("The trust vector sent by the coordinator is not a probability vector.")));
-		v[j] = (uint64) val;
-	}
-	*hom_ms += ms_since(start);
-
-	INSTR_TIME_SET_CURRENT(start);
-	/* the run's key serves every round: size the table for about 64 of them */
-	rnd = get_rand(pk, (size_t) nct * 64);
-	out = vec_alloc(pk, PET_KIND_PACKED, PET_SLOT_BITS, PET_SCALE_U, (uint32) n, nct);
-	mpz_inits(m, c, NULL);
-	for (uint32 q = 0; q < nct; q++)
-	{
-		size_t		first = (size_t) q * k;
-		size_t		cnt = Min(k, (size_t) n - first);
-
-		if (pet_pack(m, v + first, cnt, PET_SLOT_BITS, &err) != MPC_OK ||
-			pet_encrypt(pk, rnd, c, m, &err) != MPC_OK)
-			raise_core(&err, "private eigentrust");
-		vec_put(out, pk, q, c);
-		PET_CFI();
-	}
-	mpz_clears(m, c, NULL);
-	*enc_ms += ms_since(start);
-	return out;
-}
-
-/*
  * paper: for every j, prod over hosted rows of Enc(t_i)^(c_ij) (c_ij at scale
  * PET_SCALE_C; dangling rows use p_j), re-randomised once, for all n.
  */
@@ -441,11 +373,12 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 				dct;
 	bool		any_dangling = false;
 	instr_time	start;
-	const pet_rand *rnd;
 	bytea	   *out;
 	mpc_error	err;
-	mpz_t	   *tab;
-	pet_pow		pw;
+	const pai_djn *djn;
+	fb_table	fbt;
+	void	   *tbuf = NULL;
+	size_t		tbuf_len = 0;
 
 	vec_read(enc_t, pk, &h, "private eigentrust");
 	if (h.kind != PET_KIND_PLAIN || h.count != (uint32) n || h.scale != PET_SCALE_T)
@@ -461,10 +394,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 	mpz_set_ui(dct, 1);
 	for (int j = 0; j < n; j++)
 		mpz_init(acc[j]);
-	/* edges are sorted by truster: one table per Enc(t_i) serves its row */
-	tab = palloc(sizeof(mpz_t) * PET_POW_TAB);
-	for (int q = 0; q < PET_POW_TAB; q++)
-		mpz_init(tab[q]);
+	/* edges are sorted by truster: one constant-time fixed-base table per
+	 * Enc(t_i) serves its row (the exponents c_ij are the party's secrets) */
 	for (size_t x = 0; x < r->kept;)
 	{
 		uint32		i = r->e[x].i;
@@ -482,9 +413,24 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 		while (ebits < 64 && (maxc >> ebits) != 0)
 			ebits++;
 		vec_get(enc_t, &h, i, base);
-		if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK ||
-			pet_pow_prepare(&pw, pk, tab, base, ebits, end - x, &err) != MPC_OK)
+		if (pai_check_ciphertext(pk, base, 1, &err) != MPC_OK)
 			raise_core(&err, "private eigentrust");
+		{
+			unsigned	w = fb_best_window(ebits, end - x, 8, 0.05);
+			size_t		tb = fb_table_bytes(mpz_sizeinbase(pk->n2, 2), ebits, w);
+
+			if (tb == 0)
+				elog(ERROR, "private eigentrust: no fixed-base table for %u-bit exponents", ebits);
+			if (tbuf == NULL || tb > tbuf_len)
+			{
+				if (tbuf)
+					pfree(tbuf);
+				tbuf = MemoryContextAllocHuge(CurrentMemoryContext, tb);
+				tbuf_len = tb;
+			}
+			if (fb_table_init(&fbt, tbuf, tbuf_len, base, pk->n2, ebits, w, &err) != MPC_OK)
+				raise_core(&err, "private eigentrust");
+		}
 		for (; x < end; x++)
 		{
 			const pet_edge *ed = &r->e[x];
@@ -492,7 +438,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 
 			if (cf == 0)
 				continue;
-			if (pet_pow_get(&pw, pk, tmp, cf, &err) != MPC_OK)
+			mpz_set_u64(e, cf);
+			if (fb_pow(&fbt, tmp, e, &err) != MPC_OK)
 				raise_core(&err, "private eigentrust");
 			if (has[ed->j])
 			{
@@ -507,8 +454,8 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 		}
 		PET_CFI();
 	}
-	for (int q = 0; q < PET_POW_TAB; q++)
-		mpz_clear(tab[q]);
+	if (tbuf)
+		pfree(tbuf);
 	/* dangling hosted rows: Enc(sum t_i)^(p_j) */
 	for (size_t x = 0; x < r->nrows; x++)
 		if (r->dangling[x])
@@ -549,11 +496,11 @@ party_paper(const pai_pub *pk, const party_rows *r, const bytea *enc_t, const in
 
 	/* one re-randomisation per j, so untouched columns leave as fresh Enc(0) */
 	INSTR_TIME_SET_CURRENT(start);
-	rnd = get_rand(pk, (size_t) n);
+	djn = mpc_djn_get(pk);
 	out = vec_alloc(pk, PET_KIND_PLAIN, 0, PET_SCALE_T + PET_SCALE_C, (uint32) n, (uint32) n);
 	for (int j = 0; j < n; j++)
 	{
-		if (pet_rand_zero(rnd, tmp, &err) != MPC_OK)
+		if (pai_djn_noise(pk, djn, tmp, &err) != MPC_OK)
 			raise_core(&err, "private eigentrust");
 		if (has[j])
 		{
@@ -580,7 +527,6 @@ MPC_FUNCTION(private_eigentrust_party_step)
 {
 	text	   *sqlt;
 	char	   *mode;
-	int32		round;
 	const pai_pub *pkc;
 	pai_pub		pk;
 	int64	   *peers;
@@ -595,18 +541,13 @@ MPC_FUNCTION(private_eigentrust_party_step)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	for (int a = 0; a <= 4; a++)
-		if (PG_ARGISNULL(a))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("private_eigentrust_party_step: argument %d must not be NULL", a + 1)));
+	pet_require_args(fcinfo, 5, 0, "private_eigentrust_party_step");
 	sqlt = PG_GETARG_TEXT_PP(0);
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	round = PG_GETARG_INT32(2);
 	pkc = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(3));
 	/* the key cache may evict: keep our own copy for the whole step */
 	pai_pub_copy(&pk, pkc);
-	peers = int8_array(PG_GETARG_ARRAYTYPE_P(4), &n, "peers");
+	peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(4), &n, "peers");
 	check_peers(peers, n);
 	p = pretrust_vector(PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5), n);
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
@@ -617,27 +558,11 @@ MPC_FUNCTION(private_eigentrust_party_step)
 	hom_ms += ms_since(start);
 
 	if (strcmp(mode, "fast") == 0)
-	{
-		int			nt;
-		int64	   *t;
-
-		if (PG_ARGISNULL(6))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("private_eigentrust_party_step: fast mode needs the trust vector t")));
-		t = int8_array(PG_GETARG_ARRAYTYPE_P(6), &nt, "t");
-		if (nt != n)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("private eigentrust: t has %d entries for %d peers", nt, n)));
-		for (int i = 0; i < n; i++)
-			if (t[i] < 0 || t[i] > 1000000000000LL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("private eigentrust: t values must be between 0 and 10^12 (round %d)", round)));
-		out = party_fast(&pk, &rows, t, p, n, &enc_ms, &hom_ms);
-	}
-	else if (strcmp(mode, "paper") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("private eigentrust: mode \"fast\" was retired"),
+				 errhint("Use mode 'masked' (docs/design.md).")));
+	if (strcmp(mode, "paper") == 0)
 	{
 		if (PG_ARGISNULL(7))
 			ereport(ERROR,
@@ -650,7 +575,7 @@ MPC_FUNCTION(private_eigentrust_party_step)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private eigentrust: unknown mode \"%s\"", mode),
-				 errhint("Use 'fast' or 'paper'.")));
+				 errhint("Use 'paper' here; 'masked' has its own functions.")));
 	pai_pub_clear(&pk);
 
 	values[0] = PointerGetDatum(out);
@@ -668,19 +593,22 @@ MPC_FUNCTION(private_eigentrust_encrypt_vector)
 {
 	pai_pub		pk;
 	int			n;
-	int64	   *v = int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
-	int32		scale = PG_GETARG_INT32(2);
-	const pet_rand *rnd;
+	int64	   *v;
+	int32		scale;
+	const pai_djn *djn;
 	bytea	   *out;
 	mpz_t		x,
 				m,
 				c;
 	mpc_error	err;
 
+	pet_require_args(fcinfo, 3, 0, "private_eigentrust_encrypt_vector");
+	v = pet_int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
+	scale = PG_GETARG_INT32(2);
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_encrypt_vector");
-	rnd = get_rand(&pk, (size_t) n);
+	djn = mpc_djn_get(&pk);
 	out = vec_alloc(&pk, PET_KIND_PLAIN, 0, scale, (uint32) n, (uint32) n);
 	mpz_inits(x, m, c, NULL);
 	for (int i = 0; i < n; i++)
@@ -694,7 +622,7 @@ MPC_FUNCTION(private_eigentrust_encrypt_vector)
 		else
 			mpz_set_u64(x, (uint64) v[i]);
 		if (enc_to_residue(&pk, m, x, &err) != MPC_OK ||
-			pet_encrypt(&pk, rnd, c, m, &err) != MPC_OK)
+			pai_djn_encrypt(&pk, djn, c, m, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_encrypt_vector");
 		vec_put(out, &pk, (uint32) i, c);
 		if ((i & 15) == 0)
@@ -710,7 +638,7 @@ MPC_FUNCTION(private_eigentrust_encrypt_vector)
 MPC_FUNCTION(private_eigentrust_combine)
 {
 	pai_pub		pk;
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *arr;
 	Datum	   *d;
 	bool	   *nulls;
 	int			nv;
@@ -721,6 +649,12 @@ MPC_FUNCTION(private_eigentrust_combine)
 	mpz_t		c;
 	mpc_error	err;
 
+	pet_require_args(fcinfo, 2, 0, "private_eigentrust_combine");
+	arr = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("private_eigentrust_combine: vecs must be a one-dimensional array")));
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	deconstruct_array(arr, BYTEAOID, -1, false, TYPALIGN_INT, &d, &nulls, &nv);
 	if (nv < 1)
@@ -777,11 +711,11 @@ MPC_FUNCTION(private_eigentrust_next)
 	int			n,
 				nt,
 				nh;
-	int64	   *sums = int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
-	int64	   *t = int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
+	int64	   *sums;
+	int64	   *t;
 	int64	   *p;
-	ArrayType  *ha = PG_GETARG_ARRAYTYPE_P(3);
-	double		alpha = PG_GETARG_FLOAT8(4);
+	ArrayType  *ha;
+	double		alpha;
 	Datum	   *d;
 	bool	   *nulls;
 	unsigned char *hosted;
@@ -792,15 +726,40 @@ MPC_FUNCTION(private_eigentrust_next)
 	Datum		values[2];
 	bool		rnulls[2] = {false, false};
 
+	/* pretrust (argument 3) may be NULL: uniform */
+	pet_require_args(fcinfo, 5, 1u << 2, "private_eigentrust_next");
+	sums = pet_int8_array(PG_GETARG_ARRAYTYPE_P(0), &n, "sums");
+	t = pet_int8_array(PG_GETARG_ARRAYTYPE_P(1), &nt, "t");
+	ha = PG_GETARG_ARRAYTYPE_P(3);
+	alpha = PG_GETARG_FLOAT8(4);
+	if (ARR_NDIM(ha) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("hosted must be a one-dimensional array")));
 	deconstruct_array(ha, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &nh);
 	if (nt != n || nh != n || n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("private_eigentrust_next: sums, t and hosted must have the same length")));
+	if (!(alpha > 0 && alpha <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_next: alpha must be in (0, 1]")));
+	for (int i = 0; i < n; i++)
+		if (t[i] < 0 || t[i] > 1000000000000LL || sums[i] < 0 || sums[i] > 100000000000000LL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("private_eigentrust_next: t values must be between 0 and 10^12 and sums between 0 and 10^14")));
 	p = pretrust_vector(PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), n);
 	hosted = palloc(n);
 	for (int i = 0; i < n; i++)
-		hosted[i] = !nulls[i] && DatumGetBool(d[i]);
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("hosted must not contain NULLs")));
+		hosted[i] = DatumGetBool(d[i]);
+	}
 	tn = palloc(sizeof(int64) * n);
 	if (pet_next((size_t) n, sums, t, p, hosted, alpha, tn, &residual, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_next");
@@ -815,7 +774,7 @@ MPC_FUNCTION(private_eigentrust_next)
  *     OUT ciphertexts integer, OUT scale integer, OUT fingerprint text) */
 MPC_FUNCTION(private_eigentrust_vector_info)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	bytea	   *v;
 	pet_vec_hdr h;
 	mpc_error	err;
 	TupleDesc	td;
@@ -823,6 +782,8 @@ MPC_FUNCTION(private_eigentrust_vector_info)
 	bool		nulls[5] = {false, false, false, false, false};
 	char		fp[2 * PAI_FP_LEN + 1];
 
+	pet_require_args(fcinfo, 1, 0, "private_eigentrust_vector_info");
+	v = PG_GETARG_BYTEA_PP(0);
 	if (pet_vec_read_hdr(&h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
 						 NULL, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_vector_info");
@@ -842,10 +803,10 @@ MPC_FUNCTION(private_eigentrust_vector_info)
  *     parts integer) RETURNS bytea */
 MPC_FUNCTION(private_eigentrust_vector_slice)
 {
-	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
-	bytea	   *v = PG_GETARG_BYTEA_PP(1);
-	int32		part = PG_GETARG_INT32(2);
-	int32		parts = PG_GETARG_INT32(3);
+	const pai_pub *pk;
+	bytea	   *v;
+	int32		part;
+	int32		parts;
 	pet_vec_hdr h;
 	uint32		q0,
 				q1,
@@ -855,6 +816,11 @@ MPC_FUNCTION(private_eigentrust_vector_slice)
 				len;
 	bytea	   *out;
 
+	pet_require_args(fcinfo, 4, 0, "private_eigentrust_vector_slice");
+	pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	v = PG_GETARG_BYTEA_PP(1);
+	part = PG_GETARG_INT32(2);
+	parts = PG_GETARG_INT32(3);
 	vec_read(v, pk, &h, "private_eigentrust_vector_slice");
 	if (parts < 1 || part < 1 || part > parts || (uint32) parts > Max(h.nct, 1))
 		ereport(ERROR,
@@ -863,7 +829,7 @@ MPC_FUNCTION(private_eigentrust_vector_slice)
 	q0 = (uint32) (((uint64) h.nct * (part - 1)) / parts);
 	q1 = (uint32) (((uint64) h.nct * part) / parts);
 	/* packed: every ciphertext but the last holds a full set of slots */
-	per = h.kind == PET_KIND_PACKED ? (uint32) pet_slots(pk->nbits, (unsigned) h.slot_bits) : 1;
+	per = 1;
 	count = q1 == h.nct ? h.count - q0 * per : (q1 - q0) * per;
 	csz = 2 * (Size) h.nbytes;
 	len = PET_VEC_HDR + (q1 - q0) * csz;
@@ -885,13 +851,11 @@ MPC_FUNCTION(private_eigentrust_vector_slice)
  *     from zero to out_scale */
 MPC_FUNCTION(private_eigentrust_decrypt_vector)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	const pai_priv *skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
-	int32		out_scale = PG_GETARG_INT32(2);
+	bytea	   *v;
+	const pai_priv *skc;
+	int32		out_scale;
 	pet_vec_hdr h;
 	int64	   *vals;
-	uint64	   *slots = NULL;
-	size_t		k = 1;
 	mpz_t		c,
 				m,
 				s,
@@ -899,6 +863,10 @@ MPC_FUNCTION(private_eigentrust_decrypt_vector)
 				half;
 	mpc_error	err;
 
+	pet_require_args(fcinfo, 3, 0, "private_eigentrust_decrypt_vector");
+	v = PG_GETARG_BYTEA_PP(0);
+	skc = mpc_privkey_get(PG_GETARG_PAILLIER_PRIVKEY_P(1));
+	out_scale = PG_GETARG_INT32(2);
 	vec_read(v, &skc->pub, &h, "private_eigentrust_decrypt_vector");
 	if (out_scale < 0 || out_scale > h.scale)
 		ereport(ERROR,
@@ -906,11 +874,6 @@ MPC_FUNCTION(private_eigentrust_decrypt_vector)
 				 errmsg("private_eigentrust_decrypt_vector: out_scale must be between 0 and the vector's scale %d",
 						h.scale)));
 	vals = palloc(sizeof(int64) * Max(h.count, 1));
-	if (h.kind == PET_KIND_PACKED)
-	{
-		k = pet_slots(skc->pub.nbits, (unsigned) h.slot_bits);
-		slots = palloc(sizeof(uint64) * k);
-	}
 	mpz_inits(c, m, s, div, half, NULL);
 	mpz_ui_pow_ui(div, 10, (unsigned long) (h.scale - out_scale));
 	mpz_fdiv_q_2exp(half, div, 1);
@@ -922,40 +885,66 @@ MPC_FUNCTION(private_eigentrust_decrypt_vector)
 		if (pai_check_ciphertext(&skc->pub, c, 1, &err) != MPC_OK ||
 			pai_decrypt(skc, m, c, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_decrypt_vector");
-		if (h.kind == PET_KIND_PLAIN)
-		{
-			if (enc_from_residue(&skc->pub, s, m, &err) != MPC_OK)
-				raise_core(&err, "private_eigentrust_decrypt_vector");
-			/* round half away from zero */
-			if (mpz_sgn(s) >= 0)
-				mpz_add(s, s, half);
-			else
-				mpz_sub(s, s, half);
-			mpz_tdiv_q(s, s, div);
-			if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
-			vals[q] = (int64) mpz_get_si(s);
-		}
+		if (enc_from_residue(&skc->pub, s, m, &err) != MPC_OK)
+			raise_core(&err, "private_eigentrust_decrypt_vector");
+		/* round half away from zero */
+		if (mpz_sgn(s) >= 0)
+			mpz_add(s, s, half);
 		else
-		{
-			size_t		first = (size_t) q * k;
-			size_t		cnt = Min(k, (size_t) h.count - first);
-
-			if (pet_unpack(m, slots, cnt, (unsigned) h.slot_bits, &err) != MPC_OK)
-				raise_core(&err, "private_eigentrust_decrypt_vector");
-			for (size_t x = 0; x < cnt; x++)
-			{
-				mpz_set_u64(s, slots[x]);
-				mpz_add(s, s, half);
-				mpz_tdiv_q(s, s, div);
-				vals[first + x] = (int64) mpz_get_si(s);
-			}
-		}
+			mpz_sub(s, s, half);
+		mpz_tdiv_q(s, s, div);
+		if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
+		vals[q] = (int64) mpz_get_si(s);
 		if ((q & 7) == 0)
 			PET_CFI();
 	}
 	mpz_clears(c, m, s, div, half, NULL);
 	PG_RETURN_ARRAYTYPE_P(int8_array_build(vals, (int) h.count));
+}
+
+/* ---------------------------------------------------------------------
+ * Messages
+ * --------------------------------------------------------------------- */
+
+/*
+ * private_eigentrust_display(conn text) RETURNS text: a party named in a
+ * message.  A connection string (or URI) is parsed by libpq itself and
+ * rebuilt with every password replaced by ***; anything libpq does not
+ * parse (a foreign server name) is returned as given, unless it holds an
+ * '=' or '@', when only "(unparsable connection string)" is shown.
+ */
+MPC_FUNCTION(private_eigentrust_display)
+{
+	char	   *s;
+	char	   *errmsg = NULL;
+	PQconninfoOption *opts;
+	StringInfoData out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (strchr(s, '=') == NULL && strstr(s, "://") == NULL)
+		PG_RETURN_TEXT_P(cstring_to_text(s));
+	opts = PQconninfoParse(s, &errmsg);
+	if (errmsg)
+		PQfreemem(errmsg);
+	if (opts == NULL)
+		PG_RETURN_TEXT_P(cstring_to_text("(unparsable connection string)"));
+	initStringInfo(&out);
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+	{
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (out.len > 0)
+			appendStringInfoChar(&out, ' ');
+		if (strcmp(o->keyword, "password") == 0)
+			appendStringInfo(&out, "%s=***", o->keyword);
+		else
+			appendStringInfo(&out, "%s=%s", o->keyword, o->val);
+	}
+	PQconninfoFree(opts);
+	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }

@@ -29,45 +29,187 @@ CREATE FUNCTION private_eigentrust_party_step(
 AS 'MODULE_PATHNAME', 'private_eigentrust_party_step'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_party_step(text, text, integer, paillier_pubkey, bigint[], bigint[], bigint[], bytea) IS
-'party side of one private EigenTrust round: reads the ratings query with the caller''s privileges and returns only ciphertexts under key (fast: packed partial sums of t_i c_ij; paper: Enc(t_i)^c_ij multiplied per trustee, re-randomised); wrap it with private_eigentrust_party_setup';
+'party side of one paper-mode private EigenTrust round: reads the ratings query with the caller''s privileges and returns only ciphertexts under key: Enc(t_i)^c_ij (constant-time fixed-base powers) multiplied per trustee, re-randomised (DJN); mode fast is retired; wrap it with private_eigentrust_party_setup';
+
+-- ---- masked mode (no key holder): party functions -------------------
+
+CREATE FUNCTION private_eigentrust_masked_hello(edges_sql text, members_sql text, run_id text,
+    identity bytea, known_keys bytea[],
+    OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[])
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_hello'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_hello(text, text, text, bytea, bytea[]) IS
+'party side of masked private EigenTrust, step 1: read the ratings (and members) with the caller''s privileges and start run_id in this session with the party''s identity key (a zerosum private key) and the pinned keys of the other parties; returns the identity public key, a fresh nonce and the ids the party hosts (trusters and members), never trustees';
+
+CREATE FUNCTION private_eigentrust_masked_setup(edges_sql text, run_id text, self integer,
+    public_keys bytea[], nonces bytea[], peers bigint[], hosted boolean[], pretrust bigint[],
+    alpha double precision, epsilon double precision, max_iter integer,
+    allow_two_parties boolean, min_pretrust_peers integer)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_setup'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_setup(text, text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean, integer) IS
+'party side of masked private EigenTrust, step 2: check the public inputs (at least 3 parties unless allowed, every other key pinned, own key, nonce and hosted ids present, pre-trust support), agree pairwise keys bound to every nonce, return the authenticated masked round 1 vector';
+
+CREATE FUNCTION private_eigentrust_masked_step(edges_sql text, run_id text, round integer, inbox bytea[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_step'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_step(text, text, integer, bytea[]) IS
+'party side of masked private EigenTrust, one round: verify every party''s message of the previous round (tags, round, transcript confirmations), derive t itself, check its invariants, return this round''s authenticated masked vector; any failure ends the run';
+
+CREATE FUNCTION private_eigentrust_masked_final(edges_sql text, run_id text, round integer, inbox bytea[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_final'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_final(text, text, integer, bytea[]) IS
+'party side of masked private EigenTrust: verify the last round, check convergence, return the authenticated confirmation of the last round''s transcript';
+
+CREATE FUNCTION private_eigentrust_masked_result(edges_sql text, run_id text, inbox bytea[],
+    OUT peer bigint, OUT trust double precision, OUT dropped_ratings bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_result'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 1000;
+COMMENT ON FUNCTION private_eigentrust_masked_result(text, text, bytea[]) IS
+'party side of masked private EigenTrust: verify every party''s final confirmation and return the result (and how many of the party''s ratings named ids outside the peer universe); ends the run';
+
+CREATE FUNCTION private_eigentrust_masked_sum(msgs bytea[], round integer, t bigint[],
+    pretrust bigint[], hosted boolean[], alpha double precision,
+    OUT t_next bigint[], OUT residual double precision)
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_sum'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_sum(bytea[], integer, bigint[], bigint[], boolean[], double precision) IS
+'coordinator side of masked private EigenTrust: sum one round''s masked vectors (the masks cancel only in the sum of all) and compute the next t at scale 12 and the L1 residual';
 
 CREATE FUNCTION private_eigentrust_party_setup(
     edges_sql text, coordinator_role name,
-    party_schema name DEFAULT 'private_eigentrust_party')
+    party_schema name DEFAULT 'private_eigentrust_party',
+    members_sql text DEFAULT NULL,
+    min_pretrust_peers integer DEFAULT 10)
 RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
+DECLARE
+    -- the wrappers run with this path (pg_temp last), so a caller's temp
+    -- table cannot shadow what edges_sql reads
+    path text := (SELECT string_agg(quote_ident(x), ', ')
+                  FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
+                 || ', pg_temp';
+    fns text[] := ARRAY['peers()',
+        'step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea)',
+        'masked_hello(text)',
+        'masked_setup(text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean)',
+        'masked_step(text, integer, bytea[])',
+        'masked_final(text, integer, bytea[])',
+        'masked_publish(text, bytea[])'];
+    f text;
 BEGIN
-    -- the query must run for its owner and give (truster, trustee, score)
+    IF edges_sql IS NULL OR coordinator_role IS NULL OR party_schema IS NULL OR min_pretrust_peers IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_party_setup: only members_sql may be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF min_pretrust_peers < 1 THEN
+        RAISE EXCEPTION 'private_eigentrust_party_setup: min_pretrust_peers must be at least 1' USING ERRCODE = '22023';
+    END IF;
+    -- the queries must run for their owner and give (truster, trustee, score) and (member)
     EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
                    'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
+    IF members_sql IS NOT NULL THEN
+        EXECUTE format('SELECT q.member::bigint FROM (%s) AS q(member) LIMIT 0', members_sql);
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = party_schema) THEN
         EXECUTE format('CREATE SCHEMA %I', party_schema);
     END IF;
+    -- the published results, readable by the party's owner only
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.eigentrust_private_result ('
+                   'run_id text NOT NULL, peer bigint NOT NULL, trust double precision NOT NULL, '
+                   'PRIMARY KEY (run_id, peer))', party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.eigentrust_private_runs ('
+                   'run_id text PRIMARY KEY, finished timestamptz NOT NULL DEFAULT now(), '
+                   'peers integer NOT NULL, dropped_ratings bigint NOT NULL)', party_schema);
+    EXECUTE format('REVOKE ALL ON %I.eigentrust_private_result, %I.eigentrust_private_runs FROM PUBLIC',
+                   party_schema, party_schema);
+    -- the party's identity key and the pinned keys of the other parties
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.masked_identity (private_key bytea NOT NULL, public_key bytea NOT NULL)',
+                   party_schema);
+    EXECUTE format('INSERT INTO %I.masked_identity SELECT k, @extschema@.zerosum_public_key(k) '
+                   'FROM @extschema@.zerosum_keygen() AS k '
+                   'WHERE NOT EXISTS (SELECT 1 FROM %I.masked_identity)', party_schema, party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.masked_known_parties (public_key bytea PRIMARY KEY, note text)',
+                   party_schema);
+    EXECUTE format('REVOKE ALL ON %I.masked_identity, %I.masked_known_parties FROM PUBLIC', party_schema, party_schema);
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_public_key() RETURNS bytea '
+        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT public_key FROM %I.masked_identity', party_schema));
+
+    -- legacy Paillier modes
     EXECUTE format(
         'CREATE OR REPLACE FUNCTION %I.peers(OUT hosted bigint[], OUT mentioned bigint[]) '
-        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT '
-        'AS %L', party_schema,
+        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s '
+        'AS %L', party_schema, path,
         format('SELECT * FROM @extschema@.private_eigentrust_party_peers(%L)', edges_sql));
     EXECUTE format(
         'CREATE OR REPLACE FUNCTION %I.step(mode text, round integer, key @extschema@.paillier_pubkey, '
         '    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea, '
         '    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision) '
-        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path FROM CURRENT '
-        'AS %L', party_schema,
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s '
+        'AS %L', party_schema, path,
         format('SELECT * FROM @extschema@.private_eigentrust_party_step(%L, mode, round, key, peers, pretrust, t, enc_t)',
                edges_sql));
-    EXECUTE format('REVOKE ALL ON FUNCTION %I.peers() FROM PUBLIC', party_schema);
-    EXECUTE format('REVOKE ALL ON FUNCTION %I.step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea) FROM PUBLIC',
-                   party_schema);
+
+    -- masked mode
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_hello(run_id text, OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[]) '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT * FROM @extschema@.private_eigentrust_masked_hello(%L, %L, run_id, '
+               '(SELECT private_key FROM %I.masked_identity), '
+               '(SELECT coalesce(array_agg(public_key), ''{}'') FROM %I.masked_known_parties))',
+               edges_sql, members_sql, party_schema, party_schema));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_setup(run_id text, self integer, public_keys bytea[], nonces bytea[], '
+        '    peers bigint[], hosted boolean[], pretrust bigint[], alpha double precision, '
+        '    epsilon double precision, max_iter integer, allow_two_parties boolean) RETURNS bytea '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_masked_setup(%L, run_id, self, public_keys, nonces, peers, hosted, '
+               'pretrust, alpha, epsilon, max_iter, allow_two_parties, %s)', edges_sql, min_pretrust_peers));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_step(run_id text, round integer, inbox bytea[]) RETURNS bytea '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_masked_step(%L, run_id, round, inbox)', edges_sql));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_final(run_id text, round integer, inbox bytea[]) RETURNS bytea '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_masked_final(%L, run_id, round, inbox)', edges_sql));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_publish(run_id text, inbox bytea[]) RETURNS integer '
+        'LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format($b$
+DECLARE
+    k integer;
+BEGIN
+    DELETE FROM %I.eigentrust_private_result r WHERE r.run_id = masked_publish.run_id;
+    DELETE FROM %I.eigentrust_private_runs r WHERE r.run_id = masked_publish.run_id;
+    WITH res AS MATERIALIZED (
+             SELECT * FROM @extschema@.private_eigentrust_masked_result(%L, masked_publish.run_id, inbox)),
+         ins AS (INSERT INTO %I.eigentrust_private_result
+                 SELECT masked_publish.run_id, x.peer, x.trust FROM res x RETURNING 1)
+    INSERT INTO %I.eigentrust_private_runs (run_id, peers, dropped_ratings)
+    SELECT masked_publish.run_id, (SELECT count(*) FROM ins), coalesce(max(x.dropped_ratings), 0) FROM res x;
+    SELECT r.peers INTO k FROM %I.eigentrust_private_runs r WHERE r.run_id = masked_publish.run_id;
+    RETURN k;
+END
+$b$, party_schema, party_schema, edges_sql, party_schema, party_schema, party_schema));
+
+    FOREACH f IN ARRAY fns LOOP
+        EXECUTE format('REVOKE ALL ON FUNCTION %I.%s FROM PUBLIC', party_schema, f);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, f, coordinator_role);
+    END LOOP;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.peers() TO %I', party_schema, coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea) TO %I',
-                   party_schema, coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.masked_public_key() TO PUBLIC', party_schema);
 END
 $fn$;
-COMMENT ON FUNCTION private_eigentrust_party_setup(text, name, name) IS
-'make this database a private EigenTrust party: creates SECURITY DEFINER functions party_schema.peers() and party_schema.step(...) owned by the caller that read edges_sql (truster, trustee, score) and return only ciphertexts, executable by coordinator_role alone; grant the role nothing on the ratings table';
+COMMENT ON FUNCTION private_eigentrust_party_setup(text, name, name, text, integer) IS
+'make this database a private EigenTrust party: creates SECURITY DEFINER functions in party_schema, owned by the caller, that read edges_sql (truster, trustee, score) and members_sql (member ids hosted without ratings) and return only masked vectors or ciphertexts, executable by coordinator_role alone, and the tables party_schema.eigentrust_private_result and eigentrust_private_runs readable by the caller alone; a party identity key (party_schema.masked_public_key() shows its public half) and party_schema.masked_known_parties, where the owner pins the other parties'' public keys; a masked run is refused when the pre-trust has fewer than min_pretrust_peers peers';
 
 -- ---- key holder -------------------------------------------------------
 
@@ -95,7 +237,7 @@ COMMENT ON TABLE private_eigentrust_decrypted IS
 CREATE FUNCTION private_eigentrust_key_new(run_id text, key_round integer, bits integer DEFAULT 2048)
 RETURNS paillier_pubkey
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@
+SET search_path = pg_catalog, @extschema@, pg_temp
 AS $fn$
 DECLARE
     k paillier_privkey;
@@ -116,7 +258,7 @@ CREATE FUNCTION private_eigentrust_key_decrypt(run_id text, key_round integer, r
     vec bytea, out_scale integer, part integer DEFAULT 1)
 RETURNS bigint[]
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@
+SET search_path = pg_catalog, @extschema@, pg_temp
 AS $fn$
 DECLARE
     k paillier_privkey;
@@ -146,7 +288,7 @@ COMMENT ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea
 CREATE FUNCTION private_eigentrust_key_drop(run_id text)
 RETURNS integer
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@
+SET search_path = pg_catalog, @extschema@, pg_temp
 AS $fn$
     DELETE FROM @extschema@.private_eigentrust_decrypted AS x WHERE x.run_id = $1;
     WITH d AS (DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1 RETURNING 1)
@@ -172,23 +314,23 @@ COMMENT ON FUNCTION private_eigentrust_key_holder_setup(name) IS
 CREATE FUNCTION private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey, out_scale integer)
 RETURNS bigint[]
 AS 'MODULE_PATHNAME', 'private_eigentrust_decrypt_vector'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_decrypt_vector(bytea, paillier_privkey, integer) IS
-'decrypt every value of a private EigenTrust ciphertext vector (plain or packed), rounded half away from zero to out_scale';
+'decrypt every value of a private EigenTrust ciphertext vector, rounded half away from zero to out_scale';
 
 -- ---- coordinator ------------------------------------------------------
 
 CREATE FUNCTION private_eigentrust_encrypt_vector(key paillier_pubkey, vals bigint[], scale integer)
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_encrypt_vector'
-LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_encrypt_vector(paillier_pubkey, bigint[], integer) IS
-'encrypt vals[i] / 10^scale, one ciphertext each, into a private EigenTrust vector (fixed-base randomiser, DJN form)';
+'encrypt vals[i] / 10^scale, one ciphertext each, into a private EigenTrust vector (DJN encryption of djn.h)';
 
 CREATE FUNCTION private_eigentrust_combine(key paillier_pubkey, vecs bytea[])
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_combine'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_combine(paillier_pubkey, bytea[]) IS
 'homomorphic slot-wise sum of private EigenTrust vectors of one shape; ERROR 22000 when one is under another key';
 
@@ -203,14 +345,14 @@ COMMENT ON FUNCTION private_eigentrust_next(bigint[], bigint[], bigint[], boolea
 CREATE FUNCTION private_eigentrust_vector_slice(key paillier_pubkey, vec bytea, part integer, parts integer)
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_vector_slice'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_vector_slice(paillier_pubkey, bytea, integer, integer) IS
 'part (1-based) of parts nearly equal runs of a private EigenTrust vector''s ciphertexts, a vector itself, so decryption can run on several connections';
 
 CREATE FUNCTION private_eigentrust_vector_info(vec bytea,
     OUT kind text, OUT count integer, OUT ciphertexts integer, OUT scale integer, OUT fingerprint text)
 AS 'MODULE_PATHNAME', 'private_eigentrust_vector_info'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_vector_info(bytea) IS
 'the public header of a private EigenTrust ciphertext vector';
 
@@ -232,9 +374,22 @@ CREATE TABLE private_eigentrust_log (
     PRIMARY KEY (run_id, round)
 );
 SELECT pg_catalog.pg_extension_config_dump('private_eigentrust_log', '');
-GRANT SELECT, INSERT ON private_eigentrust_log TO PUBLIC;
+REVOKE ALL ON private_eigentrust_log FROM PUBLIC;
+GRANT SELECT ON private_eigentrust_log TO PUBLIC;
 COMMENT ON TABLE private_eigentrust_log IS
-'coordinator side of private EigenTrust: one row per round of every completed run (round 0 is the setup); a failed run leaves no rows';
+'coordinator side of private EigenTrust: one row per round of every completed run (round 0 is the setup); a failed run leaves no rows; PUBLIC may read it, and a run writes it only when its caller was granted INSERT';
+
+CREATE VIEW private_eigentrust_progress AS
+SELECT a.pid, a.usename AS role, split_part(a.application_name, ' ', 2) AS run_id,
+       split_part(a.application_name, ' ', 3) AS what,
+       nullif(split_part(a.application_name, ' ', 5), '')::integer AS round,
+       nullif(split_part(a.application_name, ' ', 7), '')::double precision AS residual,
+       a.query_start, a.state
+FROM pg_catalog.pg_stat_activity a
+WHERE a.application_name LIKE 'pet % %';
+GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
+COMMENT ON VIEW private_eigentrust_progress IS
+'private EigenTrust runs in progress as other sessions see them: the coordinator''s session (what = coordinator) and every remote call (what = party<k>) carry application_name ''pet <run> <what> round <r> residual <x>''';
 
 -- Run one remote statement, turning any failure into an ERROR that names the
 -- party and the round (keeping the remote SQLSTATE).
@@ -252,24 +407,314 @@ COMMENT ON FUNCTION private_eigentrust_fail(text, integer, text, text, text) IS
 
 CREATE FUNCTION private_eigentrust_display(connstr text)
 RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $fn$
-    SELECT regexp_replace(regexp_replace($1, 'password\s*=\s*(''[^'']*''|\S+)', 'password=***', 'g'),
-                          '(://[^:/@]*):[^@/]*@', '\1:***@')
-$fn$;
+AS 'MODULE_PATHNAME', 'private_eigentrust_display'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_display(text) IS
-'a connection string with its password masked, for messages';
+'a party for messages: a connection string or URI parsed by libpq (PQconninfoParse) and rebuilt with its password masked; a foreign server name as given';
+
+
+-- Send one statement to every party at once and collect one bytea each,
+-- turning a failure into an ERROR that names the party and the round.
+CREATE FUNCTION private_eigentrust_broadcast(dbl text, conns text[], names text[], sqls text[], round integer)
+RETURNS bytea[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    out bytea[] := '{}';
+    ok integer;
+    v bytea;
+    st text;
+    msg text;
+    det text;
+BEGIN
+    FOR k IN 1..cardinality(conns) LOOP
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
+            IF ok <> 1 THEN
+                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
+                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+            END IF;
+        EXCEPTION WHEN query_canceled OR others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
+        END;
+    END LOOP;
+    FOR k IN 1..cardinality(conns) LOOP
+        BEGIN
+            v := NULL;
+            EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                INTO v USING conns[k];
+            IF v IS NULL THEN
+                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+            END IF;
+            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                INTO ok USING conns[k];
+        EXCEPTION WHEN query_canceled OR others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
+        END;
+        out := out || v;
+    END LOOP;
+    RETURN out;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_broadcast(text, text[], text[], text[], integer) IS
+'internal: run one statement per party over dblink in parallel and collect one bytea from each';
+
+CREATE FUNCTION private_eigentrust_masked_run(
+    parties text[], alpha double precision, epsilon double precision, max_iter integer,
+    pretrust_sql text, party_schema name, allow_two_parties boolean,
+    OUT peer bigint, OUT trust double precision)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    dbl       text;
+    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+    np        integer := coalesce(cardinality(parties), 0);
+    conns     text[] := '{}';
+    names     text[] := '{}';
+    pubs      bytea[] := '{}';
+    nonces    bytea[] := '{}';
+    nc        bytea;
+    hosted_all bigint[] := '{}';
+    h         bigint[];
+    pb        bytea;
+    peers     bigint[];
+    hmask     boolean[];
+    n         integer;
+    p         bigint[];
+    t         bigint[];
+    res       double precision := NULL;
+    msgs      bytea[];
+    sqls      text[];
+    r         integer := 1;
+    dup       bigint;
+    st        text;
+    msg       text;
+    det       text;
+    hnt       text;
+    p_lit     text;
+    t0        timestamptz;
+    bytes     bigint;
+    logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
+    app       text := current_setting('application_name');
+    c         text;
+    lit       text;
+BEGIN
+    IF np < 3 AND NOT allow_two_parties THEN
+        RAISE EXCEPTION 'eigentrust_private: % parties given, masked mode needs at least 3', np
+            USING ERRCODE = '22023',
+                  DETAIL = 'With two parties, each learns the other''s partial sums from t.',
+                  HINT = 'Pass allow_two_parties => true to accept that (docs/design.md says what each learns).';
+    END IF;
+    IF np < 2 THEN
+        RAISE EXCEPTION 'eigentrust_private: masked mode needs at least 2 parties' USING ERRCODE = '22023';
+    END IF;
+    SELECT quote_ident(x.nspname) INTO dbl
+    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
+            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
+    END IF;
+
+    BEGIN
+        t0 := clock_timestamp();
+        PERFORM set_config('application_name', format('pet %s coordinator round 0', run), false);
+        FOR k IN 1..np LOOP
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
+                conns := conns || ('pet_' || run || '_' || k);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+        END LOOP;
+
+        -- round 0: every party's public key and hosted ids
+        FOR k IN 1..np LOOP
+            BEGIN
+                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
+                    INTO pb, nc, h USING conns[k],
+                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
+                           format('pet %s party%s round 0', run, k), party_schema, run);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
+            IF dup IS NOT NULL THEN
+                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
+                    USING ERRCODE = '22023',
+                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
+            END IF;
+            hosted_all := hosted_all || h;
+            pubs := pubs || pb;
+            nonces := nonces || nc;
+        END LOOP;
+
+        -- the public peer universe: hosted ids and pre-trust ids
+        peers := hosted_all;
+        IF pretrust_sql IS NOT NULL THEN
+            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql) INTO h;
+            peers := peers || coalesce(h, '{}');
+        END IF;
+        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(peers) x;
+        n := coalesce(cardinality(peers), 0);
+        IF n = 0 THEN
+            RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
+        END IF;
+        SELECT array_agg(x = ANY (hosted_all) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
+        IF pretrust_sql IS NOT NULL THEN
+            p := @extschema@.private_eigentrust_pretrust(pretrust_sql, peers);
+            t := p;
+            p_lit := quote_literal(p::text) || '::bigint[]';
+        ELSE
+            p := NULL;
+            t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
+            p_lit := 'NULL';
+        END IF;
+        IF logging THEN
+            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, seconds, bytes_moved)
+            VALUES (run, 0, 'masked', np, n, extract(epoch FROM clock_timestamp() - t0), np * (np * 384 + 8 * n));
+        END IF;
+        RAISE NOTICE 'eigentrust_private: run %, mode masked, % parties, % peers', run, np, n;
+
+        -- setup and round 1
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L) AS m WHERE x.a IS NOT NULL) m',
+                format('pet %s party%s round 1', run, k), party_schema, run, k, pubs::text, nonces::text, peers::text, hmask::text,
+                p_lit, alpha, epsilon, max_iter, allow_two_parties);
+        END LOOP;
+        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 1);
+
+        LOOP
+            t0 := clock_timestamp();
+            SELECT x.t_next, x.residual INTO t, res
+            FROM @extschema@.private_eigentrust_masked_sum(msgs, r, t, p, hmask, alpha) x;
+            bytes := 0;
+            SELECT sum(octet_length(m)) * (np + 1) INTO bytes FROM unnest(msgs) m;
+            PERFORM set_config('application_name',
+                               format('pet %s coordinator round %s residual %s', run, r, trim(to_char(res, '9.99EEEE'))), false);
+            RAISE NOTICE 'eigentrust_private: round %, residual %', r, trim(to_char(res, '9.999EEEE'));
+            EXIT WHEN res < epsilon OR r >= max_iter;
+            r := r + 1;
+            sqls := '{}';
+            lit := quote_literal(msgs::text);   -- the same inbox for every party: quote it once
+            FOR k IN 1..np LOOP
+                sqls := sqls || format(
+                    'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.masked_step(%L, %s, %s::bytea[]) AS m WHERE x.a IS NOT NULL) m',
+                    format('pet %s party%s round %s', run, k, r), party_schema, run, r, lit);
+            END LOOP;
+            msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r);
+            IF logging THEN
+                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
+                VALUES (run, r - 1, 'masked', np, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
+            END IF;
+        END LOOP;
+        IF logging THEN
+            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
+            VALUES (run, r, 'masked', np, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
+        END IF;
+
+        -- the last round confirmed by every party, then published in every party
+        sqls := '{}';
+        lit := quote_literal(msgs::text);
+        FOR k IN 1..np LOOP
+            sqls := sqls || format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.masked_final(%L, %s, %s::bytea[]) AS m WHERE x.a IS NOT NULL) m',
+                format('pet %s party%s round %s', run, k, r + 1), party_schema, run, r + 1, lit);
+        END LOOP;
+        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r + 1);
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT int4send(%I.masked_publish(%L, %L::bytea[])) AS m WHERE x.a IS NOT NULL) m',
+                format('pet %s party%s publish', run, k), party_schema, run, msgs::text);
+        END LOOP;
+        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r + 1);
+        FOREACH c IN ARRAY conns LOOP
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+        END LOOP;
+        conns := '{}';
+    EXCEPTION WHEN query_canceled OR others THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
+                                hnt = PG_EXCEPTION_HINT;
+        -- closing a connection ends that party's session and its run state
+        FOREACH c IN ARRAY conns LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        PERFORM set_config('application_name', app, false);
+        IF coalesce(det, '') = '' AND coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st;
+        ELSIF coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det;
+        ELSIF coalesce(det, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, HINT = hnt;
+        END IF;
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det, HINT = hnt;
+    END;
+    PERFORM set_config('application_name', app, false);
+    IF res IS NULL OR res >= epsilon THEN
+        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
+    END IF;
+    RETURN QUERY
+    SELECT z.id, z.v::double precision / s.total
+    FROM unnest(peers, t) AS z(id, v)
+    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
+    ORDER BY z.id;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_run(text[], double precision, double precision, integer, text, name, boolean) IS
+'internal: the coordinator of masked private EigenTrust (called by eigentrust_private)';
+
+CREATE FUNCTION private_eigentrust_pretrust(pretrust_sql text, peers bigint[])
+RETURNS bigint[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    p bigint[];
+BEGIN
+    EXECUTE format(
+        'WITH w AS (SELECT q.peer::bigint AS id, sum(q.weight::numeric) AS wt '
+        '           FROM (%s) AS q(peer, weight) GROUP BY 1) '
+        'SELECT array_agg(coalesce(round(w.wt / nullif((SELECT sum(wt) FROM w), 0) * 1e12), 0)::bigint ORDER BY pp.ord) '
+        'FROM unnest($1) WITH ORDINALITY pp(id, ord) LEFT JOIN w USING (id)', pretrust_sql)
+        INTO p USING peers;
+    IF coalesce((SELECT sum(x) FROM unnest(p) x), 0) = 0 THEN
+        RAISE EXCEPTION 'eigentrust_private: the pre-trust weights are all zero' USING ERRCODE = '22023';
+    END IF;
+    IF (SELECT bool_or(x < 0) FROM unnest(p) x) THEN
+        RAISE EXCEPTION 'eigentrust_private: pre-trust weights must be >= 0' USING ERRCODE = '22023';
+    END IF;
+    RETURN p;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_pretrust(text, bigint[]) IS
+'internal: the public pre-trust vector at scale 12 over peers from a (peer, weight) query';
 
 CREATE FUNCTION eigentrust_private(
     parties      text[],
-    key_holder   text,
-    mode         text             DEFAULT 'fast',
+    key_holder   text             DEFAULT NULL,
+    mode         text             DEFAULT 'masked',
     alpha        double precision DEFAULT 0.15,
     epsilon      double precision DEFAULT 1e-8,
     max_iter     integer          DEFAULT 1000,
     pretrust_sql text             DEFAULT NULL,
     key_bits     integer          DEFAULT 2048,
-    party_schema name             DEFAULT 'private_eigentrust_party')
+    party_schema name             DEFAULT 'private_eigentrust_party',
+    allow_two_parties boolean     DEFAULT false)
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
@@ -293,7 +738,7 @@ DECLARE
     t         bigint[];
     tn        bigint[];
     res       double precision := NULL;
-    pk        paillier_pubkey;
+    pk        @extschema@.paillier_pubkey;
     enc       bytea;
     vecs      bytea[];
     combined  bytea;
@@ -322,19 +767,35 @@ DECLARE
     hnt       text;
     p_lit     text;
 BEGIN
-    IF parties IS NULL OR key_holder IS NULL OR mode IS NULL OR alpha IS NULL
+    IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
        OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: only pretrust_sql may be NULL' USING ERRCODE = '22004';
+        RAISE EXCEPTION 'eigentrust_private: only key_holder and pretrust_sql may be NULL' USING ERRCODE = '22004';
     END IF;
-    IF mode NOT IN ('fast', 'paper') THEN
+    IF mode = 'fast' THEN
+        RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
+            DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
+            HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
+    END IF;
+    IF mode NOT IN ('masked', 'paper') THEN
         RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
-            USING ERRCODE = '22023', HINT = 'Use ''fast'' or ''paper''.';
+            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder.';
     END IF;
     IF NOT (alpha > 0 AND alpha <= 1) THEN
         RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
     END IF;
     IF NOT (epsilon > 0) OR max_iter < 1 THEN
         RAISE EXCEPTION 'eigentrust_private: epsilon must be > 0 and max_iter >= 1' USING ERRCODE = '22023';
+    END IF;
+    IF array_position(parties, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: parties must not contain NULLs' USING ERRCODE = '22004';
+    END IF;
+    IF mode = 'masked' THEN
+        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(parties, alpha, epsilon, max_iter,
+            pretrust_sql, party_schema, allow_two_parties);
+        RETURN;
+    END IF;
+    IF key_holder IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: mode % needs a key holder', mode USING ERRCODE = '22004';
     END IF;
     np := coalesce(array_length(parties, 1), 0);
     IF np < 1 THEN
@@ -351,14 +812,14 @@ BEGIN
         t0 := clock_timestamp();
         -- connect (round 0)
         FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, private_eigentrust_display(parties[k]));
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
             BEGIN
                 EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
                     USING 'pet_' || run || '_' || k, parties[k];
                 conns := conns || ('pet_' || run || '_' || k);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
         END LOOP;
         -- two connections to the key holder, so decryption can use two cores
@@ -369,7 +830,7 @@ BEGIN
                 khs := khs || ('pet_' || run || '_kh' || k);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail(format('key holder (%s)', private_eigentrust_display(key_holder)),
+                PERFORM @extschema@.private_eigentrust_fail(format('key holder (%s)', @extschema@.private_eigentrust_display(key_holder)),
                                                 0, st, msg, det);
             END;
         END LOOP;
@@ -382,7 +843,7 @@ BEGIN
                     INTO h, m USING conns[k], format('SELECT * FROM %I.peers()', party_schema);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail(names[k], 0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
             SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
             IF dup IS NOT NULL THEN
@@ -438,14 +899,16 @@ BEGIN
                     INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, 0, %s)', run, key_bits);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail('key holder', 0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail('key holder', 0, st, msg, det);
             END;
             s_keygen := extract(epoch FROM clock_timestamp() - tp);
         END IF;
-        INSERT INTO private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                                            keygen_seconds, bytes_moved)
-        VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
-                8 * n * (np + 2));
+        IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
+            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                                                keygen_seconds, bytes_moved)
+            VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
+                    8 * n * (np + 2));
+        END IF;
         RAISE NOTICE 'eigentrust_private: run %, mode %, % parties, % peers (% hosted)',
             run, mode, np, n, (SELECT count(*) FROM unnest(hmask) x WHERE x);
 
@@ -462,11 +925,11 @@ BEGIN
                         INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, %s, %s)', run, r, key_bits);
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+                    PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
                 END;
                 s_keygen := extract(epoch FROM clock_timestamp() - tp);
                 tp := clock_timestamp();
-                enc := private_eigentrust_encrypt_vector(pk, t, 12);
+                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
                 s_enc := extract(epoch FROM clock_timestamp() - tp);
                 sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
                               party_schema, mode, r, pk::text, peers::text, p_lit, enc);
@@ -486,7 +949,7 @@ BEGIN
                     END IF;
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM private_eigentrust_fail(names[k], r, st, msg, det);
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
                 END;
                 bytes := bytes + octet_length(sql);
             END LOOP;
@@ -504,7 +967,7 @@ BEGIN
                         INTO ok USING conns[k];
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM private_eigentrust_fail(names[k], r, st, msg, det);
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
                 END;
                 vecs := vecs || ct;
                 s_enc := s_enc + e_ms / 1000;
@@ -516,23 +979,23 @@ BEGIN
 
             tp := clock_timestamp();
             BEGIN
-                combined := private_eigentrust_combine(pk, vecs);
+                combined := @extschema@.private_eigentrust_combine(pk, vecs);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
             END;
             s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
 
             key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
             tp := clock_timestamp();
-            SELECT x.ciphertexts INTO ok FROM private_eigentrust_vector_info(combined) x;
+            SELECT x.ciphertexts INTO ok FROM @extschema@.private_eigentrust_vector_info(combined) x;
             nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
             BEGIN
                 FOR k IN 1..nparts LOOP
                     sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
                                   run, key_round, r,
                                   CASE WHEN nparts = 1 THEN combined
-                                       ELSE private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
+                                       ELSE @extschema@.private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
                     bytes := bytes + octet_length(sql);
                     EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
                     IF ok <> 1 THEN
@@ -554,21 +1017,23 @@ BEGIN
                 END IF;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
             END;
             s_dec := extract(epoch FROM clock_timestamp() - tp);
             bytes := bytes + 20 * n;
 
             tp := clock_timestamp();
             SELECT x.t_next, x.residual INTO tn, res
-            FROM private_eigentrust_next(sums, t, p, hmask, alpha) x;
+            FROM @extschema@.private_eigentrust_next(sums, t, p, hmask, alpha) x;
             s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
             t := tn;
 
-            INSERT INTO private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
-            VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
-                    s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+            IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
+                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                    keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
+                VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
+                        s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+            END IF;
             RAISE NOTICE 'eigentrust_private: round %, residual %, % s, % bytes',
                 r, trim(to_char(res, '9.999EEEE')), round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3), bytes;
             EXIT WHEN res < epsilon OR r >= max_iter;
@@ -579,7 +1044,7 @@ BEGIN
                 INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            PERFORM private_eigentrust_fail('key holder', r, st, msg, det);
+            PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
         END;
         FOREACH sql IN ARRAY conns || khs LOOP
             EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
@@ -621,5 +1086,5 @@ BEGIN
     ORDER BY z.id;
 END
 $fn$;
-COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name) IS
-'private EigenTrust across party databases (connection strings) through dblink: parties return only ciphertexts, the key holder decrypts only sums; mode fast (packed partial sums, default) or paper (Fujita''s baseline, a fresh key every round); a NOTICE and a private_eigentrust_log row per round; the same reputation as eigentrust() over the union of the parties'' ratings';
+COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean) IS
+'private EigenTrust across party databases (foreign servers or connection strings) through dblink; mode masked (default): no key holder, parties exchange authenticated zero-sum-masked partial sums and each derives t itself, the result is stored in every party; modes paper and fast use a key holder; at least 3 parties unless allow_two_parties; a NOTICE per round; the same reputation as eigentrust() over the union of the parties'' ratings';

@@ -186,7 +186,7 @@ COMMENT ON FUNCTION zerosum_public_key(bytea) IS
 
 CREATE FUNCTION zerosum_keypair(OUT private_key bytea, OUT public_key bytea)
 LANGUAGE sql VOLATILE PARALLEL SAFE
-AS $$ SELECT k, zerosum_public_key(k) FROM zerosum_keygen() AS k $$;
+AS $$ SELECT k, @extschema@.zerosum_public_key(k) FROM @extschema@.zerosum_keygen() AS k $$;
 COMMENT ON FUNCTION zerosum_keypair() IS
 'a fresh zero-sum key pair: the private key to keep, the public key to publish';
 
