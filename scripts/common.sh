@@ -76,7 +76,16 @@ in_virtualenv() {
 		where=(-o "extension_control_path=$STAGE$("$PG_CONFIG" --sharedir):\$system"
 		       -o "dynamic_library_path=$STAGE$("$PG_CONFIG" --pkglibdir):\$libdir")
 	fi
-	pg_virtualenv -t "${where[@]}" \
+	# pg_createcluster picks the next port no cluster it knows of uses, but a
+	# server of another tree (a chroot, another checkout's run) may hold it:
+	# start from a port nothing listens on.
+	local port=${PGPORT:-}
+	if [ -z "$port" ]; then
+		for port in $(seq 5433 5499); do
+			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+		done
+	fi
+	PGPORT=$port pg_virtualenv -t "${where[@]}" \
 		-o "max_worker_processes=16" \
 		-o "max_parallel_workers=8" \
 		"$@"
