@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Private EigenTrust benchmark (docs/performance.md, "Private EigenTrust").
 #
-#   bash bench/private_eigentrust.sh [PAPER_ROUNDS] [--large]
+#   bash bench/private_eigentrust.sh [PAPER_ROUNDS] [--large | --sweep]
+#
+# --sweep runs only the masked-mode sweep for docs/perf-private.png: generated
+# networks of 1,000, 10,000 and 100,000 peers (about 10 ratings each) over 3,
+# 8 and 16 parties, 5 rounds each; seconds per round (wall, the round log's
+# mean over the rounds) into bench/build/private-sweep.tsv, then
+# bash bench/plots.sh private bench/build/private-sweep.tsv.
 #
 # 0. masked mode (the default, no key holder) on Bitcoin Alpha over 4
 #    parties to convergence against plain eigentrust() in the same cluster,
@@ -28,15 +34,19 @@ DATA="$MPC_SHARED_DIR/data/trust/soc-sign-bitcoinalpha.csv"
 if [ -z "${PET_BENCH_INNER:-}" ]; then
 	cd "$ROOT"
 	build_and_stage
-	make -s bench/build/bench_privacy_cost
-	log "privacy cost per round, N = 1024 (one process)"
-	bench/build/bench_privacy_cost 1024
-	if [ ! -f "$DATA" ]; then
+	if [ "$LARGE" != --sweep ]; then
+		make -s bench/build/bench_privacy_cost
+		log "privacy cost per round, N = 1024 (one process)"
+		bench/build/bench_privacy_cost 1024
+	fi
+	if [ "$LARGE" != --sweep ] && [ ! -f "$DATA" ]; then
 		echo "skipping the Bitcoin Alpha runs: $DATA not found (set MPC_SHARED_DIR)"
 		exit 0
 	fi
 	PET_BENCH_INNER=1 in_virtualenv bash "$ROOT/bench/private_eigentrust.sh" "$PAPER_ROUNDS" "$LARGE"
-	exit $?
+	rc=$?
+	[ "$LARGE" != --sweep ] || [ $rc -ne 0 ] || bash "$ROOT/bench/plots.sh" private "$ROOT/bench/build/private-sweep.tsv"
+	exit $rc
 fi
 
 source "$ROOT/scripts/private-eigentrust-lib.sh"
@@ -111,6 +121,31 @@ masked_bench() {	# PREFIX NPARTIES MAXITER LABEL
 		FROM private_eigentrust_log WHERE round > 0 AND run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)" | sed -n 3p
 	echo "  per party per round: sends one message of $msg bytes, receives $np of them ($((np * msg)) bytes); as hex in the dblink query text, twice that"
 }
+
+if [ "$LARGE" = --sweep ]; then
+	tsv="$ROOT/bench/build/private-sweep.tsv"
+	mkdir -p "$(dirname "$tsv")"
+	printf '# bash bench/private_eigentrust.sh 0 --sweep, %s\npeers\tparties\tmode\tseconds_per_round\n' "$(date -u +%FT%TZ)" >"$tsv"
+	for peers in 1000 10000 100000; do
+		for np in 3 8 16; do
+			P=psw
+			pet_create $P $np
+			pet_sql ${P}_coord "CREATE TABLE all_ratings (truster bigint, trustee bigint, score double precision);
+				SELECT setseed(0.3);
+				INSERT INTO all_ratings SELECT i, 1 + floor($peers * power(random(), 2))::bigint, ceil(10 * random())
+				FROM generate_series(1, $peers) i, generate_series(1, 10) d;" >/dev/null
+			PET_MEMBERS=1 pet_split $P $np
+			pet_sql ${P}_coord "GRANT INSERT ON private_eigentrust_log TO CURRENT_USER;
+				SET client_min_messages = warning;
+				CREATE TABLE r AS SELECT * FROM eigentrust_private($(pet_parties_array $P $np), alpha => 0.15,
+				    epsilon => 1e-12, max_iter => 5)" >/dev/null
+			spr=$(pet_val ${P}_coord "SELECT round(avg(seconds)::numeric, 4) FROM private_eigentrust_log WHERE round > 0")
+			printf '%s\t%s\tmasked\t%s\n' "$peers" "$np" "$spr" | tee -a "$tsv"
+			pet_drop $P $np
+		done
+	done
+	exit 0
+fi
 
 log "masked mode: Bitcoin Alpha over $NP parties"
 P=pmb
