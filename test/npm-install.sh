@@ -12,7 +12,7 @@ npm_install() {
 	command -v node >/dev/null && command -v npm >/dev/null ||
 		{ echo "FAIL: $what: node and npm are not installed (scripts/test.sh installs them)"; exit 1; }
 	log="$dir/npm.log"
-	if (cd "$dir" && timeout 300 npm install --no-audit --no-fund --silent >"$log" 2>&1); then
+	if (cd "$dir" && timeout 300 npm install --no-audit --no-fund --loglevel=error >"$log" 2>&1); then
 		return 0
 	fi
 	local code
