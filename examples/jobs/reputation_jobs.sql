@@ -44,10 +44,10 @@ CREATE TABLE private_reputation (
     PRIMARY KEY (computed_at, peer)
 );
 
--- parties and key_holder are names of dblink_fdw foreign servers; the
--- passwords live in the job owner's user mappings, never in cron.job.
-CREATE PROCEDURE private_reputation_refresh(parties text[], key_holder text,
-                                            keep_earlier integer DEFAULT 7)
+-- parties are names of dblink_fdw foreign servers (at least 3; masked mode
+-- needs no key holder); the passwords live in the job owner's user mappings,
+-- never in cron.job.
+CREATE PROCEDURE private_reputation_refresh(parties text[], keep_earlier integer DEFAULT 7)
 LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('private_reputation_refresh')) THEN
@@ -56,7 +56,7 @@ BEGIN
     END IF;
     INSERT INTO private_reputation (computed_at, peer, trust)
     SELECT now(), e.peer, e.trust
-    FROM eigentrust_private(parties, key_holder, mode => 'fast') AS e;
+    FROM eigentrust_private(parties) AS e;
     DELETE FROM private_reputation
     WHERE computed_at < (SELECT min(c) FROM (SELECT DISTINCT computed_at AS c FROM private_reputation
                                              ORDER BY c DESC LIMIT keep_earlier + 1) AS kept);

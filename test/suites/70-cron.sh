@@ -59,10 +59,10 @@ check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); echo "ok   $1"; else fail
 
 # ---- parties, key holder, coordinator (the private EigenTrust test fixture) --
 P=rep
-NP=2
+NP=3
 pet_create $P $NP
 pet_generate $P 120 0.31
-pet_split $P $NP
+PET_MEMBERS=1 pet_split $P $NP
 C=${P}_coord
 JOB_PW=job-owner-cron-test
 pet_sql postgres "CREATE ROLE reputation_job LOGIN PASSWORD '$JOB_PW'" >/dev/null
@@ -73,7 +73,7 @@ GRANT CREATE ON SCHEMA public TO reputation_job;
 -- the plain job's ratings, owned by the job's role
 CREATE TABLE ratings AS SELECT truster, trustee, score FROM all_ratings;
 ALTER TABLE ratings OWNER TO reputation_job;
--- one dblink_fdw server per party and for the key holder; the coordinator
+-- one dblink_fdw server per party (masked mode has no key holder); the coordinator
 -- password is in the job owner's user mapping only
 DO \$\$
 DECLARE k int;
@@ -86,9 +86,6 @@ BEGIN
     EXECUTE format('GRANT USAGE ON FOREIGN SERVER rep_party_%s TO reputation_job', k);
   END LOOP;
 END \$\$;
-CREATE SERVER rep_key_holder FOREIGN DATA WRAPPER dblink_fdw OPTIONS (host '127.0.0.1', port '$port', dbname 'rep_kh');
-CREATE USER MAPPING FOR reputation_job SERVER rep_key_holder OPTIONS (user 'pet_coordinator', password '$PET_COORD_PW');
-GRANT USAGE ON FOREIGN SERVER rep_key_holder TO reputation_job;
 SQL
 job() { psql -X -At -v ON_ERROR_STOP=1 -d $C -U reputation_job "$@"; }
 job -q -f "$ROOT/examples/jobs/reputation_jobs.sql"
@@ -104,7 +101,7 @@ echo "     pg_cron $(job -c "SELECT extversion FROM pg_extension WHERE extname =
 PARTIES="ARRAY[$(seq -s, -f "'rep_party_%g'" 1 $NP)]"
 job -c "SELECT cron.schedule('reputation', '$schedule', 'CALL reputation_refresh(keep_earlier => 1)')" >/dev/null
 job -c "SELECT cron.schedule('private-reputation', '$schedule',
-        \$cmd\$CALL private_reputation_refresh($PARTIES, 'rep_key_holder', keep_earlier => 1)\$cmd\$)" >/dev/null
+        \$cmd\$CALL private_reputation_refresh($PARTIES, keep_earlier => 1)\$cmd\$)" >/dev/null
 
 # wait_runs JOBNAME STATUS COUNT: until COUNT runs ended with STATUS (at most 150 s)
 wait_runs() {
@@ -141,7 +138,7 @@ for i in $(seq 1 50); do
 	sleep 0.2
 done
 before=$(job -c "SELECT count(*) || '/' || max(computed_at) FROM private_reputation")
-msg=$(job -c "CALL private_reputation_refresh($PARTIES, 'rep_key_holder', keep_earlier => 1)" 2>&1)
+msg=$(job -c "CALL private_reputation_refresh($PARTIES, keep_earlier => 1)" 2>&1)
 kill "$lockout" 2>/dev/null || true
 wait "$lockout" 2>/dev/null || true
 check "a run while another holds the lock is skipped" "$(grep -c 'another run is in progress; skipped' <<<"$msg")" 1
