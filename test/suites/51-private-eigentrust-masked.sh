@@ -388,6 +388,14 @@ pet_sql pet_m16_coord "CREATE TABLE all_ratings (truster bigint, trustee bigint,
 pet_split pet_m16 16
 agree pet_m16_coord "$(pet_parties_array pet_m16 16)" 0.15 NULL "masked, 16 parties of one peer each"
 
+echo "-- a party database that was never set up"
+dropdb --if-exists ${P}_bare >/dev/null 2>&1 || true
+createdb ${P}_bare
+out=$("${PET_PSQL[@]}" -d $C -c "SELECT count(*) FROM eigentrust_private(ARRAY['$(pet_conn ${P}_p1)', '$(pet_conn ${P}_p2)', '$(pet_conn ${P}_bare)'])" 2>&1 || true)
+grep -q 'party 3 (.*) failed in round 0' <<<"$out" && grep -q 'HINT:  Set the party up first' <<<"$out" \
+	&& ok "a party never set up: the ERROR names it and hints at private_eigentrust_party_setup" || bad "party never set up: $out"
+dropdb --if-exists ${P}_bare >/dev/null 2>&1 || true
+
 echo "-- Bitcoin Alpha over 4 parties"
 DATA="$MPC_SHARED_DIR/data/trust/soc-sign-bitcoinalpha.csv"
 if [ -f "$DATA" ]; then

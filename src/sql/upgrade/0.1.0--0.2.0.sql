@@ -521,7 +521,20 @@ CREATE FUNCTION private_eigentrust_fail(who text, round integer, state text, msg
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $fn$
+DECLARE
+    hint text;
 BEGIN
+    -- a party or key holder that was never set up (or did not grant the
+    -- coordinator's role) shows as a missing schema or function, or a refusal
+    IF state IN ('3F000', '42883', '42P01', '42501') THEN
+        hint := CASE WHEN who LIKE 'key holder%' THEN
+            'Set the key holder up first: in its database run SELECT private_eigentrust_key_holder_setup(''<coordinator role>'').'
+        ELSE
+            'Set the party up first: in its database, as the owner of the ratings, run SELECT private_eigentrust_party_setup(''SELECT truster, trustee, score FROM ratings'', ''<coordinator role>''), and pin the other parties'' public keys in its masked_known_parties.'
+        END;
+        RAISE EXCEPTION 'private eigentrust: % failed in round %: %', who, round, msg
+            USING ERRCODE = state, DETAIL = coalesce(detail, ''), HINT = hint;
+    END IF;
     RAISE EXCEPTION 'private eigentrust: % failed in round %: %', who, round, msg
         USING ERRCODE = state, DETAIL = coalesce(detail, '');
 END
