@@ -36,6 +36,7 @@
 #include "protocol.h"
 #include "protocol_pg.h"
 #include "serial.h"
+#include "threshold.h"
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -947,4 +948,216 @@ MPC_FUNCTION(private_eigentrust_display)
 	}
 	PQconninfoFree(opts);
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
+}
+
+/* ---------------------------------------------------------------------
+ * Threshold decryptors
+ * --------------------------------------------------------------------- */
+
+/*
+ * private_eigentrust_vector_ciphertexts(key paillier_pubkey, vec bytea)
+ *     RETURNS paillier_ciphertext[]: the vector's ciphertexts as ordinary
+ *     ciphertexts at the vector's scale, so threshold decryption
+ *     (paillier_decrypt_share, paillier_combine) can work on them.
+ */
+MPC_FUNCTION(private_eigentrust_vector_ciphertexts)
+{
+	const pai_pub *pk;
+	bytea	   *v;
+	pet_vec_hdr h;
+	Oid			rettype,
+				elemtype;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	mpz_t		c;
+	mpc_error	err;
+
+	pet_require_args(fcinfo, 2, 0, "private_eigentrust_vector_ciphertexts");
+	pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	v = PG_GETARG_BYTEA_PP(1);
+	vec_read(v, pk, &h, "private_eigentrust_vector_ciphertexts");
+	if (h.kind != PET_KIND_PLAIN || h.nct != h.count)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_vector_ciphertexts: only plain vectors (one value per ciphertext) are supported")));
+	rettype = get_fn_expr_rettype(fcinfo->flinfo);
+	elemtype = OidIsValid(rettype) ? get_element_type(rettype) : InvalidOid;
+	if (!OidIsValid(elemtype))
+		elog(ERROR, "private_eigentrust_vector_ciphertexts: cannot determine the element type");
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	elems = palloc(sizeof(Datum) * Max(h.nct, 1));
+	mpz_init(c);
+	for (uint32 q = 0; q < h.nct; q++)
+	{
+		vec_get(v, &h, q, c);
+		if (pai_check_ciphertext(pk, c, 1, &err) != MPC_OK)
+			raise_core(&err, "private_eigentrust_vector_ciphertexts");
+		elems[q] = PointerGetDatum(mpc_make_ct(pk, h.scale, fx_limit(pk), c));
+	}
+	mpz_clear(c);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, (int) h.nct, elemtype, typlen, typbyval, typalign));
+}
+
+/*
+ * private_eigentrust_threshold_decrypt(key paillier_pubkey, vec bytea,
+ *     shares paillier_decshare[], threshold integer, out_scale integer)
+ *     RETURNS bigint[]
+ *
+ * shares holds m answers of nct decryption shares each, answer after
+ * answer (m = cardinality / nct).  For every ciphertext the shares are
+ * taken in answer order: each must be under key and of exactly that
+ * ciphertext, and its proof must verify; a share that fails is skipped
+ * and named, and the first `threshold` good ones are combined.  Fewer than
+ * threshold good shares is ERROR 22000 naming a bad share.
+ */
+MPC_FUNCTION(private_eigentrust_threshold_decrypt)
+{
+	const pai_pub *pk;
+	bytea	   *v;
+	ArrayType  *arr;
+	int32		thr,
+				out_scale;
+	pet_vec_hdr h;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems,
+				m,
+				first_bad = 0,
+				nbad = 0;
+	thr_decshare *ds;
+	const thr_decshare **sel;
+	int64	   *vals;
+	mpz_t		c,
+				pm,
+				s,
+				div,
+				half;
+	mpc_error	err;
+	mpc_status	st;
+
+	pet_require_args(fcinfo, 5, 0, "private_eigentrust_threshold_decrypt");
+	pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0));
+	v = PG_GETARG_BYTEA_PP(1);
+	arr = PG_GETARG_ARRAYTYPE_P(2);
+	thr = PG_GETARG_INT32(3);
+	out_scale = PG_GETARG_INT32(4);
+	vec_read(v, pk, &h, "private_eigentrust_threshold_decrypt");
+	if (h.kind != PET_KIND_PLAIN || h.nct != h.count || h.nct == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_threshold_decrypt: only non-empty plain vectors (one value per ciphertext) are supported")));
+	if (thr < 2 || thr > THR_MAX_SHARES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_threshold_decrypt: threshold must be between 2 and %d, got %d",
+						THR_MAX_SHARES, thr)));
+	if (out_scale < 0 || out_scale > h.scale)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_threshold_decrypt: out_scale must be between 0 and the vector's scale %d",
+						h.scale)));
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("private_eigentrust_threshold_decrypt: shares must be a one-dimensional array")));
+	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
+	if (nelems % h.nct != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_threshold_decrypt: %d shares given for %u ciphertexts", nelems, h.nct),
+				 errdetail("Each answer must hold one decryption share per ciphertext.")));
+	m = nelems / (int) h.nct;
+	if (m < thr)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_threshold_decrypt: %d answers given, the key needs %d", m, thr)));
+	ds = palloc0(sizeof(thr_decshare) * m);
+	sel = palloc0(sizeof(thr_decshare *) * m);
+	vals = palloc(sizeof(int64) * h.nct);
+	mpz_inits(c, pm, s, div, half, NULL);
+	mpz_ui_pow_ui(div, 10, (unsigned long) (h.scale - out_scale));
+	mpz_fdiv_q_2exp(half, div, 1);
+	for (uint32 q = 0; q < h.nct; q++)
+	{
+		int			good = 0,
+					bad = 0;
+
+		vec_get(v, &h, q, c);
+		for (int k = 0; k < m && good < thr; k++)
+		{
+			Datum		d = elems[(Size) k * h.nct + q];
+			bytea	   *b;
+			thr_decshare *x = &ds[good];
+
+			if (nulls[(Size) k * h.nct + q])
+				continue;
+			b = DatumGetByteaPP(d);
+			if (thr_decshare_decode(x, (const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b),
+									PAI_MIN_BITS, &err) != MPC_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("private_eigentrust_threshold_decrypt: corrupted paillier_decshare in answer %d", k + 1)));
+			if (!pai_same_key(&x->pub, pk) || x->t != thr || mpz_cmp(x->c, c) != 0 ||
+				(good > 0 && (memcmp(x->digest, ds[0].digest, THR_HASH_LEN) != 0 || x->l != ds[0].l)))
+				bad = x->index;
+			else
+			{
+				st = thr_verify(x, &err);
+				if (st == MPC_ERR_INTERRUPTED)
+					CHECK_FOR_INTERRUPTS();
+				if (st != MPC_OK)
+					bad = x->index;
+				for (int j = 0; st == MPC_OK && j < good; j++)
+					if (ds[j].index == x->index)
+						bad = x->index;
+			}
+			if (bad == x->index)
+			{
+				nbad++;
+				if (!first_bad)
+					first_bad = bad;
+				thr_decshare_clear(x);
+				continue;
+			}
+			sel[good] = x;
+			good++;
+		}
+		if (good < thr)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("private eigentrust: decryption share %d is invalid", bad ? bad : first_bad),
+					 errdetail("Only %d valid decryption shares of ciphertext %u were given, the key needs %d; a share is refused when it is under another key, of another ciphertext or its proof fails.",
+							   good, q + 1, thr),
+					 errhint("Check the decryptor holding share %d.", bad ? bad : first_bad)));
+		st = thr_combine((const thr_decshare *const *) sel, (size_t) good, 0, pm, NULL, &err);
+		if (st != MPC_OK)
+			raise_core(&err, "private_eigentrust_threshold_decrypt");
+		if (enc_from_residue(pk, s, pm, &err) != MPC_OK)
+			raise_core(&err, "private_eigentrust_threshold_decrypt");
+		if (mpz_sgn(s) >= 0)
+			mpz_add(s, s, half);
+		else
+			mpz_sub(s, s, half);
+		mpz_tdiv_q(s, s, div);
+		if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("private_eigentrust_threshold_decrypt: a value does not fit in bigint")));
+		vals[q] = (int64) mpz_get_si(s);
+		for (int j = 0; j < good; j++)
+			thr_decshare_clear(&ds[j]);
+		PET_CFI();
+	}
+	if (nbad > 0)
+		ereport(WARNING,
+				(errmsg("private eigentrust: decryption share %d was invalid and left out", first_bad),
+				 errdetail("%d invalid decryption shares were skipped; enough valid ones remained.", nbad)));
+	mpz_clears(c, pm, s, div, half, NULL);
+	PG_RETURN_ARRAYTYPE_P(int8_array_build(vals, (int) h.nct));
 }

@@ -727,7 +727,8 @@ CREATE FUNCTION eigentrust_private(
     pretrust_sql text             DEFAULT NULL,
     key_bits     integer          DEFAULT 2048,
     party_schema name             DEFAULT 'private_eigentrust_party',
-    allow_two_parties boolean     DEFAULT false)
+    allow_two_parties boolean     DEFAULT false,
+    decryptors   text[]           DEFAULT NULL)
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
@@ -779,10 +780,13 @@ DECLARE
     det       text;
     hnt       text;
     p_lit     text;
+    decs      text[] := '{}';
+    dnames    text[];
+    thr       integer;
 BEGIN
     IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
        OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: only key_holder and pretrust_sql may be NULL' USING ERRCODE = '22004';
+        RAISE EXCEPTION 'eigentrust_private: only key_holder, pretrust_sql and decryptors may be NULL' USING ERRCODE = '22004';
     END IF;
     IF mode = 'fast' THEN
         RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
@@ -791,7 +795,7 @@ BEGIN
     END IF;
     IF mode NOT IN ('masked', 'paper') THEN
         RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
-            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder.';
+            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder or threshold decryptors.';
     END IF;
     IF NOT (alpha > 0 AND alpha <= 1) THEN
         RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
@@ -802,13 +806,22 @@ BEGIN
     IF array_position(parties, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'eigentrust_private: parties must not contain NULLs' USING ERRCODE = '22004';
     END IF;
+    IF decryptors IS NOT NULL AND mode <> 'paper' THEN
+        RAISE EXCEPTION 'eigentrust_private: decryptors are for mode paper, not %', mode USING ERRCODE = '22023';
+    END IF;
     IF mode = 'masked' THEN
         RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(parties, alpha, epsilon, max_iter,
             pretrust_sql, party_schema, allow_two_parties);
         RETURN;
     END IF;
-    IF key_holder IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: mode % needs a key holder', mode USING ERRCODE = '22004';
+    IF (key_holder IS NULL) = (decryptors IS NULL) THEN
+        RAISE EXCEPTION 'eigentrust_private: mode % needs %', mode,
+            CASE WHEN key_holder IS NULL THEN 'a key holder or decryptors' ELSE 'a key holder or decryptors, not both' END
+            USING ERRCODE = '22023',
+                  HINT = 'Give key_holder (one database decrypts) or decryptors (databases holding shares of a threshold key).';
+    END IF;
+    IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
+        RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
     END IF;
     np := coalesce(array_length(parties, 1), 0);
     IF np < 1 THEN
@@ -835,8 +848,13 @@ BEGIN
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
         END LOOP;
+        -- the threshold decryptors: their common public key serves every round
+        IF decryptors IS NOT NULL THEN
+            SELECT x.conns, x.names, x.key, x.threshold INTO decs, dnames, pk, thr
+            FROM @extschema@.private_eigentrust_decryptors_open(dbl, run, decryptors) x;
+        END IF;
         -- two connections to the key holder, so decryption can use two cores
-        FOR k IN 1..2 LOOP
+        FOR k IN 1..CASE WHEN decryptors IS NULL THEN 2 ELSE 0 END LOOP
             BEGIN
                 EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
                     USING 'pet_' || run || '_kh' || k, key_holder;
@@ -930,7 +948,14 @@ BEGIN
             t0 := clock_timestamp();
             s_keygen := 0; s_enc := 0; s_cmp := 0; s_xfer := 0; s_dec := 0; bytes := 0; slowest := 0;
             enc := NULL;
-            IF mode = 'paper' THEN
+            IF mode = 'paper' AND decryptors IS NOT NULL THEN
+                -- the threshold key serves every round
+                tp := clock_timestamp();
+                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
+                s_enc := extract(epoch FROM clock_timestamp() - tp);
+                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
+                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
+            ELSIF mode = 'paper' THEN
                 -- a fresh key pair every round (the paper's churn resilience)
                 tp := clock_timestamp();
                 BEGIN
@@ -1003,6 +1028,12 @@ BEGIN
             tp := clock_timestamp();
             SELECT x.ciphertexts INTO ok FROM @extschema@.private_eigentrust_vector_info(combined) x;
             nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
+            IF decryptors IS NOT NULL THEN
+                nparts := 0;
+                SELECT x.sums, x.live INTO sums, decs
+                FROM @extschema@.private_eigentrust_decryptors_decrypt(dbl, decs, dnames, run, r, pk, thr, combined) x;
+                bytes := bytes + octet_length(combined) * cardinality(decs);
+            END IF;
             BEGIN
                 FOR k IN 1..nparts LOOP
                     sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
@@ -1016,7 +1047,9 @@ BEGIN
                         RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
                     END IF;
                 END LOOP;
-                sums := '{}';
+                IF nparts > 0 THEN
+                    sums := '{}';
+                END IF;
                 FOR k IN 1..nparts LOOP
                     EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
                         INTO tn USING khs[k];
@@ -1052,18 +1085,22 @@ BEGIN
             EXIT WHEN res < epsilon OR r >= max_iter;
         END LOOP;
 
-        BEGIN
-            EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
-                INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-        END;
-        FOREACH sql IN ARRAY conns || khs LOOP
+        IF decryptors IS NULL THEN
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
+                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
+            END;
+        END IF;
+        FOREACH sql IN ARRAY conns || khs || decs LOOP
+            CONTINUE WHEN sql IS NULL;
             EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
         END LOOP;
         conns := '{}';
         khs := '{}';
+        decs := '{}';
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
@@ -1077,7 +1114,8 @@ BEGIN
             EXCEPTION WHEN OTHERS THEN NULL;
             END;
         END LOOP;
-        FOREACH sql IN ARRAY conns || khs LOOP
+        FOREACH sql IN ARRAY conns || khs || decs LOOP
+            CONTINUE WHEN sql IS NULL;
             BEGIN
                 EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
             EXCEPTION WHEN OTHERS THEN NULL;
@@ -1099,5 +1137,5 @@ BEGIN
     ORDER BY z.id;
 END
 $fn$;
-COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean) IS
-'private EigenTrust across party databases (foreign servers or connection strings) through dblink; mode masked (default): no key holder, parties exchange authenticated zero-sum-masked partial sums and each derives t itself, the result is stored in every party; modes paper and fast use a key holder; at least 3 parties unless allow_two_parties; a NOTICE per round; the same reputation as eigentrust() over the union of the parties'' ratings';
+COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean, text[]) IS
+'private EigenTrust across party databases (foreign servers or connection strings) through dblink; mode masked (default): no key holder, parties exchange authenticated zero-sum-masked partial sums and each derives t itself, the result is stored in every party; mode paper uses a key holder, or decryptors: databases each holding a share of one threshold key (private_eigentrust_decryptor_setup), t of which must answer each round; at least 3 parties unless allow_two_parties; a NOTICE per round; the same reputation as eigentrust() over the union of the parties'' ratings';

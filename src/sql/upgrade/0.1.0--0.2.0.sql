@@ -1217,3 +1217,678 @@ CREATE OR REPLACE FUNCTION zerosum_keypair(OUT private_key bytea, OUT public_key
 LANGUAGE sql VOLATILE PARALLEL SAFE
 AS $$ SELECT k, @extschema@.zerosum_public_key(k) FROM @extschema@.zerosum_keygen() AS k $$;
 
+-- ---- 13: paper-mode private EigenTrust with a threshold key (decryptors);
+-- eigentrust_private gains decryptors text[]
+CREATE FUNCTION private_eigentrust_vector_ciphertexts(key paillier_pubkey, vec bytea)
+RETURNS paillier_ciphertext[]
+AS 'MODULE_PATHNAME', 'private_eigentrust_vector_ciphertexts'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION private_eigentrust_threshold_decrypt(key paillier_pubkey, vec bytea,
+    shares paillier_decshare[], threshold integer, out_scale integer)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'private_eigentrust_threshold_decrypt'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION private_eigentrust_decryptor_setup(share paillier_keyshare, coordinator_role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    IF share IS NULL OR coordinator_role IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_decryptor_setup: share and coordinator_role must not be NULL'
+            USING ERRCODE = '22004';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = coordinator_role) THEN
+        RAISE EXCEPTION 'private_eigentrust_decryptor_setup: role "%" does not exist', coordinator_role
+            USING ERRCODE = '42704', HINT = 'Create the role the coordinator connects as first.';
+    END IF;
+    CREATE SCHEMA IF NOT EXISTS private_eigentrust_decryptor;
+    -- the share, readable by the caller (the steward) alone
+    CREATE TABLE IF NOT EXISTS private_eigentrust_decryptor.keyshare (
+        share @extschema@.paillier_keyshare NOT NULL,
+        installed timestamptz NOT NULL DEFAULT now());
+    -- the round counter: one answer per round of a run, rounds in order
+    CREATE TABLE IF NOT EXISTS private_eigentrust_decryptor.runs (
+        run_id text PRIMARY KEY,
+        peers integer NOT NULL,
+        last_round integer NOT NULL,
+        answered timestamptz NOT NULL DEFAULT now());
+    REVOKE ALL ON private_eigentrust_decryptor.keyshare, private_eigentrust_decryptor.runs FROM PUBLIC;
+    DELETE FROM private_eigentrust_decryptor.keyshare;
+    DELETE FROM private_eigentrust_decryptor.runs;
+    INSERT INTO private_eigentrust_decryptor.keyshare (share) VALUES (share);
+
+    CREATE OR REPLACE FUNCTION private_eigentrust_decryptor.info(
+        OUT pubkey @extschema@.paillier_pubkey, OUT threshold integer, OUT share_index integer)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, @extschema@, pg_temp
+    AS $b$
+        SELECT @extschema@.paillier_pubkey(s.share),
+               substring(s.share::text FROM '\(threshold ([0-9]+)')::integer,
+               substring(s.share::text FROM '^ks1 share ([0-9]+) of')::integer
+        FROM private_eigentrust_decryptor.keyshare s
+    $b$;
+    CREATE OR REPLACE FUNCTION private_eigentrust_decryptor.decrypt(run_id text, round integer, vec bytea)
+    RETURNS @extschema@.paillier_decshare[]
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, @extschema@, pg_temp
+    AS $b$
+    DECLARE
+        s @extschema@.paillier_keyshare;
+        n integer;
+        known integer;
+        last integer;
+    BEGIN
+        IF decrypt.run_id IS NULL OR decrypt.round IS NULL OR decrypt.vec IS NULL THEN
+            RAISE EXCEPTION 'private eigentrust decryptor: run_id, round and vec must not be NULL' USING ERRCODE = '22004';
+        END IF;
+        SELECT x.share INTO s FROM private_eigentrust_decryptor.keyshare x LIMIT 1;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'private eigentrust decryptor: this database holds no key share' USING ERRCODE = '55000',
+                HINT = 'Run SELECT private_eigentrust_decryptor_setup(<share>, ''<coordinator role>'') as the steward.';
+        END IF;
+        SELECT x.count INTO n FROM @extschema@.private_eigentrust_vector_info(decrypt.vec) x;
+        SELECT r.peers, r.last_round INTO known, last
+        FROM private_eigentrust_decryptor.runs r WHERE r.run_id = decrypt.run_id FOR UPDATE;
+        IF FOUND THEN
+            IF decrypt.round <> last + 1 THEN
+                RAISE EXCEPTION 'private eigentrust decryptor: round % of run % refused, round % was the last answered',
+                    decrypt.round, decrypt.run_id, last
+                    USING ERRCODE = '55000', DETAIL = 'A decryptor answers once per round, rounds in order.';
+            END IF;
+            IF n <> known THEN
+                RAISE EXCEPTION 'private eigentrust decryptor: a vector of % values refused for run % of % peers',
+                    n, decrypt.run_id, known USING ERRCODE = '22023';
+            END IF;
+            UPDATE private_eigentrust_decryptor.runs r SET last_round = decrypt.round, answered = now()
+            WHERE r.run_id = decrypt.run_id;
+        ELSE
+            IF decrypt.round <> 1 THEN
+                RAISE EXCEPTION 'private eigentrust decryptor: run % must start at round 1, not %', decrypt.run_id, decrypt.round
+                    USING ERRCODE = '55000';
+            END IF;
+            INSERT INTO private_eigentrust_decryptor.runs (run_id, peers, last_round) VALUES (decrypt.run_id, n, 1);
+        END IF;
+        RETURN ARRAY(SELECT @extschema@.paillier_decrypt_share(u.c, s)
+                     FROM unnest(@extschema@.private_eigentrust_vector_ciphertexts(@extschema@.paillier_pubkey(s), decrypt.vec))
+                          WITH ORDINALITY u(c, o)
+                     ORDER BY u.o);
+    END
+    $b$;
+    REVOKE ALL ON FUNCTION private_eigentrust_decryptor.info(), private_eigentrust_decryptor.decrypt(text, integer, bytea) FROM PUBLIC;
+    EXECUTE format('GRANT USAGE ON SCHEMA private_eigentrust_decryptor TO %I', coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION private_eigentrust_decryptor.info(), '
+                   'private_eigentrust_decryptor.decrypt(text, integer, bytea) TO %I', coordinator_role);
+END
+$fn$;
+
+-- Connect to the decryptors, check they hold shares of one key, return the
+-- open connections (NULL for one that did not answer).
+CREATE FUNCTION private_eigentrust_decryptors_open(dbl text, run text, decryptors text[],
+    OUT conns text[], OUT names text[], OUT key paillier_pubkey, OUT threshold integer)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    pk        @extschema@.paillier_pubkey;
+    t         integer;
+    idx       integer;
+    idxs      integer[] := '{}';
+    first     integer;
+    answered  integer := 0;
+    why       text;
+    c         text;
+    st        text;
+    msg       text;
+    det       text;
+BEGIN
+    conns := '{}';
+    names := '{}';
+    BEGIN
+        FOR k IN 1..cardinality(decryptors) LOOP
+            names := names || format('decryptor %s (%s)', k, @extschema@.private_eigentrust_display(decryptors[k]));
+            c := NULL;
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_d' || k, decryptors[k];
+                c := 'pet_' || run || '_d' || k;
+                conns := conns || c;
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk @extschema@.paillier_pubkey, t integer, i integer)', dbl)
+                    INTO pk, t, idx USING c, 'SELECT * FROM private_eigentrust_decryptor.info()';
+                IF pk IS NULL THEN
+                    RAISE EXCEPTION 'it holds no key share' USING ERRCODE = '55000';
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
+                IF c IS NOT NULL THEN
+                    BEGIN
+                        EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+                    EXCEPTION WHEN OTHERS THEN NULL;
+                    END;
+                    conns[k] := NULL;
+                ELSE
+                    conns := conns || NULL::text;
+                END IF;
+                CONTINUE;
+            END;
+            IF first IS NULL THEN
+                first := k;
+                key := pk;
+                threshold := t;
+            ELSIF pk::text <> key::text OR t <> threshold THEN
+                RAISE EXCEPTION 'eigentrust_private: % holds a share of another key than %', names[k], names[first]
+                    USING ERRCODE = '22000',
+                          DETAIL = 'Every decryptor must hold a share of the same threshold key (same public key and threshold).';
+            END IF;
+            IF idx = ANY (idxs) THEN
+                RAISE EXCEPTION 'eigentrust_private: % holds share %, as another decryptor does', names[k], idx
+                    USING ERRCODE = '22023', DETAIL = 'Each decryptor must hold a different share of the key.';
+            END IF;
+            idxs := idxs || idx;
+            answered := answered + 1;
+        END LOOP;
+        IF answered < coalesce(threshold, 2) THEN
+            RAISE EXCEPTION 'eigentrust_private: % of % decryptors answered, the key needs %',
+                answered, cardinality(decryptors), coalesce(threshold::text, 'at least 2')
+                USING ERRCODE = '08006', DETAIL = coalesce(why, '');
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+        FOREACH c IN ARRAY conns LOOP
+            CONTINUE WHEN c IS NULL;
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
+    END;
+END
+$fn$;
+
+-- Ask every live decryptor for the decryption shares of one combined
+-- vector at once, and combine the first threshold valid ones.
+CREATE FUNCTION private_eigentrust_decryptors_decrypt(dbl text, conns text[], names text[], run text,
+    round integer, key paillier_pubkey, threshold integer, vec bytea,
+    OUT sums bigint[], OUT live text[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    sql      text := format('SELECT private_eigentrust_decryptor.decrypt(%L, %s, %L::bytea)', run, round, vec);
+    sent     boolean[] := '{}';
+    ok       integer;
+    ds       @extschema@.paillier_decshare[];
+    shares   @extschema@.paillier_decshare[] := '{}';
+    answered integer := 0;
+    why      text;
+    msg      text;
+BEGIN
+    live := conns;
+    FOR k IN 1..cardinality(conns) LOOP
+        sent := sent || false;
+        CONTINUE WHEN conns[k] IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
+            IF ok <> 1 THEN
+                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
+                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+            END IF;
+            sent[k] := true;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
+            live[k] := NULL;
+        END;
+    END LOOP;
+    FOR k IN 1..cardinality(conns) LOOP
+        CONTINUE WHEN NOT sent[k];
+        BEGIN
+            ds := NULL;
+            EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s @extschema@.paillier_decshare[])', dbl)
+                INTO ds USING conns[k];
+            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s @extschema@.paillier_decshare[])', dbl)
+                INTO ok USING conns[k];
+            IF ds IS NULL THEN
+                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+            END IF;
+            shares := shares || ds;
+            answered := answered + 1;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
+            -- a decryptor that failed a round is not asked again in this run
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING conns[k];
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+            live[k] := NULL;
+        END;
+    END LOOP;
+    IF answered < threshold THEN
+        RAISE EXCEPTION 'eigentrust_private: % of % decryptors answered in round %, the key needs %',
+            answered, cardinality(conns), round, threshold
+            USING ERRCODE = '08006', DETAIL = coalesce(why, '');
+    END IF;
+    sums := @extschema@.private_eigentrust_threshold_decrypt(key, vec, shares, threshold, 13);
+END
+$fn$;
+
+DROP FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean);
+CREATE FUNCTION eigentrust_private(
+    parties      text[],
+    key_holder   text             DEFAULT NULL,
+    mode         text             DEFAULT 'masked',
+    alpha        double precision DEFAULT 0.15,
+    epsilon      double precision DEFAULT 1e-8,
+    max_iter     integer          DEFAULT 1000,
+    pretrust_sql text             DEFAULT NULL,
+    key_bits     integer          DEFAULT 2048,
+    party_schema name             DEFAULT 'private_eigentrust_party',
+    allow_two_parties boolean     DEFAULT false,
+    decryptors   text[]           DEFAULT NULL)
+RETURNS TABLE(peer bigint, trust double precision)
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    dbl       text;
+    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+    np        integer;
+    conns     text[] := '{}';
+    names     text[] := '{}';
+    kh        text;
+    khs       text[] := '{}';
+    nparts    integer;
+    all_ids   bigint[] := '{}';
+    hosted_all bigint[] := '{}';
+    h         bigint[];
+    m         bigint[];
+    peers     bigint[];
+    hmask     boolean[];
+    n         integer;
+    p         bigint[];
+    t         bigint[];
+    tn        bigint[];
+    res       double precision := NULL;
+    pk        @extschema@.paillier_pubkey;
+    enc       bytea;
+    vecs      bytea[];
+    combined  bytea;
+    sums      bigint[];
+    r         integer := 0;
+    key_round integer;
+    sql       text;
+    ok        integer;
+    ct        bytea;
+    e_ms      double precision;
+    c_ms      double precision;
+    t0        timestamptz;
+    t1        timestamptz;
+    tp        timestamptz;
+    s_keygen  double precision;
+    s_enc     double precision;
+    s_cmp     double precision;
+    s_xfer    double precision;
+    s_dec     double precision;
+    slowest   double precision;
+    bytes     bigint;
+    dup       bigint;
+    st        text;
+    msg       text;
+    det       text;
+    hnt       text;
+    p_lit     text;
+    decs      text[] := '{}';
+    dnames    text[];
+    thr       integer;
+BEGIN
+    IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
+       OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: only key_holder, pretrust_sql and decryptors may be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF mode = 'fast' THEN
+        RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
+            DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
+            HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
+    END IF;
+    IF mode NOT IN ('masked', 'paper') THEN
+        RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
+            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder or threshold decryptors.';
+    END IF;
+    IF NOT (alpha > 0 AND alpha <= 1) THEN
+        RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
+    END IF;
+    IF NOT (epsilon > 0) OR max_iter < 1 THEN
+        RAISE EXCEPTION 'eigentrust_private: epsilon must be > 0 and max_iter >= 1' USING ERRCODE = '22023';
+    END IF;
+    IF array_position(parties, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: parties must not contain NULLs' USING ERRCODE = '22004';
+    END IF;
+    IF decryptors IS NOT NULL AND mode <> 'paper' THEN
+        RAISE EXCEPTION 'eigentrust_private: decryptors are for mode paper, not %', mode USING ERRCODE = '22023';
+    END IF;
+    IF mode = 'masked' THEN
+        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(parties, alpha, epsilon, max_iter,
+            pretrust_sql, party_schema, allow_two_parties);
+        RETURN;
+    END IF;
+    IF (key_holder IS NULL) = (decryptors IS NULL) THEN
+        RAISE EXCEPTION 'eigentrust_private: mode % needs %', mode,
+            CASE WHEN key_holder IS NULL THEN 'a key holder or decryptors' ELSE 'a key holder or decryptors, not both' END
+            USING ERRCODE = '22023',
+                  HINT = 'Give key_holder (one database decrypts) or decryptors (databases holding shares of a threshold key).';
+    END IF;
+    IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
+        RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
+    END IF;
+    np := coalesce(array_length(parties, 1), 0);
+    IF np < 1 THEN
+        RAISE EXCEPTION 'eigentrust_private: no parties given' USING ERRCODE = '22023';
+    END IF;
+    SELECT quote_ident(n.nspname) INTO dbl
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
+            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
+    END IF;
+
+    BEGIN
+        t0 := clock_timestamp();
+        -- connect (round 0)
+        FOR k IN 1..np LOOP
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
+                    USING 'pet_' || run || '_' || k, parties[k];
+                conns := conns || ('pet_' || run || '_' || k);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+        END LOOP;
+        -- the threshold decryptors: their common public key serves every round
+        IF decryptors IS NOT NULL THEN
+            SELECT x.conns, x.names, x.key, x.threshold INTO decs, dnames, pk, thr
+            FROM @extschema@.private_eigentrust_decryptors_open(dbl, run, decryptors) x;
+        END IF;
+        -- two connections to the key holder, so decryption can use two cores
+        FOR k IN 1..CASE WHEN decryptors IS NULL THEN 2 ELSE 0 END LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
+                    USING 'pet_' || run || '_kh' || k, key_holder;
+                khs := khs || ('pet_' || run || '_kh' || k);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(format('key holder (%s)', @extschema@.private_eigentrust_display(key_holder)),
+                                                0, st, msg, det);
+            END;
+        END LOOP;
+        kh := khs[1];
+
+        -- the public peer set: every id any party mentions, plus pre-trust ids
+        FOR k IN 1..np LOOP
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(hosted bigint[], mentioned bigint[])', dbl)
+                    INTO h, m USING conns[k], format('SELECT * FROM %I.peers()', party_schema);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
+            IF dup IS NOT NULL THEN
+                RAISE EXCEPTION 'eigentrust_private: peer % rates from more than one party (again in %)', dup, names[k]
+                    USING ERRCODE = '22023',
+                          DETAIL = 'Each truster''s ratings must live in exactly one party, which normalises its row.';
+            END IF;
+            hosted_all := hosted_all || h;
+            all_ids := all_ids || m;
+        END LOOP;
+        IF pretrust_sql IS NOT NULL THEN
+            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql)
+                INTO m;
+            all_ids := all_ids || coalesce(m, '{}');
+        END IF;
+        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(all_ids) x;
+        n := coalesce(array_length(peers, 1), 0);
+        IF n = 0 THEN
+            RAISE EXCEPTION 'eigentrust_private: the parties hold no ratings' USING ERRCODE = '22023';
+        END IF;
+        SELECT array_agg(hh.x IS NOT NULL ORDER BY pp.ord) INTO hmask
+        FROM unnest(peers) WITH ORDINALITY pp(id, ord)
+        LEFT JOIN (SELECT DISTINCT x FROM unnest(hosted_all) x) hh ON hh.x = pp.id;
+
+        -- public pre-trust at scale 12 (NULL: uniform, round(10^12 / n))
+        IF pretrust_sql IS NOT NULL THEN
+            EXECUTE format(
+                'WITH w AS (SELECT q.peer::bigint AS id, sum(q.weight::numeric) AS wt '
+                '           FROM (%s) AS q(peer, weight) GROUP BY 1) '
+                'SELECT array_agg(coalesce(round(w.wt / nullif((SELECT sum(wt) FROM w), 0) * 1e12), 0)::bigint ORDER BY pp.ord) '
+                'FROM unnest($1) WITH ORDINALITY pp(id, ord) LEFT JOIN w USING (id)', pretrust_sql)
+                INTO p USING peers;
+            IF (SELECT sum(x) FROM unnest(p) x) = 0 THEN
+                RAISE EXCEPTION 'eigentrust_private: the pre-trust weights are all zero' USING ERRCODE = '22023';
+            END IF;
+            IF (SELECT bool_or(x < 0) FROM unnest(p) x) THEN
+                RAISE EXCEPTION 'eigentrust_private: pre-trust weights must be >= 0' USING ERRCODE = '22023';
+            END IF;
+            t := p;
+            p_lit := quote_literal(p::text) || '::bigint[]';
+        ELSE
+            p := NULL;
+            t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
+            p_lit := 'NULL';
+        END IF;
+
+        s_keygen := 0;
+        IF mode = 'fast' THEN
+            -- one key pair per run (docs/design.md says why that is enough)
+            tp := clock_timestamp();
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
+                    INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, 0, %s)', run, key_bits);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail('key holder', 0, st, msg, det);
+            END;
+            s_keygen := extract(epoch FROM clock_timestamp() - tp);
+        END IF;
+        IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
+            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                                                keygen_seconds, bytes_moved)
+            VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
+                    8 * n * (np + 2));
+        END IF;
+        RAISE NOTICE 'eigentrust_private: run %, mode %, % parties, % peers (% hosted)',
+            run, mode, np, n, (SELECT count(*) FROM unnest(hmask) x WHERE x);
+
+        LOOP
+            r := r + 1;
+            t0 := clock_timestamp();
+            s_keygen := 0; s_enc := 0; s_cmp := 0; s_xfer := 0; s_dec := 0; bytes := 0; slowest := 0;
+            enc := NULL;
+            IF mode = 'paper' AND decryptors IS NOT NULL THEN
+                -- the threshold key serves every round
+                tp := clock_timestamp();
+                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
+                s_enc := extract(epoch FROM clock_timestamp() - tp);
+                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
+                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
+            ELSIF mode = 'paper' THEN
+                -- a fresh key pair every round (the paper's churn resilience)
+                tp := clock_timestamp();
+                BEGIN
+                    EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
+                        INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, %s, %s)', run, r, key_bits);
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                    PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
+                END;
+                s_keygen := extract(epoch FROM clock_timestamp() - tp);
+                tp := clock_timestamp();
+                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
+                s_enc := extract(epoch FROM clock_timestamp() - tp);
+                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
+                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
+            ELSE
+                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, %L::bigint[], NULL)',
+                              party_schema, mode, r, pk::text, peers::text, p_lit, t::text);
+            END IF;
+
+            -- every party works at once
+            tp := clock_timestamp();
+            FOR k IN 1..np LOOP
+                BEGIN
+                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
+                    IF ok <> 1 THEN
+                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
+                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+                    END IF;
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
+                END;
+                bytes := bytes + octet_length(sql);
+            END LOOP;
+            vecs := '{}';
+            FOR k IN 1..np LOOP
+                BEGIN
+                    ct := NULL;
+                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
+                        INTO ct, e_ms, c_ms USING conns[k];
+                    IF ct IS NULL THEN
+                        RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+                    END IF;
+                    -- the empty result that ends the query
+                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
+                        INTO ok USING conns[k];
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
+                END;
+                vecs := vecs || ct;
+                s_enc := s_enc + e_ms / 1000;
+                s_cmp := s_cmp + c_ms / 1000;
+                slowest := greatest(slowest, (e_ms + c_ms) / 1000);
+                bytes := bytes + 2 * octet_length(ct) + 40;
+            END LOOP;
+            s_xfer := greatest(extract(epoch FROM clock_timestamp() - tp) - slowest, 0);
+
+            tp := clock_timestamp();
+            BEGIN
+                combined := @extschema@.private_eigentrust_combine(pk, vecs);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
+            END;
+            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
+
+            key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
+            tp := clock_timestamp();
+            SELECT x.ciphertexts INTO ok FROM @extschema@.private_eigentrust_vector_info(combined) x;
+            nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
+            IF decryptors IS NOT NULL THEN
+                nparts := 0;
+                SELECT x.sums, x.live INTO sums, decs
+                FROM @extschema@.private_eigentrust_decryptors_decrypt(dbl, decs, dnames, run, r, pk, thr, combined) x;
+                bytes := bytes + octet_length(combined) * cardinality(decs);
+            END IF;
+            BEGIN
+                FOR k IN 1..nparts LOOP
+                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
+                                  run, key_round, r,
+                                  CASE WHEN nparts = 1 THEN combined
+                                       ELSE @extschema@.private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
+                    bytes := bytes + octet_length(sql);
+                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
+                    IF ok <> 1 THEN
+                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING khs[k];
+                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+                    END IF;
+                END LOOP;
+                IF nparts > 0 THEN
+                    sums := '{}';
+                END IF;
+                FOR k IN 1..nparts LOOP
+                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
+                        INTO tn USING khs[k];
+                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
+                        INTO ok USING khs[k];
+                    sums := sums || tn;
+                END LOOP;
+                IF coalesce(cardinality(sums), 0) <> n THEN
+                    RAISE EXCEPTION 'the key holder returned % sums for % peers', cardinality(sums), n
+                        USING ERRCODE = '08P01';
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
+            END;
+            s_dec := extract(epoch FROM clock_timestamp() - tp);
+            bytes := bytes + 20 * n;
+
+            tp := clock_timestamp();
+            SELECT x.t_next, x.residual INTO tn, res
+            FROM @extschema@.private_eigentrust_next(sums, t, p, hmask, alpha) x;
+            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
+            t := tn;
+
+            IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
+                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
+                    keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
+                VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
+                        s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+            END IF;
+            RAISE NOTICE 'eigentrust_private: round %, residual %, % s, % bytes',
+                r, trim(to_char(res, '9.999EEEE')), round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3), bytes;
+            EXIT WHEN res < epsilon OR r >= max_iter;
+        END LOOP;
+
+        IF decryptors IS NULL THEN
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
+                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
+            END;
+        END IF;
+        FOREACH sql IN ARRAY conns || khs || decs LOOP
+            CONTINUE WHEN sql IS NULL;
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
+        END LOOP;
+        conns := '{}';
+        khs := '{}';
+        decs := '{}';
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
+                                hnt = PG_EXCEPTION_HINT;
+        -- nothing is published: close every connection, retire the run's keys
+        -- (a connection may be busy with an unfinished query: try each)
+        FOREACH kh IN ARRAY khs LOOP
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
+                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
+                EXIT;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        FOREACH sql IN ARRAY conns || khs || decs LOOP
+            CONTINUE WHEN sql IS NULL;
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        IF coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
+        END IF;
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = hnt;
+    END;
+
+    IF res IS NULL OR res >= epsilon THEN
+        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
+    END IF;
+    RETURN QUERY
+    SELECT z.id, z.v::double precision / s.total
+    FROM unnest(peers, t) AS z(id, v)
+    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
+    ORDER BY z.id;
+END
+$fn$;
