@@ -1132,7 +1132,7 @@ MPC_FUNCTION(private_eigentrust_threshold_decrypt)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("private eigentrust: decryption share %d is invalid", bad ? bad : first_bad),
-					 errdetail("Only %d valid decryption shares of ciphertext %u were given, the key needs %d; a share is refused when it is under another key, of another ciphertext or its proof fails.",
+					 errdetail("Only %d valid decryption shares of ciphertext %u were given, the key needs %d; a share is refused when it is under another key or another dealing of it, of another ciphertext, or its proof fails.",
 							   good, q + 1, thr),
 					 errhint("Check the decryptor holding share %d.", bad ? bad : first_bad)));
 		st = thr_combine((const thr_decshare *const *) sel, (size_t) good, 0, pm, NULL, &err);
