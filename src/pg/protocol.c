@@ -1086,47 +1086,76 @@ MPC_FUNCTION(private_eigentrust_threshold_decrypt)
 	for (uint32 q = 0; q < h.nct; q++)
 	{
 		int			good = 0,
-					bad = 0;
+					bad = 0,
+					k = 0;
 
 		vec_get(v, &h, q, c);
-		for (int k = 0; k < m && good < thr; k++)
+		for (;;)
 		{
-			Datum		d = elems[(Size) k * h.nct + q];
-			bytea	   *b;
-			thr_decshare *x = &ds[good];
+			int			bad_index = 0;
 
-			if (nulls[(Size) k * h.nct + q])
-				continue;
-			b = DatumGetByteaPP(d);
-			if (thr_decshare_decode(x, (const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b),
-									PAI_MIN_BITS, &err) != MPC_OK)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("private_eigentrust_threshold_decrypt: corrupted paillier_decshare in answer %d", k + 1)));
-			if (!pai_same_key(&x->pub, pk) || x->t != thr || mpz_cmp(x->c, c) != 0 ||
-				(good > 0 && (memcmp(x->digest, ds[0].digest, THR_HASH_LEN) != 0 || x->l != ds[0].l)))
-				bad = x->index;
-			else
+			/* take answers in order until threshold candidates pass the
+			 * checks that need no proof: the key, its dealing, this very
+			 * ciphertext, a new share index */
+			while (good < thr && k < m)
 			{
-				st = thr_verify(x, &err);
-				if (st == MPC_ERR_INTERRUPTED)
-					CHECK_FOR_INTERRUPTS();
-				if (st != MPC_OK)
+				Datum		d = elems[(Size) k * h.nct + q];
+				bytea	   *b;
+				thr_decshare *x = &ds[k];
+				bool		fits;
+
+				if (nulls[(Size) k * h.nct + q])
+				{
+					k++;
+					continue;
+				}
+				b = DatumGetByteaPP(d);
+				if (thr_decshare_decode(x, (const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b),
+										PAI_MIN_BITS, &err) != MPC_OK)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("private_eigentrust_threshold_decrypt: corrupted paillier_decshare in answer %d", k + 1),
+							 errdetail("%s", err.msg)));
+				fits = pai_same_key(&x->pub, pk) && x->t == thr && mpz_cmp(x->c, c) == 0 &&
+					(good == 0 || (memcmp(x->digest, sel[0]->digest, THR_HASH_LEN) == 0 &&
+								   x->l == sel[0]->l && x->kind == sel[0]->kind));
+				for (int j = 0; fits && j < good; j++)
+					if (sel[j]->index == x->index)
+						fits = false;
+				k++;
+				if (!fits)
+				{
 					bad = x->index;
-				for (int j = 0; st == MPC_OK && j < good; j++)
-					if (ds[j].index == x->index)
-						bad = x->index;
+					nbad++;
+					if (!first_bad)
+						first_bad = bad;
+					thr_decshare_clear(x);
+					continue;
+				}
+				sel[good++] = x;
 			}
-			if (bad == x->index)
-			{
-				nbad++;
-				if (!first_bad)
-					first_bad = bad;
-				thr_decshare_clear(x);
-				continue;
-			}
-			sel[good] = x;
-			good++;
+			if (good < thr)
+				break;
+			/* every proof checked in one batch; a failing batch names the
+			 * bad share, which is replaced by the next answer */
+			CORE_CALL(st, thr_combine((const thr_decshare *const *) sel, (size_t) good, 1,
+									  pm, &bad_index, &err));
+			if (st == MPC_OK)
+				break;
+			if (st != MPC_ERR_CIPHERTEXT || bad_index <= 0)
+				raise_core(&err, "private_eigentrust_threshold_decrypt");
+			bad = bad_index;
+			nbad++;
+			if (!first_bad)
+				first_bad = bad;
+			for (int j = 0; j < good; j++)
+				if (sel[j]->index == bad_index)
+				{
+					thr_decshare_clear((thr_decshare *) sel[j]);
+					memmove(&sel[j], &sel[j + 1], sizeof(sel[0]) * (good - j - 1));
+					good--;
+					break;
+				}
 		}
 		if (good < thr)
 			ereport(ERROR,
@@ -1135,9 +1164,6 @@ MPC_FUNCTION(private_eigentrust_threshold_decrypt)
 					 errdetail("Only %d valid decryption shares of ciphertext %u were given, the key needs %d; a share is refused when it is under another key or another dealing of it, of another ciphertext, or its proof fails.",
 							   good, q + 1, thr),
 					 errhint("Check the decryptor holding share %d.", bad ? bad : first_bad)));
-		st = thr_combine((const thr_decshare *const *) sel, (size_t) good, 0, pm, NULL, &err);
-		if (st != MPC_OK)
-			raise_core(&err, "private_eigentrust_threshold_decrypt");
 		if (enc_from_residue(pk, s, pm, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_threshold_decrypt");
 		if (mpz_sgn(s) >= 0)
@@ -1151,7 +1177,7 @@ MPC_FUNCTION(private_eigentrust_threshold_decrypt)
 					 errmsg("private_eigentrust_threshold_decrypt: a value does not fit in bigint")));
 		vals[q] = (int64) mpz_get_si(s);
 		for (int j = 0; j < good; j++)
-			thr_decshare_clear(&ds[j]);
+			thr_decshare_clear((thr_decshare *) sel[j]);
 		PET_CFI();
 	}
 	if (nbad > 0)

@@ -103,8 +103,8 @@ expect "1 of 3 reachable" 08006 '1 of 3 decryptors answered, the key needs 2' \
 leftover "after too few"
 
 echo "-- a decryptor answering with shares of another ciphertext"
-pet_sql ${P}_p1 "SET ROLE pet_owner_1;
-	ALTER FUNCTION private_eigentrust_decryptor.decrypt(text, integer, bytea) RENAME TO decrypt_real;
+pet_sql ${P}_p1 "SET client_min_messages = warning; SET ROLE pet_owner_1;
+	CREATE SCHEMA IF NOT EXISTS steward_real; ALTER FUNCTION private_eigentrust_decryptor.decrypt(text, integer, bytea) SET SCHEMA steward_real;
 	CREATE FUNCTION private_eigentrust_decryptor.decrypt(run_id text, round integer, vec bytea)
 	RETURNS paillier_decshare[] LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS \$\$
 	  SELECT ARRAY(SELECT paillier_decrypt_share(c, (SELECT share FROM private_eigentrust_decryptor.keyshare))
@@ -123,7 +123,31 @@ else
 	bad "tampered share with 3 decryptors: $out"
 fi
 pet_sql ${P}_p1 "SET ROLE pet_owner_1; DROP FUNCTION private_eigentrust_decryptor.decrypt(text, integer, bytea);
-	ALTER FUNCTION private_eigentrust_decryptor.decrypt_real(text, integer, bytea) RENAME TO decrypt;" >/dev/null
+	ALTER FUNCTION steward_real.decrypt(text, integer, bytea) SET SCHEMA private_eigentrust_decryptor;" >/dev/null
+
+echo "-- a decryptor answering with a tampered share (the last byte of the proof's response)"
+pet_sql ${P}_p1 "SET client_min_messages = warning; SET ROLE pet_owner_1;
+	CREATE SCHEMA IF NOT EXISTS steward_real; ALTER FUNCTION private_eigentrust_decryptor.decrypt(text, integer, bytea) SET SCHEMA steward_real;
+	CREATE FUNCTION private_eigentrust_decryptor.decrypt(run_id text, round integer, vec bytea)
+	RETURNS paillier_decshare[] LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS \$\$
+	  SELECT ARRAY(SELECT ('ds1:' || rtrim(translate(replace(encode(
+	             set_byte(x.b, length(x.b) - 1, get_byte(x.b, length(x.b) - 1) # 1), 'base64'), E'\\n', ''), '+/', '-_'), '='))::paillier_decshare
+	    FROM unnest(steward_real.decrypt(run_id, round, vec)) WITH ORDINALITY u(d, o),
+	    LATERAL (SELECT decode(rpad(translate(substr(u.d::text, 5), '-_', '+/'),
+	                                (length(u.d::text) - 4 + 3) / 4 * 4, '='), 'base64') AS b) x
+	    ORDER BY u.o) \$\$;
+	GRANT EXECUTE ON FUNCTION private_eigentrust_decryptor.decrypt(text, integer, bytea) TO pet_coordinator;" >/dev/null
+expect "share 1 with a bad proof, 2 decryptors" 22000 'decryption share 1 is invalid' \
+	"SELECT * FROM eigentrust_private($PARTIES, mode => 'paper', decryptors => ARRAY[$D2, $D1], max_iter => 2)"
+out=$("${PET_PSQL[@]}" -At -d $C -c "SELECT count(*) FROM eigentrust_private($PARTIES, mode => 'paper',
+	decryptors => ARRAY[$D1, $D2, $D3], max_iter => 2)" 2>&1 || true)
+if grep -q 'WARNING:  private eigentrust: decryption share 1 was invalid and left out' <<<"$out" && grep -qx 12 <<<"$out"; then
+	ok "share 1 with a bad proof, 3 decryptors: the failing batch names it, share 3 replaces it"
+else
+	bad "bad proof with 3 decryptors: $out"
+fi
+pet_sql ${P}_p1 "SET ROLE pet_owner_1; DROP FUNCTION private_eigentrust_decryptor.decrypt(text, integer, bytea);
+	ALTER FUNCTION steward_real.decrypt(text, integer, bytea) SET SCHEMA private_eigentrust_decryptor;" >/dev/null
 
 echo "-- shares of different keys"
 install ${P}_p3 b 3

@@ -1339,6 +1339,7 @@ DECLARE
     st        text;
     msg       text;
     det       text;
+    hnt       text;
 BEGIN
     conns := '{}';
     names := '{}';
@@ -1388,10 +1389,11 @@ BEGIN
         IF answered < coalesce(threshold, 2) THEN
             RAISE EXCEPTION 'eigentrust_private: % of % decryptors answered, the key needs %',
                 answered, cardinality(decryptors), coalesce(threshold::text, 'at least 2')
-                USING ERRCODE = '08006', DETAIL = coalesce(why, '');
+                USING ERRCODE = '08006', DETAIL = coalesce(why, ''),
+                      HINT = 'Each decryptor must be reachable and set up: as its steward run SELECT private_eigentrust_decryptor_setup(<share>, ''<coordinator role>'').';
         END IF;
     EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
         FOREACH c IN ARRAY conns LOOP
             CONTINUE WHEN c IS NULL;
             BEGIN
@@ -1399,7 +1401,7 @@ BEGIN
             EXCEPTION WHEN OTHERS THEN NULL;
             END;
         END LOOP;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = coalesce(hnt, '');
     END;
 END
 $fn$;
