@@ -35,7 +35,7 @@ q "VACUUM ANALYZE rows_ct" >/dev/null
 n=$(q "SELECT count(*) FROM rows_ct")
 size=$(q "SELECT pg_size_pretty(pg_table_size('rows_ct'))")
 ok=$(q "SELECT paillier_decrypt(sum(ct), (SELECT sk FROM keys)) = sum(x) FROM rows_ct")
-ok_gmp=$(psql -X -At -d "$db" -c "SET mpc_eigentrust.use_avx512 = off" -c "SELECT paillier_decrypt(sum(ct), (SELECT sk FROM keys)) = sum(x) FROM rows_ct")
+ok_gmp=$(PGOPTIONS="-c mpc_eigentrust.use_avx512=off" psql -X -At -d "$db" -c "SELECT paillier_decrypt(sum(ct), (SELECT sk FROM keys)) = sum(x) FROM rows_ct")
 echo "rows: $n ($size), decrypted sum equals the plaintext sum: IFMA path $ok, GMP path $ok_gmp"
 
 ser0="SET max_parallel_workers_per_gather = 0;"
@@ -54,7 +54,7 @@ SQL
 mm=$("$ROOT/bench/build/bench_mulmod" "$n" 2048)
 raw=$(echo "$mm" | awk '/^mulmod_ns/ {print $2}')
 ifma=$(echo "$mm" | awk '/^ifma_ns/ {print $2}')
-py=$(python3 "$ROOT/bench/sum_gmpy2.py" "$n" 2048 | awk '{print $2}')
+py=$(/usr/bin/python3 "$ROOT/bench/sum_gmpy2.py" "$n" 2048 | awk '{print $2}')
 
 awk -v n="$n" -v s="$serial" -v sg="$serial_gmp" -v c="$count" -v a="$addct" -v pl="$plain" \
     -v p="$par" -v sw="$serial_wall" -v raw="$raw" -v ifma="$ifma" -v py="$py" -v w="${workers:-?}" 'BEGIN {

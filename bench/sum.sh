@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 cd "$ROOT"
 ROWS=${1:-200000}
-ensure_packages
+ensure_packages python3-gmpy2
 build_and_stage
 make -s bench/build/bench_mulmod
 export ROWS

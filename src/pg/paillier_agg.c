@@ -194,17 +194,17 @@ state_account(SumState *st, uint32 max_bound, uint64 count)
 		mpc_raise_fx(&err, "sum(paillier_ciphertext)");
 }
 
-/* is the big-endian c[0, len) in [1, n^2)? (public data) */
+/* is the big-endian c (2 nbytes) below n^2, and are its digits st->ix not
+ * all zero? (public data) */
 static bool
 ct_in_range(const SumState *st, const uint8 *c)
 {
-	Size		len = 2 * st->nbytes,
-				i;
-	uint8		any = 0;
+	uint64		any = 0;
+	size_t		i;
 
-	for (i = 0; i < len; i++)
-		any |= c[i];
-	return any != 0 && memcmp(c, st->n2be, len) < 0;
+	for (i = 0; i < st->ictx.digits; i++)
+		any |= st->ix[i];
+	return any != 0 && memcmp(c, st->n2be, 2 * st->nbytes) < 0;
 }
 
 /* paillier_sum_transfn(internal, paillier_ciphertext) RETURNS internal */
@@ -238,13 +238,13 @@ MPC_FUNCTION(paillier_sum_transfn)
 	}
 	if (st->ictx.digits != 0 && CT_SCALE(ct) == st->sum.scale)
 	{
+		ifma_digits_of_be(&st->ictx, st->ix, CT_C(ct), 2 * st->nbytes);
 		/* cheap range check: stored values were validated on input */
 		if (!ct_in_range(st, CT_C(ct)))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("sum: corrupted paillier_ciphertext: c is not below n^2")));
 		state_account(st, mpc_ct_bound(ct), 1);
-		ifma_digits_of_be(&st->ictx, st->ix, CT_C(ct), 2 * st->nbytes);
 		ifma_acc_mul(&st->ictx, st->iacc, &st->rexp, st->ix);
 		MemoryContextSwitchTo(old);
 		PG_RETURN_POINTER(st);
