@@ -22,8 +22,8 @@ CREATE TABLE ct_in (ct paillier_ciphertext);
 CREATE TABLE pk_in (pk paillier_pubkey);
 CREATE TABLE sk_in (sk paillier_privkey);
 CREATE TABLE packed_src AS
-SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, paillier_pubkey(sk)),
-                           paillier_encrypt(2::bigint, paillier_pubkey(sk))]) AS pv FROM src;
+SELECT paillier_pack(ARRAY[paillier_encrypt(1::bigint, paillier_pubkey(sk), 0, 1000),
+                           paillier_encrypt(2::bigint, paillier_pubkey(sk), 0, 1000)]) AS pv FROM src;
 \copy (SELECT pv FROM packed_src) TO '$work/packed.bin' WITH (FORMAT binary)
 \copy (SELECT share FROM shamir_split(123, 3, 2) LIMIT 1) TO '$work/share.bin' WITH (FORMAT binary)
 CREATE TABLE packed_in (pv paillier_packed);
