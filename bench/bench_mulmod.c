@@ -16,10 +16,12 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include <gmp.h>
-
 #include "ifma.h"
 
+#include <gmp.h>
+
+/* the thread's CPU time: time spent preempted on the shared machine is not
+ * the loop's cost */
 static double
 now(void)
 {
