@@ -318,11 +318,38 @@ mpc_make_privkey(const pai_priv *sk)
 	return v;
 }
 
+/*
+ * x into out[0, width) big-endian, a limb at a time when width is a whole
+ * number of limbs (ciphertexts at the usual key sizes), else byte-wise.
+ */
+static void
+bytes_of_mpz(const mpz_t x, uint8 *out, Size width, const char *what)
+{
+	mpc_error	err;
+	Size		nl = mpz_size(x),
+				i;
+
+	if (width % 8 == 0 && sizeof(mp_limb_t) == 8 && mpz_sgn(x) >= 0 && nl * 8 <= width)
+	{
+		const mp_limb_t *l = mpz_limbs_read(x);
+
+		for (i = 0; i < nl; i++)
+		{
+			uint64		w = __builtin_bswap64((uint64) l[i]);
+
+			memcpy(out + width - 8 * (i + 1), &w, 8);
+		}
+		memset(out, 0, width - 8 * nl);
+		return;
+	}
+	if (mpz_to_bytes_fixed(x, out, width, &err) != MPC_OK)
+		mpc_raise(&err, what);
+}
+
 PaillierCiphertext *
 mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 {
 	PaillierCiphertext *v = palloc0(CT_SIZE(pk->nbytes));
-	mpc_error	err;
 
 	if (bound > fx_limit(pk))
 		elog(ERROR, "paillier_ciphertext: bound %u beyond the key's range", bound);
@@ -332,9 +359,8 @@ mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 	v->nbytes = (uint32) pk->nbytes;
 	v->bound = bound;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, (uint8 *) CT_N(v), pk->nbytes, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(c, (uint8 *) CT_C(v), 2 * pk->nbytes, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_ciphertext");
+	bytes_of_mpz(pk->n, (uint8 *) CT_N(v), pk->nbytes, "paillier_ciphertext");
+	bytes_of_mpz(c, (uint8 *) CT_C(v), 2 * pk->nbytes, "paillier_ciphertext");
 	return v;
 }
 
@@ -347,7 +373,13 @@ mpc_make_fx(const pai_pub *pk, const fx_ct *x)
 void
 mpc_ct_get(const PaillierCiphertext *ct, mpz_t c)
 {
-	mpz_from_bytes(c, CT_C(ct), 2 * (Size) ct->nbytes);
+	Size		len = 2 * (Size) ct->nbytes;
+
+	/* a word at a time (big-endian words of big-endian bytes) when it can */
+	if (len % 8 == 0)
+		mpz_import(c, len / 8, 1, 8, 1, 0, CT_C(ct));
+	else
+		mpz_from_bytes(c, CT_C(ct), len);
 }
 
 const pai_pub *
