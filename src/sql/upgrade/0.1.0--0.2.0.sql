@@ -51,7 +51,7 @@ AS 'MODULE_PATHNAME', 'paillier_encrypt_float8_priv' LANGUAGE C VOLATILE CALLED 
 CREATE FUNCTION paillier_bound(paillier_ciphertext) RETURNS integer
 AS 'MODULE_PATHNAME', 'paillier_bound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, json jsonb, max_abs numeric DEFAULT NULL)
+CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, document jsonb, max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
