@@ -251,6 +251,19 @@ pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
 /* ---------------------------------------------------------------------
  * Ciphertexts
  * --------------------------------------------------------------------- */
+int
+pai_g_is_n_plus_1(const mpz_t g, const mpz_t n)
+{
+	mpz_t		n1;
+	int			eq;
+
+	mpz_init(n1);
+	mpz_add_ui(n1, n, 1);
+	eq = mpz_cmp(g, n1) == 0;
+	mpz_clear(n1);
+	return eq;
+}
+
 mpc_status
 pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd, mpc_error *err)
 {

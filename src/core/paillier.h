@@ -75,6 +75,9 @@ mpc_status	pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err
 void		pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN]);
 int			pai_same_key(const pai_pub *a, const pai_pub *b);
 
+/* 1 when g = n + 1, the only generator this library encodes plaintexts with. */
+int			pai_g_is_n_plus_1(const mpz_t g, const mpz_t n);
+
 /* Ciphertext validity: 0 < c < n^2, and with check_gcd also gcd(c, n) = 1. */
 mpc_status	pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd,
 								 mpc_error *err);

@@ -605,17 +605,12 @@ jwk_int(mpz_t x, JsonbContainer *obj, const char *key, Size maxbytes, const char
 static void
 require_g_n_plus_1(const mpz_t g, const mpz_t n, const char *what)
 {
-	mpz_t		n1;
-
-	mpz_init(n1);
-	mpz_add_ui(n1, n, 1);
-	if (mpz_cmp(g, n1) != 0)
+	if (!pai_g_is_n_plus_1(g, n))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s: generator g is not n + 1", what),
 				 errdetail("Only Paillier keys with g = n + 1 are supported; with another g, ciphertexts still add up, but a plaintext added here (\"ct + 1\") or encrypted here decrypts to a wrong value there."),
 				 errhint("Make the key with g = n + 1 (paillier-bigint: generateRandomKeys(bits, true)), or give only n.")));
-	mpz_clear(n1);
 }
 
 MPC_FUNCTION(paillier_pubkey_from_jwk)
