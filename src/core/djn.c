@@ -12,7 +12,7 @@ mpc_status
 pai_djn_base(const pai_pub *pk, mpz_t hs, mpc_error *err)
 {
 	unsigned char nbuf[PAI_MAX_BITS / 8];
-	unsigned char xbuf[PAI_MAX_BITS / 8 + 16 + SHA256_DIGEST_LEN];
+	unsigned char xbuf[PAI_MAX_BITS / 8 + 16];
 	size_t		xlen = pk->nbytes + 16;
 	mpz_t		x, g;
 	unsigned	attempt;
@@ -24,26 +24,17 @@ pai_djn_base(const pai_pub *pk, mpz_t hs, mpc_error *err)
 	mpz_inits(x, g, NULL);
 	for (attempt = 0;; attempt++)
 	{
-		size_t		off;
-		uint32_t	ctr;
-
 		if (attempt == 256)
 		{
 			st = mpc_fail(err, MPC_ERR_KEY, "no unit found for the DJN base");
 			break;
 		}
 		/* 16 extra bytes make the reduction mod n statistically uniform */
-		for (off = 0, ctr = 0; off < xlen; off += SHA256_DIGEST_LEN, ctr++)
 		{
-			sha256_ctx	ctx;
-			unsigned char hdr[5] = {(unsigned char) attempt, (unsigned char) (ctr >> 24),
-				(unsigned char) (ctr >> 16), (unsigned char) (ctr >> 8), (unsigned char) ctr};
+			unsigned char at = (unsigned char) attempt;
 
-			sha256_init(&ctx);
-			sha256_update(&ctx, DJN_LABEL, sizeof(DJN_LABEL) - 1);
-			sha256_update(&ctx, hdr, sizeof(hdr));
-			sha256_update(&ctx, nbuf, pk->nbytes);
-			sha256_final(&ctx, xbuf + off);
+			sha256_ctr_expand(DJN_LABEL, sizeof(DJN_LABEL) - 1, &at, 1,
+							  nbuf, pk->nbytes, xbuf, xlen);
 		}
 		mpz_from_bytes(x, xbuf, xlen);
 		mpz_mod(x, x, pk->n);

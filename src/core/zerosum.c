@@ -293,12 +293,8 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 		sha256_final(&c, seed);
 
 		/* PRG block 0: all a 128-bit mask element needs */
-		sha256_init(&c);
-		sha256_update(&c, prg_tag, sizeof(prg_tag) - 1);
-		sha256_update(&c, seed, sizeof(seed));
-		put_be32(be, 0);
-		sha256_update(&c, be, 4);
-		sha256_final(&c, block);
+		sha256_ctr_expand(prg_tag, sizeof(prg_tag) - 1, seed, sizeof(seed), NULL, 0,
+						  block, ZS_MASK_BYTES);
 		mpz_from_bytes(term, block, ZS_MASK_BYTES);
 
 		/* + for peers above self, - for peers below */
