@@ -34,7 +34,7 @@ random_signed(mpz_t v, int bits)
 	size_t		len = (size_t) (bits + 7) / 8;
 
 	unit_getrandom(b, len);
-	mpz_from_bytes(v, b, len);
+	ser_from_bytes(v, b, len);
 	mpz_fdiv_r_2exp(v, v, (mp_bitcnt_t) bits);
 	if (rnd(2))
 		mpz_neg(v, v);
@@ -76,7 +76,7 @@ test_primes(void)
 		{
 			unit_getrandom(yb, sizeof(yb));
 			yb[0] &= 0x7f;		/* below p */
-			mpz_from_bytes(g, yb, sizeof(yb));
+			ser_from_bytes(g, yb, sizeof(yb));
 			mpz_powm(r, g, q, p);
 			if ((zs_check_public(yb, sizeof(yb), &err) == MPC_OK) != (mpz_cmp_ui(r, 1) == 0))
 				agree = 0;
@@ -465,10 +465,10 @@ test_zerosum(void)
 		CHECK_STATUS(zs_check_public(pub[0], ZS_PUB_LEN - 1, &err), MPC_ERR_KEY);
 		zs_group_prime(p);
 		mpz_sub_ui(p, p, 1);
-		CHECK_OK(mpz_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
+		CHECK_OK(ser_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
 		CHECK_STATUS(zs_check_public(bad, ZS_PUB_LEN, &err), MPC_ERR_KEY);
 		mpz_sub_ui(p, p, 1);	/* -2 is a non-residue: p = 7 mod 8 */
-		CHECK_OK(mpz_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
+		CHECK_OK(ser_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
 		CHECK_STATUS(zs_check_public(bad, ZS_PUB_LEN, &err), MPC_ERR_KEY);
 		CHECK(strstr(err.msg, "subgroup") != NULL);
 
@@ -586,7 +586,7 @@ test_random_inputs(void)
 			xs[i] = (int32_t) rnd(6) - 1;
 			ts[i] = (int32_t) rnd(5);
 			unit_getrandom(b, sizeof(b));
-			mpz_from_bytes(ys[i], b, 1 + rnd(sizeof(b)));
+			ser_from_bytes(ys[i], b, 1 + rnd(sizeof(b)));
 		}
 		st = shamir_combine(k, xs, ts, ys, v, &err);
 		if (st != MPC_OK && st != MPC_ERR_ARG && st != MPC_ERR_OVERFLOW)

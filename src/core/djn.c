@@ -36,7 +36,7 @@ pai_djn_base(const pai_pub *pk, mpz_t hs, mpc_error *err)
 			sha256_ctr_expand(DJN_LABEL, sizeof(DJN_LABEL) - 1, &at, 1,
 							  nbuf, pk->nbytes, xbuf, xlen);
 		}
-		mpz_from_bytes(x, xbuf, xlen);
+		ser_from_bytes(x, xbuf, xlen);
 		mpz_mod(x, x, pk->n);
 		mpz_gcd(g, x, pk->n);
 		if (mpz_sgn(x) != 0 && mpz_cmp_ui(g, 1) == 0)
@@ -107,7 +107,7 @@ pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_error *err)
 	if (st != MPC_OK)
 		return st;
 	mpz_init(a);
-	mpz_from_bytes(a, buf, len);
+	ser_from_bytes(a, buf, len);
 	mpc_wipe(buf, len);
 	mpz_fdiv_r_2exp(a, a, d->abits);
 	if (d->has_table)

@@ -84,7 +84,7 @@ void
 pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN])
 {
 	unsigned char digest[SHA256_DIGEST_LEN];
-	size_t		len = mpz_bytes_len(n);
+	size_t		len = ser_bytes_len(n);
 	unsigned char stackbuf[2048];
 	unsigned char *buf = stackbuf;
 
@@ -175,7 +175,7 @@ random_prime(mpz_t out, size_t bits, mpc_error *err)
 		st = mpc_random_bytes(buf, nbytes, err);
 		if (st != MPC_OK)
 			return st;
-		mpz_from_bytes(out, buf, nbytes);
+		ser_from_bytes(out, buf, nbytes);
 		mpc_wipe(buf, nbytes);
 		mpz_fdiv_r_2exp(out, out, bits);
 		mpz_setbit(out, bits - 1);
@@ -300,7 +300,7 @@ pai_random_unit(const pai_pub *pk, mpz_t r, mpc_error *err)
 		st = mpc_random_bytes(buf, len, err);
 		if (st != MPC_OK)
 			break;
-		mpz_from_bytes(r, buf, len);
+		ser_from_bytes(r, buf, len);
 		mpz_mod(r, r, pk->n);
 		mpz_gcd(g, r, pk->n);
 		if (mpz_sgn(r) != 0 && mpz_cmp_ui(g, 1) == 0)

@@ -78,7 +78,7 @@ random_field_element(mpz_t out, mpc_error *err)
 			break;
 		/* keep 521 bits: 65 whole bytes plus the low bit of the first */
 		buf[0] &= 0x01;
-		mpz_from_bytes(out, buf, sizeof(buf));
+		ser_from_bytes(out, buf, sizeof(buf));
 		if (shamir_in_field(out))
 			break;
 		/* only 2^521 - 1 itself is rejected */

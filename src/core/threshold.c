@@ -129,7 +129,7 @@ rand_bits(mpz_t z, size_t bits, mpc_error *err)
 	st = mpc_random_bytes(buf, nbytes, err);
 	if (st == MPC_OK)
 	{
-		mpz_from_bytes(z, buf, nbytes);
+		ser_from_bytes(z, buf, nbytes);
 		mpz_fdiv_r_2exp(z, z, bits);
 	}
 	mpc_wipe(buf, nbytes);
@@ -157,7 +157,7 @@ hash_fixed(sha256_ctx *h, const mpz_t x, size_t width)
 	uint8_t		buf[MAX_WIDTH];
 
 	/* callers only pass values already checked to fit */
-	if (width > sizeof(buf) || mpz_to_bytes_fixed(x, buf, width, NULL) != MPC_OK)
+	if (width > sizeof(buf) || ser_to_bytes_fixed(x, buf, width, NULL) != MPC_OK)
 		memset(buf, 0, sizeof(buf));
 	sha256_update(h, buf, width);
 }
@@ -296,7 +296,7 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 			break;
 		/* q' of qbits bits with its top two bits set, so p = 2q'+1 has
 		 * exactly 'bits' bits with the top two set; q' odd */
-		mpz_from_bytes(base, buf, nbytes);
+		ser_from_bytes(base, buf, nbytes);
 		mpc_wipe(buf, nbytes);
 		mpz_fdiv_r_2exp(base, base, qbits);
 		mpz_setbit(base, qbits - 1);
@@ -617,7 +617,7 @@ thr_decrypt_share_vt(const thr_keyshare *ks, const mpz_t c, int scale, const fb_
 		mpc_powm_sec(out->b, ks->v, r, rbits, pk->n2);
 	proof_challenge(pk, ks->digest, ks->index, c, out->ci, ks->vi, out->a, out->b, ebuf);
 	/* z = r + e x over the integers */
-	mpz_from_bytes(e4, ebuf, THR_HASH_LEN);
+	ser_from_bytes(e4, ebuf, THR_HASH_LEN);
 	mpz_mul(out->z, e4, x);
 	mpz_add(out->z, out->z, r);
 
@@ -644,7 +644,7 @@ challenge_of(const thr_decshare *ds, mpz_t e)
 	uint8_t		h[THR_HASH_LEN];
 
 	proof_challenge(&ds->pub, ds->digest, ds->index, ds->c, ds->ci, ds->vi, ds->a, ds->b, h);
-	mpz_from_bytes(e, h, THR_HASH_LEN);
+	ser_from_bytes(e, h, THR_HASH_LEN);
 }
 
 /* out = x * y^k mod n^2 */
@@ -755,7 +755,7 @@ verify_batch(const thr_decshare *const *ds, size_t k, const fb_table *vt, mpc_er
 		sha256_update(&h, seed, THR_HASH_LEN);
 		hash_u32(&h, (uint32_t) j);
 		sha256_final(&h, r);
-		mpz_from_bytes(rho, r, 16);
+		ser_from_bytes(rho, r, 16);
 		mpz_setbit(rho, 128);	/* nonzero, and one length for all */
 		challenge_of(d, e);
 		mpz_mul(e, e, rho);		/* rho_j e_j */
@@ -981,14 +981,14 @@ put_bytes(wr *w, const uint8_t *b, size_t n)
 static void
 put_fixed(wr *w, const mpz_t x, size_t width)
 {
-	mpz_to_bytes_fixed(x, w->p, width, NULL);
+	ser_to_bytes_fixed(x, w->p, width, NULL);
 	w->p += width;
 }
 
 static void
 put_minimal(wr *w, const mpz_t x)
 {
-	size_t		n = mpz_bytes_len(x);
+	size_t		n = ser_bytes_len(x);
 
 	put_u32(w, (uint32_t) n);
 	put_fixed(w, x, n);
@@ -1099,7 +1099,7 @@ make_pub(pai_pub *pk, const common_hdr *h, size_t min_bits, mpc_error *err)
 	mpc_status	st;
 
 	mpz_init(n);
-	mpz_from_bytes(n, h->n, h->nbytes);
+	ser_from_bytes(n, h->n, h->nbytes);
 	st = pai_pub_init(pk, n, min_bits, err);
 	mpz_clear(n);
 	if (st != MPC_OK)
@@ -1120,7 +1120,7 @@ get_unit(rd *r, const pai_pub *pk, mpz_t x, const char *what, mpc_error *err)
 
 	if (!get_bytes(r, &b, 2 * pk->nbytes))
 		return TRUNC(err);
-	mpz_from_bytes(x, b, 2 * pk->nbytes);
+	ser_from_bytes(x, b, 2 * pk->nbytes);
 	if (mpz_sgn(x) <= 0 || mpz_cmp(x, pk->n2) >= 0)
 		return mpc_fail(err, MPC_ERR_BINARY, "%s is not in the range 0 < x < n^2", what);
 	{
@@ -1153,7 +1153,7 @@ get_minimal(rd *r, mpz_t x, size_t maxbits, const char *what, mpc_error *err)
 		return TRUNC(err);
 	if (b[0] == 0)
 		return mpc_fail(err, MPC_ERR_BINARY, "%s is not minimally encoded", what);
-	mpz_from_bytes(x, b, len);
+	ser_from_bytes(x, b, len);
 	if (mpz_sizeinbase(x, 2) > maxbits)
 		return mpc_fail(err, MPC_ERR_BINARY, "%s is out of range", what);
 	return MPC_OK;
@@ -1192,7 +1192,7 @@ size_t
 thr_keyshare_size(const thr_keyshare *ks)
 {
 	return 52 + ks->pub.nbytes + 4 * ks->pub.nbytes + (size_t) ks->l * THR_HASH_LEN + 4 +
-		mpz_bytes_len(ks->s);
+		ser_bytes_len(ks->s);
 }
 
 void
@@ -1264,7 +1264,7 @@ size_t
 thr_decshare_size(const thr_decshare *ds)
 {
 	return 52 + ds->pub.nbytes + 12 * ds->pub.nbytes +
-		(size_t) ds->l * THR_HASH_LEN + 4 + mpz_bytes_len(ds->z);
+		(size_t) ds->l * THR_HASH_LEN + 4 + ser_bytes_len(ds->z);
 }
 
 void

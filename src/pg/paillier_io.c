@@ -60,16 +60,16 @@ parse_b64_int(mpz_t x, const char *text, Size maxbytes, const char *type, const 
 {
 	mpc_error	err;
 
-	if (mpz_from_b64url(x, text, strlen(text), maxbytes, &err) != MPC_OK)
+	if (ser_from_b64url(x, text, strlen(text), maxbytes, &err) != MPC_OK)
 		mpc_bad_text(type, psprintf("Field %s: %s.", what, err.msg));
 }
 
 char *
 mpc_b64_of(const mpz_t x)
 {
-	char	   *s = palloc(b64url_encoded_len(mpz_bytes_len(x)) + 1);
+	char	   *s = palloc(b64url_encoded_len(ser_bytes_len(x)) + 1);
 
-	mpz_to_b64url(x, s);
+	ser_to_b64url(x, s);
 	return s;
 }
 
@@ -78,9 +78,9 @@ mpc_b64_of(const mpz_t x)
 static char *
 b64_of_secret(const mpz_t x)
 {
-	char	   *s = mpc_secret_alloc(b64url_encoded_len(mpz_bytes_len(x)) + 1);
+	char	   *s = mpc_secret_alloc(b64url_encoded_len(ser_bytes_len(x)) + 1);
 
-	mpz_to_b64url(x, s);
+	ser_to_b64url(x, s);
 	return s;
 }
 
@@ -299,8 +299,8 @@ MPC_FUNCTION(paillier_privkey_recv)
 	pd = pq_getmsgbytes(buf, pb);
 	qd = pq_getmsgbytes(buf, qb);
 	mpz_inits(p, q, NULL);
-	mpz_from_bytes(p, (const uint8 *) pd, pb);
-	mpz_from_bytes(q, (const uint8 *) qd, qb);
+	ser_from_bytes(p, (const uint8 *) pd, pb);
+	ser_from_bytes(q, (const uint8 *) qd, qb);
 	v = privkey_from_pq(p, q);
 	mpz_clears(p, q, NULL);
 	if (memcmp(fp, v->fp, PAI_FP_LEN) != 0)
@@ -338,7 +338,7 @@ ct_from_parts(const pai_pub *pk, long scale, long bound, const mpz_t c, int sqls
 const pai_pub *
 mpc_pubkey_from_mpz(const mpz_t n)
 {
-	Size		len = mpz_bytes_len(n);
+	Size		len = ser_bytes_len(n);
 	uint8	   *bytes = palloc(len);
 
 	mpz_export(bytes, NULL, 1, 1, 1, 0, n);
@@ -400,7 +400,7 @@ MPC_FUNCTION(paillier_ciphertext_in)
 							  b64url_encoded_len(width), width, strlen(cfield)));
 		if (b64url_decode(cfield, strlen(cfield), raw, &len, &err) != MPC_OK)
 			mpc_bad_text("paillier_ciphertext", psprintf("Field c: %s.", err.msg));
-		mpz_from_bytes(c, raw, len);
+		ser_from_bytes(c, raw, len);
 	}
 	PG_RETURN_POINTER(ct_from_parts(pk, scale, bound, c, ERRCODE_INVALID_TEXT_REPRESENTATION,
 									"input syntax for type paillier_ciphertext"));
@@ -479,7 +479,7 @@ MPC_FUNCTION(paillier_ciphertext_recv)
 	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
 		mpc_bad_binary("paillier_ciphertext", "Fingerprint does not match the modulus.");
 	mpz_init(c);
-	mpz_from_bytes(c, (const uint8 *) cd, 2 * nbytes);
+	ser_from_bytes(c, (const uint8 *) cd, 2 * nbytes);
 	PG_RETURN_POINTER(ct_from_parts(pk, scale, bound, c, ERRCODE_INVALID_BINARY_REPRESENTATION,
 									"binary value for type paillier_ciphertext"));
 }
@@ -590,7 +590,7 @@ jwk_int(mpz_t x, JsonbContainer *obj, const char *key, Size maxbytes, const char
 	char	   *s = json_get_string(obj, key, what, true);
 	mpc_error	err;
 
-	if (mpz_from_b64url(x, s, strlen(s), maxbytes, &err) != MPC_OK)
+	if (ser_from_b64url(x, s, strlen(s), maxbytes, &err) != MPC_OK)
 		bad_json(what, psprintf("Member \"%s\": %s.", key, err.msg));
 	mpc_wipe(s, strlen(s));
 }

@@ -235,7 +235,7 @@ decrypt_one(const PaillierCiphertext *ct, const pai_priv *sk, const char *what)
 	Datum		d;
 
 	mpz_inits(c, m, v, NULL);
-	mpz_from_bytes(c, CT_N(ct), CT_NBYTES(ct));
+	ser_from_bytes(c, CT_N(ct), CT_NBYTES(ct));
 	if (mpz_cmp(c, sk->pub.n) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

@@ -74,8 +74,8 @@ make_packed(const pai_pub *pk, int scale, int slots, int slot_bits, uint32 terms
 	v->terms = terms;
 	v->max_terms = max_terms;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, PACKED_N(v), pk->nbytes, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(c, PACKED_C(v), 2 * pk->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(pk->n, PACKED_N(v), pk->nbytes, &err) != MPC_OK ||
+		ser_to_bytes_fixed(c, PACKED_C(v), 2 * pk->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_packed");
 	return v;
 }
@@ -139,8 +139,8 @@ MPC_FUNCTION(paillier_packed_in)
 	for (i = 0; i < 5; i++)
 		f[i] = parse_count(parts[i + 1], names[i]);
 	mpz_inits(nz, c, NULL);
-	if (mpz_from_b64url(nz, parts[6], strlen(parts[6]), MAX_NBYTES, &err) != MPC_OK ||
-		mpz_from_b64url(c, parts[7], strlen(parts[7]), 2 * MAX_NBYTES, &err) != MPC_OK)
+	if (ser_from_b64url(nz, parts[6], strlen(parts[6]), MAX_NBYTES, &err) != MPC_OK ||
+		ser_from_b64url(c, parts[7], strlen(parts[7]), 2 * MAX_NBYTES, &err) != MPC_OK)
 		mpc_bad_text("paillier_packed", psprintf("Field n or c: %s.", err.msg));
 	PG_RETURN_POINTER(packed_from_parts(mpc_pubkey_from_mpz(nz), f[0], f[1], f[2], f[3], f[4], c,
 										ERRCODE_INVALID_TEXT_REPRESENTATION,
@@ -154,7 +154,7 @@ MPC_FUNCTION(paillier_packed_out)
 	mpz_t		c;
 
 	mpz_init(c);
-	mpz_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
+	ser_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
 	PG_RETURN_CSTRING(psprintf("pp1:%d:%u:%u:%u:%u:%s:%s", v->scale, v->slots, v->slot_bits,
 							   v->terms, v->max_terms, mpc_b64_of(pk->n), mpc_b64_of(c)));
 }
@@ -225,7 +225,7 @@ MPC_FUNCTION(paillier_packed_recv)
 	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
 		mpc_bad_binary("paillier_packed", "Fingerprint does not match the modulus.");
 	mpz_init(c);
-	mpz_from_bytes(c, (const uint8 *) cd, 2 * (Size) nbytes);
+	ser_from_bytes(c, (const uint8 *) cd, 2 * (Size) nbytes);
 	PG_RETURN_POINTER(packed_from_parts(pk, scale, slots, slot_bits, terms, max_terms, c,
 										ERRCODE_INVALID_BINARY_REPRESENTATION,
 										"binary value for type paillier_packed"));
@@ -361,13 +361,13 @@ MPC_FUNCTION(paillier_decrypt_packed)
 				 errdetail("The ciphertext's key fingerprint does not match the private key's.")));
 	sk = mpc_privkey_get(skv);
 	mpz_inits(c, m, NULL);
-	mpz_from_bytes(c, PACKED_N(pv), pv->nbytes);
+	ser_from_bytes(c, PACKED_N(pv), pv->nbytes);
 	if (mpz_cmp(c, sk->pub.n) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("paillier_decrypt_packed: ciphertext was encrypted under a different key"),
 				 errdetail("The ciphertext's modulus differs from the private key's.")));
-	mpz_from_bytes(c, PACKED_C(pv), 2 * (Size) pv->nbytes);
+	ser_from_bytes(c, PACKED_C(pv), 2 * (Size) pv->nbytes);
 	if (pai_decrypt(sk, m, c, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_decrypt_packed");
 	v = palloc(sizeof(mpz_t) * pv->slots);
@@ -411,8 +411,8 @@ MPC_FUNCTION(paillier_packed_add)
 				 errhint("Encrypt with a larger max_terms or wider slots.")));
 	pk = packed_key(a);
 	mpz_inits(ca, cb, NULL);
-	mpz_from_bytes(ca, PACKED_C(a), 2 * (Size) a->nbytes);
-	mpz_from_bytes(cb, PACKED_C(b), 2 * (Size) b->nbytes);
+	ser_from_bytes(ca, PACKED_C(a), 2 * (Size) a->nbytes);
+	ser_from_bytes(cb, PACKED_C(b), 2 * (Size) b->nbytes);
 	pai_add(pk, ca, ca, cb);
 	PG_RETURN_POINTER(make_packed(pk, a->scale, a->slots, a->slot_bits, a->terms + b->terms,
 								  a->max_terms, ca));
@@ -502,7 +502,7 @@ MPC_FUNCTION(paillier_packed_rerandomize)
 	mpz_t		c;
 
 	mpz_init(c);
-	mpz_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
+	ser_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
 	mpc_rerandomize(pk, c, c);
 	PG_RETURN_POINTER(make_packed(pk, v->scale, v->slots, v->slot_bits, v->terms,
 								  v->max_terms, c));

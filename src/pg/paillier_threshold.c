@@ -487,7 +487,7 @@ MPC_FUNCTION(paillier_decrypt_share)
 	mpc_check_ct(ct);
 	keyshare_get(PG_GETARG_DATUM(1), &ks);
 	mpz_inits(c, n, NULL);
-	mpz_from_bytes(n, CT_N(ct), ct->nbytes);
+	ser_from_bytes(n, CT_N(ct), ct->nbytes);
 	same = memcmp(ct->fp, ks.pub.fp, PAI_FP_LEN) == 0 && mpz_cmp(n, ks.pub.n) == 0;
 	if (!same)
 	{

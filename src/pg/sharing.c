@@ -103,7 +103,7 @@ share_pack(int32 x, int32 t, const mpz_t y, const char *what)
 	s->version = SHAMIR_SHARE_VERSION;
 	s->t = (uint16) t;
 	s->x = x;
-	raise_if(mpz_to_bytes_fixed(y, s->y, SHAMIR_Y_BYTES, &err), &err, what);
+	raise_if(ser_to_bytes_fixed(y, s->y, SHAMIR_Y_BYTES, &err), &err, what);
 	return s;
 }
 
@@ -119,7 +119,7 @@ share_unpack(const ShamirShare *s, int32 *x, int32 *t, mpz_t y)
 				 errdetail("The stored share has an unknown layout or version.")));
 	*x = s->x;
 	*t = s->t;
-	mpz_from_bytes(y, s->y, SHAMIR_Y_BYTES);
+	ser_from_bytes(y, s->y, SHAMIR_Y_BYTES);
 }
 
 static void
@@ -289,7 +289,7 @@ MPC_FUNCTION(shamir_share_recv)
 	x = pq_getmsgint(buf, 4);
 	t = pq_getmsgint(buf, 4);
 	mpz_init(y);
-	mpz_from_bytes(y, (const uint8_t *) pq_getmsgbytes(buf, SHAMIR_Y_BYTES), SHAMIR_Y_BYTES);
+	ser_from_bytes(y, (const uint8_t *) pq_getmsgbytes(buf, SHAMIR_Y_BYTES), SHAMIR_Y_BYTES);
 	check_share_fields(x, t, y, ERRCODE_INVALID_BINARY_REPRESENTATION, "shamir_share");
 	s = share_pack(x, t, y, "shamir_share");
 	mpz_clear(y);
@@ -764,7 +764,7 @@ MPC_FUNCTION(shamir_combine_finalfn)
 		xs[i] = st->recs[i].x;
 		ts[i] = st->recs[i].t;
 		mpz_init(ys[i]);
-		mpz_from_bytes(ys[i], st->recs[i].y, SHAMIR_Y_BYTES);
+		ser_from_bytes(ys[i], st->recs[i].y, SHAMIR_Y_BYTES);
 	}
 	d = combine_common(st->n, xs, ts, ys);
 	free_mpz_array(ys, st->n);
