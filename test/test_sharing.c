@@ -1,6 +1,7 @@
 /* test_sharing.c: Shamir sharing, zero-sum masks, DH agreement, decimals. */
 #include "unit.h"
 #include "serial.h"
+#include "encoding.h"
 #include "sharing.h"
 #include "zerosum.h"
 
@@ -527,21 +528,21 @@ test_decimal(void)
 	mpz_init(v);
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 	{
-		CHECK_OK(decimal_parse(ok[i].in, ok[i].scale, v, &err));
-		CHECK(decimal_format_len(v, ok[i].scale) <= sizeof(buf));
-		CHECK_OK(decimal_format(v, ok[i].scale, buf, &err));
+		CHECK_OK(enc_parse_decimal(ok[i].in, ok[i].scale, v, &err));
+		CHECK(enc_decimal_len(v, ok[i].scale) <= sizeof(buf));
+		enc_format_decimal(v, ok[i].scale, buf);
 		if (strcmp(buf, ok[i].out) != 0)
 			fprintf(stderr, "decimal %s at %d: got %s\n", ok[i].in, ok[i].scale, buf);
 		CHECK(strcmp(buf, ok[i].out) == 0);
 	}
-	CHECK_STATUS(decimal_parse("1.5", 0, v, &err), MPC_ERR_ARG);
-	CHECK_STATUS(decimal_parse("1.505", 2, v, &err), MPC_ERR_ARG);
-	CHECK_STATUS(decimal_parse("NaN", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("Infinity", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("-", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("1e5", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("1", -1, v, &err), MPC_ERR_ARG);
+	CHECK_STATUS(enc_parse_decimal("1.5", 0, v, &err), MPC_ERR_ARG);
+	CHECK_STATUS(enc_parse_decimal("1.505", 2, v, &err), MPC_ERR_ARG);
+	CHECK_STATUS(enc_parse_decimal("NaN", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("Infinity", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("-", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("1e5", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("1", -1, v, &err), MPC_ERR_ARG);
 	mpz_clear(v);
 }
 
@@ -570,7 +571,7 @@ test_random_inputs(void)
 		for (size_t i = 0; i < len; i++)
 			buf[i] = alphabet[rnd(sizeof(alphabet) - 1)];
 		buf[len] = '\0';
-		st = decimal_parse(buf, (int) rnd(6), v, &err);
+		st = enc_parse_decimal(buf, (int) rnd(6), v, &err);
 		if (st != MPC_OK && st != MPC_ERR_FORMAT && st != MPC_ERR_ARG && st != MPC_ERR_OVERFLOW)
 			bad++;
 	}

@@ -72,7 +72,8 @@ char	   *mpc_b64_of(const mpz_t x);
 /* the validated, cached key of modulus n */
 const pai_pub *mpc_pubkey_from_mpz(const mpz_t n);
 
-/* Signed fixed-point helpers shared by encrypt and decrypt. */
+/* The glue's one numeric <-> integer-scaled-by-10^scale pair (paillier_ops.c). */
+mpc_status	mpc_numeric_at_scale(Datum num, int scale, mpz_t v, mpc_error *err);
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);
 
 /* A numeric as an exact integer k and its count of significant fractional

@@ -86,14 +86,12 @@ scaled_value(FunctionCallInfo fcinfo, ValKind kind, int scale, mpz_t v)
 		case VAL_NUMERIC:
 			{
 				Numeric		num = PG_GETARG_NUMERIC(0);
-				char	   *s;
 
 				if (numeric_is_nan(num) || numeric_is_inf(num))
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("paillier_encrypt: cannot encrypt NaN or infinity")));
-				s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-				if (enc_parse_decimal(s, scale, v, &err) != MPC_OK)
+				if (mpc_numeric_at_scale(NumericGetDatum(num), scale, v, &err) != MPC_OK)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("paillier_encrypt: %s", err.msg),
@@ -205,14 +203,35 @@ MPC_FUNCTION(paillier_encrypt_float8_priv)
 	return encrypt_common(fcinfo, VAL_FLOAT8, true);
 }
 
+/*
+ * The glue's one numeric <-> scaled integer pair, over the core's one parser
+ * and formatter (encoding.h).  The text is wiped: the value may be a secret
+ * (a share, a plaintext).  Callers report a failure in their own words.
+ */
+mpc_status
+mpc_numeric_at_scale(Datum num, int scale, mpz_t v, mpc_error *err)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	mpc_status	st = enc_parse_decimal(s, scale, v, err);
+
+	mpc_wipe(s, strlen(s));
+	pfree(s);
+	return st;
+}
+
 Datum
 mpc_numeric_from_scaled(const mpz_t v, int scale)
 {
-	char	   *s = palloc(enc_decimal_len(v, scale));
+	size_t		len = enc_decimal_len(v, scale);
+	char	   *s = palloc(len);
+	Datum		d;
 
 	enc_format_decimal(v, scale, s);
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(s),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	d = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+							ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	mpc_wipe(s, len);
+	pfree(s);
+	return d;
 }
 
 /* Refuse a foreign ciphertext before any arithmetic with the key. */

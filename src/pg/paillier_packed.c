@@ -309,15 +309,13 @@ MPC_FUNCTION(paillier_encrypt_packed)
 	for (i = 0; i < n; i++)
 	{
 		Numeric		num = DatumGetNumeric(elems[i]);
-		char	   *s;
 
 		mpz_init(v[i]);
 		if (numeric_is_nan(num) || numeric_is_inf(num))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_encrypt_packed: cannot encrypt NaN or infinity")));
-		s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-		if (enc_parse_decimal(s, scale, v[i], &err) != MPC_OK)
+		if (mpc_numeric_at_scale(NumericGetDatum(num), scale, v[i], &err) != MPC_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_encrypt_packed: value %d: %s", i + 1, err.msg),

@@ -5,7 +5,7 @@
  * (0), the threshold t, the point x and the value y as 66 big-endian bytes.
  * Its text form is (x,t,y) with y a decimal in [0, 2^521 - 1).
  * Numbers cross the boundary as decimal text: numeric_out here, exact
- * parsing in the core (decimal_parse), and numeric_in on the way back.
+ * parsing in the core (enc_parse_decimal), and numeric_in on the way back.
  */
 #include "postgres.h"
 
@@ -24,6 +24,8 @@
 #include "utils/memutils.h"
 
 #include "mpc_pg.h"
+#include "encoding.h"
+#include "paillier_glue.h"
 #include "serial.h"
 #include "sharing.h"
 #include "zerosum.h"
@@ -57,40 +59,18 @@ raise_if(mpc_status st, const mpc_error *err, const char *what)
 static void
 numeric_to_mpz(Datum num, int scale, mpz_t out, const char *what)
 {
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
 	mpc_error	err = {MPC_OK, ""};
-	mpc_status	st;
 
-	st = decimal_parse(s, scale, out, &err);
-	mpc_wipe(s, strlen(s));
-	pfree(s);
-	raise_if(st, &err, what);
-}
-
-/* v / 10^scale as a numeric Datum. */
-static Datum
-mpz_to_numeric(const mpz_t v, int scale, const char *what)
-{
-	size_t		len = decimal_format_len(v, scale);
-	char	   *buf = palloc(len);
-	mpc_error	err = {MPC_OK, ""};
-	Datum		d;
-
-	raise_if(decimal_format(v, scale, buf, &err), &err, what);
-	d = DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-							ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	mpc_wipe(buf, len);
-	pfree(buf);
-	return d;
+	raise_if(mpc_numeric_at_scale(num, scale, out, &err), &err, what);
 }
 
 static void
 check_scale(int32 scale, const char *what)
 {
-	if (scale < 0 || scale > DECIMAL_MAX_SCALE)
+	if (scale < 0 || scale > PAI_MAX_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: scale must be between 0 and %d", what, DECIMAL_MAX_SCALE)));
+				 errmsg("%s: scale must be between 0 and %d", what, PAI_MAX_SCALE)));
 }
 
 static ShamirShare *
@@ -242,7 +222,7 @@ MPC_FUNCTION(shamir_share_in)
 				 errdetail("Share values are integers from 0 to 2^521 - 2.")));
 	ytext = pnstrdup(ystart, ylen);
 	mpz_init(y);
-	raise_if(decimal_parse(ytext, 0, y, &err), &err, "shamir_share");
+	raise_if(enc_parse_decimal(ytext, 0, y, &err), &err, "shamir_share");
 	pfree(ytext);
 	check_share_fields(x, t, y, ERRCODE_INVALID_TEXT_REPRESENTATION, "shamir_share");
 	s = share_pack((int32) x, (int32) t, y, "shamir_share");
@@ -368,7 +348,7 @@ MPC_FUNCTION(shamir_share_y)
 
 	mpz_init(y);
 	share_unpack(PG_GETARG_SHAMIR_SHARE_P(0), &x, &t, y);
-	d = mpz_to_numeric(y, 0, "shamir_share_y");
+	d = mpc_numeric_from_scaled(y, 0);
 	mpz_clear(y);
 	PG_RETURN_DATUM(d);
 }
@@ -470,7 +450,7 @@ combine_common(int k, int32 *xs, int32 *ts, mpz_t *ys)
 	CORE_CALL(st, shamir_combine(k, xs, ts, ys, f, &err));
 	raise_if(st, &err, "shamir_combine");
 	shamir_field_to_signed(f, s);
-	d = mpz_to_numeric(s, 0, "shamir_combine");
+	d = mpc_numeric_from_scaled(s, 0);
 	mpz_clears(f, s, NULL);
 	return d;
 }
@@ -843,7 +823,7 @@ finish_mask(mpc_status st, mpc_error *err, mpz_t mask, const char *what)
 	Datum		d;
 
 	raise_if(st, err, what);
-	d = mpz_to_numeric(mask, 0, what);
+	d = mpc_numeric_from_scaled(mask, 0);
 	mpz_clear(mask);
 	return d;
 }
@@ -890,7 +870,7 @@ MPC_FUNCTION(zerosum_mask_value)
 	st = zs_mask_value(v, m, out, &err);
 	mpz_clears(v, m, NULL);
 	raise_if(st, &err, "zerosum_mask_value");
-	d = mpz_to_numeric(out, 0, "zerosum_mask_value");
+	d = mpc_numeric_from_scaled(out, 0);
 	mpz_clear(out);
 	PG_RETURN_DATUM(d);
 }
@@ -904,7 +884,7 @@ MPC_FUNCTION(zerosum_random_mask)
 
 	mpz_init(m);
 	raise_if(zs_random_mask(m, &err), &err, "zerosum_random_mask");
-	d = mpz_to_numeric(m, 0, "zerosum_random_mask");
+	d = mpc_numeric_from_scaled(m, 0);
 	mpz_clear(m);
 	PG_RETURN_DATUM(d);
 }
@@ -921,7 +901,7 @@ MPC_FUNCTION(zerosum_unmask)
 	mpz_inits(total, out, NULL);
 	numeric_to_mpz(PG_GETARG_DATUM(0), 0, total, "zerosum_unmask");
 	zs_unmask(total, out);
-	d = mpz_to_numeric(out, scale, "zerosum_unmask");
+	d = mpc_numeric_from_scaled(out, scale);
 	mpz_clears(total, out, NULL);
 	PG_RETURN_DATUM(d);
 }
