@@ -1,5 +1,5 @@
 /*
- * sharing.c: Shamir sharing over F_P, P = 2^521 - 1, and exact decimals.
+ * sharing.c: Shamir sharing over F_P, P = 2^521 - 1.
  *
  * Everything that comes from outside is checked before GMP sees it: counts,
  * thresholds, points, and field membership of every value.
