@@ -217,21 +217,22 @@ random_prime(mpz_t out, size_t bits, mpc_error *err)
 }
 
 mpc_status
-pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
+pai_keygen_with(pai_priv *sk, size_t bits, size_t min_bits, pai_prime_fn prime,
+				int attempts, mpc_error *err)
 {
 	mpz_t		p, q;
-	mpc_status	st;
+	mpc_status	st = MPC_OK;
 	int			attempt;
 
 	if (bits < min_bits || bits > PAI_KEYGEN_MAX_BITS)
 		return mpc_fail(err, MPC_ERR_ARG, "key size must be between %zu and %d bits, got %zu",
 						min_bits, PAI_KEYGEN_MAX_BITS, bits);
 	mpz_inits(p, q, NULL);
-	for (attempt = 0; attempt < 100; attempt++)
+	for (attempt = 0; attempt < attempts; attempt++)
 	{
-		st = random_prime(p, (bits + 1) / 2, err);
+		st = prime(p, (bits + 1) / 2, err);
 		if (st == MPC_OK)
-			st = random_prime(q, bits / 2, err);
+			st = prime(q, bits / 2, err);
 		if (st != MPC_OK)
 			break;
 		/* pai_priv_init rejects the rare bad pair (p = q, too close, ...) */
@@ -246,6 +247,12 @@ pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
 	mpc_wipe(q->_mp_d, (size_t) q->_mp_alloc * sizeof(mp_limb_t));
 	mpz_clears(p, q, NULL);
 	return st;
+}
+
+mpc_status
+pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
+{
+	return pai_keygen_with(sk, bits, min_bits, random_prime, 100, err);
 }
 
 /* ---------------------------------------------------------------------

@@ -70,6 +70,13 @@ void		pai_priv_clear(pai_priv *sk);	/* wipes the secret limbs */
  * min_bits lets unit tests make small keys; SQL passes PAI_KEYGEN_MIN_BITS. */
 mpc_status	pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err);
 
+/* The one keygen loop: primes of (bits + 1) / 2 and bits / 2 bits from
+ * 'prime' until pai_priv_init accepts the pair and n has exactly 'bits' bits,
+ * at most 'attempts' times.  pai_keygen and thr_keygen_safe call it. */
+typedef mpc_status (*pai_prime_fn) (mpz_t p, size_t bits, mpc_error *err);
+mpc_status	pai_keygen_with(pai_priv *sk, size_t bits, size_t min_bits, pai_prime_fn prime,
+							int attempts, mpc_error *err);
+
 /* Fingerprint of a modulus: first PAI_FP_LEN bytes of SHA-256 of its
  * minimal big-endian bytes. */
 void		pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN]);

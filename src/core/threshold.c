@@ -350,31 +350,7 @@ done:
 mpc_status
 thr_keygen_safe(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
 {
-	mpz_t		p, q;
-	mpc_status	st = MPC_OK;
-	int			attempt;
-
-	if (bits < min_bits || bits > PAI_KEYGEN_MAX_BITS)
-		return mpc_fail(err, MPC_ERR_ARG, "key size must be between %zu and %d bits, got %zu",
-						min_bits, PAI_KEYGEN_MAX_BITS, bits);
-	mpz_inits(p, q, NULL);
-	for (attempt = 0; attempt < 20; attempt++)
-	{
-		st = thr_safe_prime(p, (bits + 1) / 2, err);
-		if (st == MPC_OK)
-			st = thr_safe_prime(q, bits / 2, err);
-		if (st != MPC_OK)
-			break;
-		st = pai_priv_init(sk, p, q, min_bits, err);
-		if (st == MPC_OK && sk->pub.nbits == bits)
-			break;
-		if (st == MPC_OK)
-			pai_priv_clear(sk);
-		st = mpc_fail(err, MPC_ERR_INTERNAL, "could not generate a valid key");
-	}
-	wipe_clear(p);
-	wipe_clear(q);
-	return st;
+	return pai_keygen_with(sk, bits, min_bits, thr_safe_prime, 20, err);
 }
 
 int
