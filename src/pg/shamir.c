@@ -74,9 +74,9 @@ share_pack(int32 x, int32 t, const mpz_t y, const char *what)
 	return s;
 }
 
-/* Check the layout of a stored share and unpack it; y must be initialised. */
-static void
-share_unpack(const ShamirShare *s, int32 *x, int32 *t, mpz_t y)
+/* A stored share must have this version's layout. */
+void
+sharing_check_layout(const ShamirShare *s)
 {
 	if (VARSIZE(s) != SHAMIR_SHARE_SIZE || s->version != SHAMIR_SHARE_VERSION ||
 		s->reserved != 0)
@@ -84,6 +84,13 @@ share_unpack(const ShamirShare *s, int32 *x, int32 *t, mpz_t y)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid shamir_share value"),
 				 errdetail("The stored share has an unknown layout or version.")));
+}
+
+/* Check the layout of a stored share and unpack it; y must be initialised. */
+static void
+share_unpack(const ShamirShare *s, int32 *x, int32 *t, mpz_t y)
+{
+	sharing_check_layout(s);
 	*x = s->x;
 	*t = s->t;
 	ser_from_bytes(y, s->y, SHAMIR_Y_BYTES);

@@ -114,17 +114,6 @@ state_push(CombineState *st, MemoryContext ctx)
 	return &st->recs[st->n++];
 }
 
-static void
-share_check_layout(const ShamirShare *s)
-{
-	if (VARSIZE(s) != SHAMIR_SHARE_SIZE || s->version != SHAMIR_SHARE_VERSION ||
-		s->reserved != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid shamir_share value"),
-				 errdetail("The stored share has an unknown layout or version.")));
-}
-
 /*
  * shamir_combine_transfn(internal, shamir_share) RETURNS internal
  * shamir_combine_transfn(internal, integer, shamir_share) RETURNS internal
@@ -145,7 +134,7 @@ MPC_FUNCTION(shamir_combine_transfn)
 		PG_RETURN_POINTER(st);
 	}
 	share = PG_GETARG_SHAMIR_SHARE_P(sarg);
-	share_check_layout(share);
+	sharing_check_layout(share);
 	if (sarg == 2)
 	{
 		if (PG_ARGISNULL(1))

@@ -23,10 +23,11 @@ typedef struct ShamirShare
 #define DatumGetShamirShareP(d) ((ShamirShare *) PG_DETOAST_DATUM(d))
 #define PG_GETARG_SHAMIR_SHARE_P(n) DatumGetShamirShareP(PG_GETARG_DATUM(n))
 
+void		sharing_check_layout(const ShamirShare *s);
 void		sharing_raise_if(mpc_status st, const mpc_error *err, const char *what);
 void		sharing_numeric_to_mpz(Datum num, int scale, mpz_t out, const char *what);
 void		sharing_check_scale(int32 scale, const char *what);
-int		sharing_shares_from_array(ArrayType *arr, int32 **xs, int32 **ts, mpz_t **ys, const char *what);
+int			sharing_shares_from_array(ArrayType *arr, int32 **xs, int32 **ts, mpz_t **ys, const char *what);
 void		sharing_free_mpz_array(mpz_t *ys, int n);
 void		sharing_emit_shares(FunctionCallInfo fcinfo, int n, int t, mpz_t *ys);
 void		sharing_check_n_t(int32 n, int32 t, const char *what);
