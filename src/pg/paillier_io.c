@@ -345,17 +345,31 @@ mpc_pubkey_from_mpz(const mpz_t n)
 	return mpc_pubkey_from_n(bytes, len);
 }
 
-/* A non-negative decimal field of the text form, or an error. */
-static long
-ct_text_count(const char *s, const char *what)
+/*
+ * A non-negative decimal field of a type's text form, at most PG_INT32_MAX:
+ * the one parser of such counts (ciphertext and packed text forms).
+ * Returns -1 when s is not one.
+ */
+long
+mpc_text_count(const char *s)
 {
 	char	   *end;
 	long		x;
 
 	errno = 0;
 	x = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !isdigit((unsigned char) *s) ||
+	if (*s == '\0' || !isdigit((unsigned char) *s) || *end != '\0' || errno != 0 ||
 		x > PG_INT32_MAX)
+		return -1;
+	return x;
+}
+
+static long
+ct_text_count(const char *s, const char *what)
+{
+	long		x = mpc_text_count(s);
+
+	if (x < 0)
 		mpc_bad_text("paillier_ciphertext", psprintf("The %s is not a non-negative integer.", what));
 	return x;
 }

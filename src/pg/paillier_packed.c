@@ -110,13 +110,9 @@ packed_from_parts(const pai_pub *pk, long scale, long slots, long slot_bits, lon
 static long
 parse_count(const char *s, const char *what)
 {
-	char	   *end;
-	long		x;
+	long		x = mpc_text_count(s);
 
-	errno = 0;
-	x = strtol(s, &end, 10);
-	if (*s == '\0' || !isdigit((unsigned char) *s) || *end != '\0' || errno != 0 ||
-		x > INT_MAX)
+	if (x < 0)
 		mpc_bad_text("paillier_packed", psprintf("Field %s is not a non-negative integer.", what));
 	return x;
 }
