@@ -132,17 +132,7 @@ pai_djn_encrypt(const pai_pub *pk, const pai_djn *d, mpz_t c, const mpz_t m, mpc
 	mpz_init(x);
 	st = pai_djn_noise(pk, d, x, err);
 	if (st == MPC_OK)
-	{
-		/* (1 + m n) x mod n^2 */
-		mpz_t		t;
-
-		mpz_init(t);
-		mpz_mul(t, m, pk->n);
-		mpz_add_ui(t, t, 1);
-		mpz_mul(c, t, x);
-		mpz_mod(c, c, pk->n2);
-		mpz_clear(t);
-	}
+		pai_mul_one_plus_mn(pk, c, m, x);
 	mpz_clear(x);
 	return st;
 }

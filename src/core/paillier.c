@@ -319,9 +319,8 @@ pai_random_unit(const pai_pub *pk, mpz_t r, mpc_error *err)
 	return st;
 }
 
-/* (1 + m n) mod n^2 times x, for 0 <= m < n */
-static void
-mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz_t x)
+void
+pai_mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz_t x)
 {
 	mpz_t		t;
 
@@ -353,7 +352,7 @@ pai_encrypt_with_r(const pai_pub *pk, mpz_t c, const mpz_t m, const mpz_t r, mpc
 		return mpc_fail(err, MPC_ERR_ARG, "randomness r is not in the range 0 < r < n");
 	mpz_init(x);
 	mpz_powm(x, r, pk->n, pk->n2);
-	mul_one_plus_mn(pk, c, m, x);
+	pai_mul_one_plus_mn(pk, c, m, x);
 	mpz_clear(x);
 	return MPC_OK;
 }
@@ -376,7 +375,7 @@ pai_encrypt(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 
 		mpz_init(x);
 		mpc_powm_sec(x, r, pk->n, mpz_sizeinbase(pk->n, 2), pk->n2);
-		mul_one_plus_mn(pk, c, m, x);
+		pai_mul_one_plus_mn(pk, c, m, x);
 		mpz_clear(x);
 	}
 	mpz_clear(r);
@@ -416,7 +415,7 @@ pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err)
 	if (st == MPC_OK)
 	{
 		rn_crt(sk, x, r);
-		mul_one_plus_mn(&sk->pub, c, m, x);
+		pai_mul_one_plus_mn(&sk->pub, c, m, x);
 	}
 	mpz_clears(r, x, NULL);
 	return st;
@@ -493,7 +492,7 @@ pai_add_plain(const pai_pub *pk, mpz_t out, const mpz_t a, const mpz_t k)
 
 	mpz_init(km);
 	mpz_mod(km, k, pk->n);
-	mul_one_plus_mn(pk, out, km, a);
+	pai_mul_one_plus_mn(pk, out, km, a);
 	mpz_clear(km);
 }
 

@@ -100,6 +100,10 @@ mpc_status	pai_encrypt_with_r(const pai_pub *pk, mpz_t c, const mpz_t m, const m
 /* Encryption by the key owner: r^n computed mod p^2 and q^2, combined. */
 mpc_status	pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err);
 
+/* out = (1 + m n) x mod n^2 for 0 <= m < n: the encoding step of every
+ * encryption (textbook, CRT, DJN). */
+void		pai_mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz_t x);
+
 /* CRT decryption with constant-time exponentiation; c must be valid. */
 mpc_status	pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err);
 /* Textbook decryption m = L(c^lambda mod n^2) mu mod n (benchmarks, tests). */
