@@ -258,6 +258,20 @@ pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
 /* ---------------------------------------------------------------------
  * Ciphertexts
  * --------------------------------------------------------------------- */
+void
+pai_fingerprint_hex(const unsigned char fp[PAI_FP_LEN], char out[PAI_FP_HEX_LEN])
+{
+	static const char digits[] = "0123456789abcdef";
+	int			i;
+
+	for (i = 0; i < PAI_FP_LEN; i++)
+	{
+		out[2 * i] = digits[fp[i] >> 4];
+		out[2 * i + 1] = digits[fp[i] & 0x0f];
+	}
+	out[2 * PAI_FP_LEN] = '\0';
+}
+
 int
 pai_g_is_n_plus_1(const mpz_t g, const mpz_t n)
 {

@@ -82,6 +82,11 @@ mpc_status	pai_keygen_with(pai_priv *sk, size_t bits, size_t min_bits, pai_prime
 void		pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN]);
 int			pai_same_key(const pai_pub *a, const pai_pub *b);
 
+/* The one text form of a fingerprint: 2 * PAI_FP_LEN lowercase hex digits
+ * and a NUL. */
+#define PAI_FP_HEX_LEN		(2 * PAI_FP_LEN + 1)
+void		pai_fingerprint_hex(const unsigned char fp[PAI_FP_LEN], char out[PAI_FP_HEX_LEN]);
+
 /* 1 when g = n + 1, the only generator this library encodes plaintexts with. */
 int			pai_g_is_n_plus_1(const mpz_t g, const mpz_t n);
 

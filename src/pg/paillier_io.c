@@ -510,11 +510,9 @@ jsonb_from_cstring(const char *s)
 static char *
 fp_hex(const uint8 *fp)
 {
-	char	   *s = palloc(2 * PAI_FP_LEN + 1);
-	int			i;
+	char	   *s = palloc(PAI_FP_HEX_LEN);
 
-	for (i = 0; i < PAI_FP_LEN; i++)
-		sprintf(s + 2 * i, "%02x", fp[i]);
+	pai_fingerprint_hex(fp, s);
 	return s;
 }
 

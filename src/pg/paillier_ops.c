@@ -332,11 +332,9 @@ MPC_FUNCTION(paillier_decrypt_array)
 static text *
 fp_text(const uint8 *fp)
 {
-	char		s[2 * PAI_FP_LEN + 1];
-	int			i;
+	char		s[PAI_FP_HEX_LEN];
 
-	for (i = 0; i < PAI_FP_LEN; i++)
-		snprintf(s + 2 * i, 3, "%02x", fp[i]);
+	pai_fingerprint_hex(fp, s);
 	return cstring_to_text(s);
 }
 
