@@ -166,19 +166,6 @@ recv_header(StringInfo buf, const char *type)
 		mpc_bad_binary(type, "Reserved flags are not zero.");
 }
 
-static uint32
-recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
-{
-	uint32		len;
-
-	mpc_recv_need(buf, 4, type);
-	len = pq_getmsgint(buf, 4);
-
-	if (len == 0 || len > max || len > (uint32) (buf->len - buf->cursor))
-		mpc_bad_binary(type, psprintf("Length of %s (%u) is out of range.", what, len));
-	return len;
-}
-
 MPC_FUNCTION(paillier_pubkey_recv)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
@@ -191,7 +178,7 @@ MPC_FUNCTION(paillier_pubkey_recv)
 	mpc_recv_need(buf, 2, "paillier_pubkey");
 	if (pq_getmsgint(buf, 2) != 0)
 		mpc_bad_binary("paillier_pubkey", "Reserved field is not zero.");
-	nbytes = recv_len(buf, MAX_NBYTES, "paillier_pubkey", "n");
+	nbytes = mpc_recv_len(buf, MAX_NBYTES, "paillier_pubkey", "n");
 	mpc_recv_need(buf, PAI_FP_LEN + (Size) nbytes, "paillier_pubkey");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	n = pq_getmsgbytes(buf, nbytes);
@@ -476,7 +463,7 @@ MPC_FUNCTION(paillier_ciphertext_recv)
 		mpc_bad_binary("paillier_ciphertext", "Reserved flags are not zero.");
 	mpc_recv_need(buf, 2, "paillier_ciphertext");
 	scale = (int16) pq_getmsgint(buf, 2);
-	nbytes = recv_len(buf, MAX_NBYTES, "paillier_ciphertext", "n");
+	nbytes = mpc_recv_len(buf, MAX_NBYTES, "paillier_ciphertext", "n");
 	mpc_recv_need(buf, PAI_FP_LEN, "paillier_ciphertext");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
 	if (version == PAI_CT_VERSION)

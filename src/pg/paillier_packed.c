@@ -193,7 +193,7 @@ MPC_FUNCTION(paillier_packed_recv)
 	mpz_t		c;
 
 	/* version, flags, scale, slots, slot_bits, terms, max_terms, nbytes */
-	mpc_recv_need(buf, 1 + 1 + 2 + 2 + 2 + 4 + 4 + 4, "paillier_packed");
+	mpc_recv_need(buf, 1 + 1 + 2 + 2 + 2 + 4 + 4, "paillier_packed");
 	version = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 	if (version != PAI_FORMAT_VERSION)
@@ -206,10 +206,8 @@ MPC_FUNCTION(paillier_packed_recv)
 	slot_bits = (uint16) pq_getmsgint(buf, 2);
 	terms = pq_getmsgint(buf, 4);
 	max_terms = pq_getmsgint(buf, 4);
-	nbytes = pq_getmsgint(buf, 4);
-	if (nbytes == 0 || nbytes > MAX_NBYTES ||
-		(Size) 3 * nbytes + PAI_FP_LEN > (Size) (buf->len - buf->cursor))
-		mpc_bad_binary("paillier_packed", psprintf("Length of n (%u) is out of range.", nbytes));
+	nbytes = mpc_recv_len(buf, MAX_NBYTES, "paillier_packed", "n");
+	mpc_recv_need(buf, PAI_FP_LEN + (Size) 3 * nbytes, "paillier_packed");
 	if (max_terms > PACK_MAX_TERMS || terms > max_terms)
 		mpc_bad_binary("paillier_packed", "terms or max_terms out of range.");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
