@@ -67,6 +67,10 @@ MPC_NORETURN void mpc_bad_binary(const char *type, const char *detail);
 /* Split s in place at ':' into at most maxparts pieces; returns the count
  * (maxparts + 1 when there are more). */
 int			mpc_split_colon(char *s, char **parts, int maxparts);
+/* A validated private key Datum from its primes (ERROR 22023 if invalid). */
+PaillierPrivkey *mpc_privkey_from_pq(const mpz_t p, const mpz_t q);
+/* base64url of a secret x, in a secret buffer (mpc_secret_free). */
+char	   *mpc_b64_of_secret(const mpz_t x);
 /* base64url of x's minimal big-endian bytes, palloc'd */
 char	   *mpc_b64_of(const mpz_t x);
 /* the validated, cached key of modulus n */
