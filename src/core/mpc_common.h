@@ -9,7 +9,7 @@
  * Names: every public core symbol starts with its module's prefix, never
  * with a library's own (mpz_ belongs to GMP):
  *   mpc_     this file and ct.c (shared helpers, constant-time arithmetic)
- *   pai_     paillier.c, paillier_priv.c, djn.c     thr_    threshold.c
+ *   pai_     paillier.c, paillier_priv.c, djn.c     thr_    threshold*.c
  *   fb_      fixedbase.c        ifma_   ifma.c      enc_    encoding.c
  *   fx_      fixedpoint.c       pack_   packing.c   et_     eigentrust.c
  *   pet_     protocol.c         placement_ placement.c
