@@ -12,7 +12,7 @@
  *   pai_     paillier.c, paillier_priv.c, djn.c     thr_    threshold*.c
  *   fb_      fixedbase.c        ifma_   ifma.c      enc_    encoding.c
  *   fx_      fixedpoint.c       pack_   packing.c   et_     eigentrust.c
- *   pet_     protocol.c         placement_ placement.c
+ *   pet_     protocol.c         placement_ placement*.c
  *   shamir_  sharing.c          zs_     zerosum.c
  *   ser_, b64url_  serial.c     sha256_, hmac_sha256_  sha256.c
  * Static helpers carry no prefix.  Types are <prefix>_<noun>, macros are
