@@ -285,7 +285,7 @@ MPC_FUNCTION(paillier_decrypt)
 /* paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey) RETURNS numeric[]
  * Every element is checked against the key before the first decryption;
  * NULL elements stay NULL; the result has the input's dimensions. */
-MPC_FUNCTION(paillier_decrypt_array)
+MPC_FUNCTION(paillier_decrypt_many)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
@@ -327,6 +327,16 @@ MPC_FUNCTION(paillier_decrypt_array)
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, ARR_NDIM(arr), ARR_DIMS(arr),
 											 ARR_LBOUND(arr), NUMERICOID, -1, false,
 											 TYPALIGN_INT));
+}
+
+/* The C name of paillier_decrypt_many in 0.1.0, which the frozen 0.1.0
+ * install script still names: kept so that CREATE EXTENSION ... VERSION
+ * '0.1.0' works with this library. */
+PG_FUNCTION_INFO_V1(paillier_decrypt_array);
+Datum
+paillier_decrypt_array(PG_FUNCTION_ARGS)
+{
+	return paillier_decrypt_many(fcinfo);
 }
 
 static text *

@@ -170,3 +170,8 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', '_mpc_memory_selftest'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 
+-- ---- 15: C symbols equal their SQL names where cheap; the old symbol stays
+-- in the library for 0.1.0's install script.
+CREATE OR REPLACE FUNCTION paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey)
+RETURNS numeric[]
+AS 'MODULE_PATHNAME', 'paillier_decrypt_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
