@@ -285,23 +285,26 @@ pai_g_is_n_plus_1(const mpz_t g, const mpz_t n)
 	return eq;
 }
 
+int
+pai_coprime_to_n(const pai_pub *pk, const mpz_t x)
+{
+	mpz_t		g;
+	int			ok;
+
+	mpz_init(g);
+	mpz_gcd(g, x, pk->n);
+	ok = mpz_cmp_ui(g, 1) == 0;
+	mpz_clear(g);
+	return ok;
+}
+
 mpc_status
 pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd, mpc_error *err)
 {
 	if (mpz_sgn(c) <= 0 || mpz_cmp(c, pk->n2) >= 0)
 		return mpc_fail(err, MPC_ERR_CIPHERTEXT, "ciphertext is not in the range 0 < c < n^2");
-	if (check_gcd)
-	{
-		mpz_t		g;
-		int			ok;
-
-		mpz_init(g);
-		mpz_gcd(g, c, pk->n);
-		ok = mpz_cmp_ui(g, 1) == 0;
-		mpz_clear(g);
-		if (!ok)
-			return mpc_fail(err, MPC_ERR_CIPHERTEXT, "ciphertext is not a unit mod n^2");
-	}
+	if (check_gcd && !pai_coprime_to_n(pk, c))
+		return mpc_fail(err, MPC_ERR_CIPHERTEXT, "ciphertext is not a unit mod n^2");
 	return MPC_OK;
 }
 

@@ -90,6 +90,9 @@ void		pai_fingerprint_hex(const unsigned char fp[PAI_FP_LEN], char out[PAI_FP_HE
 /* 1 when g = n + 1, the only generator this library encodes plaintexts with. */
 int			pai_g_is_n_plus_1(const mpz_t g, const mpz_t n);
 
+/* 1 when gcd(x, n) = 1: with 0 < x < n^2, x is a unit mod n^2. */
+int			pai_coprime_to_n(const pai_pub *pk, const mpz_t x);
+
 /* Ciphertext validity: 0 < c < n^2, and with check_gcd also gcd(c, n) = 1. */
 mpc_status	pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd,
 								 mpc_error *err);

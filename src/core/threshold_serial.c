@@ -192,17 +192,8 @@ get_unit(rd *r, const pai_pub *pk, mpz_t x, const char *what, mpc_error *err)
 	ser_from_bytes(x, b, 2 * pk->nbytes);
 	if (mpz_sgn(x) <= 0 || mpz_cmp(x, pk->n2) >= 0)
 		return mpc_fail(err, MPC_ERR_BINARY, "%s is not in the range 0 < x < n^2", what);
-	{
-		mpz_t		g;
-		int			ok;
-
-		mpz_init(g);
-		mpz_gcd(g, x, pk->n);
-		ok = mpz_cmp_ui(g, 1) == 0;
-		mpz_clear(g);
-		if (!ok)
-			return mpc_fail(err, MPC_ERR_BINARY, "%s is not a unit mod n^2", what);
-	}
+	if (!pai_coprime_to_n(pk, x))
+		return mpc_fail(err, MPC_ERR_BINARY, "%s is not a unit mod n^2", what);
 	return MPC_OK;
 }
 
