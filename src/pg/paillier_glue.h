@@ -77,8 +77,9 @@ char	   *mpc_b64_of(const mpz_t x);
 const pai_pub *mpc_pubkey_from_mpz(const mpz_t n);
 
 /* The glue's one numeric <-> integer-scaled-by-10^scale pair (paillier_ops.c). */
-/* A non-negative decimal count of a text form (<= INT32_MAX), or -1. */
-long		mpc_text_count(const char *s);
+/* A non-negative decimal count of a text form (<= INT32_MAX), or ERROR
+ * 22P02 for 'type' with 'detail'. */
+long		mpc_text_count(const char *s, const char *type, const char *detail);
 
 mpc_status	mpc_numeric_at_scale(Datum num, int scale, mpz_t v, mpc_error *err);
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);

@@ -333,11 +333,11 @@ mpc_pubkey_from_mpz(const mpz_t n)
 
 /*
  * A non-negative decimal field of a type's text form, at most PG_INT32_MAX:
- * the one parser of such counts (ciphertext and packed text forms).
- * Returns -1 when s is not one.
+ * the one parser of such counts (ciphertext and packed text forms), with
+ * ERROR 22P02 and the caller's detail otherwise.
  */
 long
-mpc_text_count(const char *s)
+mpc_text_count(const char *s, const char *type, const char *detail)
 {
 	char	   *end;
 	long		x;
@@ -346,18 +346,15 @@ mpc_text_count(const char *s)
 	x = strtol(s, &end, 10);
 	if (*s == '\0' || !isdigit((unsigned char) *s) || *end != '\0' || errno != 0 ||
 		x > PG_INT32_MAX)
-		return -1;
+		mpc_bad_text(type, detail);
 	return x;
 }
 
 static long
 ct_text_count(const char *s, const char *what)
 {
-	long		x = mpc_text_count(s);
-
-	if (x < 0)
-		mpc_bad_text("paillier_ciphertext", psprintf("The %s is not a non-negative integer.", what));
-	return x;
+	return mpc_text_count(s, "paillier_ciphertext",
+						  psprintf("The %s is not a non-negative integer.", what));
 }
 
 MPC_FUNCTION(paillier_ciphertext_in)

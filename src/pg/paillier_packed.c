@@ -110,11 +110,8 @@ packed_from_parts(const pai_pub *pk, long scale, long slots, long slot_bits, lon
 static long
 parse_count(const char *s, const char *what)
 {
-	long		x = mpc_text_count(s);
-
-	if (x < 0)
-		mpc_bad_text("paillier_packed", psprintf("Field %s is not a non-negative integer.", what));
-	return x;
+	return mpc_text_count(s, "paillier_packed",
+						  psprintf("Field %s is not a non-negative integer.", what));
 }
 
 MPC_FUNCTION(paillier_packed_in)
