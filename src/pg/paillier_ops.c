@@ -332,11 +332,9 @@ MPC_FUNCTION(paillier_decrypt_many)
 /* The C name of paillier_decrypt_many in 0.1.0, which the frozen 0.1.0
  * install script still names: kept so that CREATE EXTENSION ... VERSION
  * '0.1.0' works with this library. */
-PG_FUNCTION_INFO_V1(paillier_decrypt_array);
-Datum
-paillier_decrypt_array(PG_FUNCTION_ARGS)
+MPC_FUNCTION(paillier_decrypt_array)
 {
-	return paillier_decrypt_many(fcinfo);
+	return paillier_decrypt_many_body(fcinfo);
 }
 
 static text *
