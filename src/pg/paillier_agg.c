@@ -104,7 +104,7 @@ state_ifma_init(SumState *st)
 	st->iacc = palloc(st->ictx.digits * sizeof(uint64));
 	st->ix = palloc(st->ictx.digits * sizeof(uint64));
 	st->n2be = palloc(2 * st->nbytes);
-	if (mpz_to_bytes_fixed(st->n2, st->n2be, 2 * st->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(st->n2, st->n2be, 2 * st->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "sum(paillier_ciphertext)");
 	ifma_acc_start(&st->ictx, st->iacc, &st->rexp);
 	/* the whole product is in iacc from now on; sum.acc stays 1 */
@@ -331,7 +331,7 @@ MPC_FUNCTION(paillier_sum_serialfn)
 	mpz_init(prod);
 	state_product(st, prod);	/* the serialized product is plain */
 	acc = palloc(2 * st->nbytes);
-	if (mpz_to_bytes_fixed(prod, acc, 2 * st->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(prod, acc, 2 * st->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_sum_serialfn");
 	pq_sendbytes(&buf, (const char *) acc, 2 * st->nbytes);
 	pq_sendint64(&buf, (int64) st->sum.count);
@@ -376,7 +376,7 @@ MPC_FUNCTION(paillier_sum_deserialfn)
 				 errmsg("invalid sum(paillier_ciphertext) state: fingerprint does not match the modulus")));
 	old = MemoryContextSwitchTo(aggcxt);
 	st = state_new(pk, scale, (const uint8 *) n, nbytes);
-	mpz_from_bytes(st->sum.acc, (const uint8 *) acc, 2 * nbytes);
+	ser_from_bytes(st->sum.acc, (const uint8 *) acc, 2 * nbytes);
 	count = pq_getmsgint64(&buf);
 	max_bound = pq_getmsgint(&buf, 4);
 	MemoryContextSwitchTo(old);

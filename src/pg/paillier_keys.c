@@ -170,7 +170,7 @@ mpc_pubkey_from_n(const uint8 *n, Size nbytes)
 	}
 	old = MemoryContextSwitchTo(get_cache_cxt());
 	mpz_init(nz);
-	mpz_from_bytes(nz, n, nbytes);
+	ser_from_bytes(nz, n, nbytes);
 	st = pai_pub_init(&e->key, nz, PAI_MIN_BITS, &err);
 	mpz_clear(nz);
 	if (st == MPC_OK)
@@ -226,8 +226,8 @@ mpc_privkey_get(const PaillierPrivkey *sk)
 	}
 	old = MemoryContextSwitchTo(get_cache_cxt());
 	mpz_inits(p, q, NULL);
-	mpz_from_bytes(p, sk->data, sk->pbytes);
-	mpz_from_bytes(q, sk->data + sk->pbytes, sk->qbytes);
+	ser_from_bytes(p, sk->data, sk->pbytes);
+	ser_from_bytes(q, sk->data + sk->pbytes, sk->qbytes);
 	st = pai_priv_setup(&e->key, p, q, PAI_MIN_BITS, &err);
 	mpz_clears(p, q, NULL);		/* the allocator wipes the limbs */
 	if (st == MPC_OK)
@@ -294,7 +294,7 @@ mpc_make_pubkey(const pai_pub *pk)
 	v->version = PAI_FORMAT_VERSION;
 	v->nbytes = (uint32) pk->nbytes;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, v->data, pk->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(pk->n, v->data, pk->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_pubkey");
 	return v;
 }
@@ -302,8 +302,8 @@ mpc_make_pubkey(const pai_pub *pk)
 PaillierPrivkey *
 mpc_make_privkey(const pai_priv *sk)
 {
-	Size		pb = mpz_bytes_len(sk->p);
-	Size		qb = mpz_bytes_len(sk->q);
+	Size		pb = ser_bytes_len(sk->p);
+	Size		qb = ser_bytes_len(sk->q);
 	PaillierPrivkey *v = palloc0(PRIVKEY_HDRSZ + pb + qb);
 	mpc_error	err;
 
@@ -312,8 +312,8 @@ mpc_make_privkey(const pai_priv *sk)
 	v->pbytes = (uint32) pb;
 	v->qbytes = (uint32) qb;
 	memcpy(v->fp, sk->pub.fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(sk->p, v->data, pb, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(sk->q, v->data + pb, qb, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(sk->p, v->data, pb, &err) != MPC_OK ||
+		ser_to_bytes_fixed(sk->q, v->data + pb, qb, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_privkey");
 	return v;
 }
@@ -342,7 +342,7 @@ bytes_of_mpz(const mpz_t x, uint8 *out, Size width, const char *what)
 		memset(out, 0, width - 8 * nl);
 		return;
 	}
-	if (mpz_to_bytes_fixed(x, out, width, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(x, out, width, &err) != MPC_OK)
 		mpc_raise(&err, what);
 }
 
@@ -379,7 +379,7 @@ mpc_ct_get(const PaillierCiphertext *ct, mpz_t c)
 	if (len % 8 == 0)
 		mpz_import(c, len / 8, 1, 8, 1, 0, CT_C(ct));
 	else
-		mpz_from_bytes(c, CT_C(ct), len);
+		ser_from_bytes(c, CT_C(ct), len);
 }
 
 const pai_pub *

@@ -215,7 +215,7 @@ vec_put(bytea *v, const pai_pub *pk, uint32 k, const mpz_t c)
 	mpc_error	err;
 	unsigned char *p = (unsigned char *) VARDATA(v) + PET_VEC_HDR + (Size) k * 2 * pk->nbytes;
 
-	if (mpz_to_bytes_fixed(c, p, 2 * pk->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(c, p, 2 * pk->nbytes, &err) != MPC_OK)
 		raise_core(&err, "private eigentrust");
 }
 
@@ -225,7 +225,7 @@ vec_get(const bytea *v, const pet_vec_hdr *h, uint32 k, mpz_t c)
 	const unsigned char *p = (const unsigned char *) VARDATA_ANY(v) + PET_VEC_HDR +
 		(Size) k * 2 * h->nbytes;
 
-	mpz_from_bytes(c, p, 2 * (Size) h->nbytes);
+	ser_from_bytes(c, p, 2 * (Size) h->nbytes);
 }
 
 /* Parse a vector's header against a key; a foreign key is ERROR 22000. */

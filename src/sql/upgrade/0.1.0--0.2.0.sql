@@ -1217,3 +1217,8 @@ CREATE OR REPLACE FUNCTION zerosum_keypair(OUT private_key bytea, OUT public_key
 LANGUAGE sql VOLATILE PARALLEL SAFE
 AS $$ SELECT k, @extschema@.zerosum_public_key(k) FROM @extschema@.zerosum_keygen() AS k $$;
 
+-- ---- 15: C symbols equal their SQL names where cheap; the old symbol stays
+-- in the library for 0.1.0's install script.
+CREATE OR REPLACE FUNCTION paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey)
+RETURNS numeric[]
+AS 'MODULE_PATHNAME', 'paillier_decrypt_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
