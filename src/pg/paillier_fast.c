@@ -249,11 +249,9 @@ MPC_FUNCTION(paillier_djn_cache)
 		DjnEntry   *e = &djn_cache[order[i]];
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
-		char		hex[2 * PAI_FP_LEN + 1];
-		int			b;
+		char		hex[PAI_FP_HEX_LEN];
 
-		for (b = 0; b < PAI_FP_LEN; b++)
-			snprintf(hex + 2 * b, 3, "%02x", e->key.fp[b]);
+		pai_fingerprint_hex(e->key.fp, hex);
 		values[0] = CStringGetTextDatum(hex);
 		values[1] = Int32GetDatum((int32) e->key.nbits);
 		values[2] = Int32GetDatum((int32) e->window);
@@ -325,7 +323,6 @@ MPC_FUNCTION(paillier_mul_many)
 	for (i = 0; i < nelems; i++)
 	{
 		Numeric		num;
-		char	   *s;
 
 		mpz_init(k[i]);
 		mpz_init(r[i]);
@@ -337,8 +334,7 @@ MPC_FUNCTION(paillier_mul_many)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_mul_many: scalar %d is NaN or infinity", i + 1)));
-		s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-		if (enc_parse_decimal(s, scale, k[i], &err) != MPC_OK)
+		if (mpc_numeric_at_scale(NumericGetDatum(num), scale, k[i], &err) != MPC_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_mul_many: scalar %d: %s", i + 1, err.msg),

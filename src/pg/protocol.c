@@ -787,8 +787,7 @@ MPC_FUNCTION(private_eigentrust_vector_info)
 	if (pet_vec_read_hdr(&h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
 						 NULL, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_vector_info");
-	for (int i = 0; i < PAI_FP_LEN; i++)
-		snprintf(fp + 2 * i, 3, "%02x", h.fp[i]);
+	pai_fingerprint_hex(h.fp, fp);
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	values[0] = CStringGetTextDatum(h.kind == PET_KIND_PACKED ? "packed" : "plain");
