@@ -237,6 +237,13 @@ test_acc(gmp_randstate_t rs)
 			mpz_mod(want, want, N);
 			ifma_acc_get(&c, got, acc, rexp);
 			bad += mpz_cmp(got, want) != 0;
+			/* the product times a value kept outside, as the aggregate reads it;
+			 * the output may be that value */
+			mpz_urandomm(x, rs, N);
+			mpz_mul(want, want, x);
+			mpz_mod(want, want, N);
+			ifma_acc_get_mul(&c, x, acc, rexp, x);
+			bad += mpz_cmp(x, want) != 0;
 		}
 		CHECK(bad == 0);
 		if (bad)

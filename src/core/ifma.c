@@ -659,6 +659,21 @@ ifma_acc_get(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp)
 }
 
 void
+ifma_acc_get_mul(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp,
+				 const mpz_t y)
+{
+	mpz_t		N,
+				t;
+
+	mpz_init(t);
+	ifma_acc_get(c, t, acc, rexp);
+	mpz_roinit_n(N, c->nl, (mp_size_t) c->nlimbs);
+	mpz_mul(out, t, y);
+	mpz_mod(out, out, N);
+	mpz_clear(t);
+}
+
+void
 ifma_acc_set(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const mpz_t x)
 {
 	digits_of_limbs(acc, c->digits, mpz_limbs_read(x), mpz_size(x));

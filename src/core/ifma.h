@@ -128,6 +128,9 @@ void		ifma_acc_merge(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const uin
 						   uint64_t rexp2);
 /* out = P mod N, fully reduced: the one correction */
 void		ifma_acc_get(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp);
+/* out = (the accumulated product) * y mod N; out may be y */
+void		ifma_acc_get_mul(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp,
+							 const mpz_t y);
 /* acc, rexp = x for 0 <= x < N (a product computed elsewhere) */
 void		ifma_acc_set(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const mpz_t x);
 

@@ -116,18 +116,12 @@ state_ifma_init(SumState *st)
 static void
 state_product(const SumState *st, mpz_t out)
 {
-	mpz_t		t;
-
 	if (st->ictx.digits == 0)
 	{
 		mpz_set(out, st->sum.acc);
 		return;
 	}
-	mpz_init(t);
-	ifma_acc_get(&st->ictx, t, st->iacc, st->rexp);
-	mpz_mul(out, t, st->sum.acc);
-	mpz_mod(out, out, st->n2);
-	mpz_clear(t);
+	ifma_acc_get_mul(&st->ictx, out, st->iacc, st->rexp, st->sum.acc);
 }
 
 /* IFMA path: move the whole product into sum.acc (iacc becomes 1) */
