@@ -22,9 +22,9 @@ mkdir -p "$OUT" bench/build
 
 # The simulation needs only the placement core and libm.
 BIN=bench/build/fujita_sim
-if [ ! -x "$BIN" ] || [ -n "$(find bench/fujita_sim.c src/core/placement.c src/core/placement.h src/core/mpc_common.c src/core/mpc_common.h -newer "$BIN" 2>/dev/null)" ]; then
+if [ ! -x "$BIN" ] || [ -n "$(find bench/fujita_sim.c src/core/placement*.c src/core/placement*.h src/core/mpc_common.c src/core/mpc_common.h -newer "$BIN" 2>/dev/null)" ]; then
 	${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-		-Isrc/core -o "$BIN" bench/fujita_sim.c src/core/placement.c src/core/mpc_common.c -lm
+		-Isrc/core -o "$BIN" bench/fujita_sim.c src/core/placement*.c src/core/mpc_common.c -lm
 fi
 
 if [ "$mode" = quick ]; then

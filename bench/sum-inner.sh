@@ -6,6 +6,24 @@ db=mpc_bench_sum
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
 createdb "$db"
 source "$ROOT/bench/lib.sh"
+# CPU time (ms) of the backend running statement $2 after setup $1: utime +
+# stime of /proc/self/stat read by the backend itself before and after, best
+# of 3 after a warm-up.  Serial plans only (workers' CPU is not counted).
+cpuq() {
+	local best="" run t
+	for run in 0 1 2 3; do
+		t=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" <<SQL | tail -1
+$1
+CREATE TEMP TABLE _t AS SELECT (split_part(pg_read_file('/proc/self/stat'), ' ', 14)::bigint + split_part(pg_read_file('/proc/self/stat'), ' ', 15)::bigint) AS t0;
+$2
+SELECT ((split_part(pg_read_file('/proc/self/stat'), ' ', 14)::bigint + split_part(pg_read_file('/proc/self/stat'), ' ', 15)::bigint) - t0) * 1000.0 / $(getconf CLK_TCK) FROM _t;
+SQL
+)
+		[ "$run" -eq 0 ] && continue
+		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+	done
+	echo "$best"
+}
 q "CREATE EXTENSION mpc_eigentrust" >/dev/null
 echo "building $ROWS rows..."
 q "CREATE TABLE keys AS SELECT paillier_keygen(2048) AS sk" >/dev/null
@@ -17,27 +35,39 @@ q "VACUUM ANALYZE rows_ct" >/dev/null
 n=$(q "SELECT count(*) FROM rows_ct")
 size=$(q "SELECT pg_size_pretty(pg_table_size('rows_ct'))")
 ok=$(q "SELECT paillier_decrypt(sum(ct), (SELECT sk FROM keys)) = sum(x) FROM rows_ct")
-echo "rows: $n ($size), decrypted sum equals the plaintext sum: $ok"
+ok_gmp=$(PGOPTIONS="-c mpc_eigentrust.use_avx512=off" psql -X -At -d "$db" -c "SELECT paillier_decrypt(sum(ct), (SELECT sk FROM keys)) = sum(x) FROM rows_ct")
+echo "rows: $n ($size), decrypted sum equals the plaintext sum: IFMA path $ok, GMP path $ok_gmp"
 
-serial=$(timeq "SET max_parallel_workers_per_gather = 0;" "SELECT sum(ct) IS NOT NULL FROM rows_ct;")
+ser0="SET max_parallel_workers_per_gather = 0;"
+serial=$(cpuq "$ser0" "SELECT sum(ct) IS NOT NULL FROM rows_ct;")
+serial_gmp=$(cpuq "$ser0 SET mpc_eigentrust.use_avx512 = off;" "SELECT sum(ct) IS NOT NULL FROM rows_ct;")
+count=$(cpuq "$ser0" "SELECT count(ct) FROM rows_ct;")
+addct=$(cpuq "$ser0" "SELECT count(ct + ct) FROM rows_ct;")
+plain=$(cpuq "$ser0" "SELECT sum(x) FROM rows_ct;")
 par=$(timeq "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;" "SELECT sum(ct) IS NOT NULL FROM rows_ct;")
-par_nl=$(timeq "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET parallel_leader_participation = off;" "SELECT sum(ct) IS NOT NULL FROM rows_ct;")
-plain=$(timeq "SET max_parallel_workers_per_gather = 0;" "SELECT sum(x) FROM rows_ct;")
-count=$(timeq "SET max_parallel_workers_per_gather = 0;" "SELECT count(ct) FROM rows_ct;")
+serial_wall=$(timeq "$ser0" "SELECT sum(ct) IS NOT NULL FROM rows_ct;")
 workers=$(psql -X -At -d "$db" <<'SQL' | grep -oP 'Workers Launched: \K[0-9]+' | head -1
 SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT sum(ct) FROM rows_ct;
 SQL
 )
-raw=$("$ROOT/bench/build/bench_mulmod" "$n" 2048 | awk '{print $2}')
+mm=$("$ROOT/bench/build/bench_mulmod" "$n" 2048)
+raw=$(echo "$mm" | awk '/^mulmod_ns/ {print $2}')
+ifma=$(echo "$mm" | awk '/^ifma_ns/ {print $2}')
+py=$(/usr/bin/python3 "$ROOT/bench/sum_gmpy2.py" "$n" 2048 | awk '{print $2}')
 
-awk -v n="$n" -v s="$serial" -v p="$par" -v pnl="$par_nl" -v pl="$plain" -v c="$count" -v raw="$raw" -v w="${workers:-?}" 'BEGIN {
-  ser_ns = s * 1e6 / n; par_ns = p * 1e6 / n;
-  printf "\n| measure | total (ms) | per row | rows/s | ratio |\n|---|---|---|---|---|\n";
-  printf "| raw GMP mulmod loop (C, same count) | %.0f | %.2f us | %.0f | 1.00 (baseline) |\n", raw * n / 1e6, raw / 1000, 1e9 / raw;
-  printf "| sum(paillier_ciphertext), 0 workers | %.0f | %.2f us | %.0f | %.2fx raw loop |\n", s, ser_ns / 1000, n / (s / 1000), ser_ns / raw;
-  printf "| sum(paillier_ciphertext), 2 workers (%s launched) | %.0f | %.2f us | %.0f | %.2fx faster than 0 workers |\n", w, p, par_ns / 1000, n / (p / 1000), s / p;
-  printf "| sum(paillier_ciphertext), 2 workers, parallel_leader_participation = off | %.0f | %.2f us | %.0f | %.2fx faster than 0 workers |\n", pnl, pnl * 1e3 / n, n / (pnl / 1000), s / pnl;
-  printf "| sum(numeric) over the plaintexts | %.0f | %.3f us | %.0f | %.3fx raw loop |\n", pl, pl * 1e6 / n / 1000, n / (pl / 1000), pl * 1e6 / n / raw;
-  printf "| count(ct): reading the rows only | %.0f | %.3f us | %.0f | |\n", c, c * 1e6 / n / 1000, n / (c / 1000);
+awk -v n="$n" -v s="$serial" -v sg="$serial_gmp" -v c="$count" -v a="$addct" -v pl="$plain" \
+    -v p="$par" -v sw="$serial_wall" -v raw="$raw" -v ifma="$ifma" -v py="$py" -v w="${workers:-?}" 'BEGIN {
+  srow = (s - c) * 1e6 / n; sgrow = (sg - c) * 1e6 / n; arow = (a - c) * 1e6 / n;
+  printf "\nCPU time (backend: /proc/self/stat; C loops: CLOCK_THREAD_CPUTIME_ID), %d rows, 2048-bit key\n", n;
+  printf "| measure | CPU ms | per row | ratio |\n|---|---|---|---|\n";
+  printf "| IFMA product chain (C, ifma_acc_mul) | %.0f | %.3f us | 1.00 (baseline) |\n", ifma * n / 1e6, ifma / 1000;
+  printf "| GMP mpz_mul + mpz_mod loop (C) = C core of ct + ct | %.0f | %.3f us | %.2fx IFMA chain |\n", raw * n / 1e6, raw / 1000, raw / ifma;
+  printf "| gmpy2 loop a = a * c %% n2 (python-paillier + stand-in) | %.0f | %.3f us | %.2fx IFMA chain |\n", py * n / 1e6, py / 1000, py / ifma;
+  printf "| count(ct): reading the rows | %.0f | %.3f us | |\n", c, c * 1e3 / n;
+  printf "| sum(ct), IFMA path, minus count(ct) | %.0f | %.3f us | **%.2fx IFMA chain**, **%.2fx faster than gmpy2** |\n", s, srow / 1000, srow / ifma, py / srow;
+  printf "| sum(ct), GMP path (use_avx512 = off), minus count(ct) | %.0f | %.3f us | %.2fx GMP loop |\n", sg, sgrow / 1000, sgrow / raw;
+  printf "| ct + ct, minus count(ct) | %.0f | %.3f us | **%.2fx its C core** |\n", a, arow / 1000, arow / raw;
+  printf "| sum(numeric) over the plaintexts | %.0f | %.3f us | |\n", pl, pl * 1e3 / n;
+  printf "\nWall time (psql \\\\timing, best of 3): sum(ct) 0 workers %.0f ms, 2 workers (%s launched) %.0f ms: %.2fx\n", sw, w, p, sw / p;
 }'

@@ -36,7 +36,7 @@ WHERE name = 'a' ORDER BY x, s;
 -- is below floor(n/3) - 1 for every key
 SELECT paillier_decrypt(paillier_encrypt(m, pk, max_abs => m), sk) = m AS max_ok,
        paillier_decrypt(paillier_encrypt(-m, pk, max_abs => m), sk) = -m AS min_ok,
-       paillier_decrypt(paillier_encrypt(m / 1000, pk, 3, m / 1000), sk) = m / 1000 AS max_at_scale_3,
+       paillier_decrypt(paillier_encrypt(m * 0.001, pk, 3, m * 0.001), sk) = m * 0.001 AS max_at_scale_3,
        paillier_bound(paillier_encrypt(m, pk, max_abs => m)) = paillier_bits(pk) - 3 AS bound_is_budget
 FROM k, LATERAL (SELECT power(2::numeric, paillier_bits(pk) - 3) AS m) mm
 WHERE name = 'a';

@@ -52,9 +52,9 @@ fuzz_b64url(int rounds)
 			if (strcmp(again, text) != 0)
 				consistent = 0;
 		}
-		if (mpz_from_b64url(x, text, len, 40, &err) == MPC_OK)
+		if (ser_from_b64url(x, text, len, 40, &err) == MPC_OK)
 		{
-			mpz_to_b64url(x, again);
+			ser_to_b64url(x, again);
 			if (strcmp(again, text) != 0)
 				consistent = 0;
 		}

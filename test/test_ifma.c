@@ -134,6 +134,124 @@ test_mul_select(gmp_randstate_t rs)
 	mpz_clears(N, x, y, want, got, buf, NULL);
 }
 
+/* big-endian bytes of x, exactly len of them */
+static void
+be_bytes(uint8_t *out, size_t len, const mpz_t x)
+{
+	size_t		cnt = 0;
+
+	memset(out, 0, len);
+	mpz_export(out + len - (mpz_sizeinbase(x, 256) <= len ? mpz_sizeinbase(x, 256) : len),
+			   &cnt, 1, 1, 1, 0, x);
+	if (mpz_sgn(x) == 0)
+		memset(out, 0, len);
+}
+
+/*
+ * The sum() accumulator: a chain of products without conversion to
+ * Montgomery form, merged chains, and the one correction, against the
+ * same products on GMP; factors read from big-endian bytes of every length
+ * (word-aligned or not), edge operands 0, 1 and N - 1, moduli 2^k - 1.
+ */
+static void
+test_acc(gmp_randstate_t rs)
+{
+	size_t		sizes[] = {64, 100, 1000, 2046, 2048, 3072, 4096, 4097, 8192};
+	size_t		si;
+	mpz_t		N, x, want, want2, got, buf;
+	uint64_t	acc[IFMA_MAX_DIGITS], acc2[IFMA_MAX_DIGITS], xd[IFMA_MAX_DIGITS];
+	uint8_t		be[IFMA_MAX_DIGITS * 8];
+	mpc_error	err;
+
+	mpz_inits(N, x, want, want2, got, buf, NULL);
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		bits = sizes[si],
+					bytes = ifma_ctx_bytes(bits),
+					len = (bits + 7) / 8;
+		int			shape,
+					bad = 0;
+
+		for (shape = 0; shape < 3; shape++)
+		{
+			ifma_ctx	c;
+			uint64_t	rexp,
+						rexp2;
+			int			i,
+						nf = 40 + shape;
+
+			mpz_urandomb(N, rs, bits);
+			mpz_setbit(N, bits - 1);
+			mpz_setbit(N, 0);
+			if (shape == 1)
+			{					/* 2^bits - 1 */
+				mpz_set_ui(N, 0);
+				mpz_setbit(N, bits);
+				mpz_sub_ui(N, N, 1);
+			}
+			CHECK_OK(ifma_ctx_init(&c, mpz_limbs_write(buf, (mp_size_t) (bytes / 8 + 1)),
+								   bytes, N, &err));
+			ifma_acc_start(&c, acc, &rexp);
+			ifma_acc_start(&c, acc2, &rexp2);
+			mpz_set_ui(want, 1);
+			mpz_set_ui(want2, 1);
+			/* the empty product */
+			ifma_acc_get(&c, got, acc, rexp);
+			bad += mpz_cmp_ui(got, 1) != 0;
+			for (i = 0; i < nf; i++)
+			{
+				int			second = i % 3 == 2;
+
+				mpz_urandomm(x, rs, N);
+				if (i == 1)
+					mpz_sub_ui(x, N, 1);
+				if (i == 4)
+					mpz_set_ui(x, 1);
+				if (shape == 2 && i == nf - 1)
+					mpz_set_ui(x, 0);	/* 0 absorbs the product */
+				be_bytes(be, len, x);
+				ifma_digits_of_be(&c, xd, be, len);
+				ifma_acc_mul(&c, second ? acc2 : acc, second ? &rexp2 : &rexp, xd);
+				mpz_mul(second ? want2 : want, second ? want2 : want, x);
+				mpz_mod(second ? want2 : want, second ? want2 : want, N);
+				if (i == 5)
+				{
+					ifma_acc_get(&c, got, acc, rexp);
+					bad += mpz_cmp(got, want) != 0;
+				}
+			}
+			ifma_acc_get(&c, got, acc2, rexp2);
+			bad += mpz_cmp(got, want2) != 0;
+			ifma_acc_merge(&c, acc, &rexp, acc2, rexp2);
+			mpz_mul(want, want, want2);
+			mpz_mod(want, want, N);
+			ifma_acc_get(&c, got, acc, rexp);
+			bad += mpz_cmp(got, want) != 0;
+			/* restart from a value, as the aggregate does after a scale change */
+			ifma_acc_set(&c, acc, &rexp, want);
+			mpz_urandomm(x, rs, N);
+			be_bytes(be, len, x);
+			ifma_digits_of_be(&c, xd, be, len);
+			ifma_acc_mul(&c, acc, &rexp, xd);
+			mpz_mul(want, want, x);
+			mpz_mod(want, want, N);
+			ifma_acc_get(&c, got, acc, rexp);
+			bad += mpz_cmp(got, want) != 0;
+			/* the product times a value kept outside, as the aggregate reads it;
+			 * the output may be that value */
+			mpz_urandomm(x, rs, N);
+			mpz_mul(want, want, x);
+			mpz_mod(want, want, N);
+			ifma_acc_get_mul(&c, x, acc, rexp, x);
+			bad += mpz_cmp(x, want) != 0;
+		}
+		CHECK(bad == 0);
+		if (bad)
+			fprintf(stderr, "  %zu-bit moduli: %d wrong accumulated products\n", bits, bad);
+	}
+	mpz_clears(N, x, want, want2, got, buf, NULL);
+}
+
 static void
 test_paillier_paths(void)
 {
@@ -184,6 +302,7 @@ main(void)
 	gmp_randseed_ui(rs, 20261121);
 	test_powm(rs);
 	test_mul_select(rs);
+	test_acc(rs);
 	test_paillier_paths();
 	gmp_randclear(rs);
 	UNIT_DONE("test_ifma");

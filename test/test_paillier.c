@@ -226,6 +226,27 @@ test_encoding(void)
 	mpz_set_si(v, 0);
 	enc_format_decimal(v, 0, buf);
 	CHECK(strcmp(buf, "0") == 0);
+	/* digits cap and the new messages of the one parser */
+	{
+		char		big[ENC_MAX_DIGITS + 2];
+
+		memset(big, '7', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		CHECK_STATUS(enc_parse_decimal(big, 0, v, &err), MPC_ERR_OVERFLOW);
+		big[ENC_MAX_DIGITS] = '\0';
+		CHECK_OK(enc_parse_decimal(big, 0, v, &err));
+		CHECK(mpz_sizeinbase(v, 10) >= ENC_MAX_DIGITS && mpz_fdiv_ui(v, 10) == 7);
+		CHECK_STATUS(enc_parse_decimal("1.5", 0, v, &err), MPC_ERR_ARG);
+		CHECK(strcmp(err.msg, "value must be an integer") == 0);
+	}
+	/* fingerprint text: lowercase hex, two digits a byte */
+	{
+		const unsigned char fp[PAI_FP_LEN] = {0x00, 0x0f, 0x10, 0x7a, 0x80, 0xab, 0xcd, 0xff};
+		char		hex[PAI_FP_HEX_LEN];
+
+		pai_fingerprint_hex(fp, hex);
+		CHECK(strcmp(hex, "000f107a80abcdff") == 0);
+	}
 	/* doubles: exact binary value, ties away from zero */
 	CHECK_OK(enc_from_double(2.5, 0, v, &err));
 	CHECK(mpz_cmp_si(v, 3) == 0);

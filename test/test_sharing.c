@@ -1,6 +1,7 @@
 /* test_sharing.c: Shamir sharing, zero-sum masks, DH agreement, decimals. */
 #include "unit.h"
 #include "serial.h"
+#include "encoding.h"
 #include "sharing.h"
 #include "zerosum.h"
 
@@ -34,7 +35,7 @@ random_signed(mpz_t v, int bits)
 	size_t		len = (size_t) (bits + 7) / 8;
 
 	unit_getrandom(b, len);
-	mpz_from_bytes(v, b, len);
+	ser_from_bytes(v, b, len);
 	mpz_fdiv_r_2exp(v, v, (mp_bitcnt_t) bits);
 	if (rnd(2))
 		mpz_neg(v, v);
@@ -76,7 +77,7 @@ test_primes(void)
 		{
 			unit_getrandom(yb, sizeof(yb));
 			yb[0] &= 0x7f;		/* below p */
-			mpz_from_bytes(g, yb, sizeof(yb));
+			ser_from_bytes(g, yb, sizeof(yb));
 			mpz_powm(r, g, q, p);
 			if ((zs_check_public(yb, sizeof(yb), &err) == MPC_OK) != (mpz_cmp_ui(r, 1) == 0))
 				agree = 0;
@@ -465,10 +466,10 @@ test_zerosum(void)
 		CHECK_STATUS(zs_check_public(pub[0], ZS_PUB_LEN - 1, &err), MPC_ERR_KEY);
 		zs_group_prime(p);
 		mpz_sub_ui(p, p, 1);
-		CHECK_OK(mpz_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
+		CHECK_OK(ser_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
 		CHECK_STATUS(zs_check_public(bad, ZS_PUB_LEN, &err), MPC_ERR_KEY);
 		mpz_sub_ui(p, p, 1);	/* -2 is a non-residue: p = 7 mod 8 */
-		CHECK_OK(mpz_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
+		CHECK_OK(ser_to_bytes_fixed(p, bad, ZS_PUB_LEN, &err));
 		CHECK_STATUS(zs_check_public(bad, ZS_PUB_LEN, &err), MPC_ERR_KEY);
 		CHECK(strstr(err.msg, "subgroup") != NULL);
 
@@ -527,21 +528,21 @@ test_decimal(void)
 	mpz_init(v);
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 	{
-		CHECK_OK(decimal_parse(ok[i].in, ok[i].scale, v, &err));
-		CHECK(decimal_format_len(v, ok[i].scale) <= sizeof(buf));
-		CHECK_OK(decimal_format(v, ok[i].scale, buf, &err));
+		CHECK_OK(enc_parse_decimal(ok[i].in, ok[i].scale, v, &err));
+		CHECK(enc_decimal_len(v, ok[i].scale) <= sizeof(buf));
+		enc_format_decimal(v, ok[i].scale, buf);
 		if (strcmp(buf, ok[i].out) != 0)
 			fprintf(stderr, "decimal %s at %d: got %s\n", ok[i].in, ok[i].scale, buf);
 		CHECK(strcmp(buf, ok[i].out) == 0);
 	}
-	CHECK_STATUS(decimal_parse("1.5", 0, v, &err), MPC_ERR_ARG);
-	CHECK_STATUS(decimal_parse("1.505", 2, v, &err), MPC_ERR_ARG);
-	CHECK_STATUS(decimal_parse("NaN", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("Infinity", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("-", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("1e5", 0, v, &err), MPC_ERR_FORMAT);
-	CHECK_STATUS(decimal_parse("1", -1, v, &err), MPC_ERR_ARG);
+	CHECK_STATUS(enc_parse_decimal("1.5", 0, v, &err), MPC_ERR_ARG);
+	CHECK_STATUS(enc_parse_decimal("1.505", 2, v, &err), MPC_ERR_ARG);
+	CHECK_STATUS(enc_parse_decimal("NaN", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("Infinity", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("-", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("1e5", 0, v, &err), MPC_ERR_FORMAT);
+	CHECK_STATUS(enc_parse_decimal("1", -1, v, &err), MPC_ERR_ARG);
 	mpz_clear(v);
 }
 
@@ -570,7 +571,7 @@ test_random_inputs(void)
 		for (size_t i = 0; i < len; i++)
 			buf[i] = alphabet[rnd(sizeof(alphabet) - 1)];
 		buf[len] = '\0';
-		st = decimal_parse(buf, (int) rnd(6), v, &err);
+		st = enc_parse_decimal(buf, (int) rnd(6), v, &err);
 		if (st != MPC_OK && st != MPC_ERR_FORMAT && st != MPC_ERR_ARG && st != MPC_ERR_OVERFLOW)
 			bad++;
 	}
@@ -586,7 +587,7 @@ test_random_inputs(void)
 			xs[i] = (int32_t) rnd(6) - 1;
 			ts[i] = (int32_t) rnd(5);
 			unit_getrandom(b, sizeof(b));
-			mpz_from_bytes(ys[i], b, 1 + rnd(sizeof(b)));
+			ser_from_bytes(ys[i], b, 1 + rnd(sizeof(b)));
 		}
 		st = shamir_combine(k, xs, ts, ys, v, &err);
 		if (st != MPC_OK && st != MPC_ERR_ARG && st != MPC_ERR_OVERFLOW)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "ifma.h"
 #include "serial.h"
 #include "sha256.h"
 
@@ -12,7 +13,7 @@ mpc_status
 pai_djn_base(const pai_pub *pk, mpz_t hs, mpc_error *err)
 {
 	unsigned char nbuf[PAI_MAX_BITS / 8];
-	unsigned char xbuf[PAI_MAX_BITS / 8 + 16 + SHA256_DIGEST_LEN];
+	unsigned char xbuf[PAI_MAX_BITS / 8 + 16];
 	size_t		xlen = pk->nbytes + 16;
 	mpz_t		x, g;
 	unsigned	attempt;
@@ -24,28 +25,19 @@ pai_djn_base(const pai_pub *pk, mpz_t hs, mpc_error *err)
 	mpz_inits(x, g, NULL);
 	for (attempt = 0;; attempt++)
 	{
-		size_t		off;
-		uint32_t	ctr;
-
 		if (attempt == 256)
 		{
 			st = mpc_fail(err, MPC_ERR_KEY, "no unit found for the DJN base");
 			break;
 		}
 		/* 16 extra bytes make the reduction mod n statistically uniform */
-		for (off = 0, ctr = 0; off < xlen; off += SHA256_DIGEST_LEN, ctr++)
 		{
-			sha256_ctx	ctx;
-			unsigned char hdr[5] = {(unsigned char) attempt, (unsigned char) (ctr >> 24),
-				(unsigned char) (ctr >> 16), (unsigned char) (ctr >> 8), (unsigned char) ctr};
+			unsigned char at = (unsigned char) attempt;
 
-			sha256_init(&ctx);
-			sha256_update(&ctx, DJN_LABEL, sizeof(DJN_LABEL) - 1);
-			sha256_update(&ctx, hdr, sizeof(hdr));
-			sha256_update(&ctx, nbuf, pk->nbytes);
-			sha256_final(&ctx, xbuf + off);
+			sha256_ctr_expand(DJN_LABEL, sizeof(DJN_LABEL) - 1, &at, 1,
+							  nbuf, pk->nbytes, xbuf, xlen);
 		}
-		mpz_from_bytes(x, xbuf, xlen);
+		ser_from_bytes(x, xbuf, xlen);
 		mpz_mod(x, x, pk->n);
 		mpz_gcd(g, x, pk->n);
 		if (mpz_sgn(x) != 0 && mpz_cmp_ui(g, 1) == 0)
@@ -57,7 +49,12 @@ pai_djn_base(const pai_pub *pk, mpz_t hs, mpc_error *err)
 		mpz_mul(x, x, x);
 		mpz_mod(x, x, pk->n);
 		mpz_sub(x, pk->n, x);
-		mpz_powm(hs, x, pk->n, pk->n2);
+		/* with IFMA, its fixed-window power is several times faster than
+		 * mpz_powm here (the first encryption under a key pays for it) */
+		if (ifma_available() && ifma_digits(mpz_sizeinbase(pk->n2, 2)) != 0)
+			mpc_powm_sec(hs, x, pk->n, pk->nbits, pk->n2);
+		else
+			mpz_powm(hs, x, pk->n, pk->n2);
 	}
 	mpz_clears(x, g, NULL);
 	return st;
@@ -95,6 +92,19 @@ pai_djn_init(pai_djn *d, const pai_pub *pk, unsigned window, void *buf, size_t b
 	return st;
 }
 
+mpc_status
+pai_djn_add_table(pai_djn *d, const pai_pub *pk, unsigned window, void *buf, size_t buflen,
+				  mpc_error *err)
+{
+	mpc_status	st;
+
+	if (d->has_table || window == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "the DJN state already has a table, or window is 0");
+	st = fb_table_init(&d->table, buf, buflen, d->hs, pk->n2, d->abits, window, err);
+	d->has_table = (st == MPC_OK);
+	return st;
+}
+
 void
 pai_djn_clear(pai_djn *d)
 {
@@ -116,7 +126,7 @@ pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_error *err)
 	if (st != MPC_OK)
 		return st;
 	mpz_init(a);
-	mpz_from_bytes(a, buf, len);
+	ser_from_bytes(a, buf, len);
 	mpc_wipe(buf, len);
 	mpz_fdiv_r_2exp(a, a, d->abits);
 	if (d->has_table)
@@ -141,17 +151,7 @@ pai_djn_encrypt(const pai_pub *pk, const pai_djn *d, mpz_t c, const mpz_t m, mpc
 	mpz_init(x);
 	st = pai_djn_noise(pk, d, x, err);
 	if (st == MPC_OK)
-	{
-		/* (1 + m n) x mod n^2 */
-		mpz_t		t;
-
-		mpz_init(t);
-		mpz_mul(t, m, pk->n);
-		mpz_add_ui(t, t, 1);
-		mpz_mul(c, t, x);
-		mpz_mod(c, c, pk->n2);
-		mpz_clear(t);
-	}
+		pai_mul_one_plus_mn(pk, c, m, x);
 	mpz_clear(x);
 	return st;
 }

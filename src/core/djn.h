@@ -48,6 +48,11 @@ size_t		pai_djn_table_bytes(const pai_pub *pk, unsigned window);
  * no table: encryption then costs one mpz_powm_sec(hs, a). */
 mpc_status	pai_djn_init(pai_djn *d, const pai_pub *pk, unsigned window, void *buf,
 						 size_t buflen, mpc_error *err);
+/* Build the window table of a state made with window 0 (from its hs): the
+ * SQL cache encrypts the first value under a key without a table and builds
+ * the table when the key is used again. */
+mpc_status	pai_djn_add_table(pai_djn *d, const pai_pub *pk, unsigned window, void *buf,
+							  size_t buflen, mpc_error *err);
 void		pai_djn_clear(pai_djn *d);
 
 /* hs^a mod n^2 for a fresh random a (constant time in a). */

@@ -53,50 +53,61 @@ enc_from_residue(const pai_pub *pk, mpz_t v, const mpz_t m, mpc_error *err)
 mpc_status
 enc_parse_decimal(const char *s, int scale, mpz_t v, mpc_error *err)
 {
-	const char *p = s;
-	const char *ip, *fp = NULL;
-	size_t		ilen = 0, flen = 0, i, keep;
+	const char *ip,
+			   *fp = NULL;
+	size_t		ilen = 0,
+				flen = 0,
+				i,
+				pos = 0;
 	int			neg = 0;
-	char	   *digits;
+	char	   *buf;
 	mpc_status	st;
 
 	if ((st = enc_check_scale(scale, err)) != MPC_OK)
 		return st;
-	if (*p == '+' || *p == '-')
-		neg = (*p++ == '-');
-	ip = p;
-	while (isdigit((unsigned char) *p))
-		p++, ilen++;
-	if (*p == '.')
+	if (*s == '-' || *s == '+')
+		neg = (*s++ == '-');
+	ip = s;
+	while (*s >= '0' && *s <= '9')
+		s++, ilen++;
+	if (*s == '.')
 	{
-		fp = ++p;
-		while (isdigit((unsigned char) *p))
-			p++, flen++;
+		fp = ++s;
+		while (*s >= '0' && *s <= '9')
+			s++, flen++;
 	}
-	if (*p != '\0' || ilen + flen == 0)
-		return mpc_fail(err, MPC_ERR_FORMAT, "invalid decimal number");
+	if (*s != '\0' || ilen + flen == 0)
+		return mpc_fail(err, MPC_ERR_FORMAT, "value must be a finite decimal number");
+	/* GMP never sees more than this many digits */
+	if (ilen > ENC_MAX_DIGITS || flen > ENC_MAX_DIGITS)
+		return mpc_fail(err, MPC_ERR_OVERFLOW, "value has too many digits");
 	/* digits beyond the scale must all be zero: never round silently */
 	for (i = (size_t) scale; i < flen; i++)
 		if (fp[i] != '0')
+		{
+			if (scale == 0)
+				return mpc_fail(err, MPC_ERR_ARG, "value must be an integer");
 			return mpc_fail(err, MPC_ERR_ARG,
 							"value has more fractional digits than scale %d allows", scale);
-	keep = flen < (size_t) scale ? flen : (size_t) scale;
-	digits = malloc(ilen + (size_t) scale + 2);
-	if (digits == NULL)
+		}
+
+	buf = malloc(ilen + (size_t) scale + 3);
+	if (buf == NULL)
 		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
-	memcpy(digits, ip, ilen);
-	if (keep > 0)
-		memcpy(digits + ilen, fp, keep);
-	memset(digits + ilen + keep, '0', (size_t) scale - keep);
-	digits[ilen + (size_t) scale] = '\0';
-	if (ilen + (size_t) scale == 0)
-		mpz_set_ui(v, 0);
-	else
-		mpz_set_str(v, digits, 10);
-	free(digits);
 	if (neg)
-		mpz_neg(v, v);
-	return MPC_OK;
+		buf[pos++] = '-';
+	buf[pos++] = '0';			/* keeps an empty integer part valid */
+	memcpy(buf + pos, ip, ilen);
+	pos += ilen;
+	for (i = 0; i < (size_t) scale; i++)
+		buf[pos++] = (i < flen) ? fp[i] : '0';
+	buf[pos] = '\0';
+	/* digits only, so this cannot fail */
+	if (mpz_set_str(v, buf, 10) != 0)
+		st = mpc_fail(err, MPC_ERR_INTERNAL, "could not read digits");
+	mpc_wipe(buf, pos);			/* the value may be a secret share */
+	free(buf);
+	return st;
 }
 
 size_t
@@ -109,15 +120,14 @@ enc_decimal_len(const mpz_t v, int scale)
 void
 enc_format_decimal(const mpz_t v, int scale, char *out)
 {
-	mpz_t		a;
 	char	   *o = out;
-	size_t		len, pad;
+	size_t		len,
+				pad;
 
-	mpz_init(a);
-	mpz_abs(a, v);
-	if (mpz_sgn(v) < 0)
-		*o++ = '-';
-	mpz_get_str(o, 10, a);
+	/* straight into out: no temporary copy of a possibly secret value */
+	mpz_get_str(out, 10, v);
+	if (*o == '-')
+		o++;
 	len = strlen(o);
 	if (scale > 0)
 	{
@@ -132,7 +142,6 @@ enc_format_decimal(const mpz_t v, int scale, char *out)
 		memmove(o + len - scale + 1, o + len - scale, (size_t) scale + 1);
 		o[len - scale] = '.';
 	}
-	mpz_clear(a);
 }
 
 mpc_status

@@ -26,12 +26,19 @@ mpc_status	enc_to_residue(const pai_pub *pk, mpz_t m, const mpz_t v, mpc_error *
 /* residue m -> signed v; MPC_ERR_OVERFLOW inside the overflow band */
 mpc_status	enc_from_residue(const pai_pub *pk, mpz_t v, const mpz_t m, mpc_error *err);
 
-/* Parse a plain decimal "[+-]digits[.digits]" into v = value * 10^scale.
- * Non-zero digits beyond the scale are an error: nothing is rounded. */
+/*
+ * The one numeric -> scaled integer parser.  Reads "[+-]digits[.digits]"
+ * (what numeric_out prints) into v = value * 10^scale.  Non-zero digits
+ * beyond the scale are MPC_ERR_ARG (nothing is rounded); NaN, Infinity,
+ * exponents and junk are MPC_ERR_FORMAT; more than ENC_MAX_DIGITS digits on
+ * either side of the point are MPC_ERR_OVERFLOW, refused before GMP sees them.
+ */
+#define ENC_MAX_DIGITS 2000
 mpc_status	enc_parse_decimal(const char *s, int scale, mpz_t v, mpc_error *err);
 /* Characters needed to print v at scale (sign, point, NUL included). */
 size_t		enc_decimal_len(const mpz_t v, int scale);
-/* Print v / 10^scale exactly, with exactly 'scale' fractional digits. */
+/* The one scaled integer -> decimal text formatter: v / 10^scale exactly,
+ * with exactly 'scale' fractional digits, into enc_decimal_len bytes. */
 void		enc_format_decimal(const mpz_t v, int scale, char *out);
 
 /* v = x * 10^scale for an integer x. */

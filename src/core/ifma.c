@@ -583,3 +583,99 @@ mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, size
 	}
 	mpz_clear(buf);
 }
+
+void
+ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len)
+{
+	mp_limb_t	l[IFMA_MAX_DIGITS * 52 / 64 + 1];
+	size_t		nl = (len + 7) / 8,
+				j;
+	size_t		maxl = sizeof(l) / sizeof(l[0]);
+
+	if (nl > maxl)
+		nl = maxl;				/* callers pass len <= 52 D / 8 */
+	/* whole 8-byte words from the end; the leading partial word byte-wise */
+	for (j = 0; j < len / 8 && j < nl; j++)
+	{
+		uint64_t	w;
+
+		memcpy(&w, be + len - 8 * (j + 1), 8);
+		l[j] = (mp_limb_t) __builtin_bswap64(w);
+	}
+	if (len % 8 != 0 && j < nl)
+	{
+		mp_limb_t	w = 0;
+		size_t		k;
+
+		for (k = 0; k < len % 8; k++)
+			w = (w << 8) | be[k];
+		l[j++] = w;
+	}
+	digits_of_limbs(d, c->digits, l, j);
+}
+
+void
+ifma_acc_start(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp)
+{
+	memset(acc, 0, c->digits * sizeof(uint64_t));
+	acc[0] = 1;
+	*rexp = 0;
+}
+
+void
+ifma_acc_mul(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const uint64_t *x)
+{
+	amm(acc, acc, x, c->n, c->k0, c->digits);
+	(*rexp)++;
+}
+
+void
+ifma_acc_merge(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const uint64_t *acc2,
+			   uint64_t rexp2)
+{
+	amm(acc, acc, acc2, c->n, c->k0, c->digits);
+	*rexp += rexp2 + 1;
+}
+
+void
+ifma_acc_get(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp)
+{
+	mpz_t		N,
+				t,
+				e;
+
+	/* acc / R = P R^-(rexp + 1): multiply by R^(rexp + 1) mod N (public) */
+	ifma_from_mont(c, out, acc);
+	mpz_roinit_n(N, c->nl, (mp_size_t) c->nlimbs);
+	mpz_inits(t, e, NULL);
+	mpz_setbit(t, 52 * c->digits);
+	mpz_mod(t, t, N);
+	mpz_import(e, 1, -1, sizeof(rexp), 0, 0, &rexp);
+	mpz_add_ui(e, e, 1);
+	mpz_powm(t, t, e, N);
+	mpz_mul(out, out, t);
+	mpz_mod(out, out, N);
+	mpz_clears(t, e, NULL);
+}
+
+void
+ifma_acc_get_mul(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp,
+				 const mpz_t y)
+{
+	mpz_t		N,
+				t;
+
+	mpz_init(t);
+	ifma_acc_get(c, t, acc, rexp);
+	mpz_roinit_n(N, c->nl, (mp_size_t) c->nlimbs);
+	mpz_mul(out, t, y);
+	mpz_mod(out, out, N);
+	mpz_clear(t);
+}
+
+void
+ifma_acc_set(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const mpz_t x)
+{
+	digits_of_limbs(acc, c->digits, mpz_limbs_read(x), mpz_size(x));
+	*rexp = 0;
+}

@@ -109,4 +109,29 @@ void		mpc_powm_sec(mpz_t out, const mpz_t base, const mpz_t e, size_t ebits,
 void		mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep,
 							   size_t ebits, const mp_limb_t *mp, size_t n, size_t modbits);
 
+/*
+ * A product accumulator for sums of ciphertexts: digits acc with
+ * acc = P R^-rexp mod N, where P is the product so far.  Each factor costs
+ * one product (the factor is not converted to Montgomery form; the missing
+ * powers of R are counted in rexp and put back once, in ifma_acc_get).
+ * Factors and P are public (ciphertexts): nothing here is constant time.
+ */
+/* d = the big-endian number be[0, len), read a word at a time; it must be
+ * below 2N (callers check it is below N). */
+void		ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len);
+/* acc = 1 (the empty product), rexp = 0 */
+void		ifma_acc_start(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp);
+/* acc *= x for digits x < 2N: one product */
+void		ifma_acc_mul(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const uint64_t *x);
+/* acc *= the product held in (acc2, rexp2): one product */
+void		ifma_acc_merge(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const uint64_t *acc2,
+						   uint64_t rexp2);
+/* out = P mod N, fully reduced: the one correction */
+void		ifma_acc_get(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp);
+/* out = (the accumulated product) * y mod N; out may be y */
+void		ifma_acc_get_mul(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rexp,
+							 const mpz_t y);
+/* acc, rexp = x for 0 <= x < N (a product computed elsewhere) */
+void		ifma_acc_set(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const mpz_t x);
+
 #endif

@@ -5,6 +5,18 @@
  * palloc or ereport, and never aborts: every failure is a status code plus a
  * message in an mpc_error that the caller owns.  Randomness and interrupt
  * checks come through hooks that the embedding program installs.
+ *
+ * Names: every public core symbol starts with its module's prefix, never
+ * with a library's own (mpz_ belongs to GMP):
+ *   mpc_     this file and ct.c (shared helpers, constant-time arithmetic)
+ *   pai_     paillier.c, paillier_priv.c, djn.c     thr_    threshold*.c
+ *   fb_      fixedbase.c        ifma_   ifma.c      enc_    encoding.c
+ *   fx_      fixedpoint.c       pack_   packing.c   et_     eigentrust.c
+ *   pet_     protocol.c         placement_ placement*.c
+ *   shamir_  sharing.c          zs_     zerosum.c
+ *   ser_, b64url_  serial.c     sha256_, hmac_sha256_  sha256.c
+ * Static helpers carry no prefix.  Types are <prefix>_<noun>, macros are
+ * the prefix in capitals.
  */
 #ifndef MPC_COMMON_H
 #define MPC_COMMON_H

@@ -84,7 +84,7 @@ void
 pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN])
 {
 	unsigned char digest[SHA256_DIGEST_LEN];
-	size_t		len = mpz_bytes_len(n);
+	size_t		len = ser_bytes_len(n);
 	unsigned char stackbuf[2048];
 	unsigned char *buf = stackbuf;
 
@@ -175,7 +175,7 @@ random_prime(mpz_t out, size_t bits, mpc_error *err)
 		st = mpc_random_bytes(buf, nbytes, err);
 		if (st != MPC_OK)
 			return st;
-		mpz_from_bytes(out, buf, nbytes);
+		ser_from_bytes(out, buf, nbytes);
 		mpc_wipe(buf, nbytes);
 		mpz_fdiv_r_2exp(out, out, bits);
 		mpz_setbit(out, bits - 1);
@@ -217,21 +217,22 @@ random_prime(mpz_t out, size_t bits, mpc_error *err)
 }
 
 mpc_status
-pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
+pai_keygen_with(pai_priv *sk, size_t bits, size_t min_bits, pai_prime_fn prime,
+				int attempts, mpc_error *err)
 {
 	mpz_t		p, q;
-	mpc_status	st;
+	mpc_status	st = MPC_OK;
 	int			attempt;
 
 	if (bits < min_bits || bits > PAI_KEYGEN_MAX_BITS)
 		return mpc_fail(err, MPC_ERR_ARG, "key size must be between %zu and %d bits, got %zu",
 						min_bits, PAI_KEYGEN_MAX_BITS, bits);
 	mpz_inits(p, q, NULL);
-	for (attempt = 0; attempt < 100; attempt++)
+	for (attempt = 0; attempt < attempts; attempt++)
 	{
-		st = random_prime(p, (bits + 1) / 2, err);
+		st = prime(p, (bits + 1) / 2, err);
 		if (st == MPC_OK)
-			st = random_prime(q, bits / 2, err);
+			st = prime(q, bits / 2, err);
 		if (st != MPC_OK)
 			break;
 		/* pai_priv_init rejects the rare bad pair (p = q, too close, ...) */
@@ -248,26 +249,62 @@ pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
 	return st;
 }
 
+mpc_status
+pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
+{
+	return pai_keygen_with(sk, bits, min_bits, random_prime, 100, err);
+}
+
 /* ---------------------------------------------------------------------
  * Ciphertexts
  * --------------------------------------------------------------------- */
+void
+pai_fingerprint_hex(const unsigned char fp[PAI_FP_LEN], char out[PAI_FP_HEX_LEN])
+{
+	static const char digits[] = "0123456789abcdef";
+	int			i;
+
+	for (i = 0; i < PAI_FP_LEN; i++)
+	{
+		out[2 * i] = digits[fp[i] >> 4];
+		out[2 * i + 1] = digits[fp[i] & 0x0f];
+	}
+	out[2 * PAI_FP_LEN] = '\0';
+}
+
+int
+pai_g_is_n_plus_1(const mpz_t g, const mpz_t n)
+{
+	mpz_t		n1;
+	int			eq;
+
+	mpz_init(n1);
+	mpz_add_ui(n1, n, 1);
+	eq = mpz_cmp(g, n1) == 0;
+	mpz_clear(n1);
+	return eq;
+}
+
+int
+pai_coprime_to_n(const pai_pub *pk, const mpz_t x)
+{
+	mpz_t		g;
+	int			ok;
+
+	mpz_init(g);
+	mpz_gcd(g, x, pk->n);
+	ok = mpz_cmp_ui(g, 1) == 0;
+	mpz_clear(g);
+	return ok;
+}
+
 mpc_status
 pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd, mpc_error *err)
 {
 	if (mpz_sgn(c) <= 0 || mpz_cmp(c, pk->n2) >= 0)
 		return mpc_fail(err, MPC_ERR_CIPHERTEXT, "ciphertext is not in the range 0 < c < n^2");
-	if (check_gcd)
-	{
-		mpz_t		g;
-		int			ok;
-
-		mpz_init(g);
-		mpz_gcd(g, c, pk->n);
-		ok = mpz_cmp_ui(g, 1) == 0;
-		mpz_clear(g);
-		if (!ok)
-			return mpc_fail(err, MPC_ERR_CIPHERTEXT, "ciphertext is not a unit mod n^2");
-	}
+	if (check_gcd && !pai_coprime_to_n(pk, c))
+		return mpc_fail(err, MPC_ERR_CIPHERTEXT, "ciphertext is not a unit mod n^2");
 	return MPC_OK;
 }
 
@@ -287,7 +324,7 @@ pai_random_unit(const pai_pub *pk, mpz_t r, mpc_error *err)
 		st = mpc_random_bytes(buf, len, err);
 		if (st != MPC_OK)
 			break;
-		mpz_from_bytes(r, buf, len);
+		ser_from_bytes(r, buf, len);
 		mpz_mod(r, r, pk->n);
 		mpz_gcd(g, r, pk->n);
 		if (mpz_sgn(r) != 0 && mpz_cmp_ui(g, 1) == 0)
@@ -299,9 +336,8 @@ pai_random_unit(const pai_pub *pk, mpz_t r, mpc_error *err)
 	return st;
 }
 
-/* (1 + m n) mod n^2 times x, for 0 <= m < n */
-static void
-mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz_t x)
+void
+pai_mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz_t x)
 {
 	mpz_t		t;
 
@@ -333,7 +369,7 @@ pai_encrypt_with_r(const pai_pub *pk, mpz_t c, const mpz_t m, const mpz_t r, mpc
 		return mpc_fail(err, MPC_ERR_ARG, "randomness r is not in the range 0 < r < n");
 	mpz_init(x);
 	mpz_powm(x, r, pk->n, pk->n2);
-	mul_one_plus_mn(pk, c, m, x);
+	pai_mul_one_plus_mn(pk, c, m, x);
 	mpz_clear(x);
 	return MPC_OK;
 }
@@ -356,7 +392,7 @@ pai_encrypt(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 
 		mpz_init(x);
 		mpc_powm_sec(x, r, pk->n, mpz_sizeinbase(pk->n, 2), pk->n2);
-		mul_one_plus_mn(pk, c, m, x);
+		pai_mul_one_plus_mn(pk, c, m, x);
 		mpz_clear(x);
 	}
 	mpz_clear(r);
@@ -396,7 +432,7 @@ pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err)
 	if (st == MPC_OK)
 	{
 		rn_crt(sk, x, r);
-		mul_one_plus_mn(&sk->pub, c, m, x);
+		pai_mul_one_plus_mn(&sk->pub, c, m, x);
 	}
 	mpz_clears(r, x, NULL);
 	return st;
@@ -473,7 +509,7 @@ pai_add_plain(const pai_pub *pk, mpz_t out, const mpz_t a, const mpz_t k)
 
 	mpz_init(km);
 	mpz_mod(km, k, pk->n);
-	mul_one_plus_mn(pk, out, km, a);
+	pai_mul_one_plus_mn(pk, out, km, a);
 	mpz_clear(km);
 }
 

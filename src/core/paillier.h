@@ -70,10 +70,28 @@ void		pai_priv_clear(pai_priv *sk);	/* wipes the secret limbs */
  * min_bits lets unit tests make small keys; SQL passes PAI_KEYGEN_MIN_BITS. */
 mpc_status	pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err);
 
+/* The one keygen loop: primes of (bits + 1) / 2 and bits / 2 bits from
+ * 'prime' until pai_priv_init accepts the pair and n has exactly 'bits' bits,
+ * at most 'attempts' times.  pai_keygen and thr_keygen_safe call it. */
+typedef mpc_status (*pai_prime_fn) (mpz_t p, size_t bits, mpc_error *err);
+mpc_status	pai_keygen_with(pai_priv *sk, size_t bits, size_t min_bits, pai_prime_fn prime,
+							int attempts, mpc_error *err);
+
 /* Fingerprint of a modulus: first PAI_FP_LEN bytes of SHA-256 of its
  * minimal big-endian bytes. */
 void		pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN]);
 int			pai_same_key(const pai_pub *a, const pai_pub *b);
+
+/* The one text form of a fingerprint: 2 * PAI_FP_LEN lowercase hex digits
+ * and a NUL. */
+#define PAI_FP_HEX_LEN		(2 * PAI_FP_LEN + 1)
+void		pai_fingerprint_hex(const unsigned char fp[PAI_FP_LEN], char out[PAI_FP_HEX_LEN]);
+
+/* 1 when g = n + 1, the only generator this library encodes plaintexts with. */
+int			pai_g_is_n_plus_1(const mpz_t g, const mpz_t n);
+
+/* 1 when gcd(x, n) = 1: with 0 < x < n^2, x is a unit mod n^2. */
+int			pai_coprime_to_n(const pai_pub *pk, const mpz_t x);
 
 /* Ciphertext validity: 0 < c < n^2, and with check_gcd also gcd(c, n) = 1. */
 mpc_status	pai_check_ciphertext(const pai_pub *pk, const mpz_t c, int check_gcd,
@@ -89,6 +107,10 @@ mpc_status	pai_encrypt_with_r(const pai_pub *pk, mpz_t c, const mpz_t m, const m
 							   mpc_error *err);
 /* Encryption by the key owner: r^n computed mod p^2 and q^2, combined. */
 mpc_status	pai_encrypt_crt(const pai_priv *sk, mpz_t c, const mpz_t m, mpc_error *err);
+
+/* out = (1 + m n) x mod n^2 for 0 <= m < n: the encoding step of every
+ * encryption (textbook, CRT, DJN). */
+void		pai_mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz_t x);
 
 /* CRT decryption with constant-time exponentiation; c must be valid. */
 mpc_status	pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err);

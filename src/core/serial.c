@@ -103,7 +103,7 @@ b64url_decode(const char *text, size_t textlen, uint8_t *out, size_t *outlen,
 }
 
 size_t
-mpz_bytes_len(const mpz_t x)
+ser_bytes_len(const mpz_t x)
 {
 	if (mpz_sgn(x) == 0)
 		return 0;
@@ -111,9 +111,9 @@ mpz_bytes_len(const mpz_t x)
 }
 
 mpc_status
-mpz_to_bytes_fixed(const mpz_t x, uint8_t *out, size_t width, mpc_error *err)
+ser_to_bytes_fixed(const mpz_t x, uint8_t *out, size_t width, mpc_error *err)
 {
-	size_t		len = mpz_bytes_len(x);
+	size_t		len = ser_bytes_len(x);
 	size_t		written = 0;
 
 	if (mpz_sgn(x) < 0 || len > width)
@@ -128,7 +128,7 @@ mpz_to_bytes_fixed(const mpz_t x, uint8_t *out, size_t width, mpc_error *err)
 }
 
 void
-mpz_from_bytes(mpz_t x, const uint8_t *in, size_t len)
+ser_from_bytes(mpz_t x, const uint8_t *in, size_t len)
 {
 	if (len == 0)
 		mpz_set_ui(x, 0);
@@ -137,9 +137,9 @@ mpz_from_bytes(mpz_t x, const uint8_t *in, size_t len)
 }
 
 void
-mpz_to_b64url(const mpz_t x, char *out)
+ser_to_b64url(const mpz_t x, char *out)
 {
-	size_t		len = mpz_bytes_len(x);
+	size_t		len = ser_bytes_len(x);
 	uint8_t		stackbuf[1024];
 	uint8_t    *buf = len <= sizeof(stackbuf) ? stackbuf : malloc(len);
 
@@ -158,7 +158,7 @@ mpz_to_b64url(const mpz_t x, char *out)
 }
 
 mpc_status
-mpz_from_b64url(mpz_t x, const char *text, size_t textlen, size_t maxbytes,
+ser_from_b64url(mpz_t x, const char *text, size_t textlen, size_t maxbytes,
 				mpc_error *err)
 {
 	uint8_t		stackbuf[1024 + 3];
@@ -181,7 +181,7 @@ mpz_from_b64url(mpz_t x, const char *text, size_t textlen, size_t maxbytes,
 	if (st == MPC_OK && len > maxbytes)
 		st = mpc_fail(err, MPC_ERR_FORMAT, "integer is longer than %zu bytes", maxbytes);
 	if (st == MPC_OK)
-		mpz_from_bytes(x, buf, len);
+		ser_from_bytes(x, buf, len);
 	mpc_wipe(buf, len);
 	if (buf != stackbuf)
 		free(buf);

@@ -25,19 +25,19 @@ mpc_status	b64url_decode(const char *text, size_t textlen, uint8_t *out,
 						  size_t *outlen, mpc_error *err);
 
 /* Bytes of the minimal big-endian form of x >= 0 (0 for x = 0). */
-size_t		mpz_bytes_len(const mpz_t x);
+size_t		ser_bytes_len(const mpz_t x);
 /* Write x >= 0 big-endian into exactly width bytes (zero-padded on the left);
  * fails if it does not fit. */
-mpc_status	mpz_to_bytes_fixed(const mpz_t x, uint8_t *out, size_t width, mpc_error *err);
+mpc_status	ser_to_bytes_fixed(const mpz_t x, uint8_t *out, size_t width, mpc_error *err);
 /* Read len big-endian bytes. */
-void		mpz_from_bytes(mpz_t x, const uint8_t *in, size_t len);
+void		ser_from_bytes(mpz_t x, const uint8_t *in, size_t len);
 
 /* x as base64url of its minimal big-endian bytes; out must hold
- * b64url_encoded_len(mpz_bytes_len(x)) + 1 bytes. */
-void		mpz_to_b64url(const mpz_t x, char *out);
+ * b64url_encoded_len(ser_bytes_len(x)) + 1 bytes. */
+void		ser_to_b64url(const mpz_t x, char *out);
 /* Parse base64url into x >= 1, requiring the minimal form (no leading zero
  * byte), at most maxbytes bytes. */
-mpc_status	mpz_from_b64url(mpz_t x, const char *text, size_t textlen,
+mpc_status	ser_from_b64url(mpz_t x, const char *text, size_t textlen,
 							size_t maxbytes, mpc_error *err);
 
 #endif

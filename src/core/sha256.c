@@ -127,6 +127,32 @@ sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN])
 }
 
 void
+sha256_ctr_expand(const void *a, size_t alen, const void *b, size_t blen,
+				  const void *c, size_t clen, uint8_t *out, size_t outlen)
+{
+	sha256_ctx	ctx;
+	uint8_t		block[SHA256_DIGEST_LEN];
+	uint32_t	ctr;
+	size_t		off;
+
+	for (off = 0, ctr = 0; off < outlen; off += SHA256_DIGEST_LEN, ctr++)
+	{
+		uint8_t		be[4] = {(uint8_t) (ctr >> 24), (uint8_t) (ctr >> 16),
+			(uint8_t) (ctr >> 8), (uint8_t) ctr};
+		size_t		take = outlen - off < SHA256_DIGEST_LEN ? outlen - off : SHA256_DIGEST_LEN;
+
+		sha256_init(&ctx);
+		sha256_update(&ctx, a, alen);
+		sha256_update(&ctx, b, blen);
+		sha256_update(&ctx, be, sizeof(be));
+		sha256_update(&ctx, c, clen);
+		sha256_final(&ctx, block);
+		memcpy(out + off, block, take);
+	}
+	mpc_wipe(block, sizeof(block));
+}
+
+void
 hmac_sha256_init(hmac_sha256_ctx *ctx, const void *key, size_t keylen)
 {
 	uint8_t		k[64];

@@ -21,6 +21,16 @@ void		sha256_final(sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_LEN]);
 void		sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN]);
 
 /*
+ * Counter-mode expander, the project's one PRG from a hash: block i (i = 0,
+ * 1, ...) is SHA-256(a || b || be32(i) || c), and the first outlen bytes of
+ * block 0 || block 1 || ... go to out.  DJN's base h and the zero-sum masks
+ * use it; their stored and tested outputs depend on this exact layout.
+ * Intermediate blocks are wiped.
+ */
+void		sha256_ctr_expand(const void *a, size_t alen, const void *b, size_t blen,
+							  const void *c, size_t clen, uint8_t *out, size_t outlen);
+
+/*
  * HMAC-SHA256 (RFC 2104), for authenticating protocol messages relayed through
  * a party that must not be able to alter them.  Keys longer than the block are
  * hashed first, as the RFC says.  The incremental form lets a caller MAC a

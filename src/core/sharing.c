@@ -1,5 +1,5 @@
 /*
- * sharing.c: Shamir sharing over F_P, P = 2^521 - 1, and exact decimals.
+ * sharing.c: Shamir sharing over F_P, P = 2^521 - 1.
  *
  * Everything that comes from outside is checked before GMP sees it: counts,
  * thresholds, points, and field membership of every value.
@@ -78,7 +78,7 @@ random_field_element(mpz_t out, mpc_error *err)
 			break;
 		/* keep 521 bits: 65 whole bytes plus the low bit of the first */
 		buf[0] &= 0x01;
-		mpz_from_bytes(out, buf, sizeof(buf));
+		ser_from_bytes(out, buf, sizeof(buf));
 		if (shamir_in_field(out))
 			break;
 		/* only 2^521 - 1 itself is rejected */
@@ -381,126 +381,3 @@ shamir_add(int32_t x1, int32_t t1, const mpz_t y1,
 	return MPC_OK;
 }
 
-mpc_status
-decimal_parse(const char *s, int scale, mpz_t out, mpc_error *err)
-{
-	const char *ip,
-			   *fp = NULL;
-	size_t		ilen = 0,
-				flen = 0,
-				i;
-	int			neg = 0;
-	char	   *buf;
-	size_t		pos = 0;
-
-	if (scale < 0 || scale > DECIMAL_MAX_SCALE)
-		return mpc_fail(err, MPC_ERR_ARG, "scale must be between 0 and %d", DECIMAL_MAX_SCALE);
-	if (*s == '-' || *s == '+')
-	{
-		neg = (*s == '-');
-		s++;
-	}
-	ip = s;
-	while (*s >= '0' && *s <= '9')
-	{
-		s++;
-		ilen++;
-	}
-	if (*s == '.')
-	{
-		s++;
-		fp = s;
-		while (*s >= '0' && *s <= '9')
-		{
-			s++;
-			flen++;
-		}
-	}
-	if (*s != '\0' || ilen + flen == 0)
-		return mpc_fail(err, MPC_ERR_FORMAT, "value must be a finite decimal number");
-	if (ilen > DECIMAL_MAX_DIGITS || flen > DECIMAL_MAX_DIGITS)
-		return mpc_fail(err, MPC_ERR_OVERFLOW, "value has too many digits");
-	for (i = (size_t) scale; i < flen; i++)
-		if (fp[i] != '0')
-		{
-			if (scale == 0)
-				return mpc_fail(err, MPC_ERR_ARG, "value must be an integer");
-			return mpc_fail(err, MPC_ERR_ARG,
-							"value has more than %d decimal digits", scale);
-		}
-
-	buf = malloc(ilen + (size_t) scale + 3);
-	if (buf == NULL)
-		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
-	if (neg)
-		buf[pos++] = '-';
-	buf[pos++] = '0';			/* keeps an empty integer part valid */
-	memcpy(buf + pos, ip, ilen);
-	pos += ilen;
-	for (i = 0; i < (size_t) scale; i++)
-		buf[pos++] = (i < flen) ? fp[i] : '0';
-	buf[pos] = '\0';
-	/* the string is digits only, so this cannot fail */
-	if (mpz_set_str(out, buf, 10) != 0)
-	{
-		mpc_wipe(buf, pos);
-		free(buf);
-		return mpc_fail(err, MPC_ERR_INTERNAL, "could not read digits");
-	}
-	mpc_wipe(buf, pos);
-	free(buf);
-	return MPC_OK;
-}
-
-size_t
-decimal_format_len(const mpz_t v, int scale)
-{
-	/* sign, "0.", the digits, zero padding up to scale, terminator */
-	return mpz_sizeinbase(v, 10) + (size_t) (scale > 0 ? scale : 0) + 5;
-}
-
-mpc_status
-decimal_format(const mpz_t v, int scale, char *out, mpc_error *err)
-{
-	size_t		cap,
-				nd,
-				pos = 0;
-	char	   *digits;
-	const char *d;
-
-	if (scale < 0 || scale > DECIMAL_MAX_SCALE)
-		return mpc_fail(err, MPC_ERR_ARG, "scale must be between 0 and %d", DECIMAL_MAX_SCALE);
-	cap = mpz_sizeinbase(v, 10) + 2;
-	digits = malloc(cap);
-	if (digits == NULL)
-		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
-	mpz_get_str(digits, 10, v);
-	d = digits;
-	if (*d == '-')
-	{
-		out[pos++] = '-';
-		d++;
-	}
-	nd = strlen(d);
-	if (nd > (size_t) scale)
-	{
-		memcpy(out + pos, d, nd - (size_t) scale);
-		pos += nd - (size_t) scale;
-		d += nd - (size_t) scale;
-		nd = (size_t) scale;
-	}
-	else
-		out[pos++] = '0';
-	if (scale > 0)
-	{
-		out[pos++] = '.';
-		for (size_t i = nd; i < (size_t) scale; i++)
-			out[pos++] = '0';
-		memcpy(out + pos, d, nd);
-		pos += nd;
-	}
-	out[pos] = '\0';
-	mpc_wipe(digits, cap);
-	free(digits);
-	return MPC_OK;
-}

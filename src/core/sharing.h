@@ -58,22 +58,4 @@ mpc_status	shamir_add(int32_t x1, int32_t t1, const mpz_t y1,
 					   int32_t x2, int32_t t2, const mpz_t y2,
 					   mpz_t out, mpc_error *err);
 
-/*
- * Exact decimal text <-> integers scaled by 10^scale.
- *
- * decimal_parse reads an optional sign, digits, an optional '.' and digits
- * (what numeric_out prints) and sets out = value * 10^scale; it fails with
- * MPC_ERR_ARG when the value has non-zero digits beyond 'scale' decimals,
- * and MPC_ERR_FORMAT on anything else (NaN, Infinity, exponents).
- * 0 <= scale <= DECIMAL_MAX_SCALE.
- */
-#define DECIMAL_MAX_SCALE	1000
-#define DECIMAL_MAX_DIGITS	2000	/* refuse longer input before GMP sees it */
-mpc_status	decimal_parse(const char *s, int scale, mpz_t out, mpc_error *err);
-/* Bytes needed by decimal_format, including the terminator. */
-size_t		decimal_format_len(const mpz_t v, int scale);
-/* Write v / 10^scale exactly, with 'scale' digits after the point, into
- * out of at least decimal_format_len(v, scale) bytes. */
-mpc_status	decimal_format(const mpz_t v, int scale, char *out, mpc_error *err);
-
 #endif

@@ -96,9 +96,9 @@ zs_public_key(const uint8_t *priv, size_t len, uint8_t pub[ZS_PUB_LEN],
 	if (st != MPC_OK)
 		return st;
 	mpz_inits(x, y, NULL);
-	mpz_from_bytes(x, priv, len);
+	ser_from_bytes(x, priv, len);
 	public_from_exponent(x, y);
-	st = mpz_to_bytes_fixed(y, pub, ZS_PUB_LEN, err);
+	st = ser_to_bytes_fixed(y, pub, ZS_PUB_LEN, err);
 	clear_secret(x);
 	mpz_clear(y);
 	return st;
@@ -116,7 +116,7 @@ zs_check_public(const uint8_t *pub, size_t len, mpc_error *err)
 						ZS_PUB_LEN, len);
 	mpz_inits(y, p, NULL);
 	zs_group_prime(p);
-	mpz_from_bytes(y, pub, len);
+	ser_from_bytes(y, pub, len);
 	mpz_sub_ui(p, p, 1);
 	if (mpz_cmp_ui(y, 1) <= 0 || mpz_cmp(y, p) >= 0)
 		st = mpc_fail(err, MPC_ERR_KEY, "public key is out of range");
@@ -245,13 +245,13 @@ seed_from_exponent(const mpz_t x, const mpz_t p, const char *self_id, size_t sel
 	mpc_status	st = MPC_OK;
 
 	mpz_inits(y, z, NULL);
-	mpz_from_bytes(y, peer->pub, peer->pub_len);
+	ser_from_bytes(y, peer->pub, peer->pub_len);
 	mpz_powm_sec(z, y, x, p);
 	/* y has order q and 0 < x < q, so z != 1; check anyway */
 	if (mpz_cmp_ui(z, 1) <= 0)
 		st = mpc_fail(err, MPC_ERR_KEY, "degenerate shared secret");
 	if (st == MPC_OK)
-		st = mpz_to_bytes_fixed(z, zb, sizeof(zb), err);
+		st = ser_to_bytes_fixed(z, zb, sizeof(zb), err);
 	if (st == MPC_OK)
 	{
 		*lower = id_cmp(self_id, self_len, peer->id, peer->id_len) < 0;
@@ -296,7 +296,7 @@ zs_pair_seed(const uint8_t *priv, size_t priv_len, const char *self_id,
 		return st;
 	mpz_inits(x, p, NULL);
 	zs_group_prime(p);
-	mpz_from_bytes(x, priv, priv_len);
+	ser_from_bytes(x, priv, priv_len);
 	st = seed_from_exponent(x, p, self_id, self_id_len, peer, round, seed, &lower, err);
 	clear_secret(x);
 	mpz_clear(p);
@@ -314,8 +314,6 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 				acc;
 	uint8_t		seed[SHA256_DIGEST_LEN];
 	uint8_t		block[SHA256_DIGEST_LEN];
-	uint8_t		be[4];
-	sha256_ctx	c;
 	int			i;
 	mpc_status	st = MPC_OK;
 
@@ -342,13 +340,9 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 		}
 
 		/* PRG block 0: all a 128-bit mask element needs */
-		sha256_init(&c);
-		sha256_update(&c, prg_tag, sizeof(prg_tag) - 1);
-		sha256_update(&c, seed, sizeof(seed));
-		put_be32(be, 0);
-		sha256_update(&c, be, 4);
-		sha256_final(&c, block);
-		mpz_from_bytes(term, block, ZS_MASK_BYTES);
+		sha256_ctr_expand(prg_tag, sizeof(prg_tag) - 1, seed, sizeof(seed), NULL, 0,
+						  block, ZS_MASK_BYTES);
+		ser_from_bytes(term, block, ZS_MASK_BYTES);
 
 		/* + for peers above self, - for peers below */
 		if (lower)
@@ -361,7 +355,6 @@ mask_from_exponent(const mpz_t x, const char *self_id, size_t self_len,
 
 	mpc_wipe(seed, sizeof(seed));
 	mpc_wipe(block, sizeof(block));
-	mpc_wipe(&c, sizeof(c));
 	mpz_clear(p);
 	clear_secret(term);
 	clear_secret(acc);
@@ -383,7 +376,7 @@ zs_mask(const uint8_t *priv, size_t priv_len, const char *self_id,
 	if (st != MPC_OK)
 		return st;
 	mpz_init(x);
-	mpz_from_bytes(x, priv, priv_len);
+	ser_from_bytes(x, priv, priv_len);
 	st = mask_from_exponent(x, self_id, self_id_len, round, peers, npeers, mask, err);
 	clear_secret(x);
 	return st;
@@ -410,7 +403,7 @@ zs_random_mask(mpz_t out, mpc_error *err)
 
 	st = mpc_random_bytes(b, sizeof(b), err);
 	if (st == MPC_OK)
-		mpz_from_bytes(out, b, sizeof(b));
+		ser_from_bytes(out, b, sizeof(b));
 	mpc_wipe(b, sizeof(b));
 	return st;
 }
@@ -441,7 +434,7 @@ zs_key_split(const uint8_t *priv, size_t priv_len, int n, int t, mpz_t *ys,
 	if (st != MPC_OK)
 		return st;
 	mpz_init(x);
-	mpz_from_bytes(x, priv, priv_len);
+	ser_from_bytes(x, priv, priv_len);
 	st = shamir_split(x, n, t, ys, err);
 	clear_secret(x);
 	return st;
@@ -470,7 +463,7 @@ zs_recover_mask(int k, const int32_t *xs, const int32_t *ts, mpz_t *ys,
 	if (st == MPC_OK)
 	{
 		/* a wrong or forged share gives another exponent: catch it here */
-		mpz_from_bytes(want, dropped_pub, dropped_pub_len);
+		ser_from_bytes(want, dropped_pub, dropped_pub_len);
 		if (mpz_cmp_ui(x, 2) < 0 || mpz_sizeinbase(x, 2) > 8 * ZS_PRIV_LEN)
 			st = mpc_fail(err, MPC_ERR_KEY,
 						  "the key shares do not reconstruct the private key of the dropped party");

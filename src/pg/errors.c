@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/elog.h"
 
@@ -79,6 +80,21 @@ mpc_recv_need(StringInfo buf, Size len, const char *type)
 				 errmsg("invalid binary value for type %s", type),
 				 errdetail("The value is truncated: %zu more bytes expected, %d left.",
 						   len, buf->len - buf->cursor)));
+}
+
+uint32
+mpc_recv_len(StringInfo buf, uint32 max, const char *type, const char *what)
+{
+	uint32		len;
+
+	mpc_recv_need(buf, 4, type);
+	len = pq_getmsgint(buf, 4);
+	if (len == 0 || len > max || len > (uint32) (buf->len - buf->cursor))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type %s", type),
+				 errdetail("Length of %s (%u) is out of range.", what, len)));
+	return len;
 }
 
 /* ---- private keys out of error reports ---- */

@@ -86,6 +86,11 @@ int			mpc_sqlstate(mpc_status code);
 /* ERROR 22P03 unless len more bytes are left in a recv buffer. */
 struct StringInfoData;
 void		mpc_recv_need(struct StringInfoData *buf, Size len, const char *type);
+/* A 4-byte length field of a recv buffer, 1 <= len <= max and no more than
+ * the bytes left, or ERROR 22P03 naming 'what'.  With mpc_recv_need the one
+ * style of binary length checks. */
+uint32		mpc_recv_len(struct StringInfoData *buf, uint32 max, const char *type,
+						 const char *what);
 
 /* Install the emit_log_hook that keeps private-key text out of reports. */
 void		mpc_errors_init(void);

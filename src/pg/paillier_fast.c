@@ -36,6 +36,7 @@ typedef struct DjnEntry
 	uint64		last_use;
 	unsigned	window;			/* 0: no table */
 	unsigned	wanted;			/* the window asked for (differs after OOM) */
+	bool		deferred;		/* table not built yet: the key was used once */
 	Size		table_bytes;
 	pai_pub		key;			/* own copy: n, n^2, fingerprint */
 	void	   *table;
@@ -95,6 +96,34 @@ djn_trim(Size budget, Size extra, const DjnEntry *keep)
 		djn_evict(e);
 }
 
+/* build the deferred table of entry e (bytes for its window); without the
+ * memory it stays without a table */
+static void
+djn_grow(DjnEntry *e, Size budget, Size bytes)
+{
+	mpc_error	err;
+	mpc_status	st;
+	void	   *table;
+	MemoryContext old;
+
+	e->deferred = false;
+	djn_trim(budget, bytes, e);
+	table = MemoryContextAllocExtended(djn_cxt, bytes, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (table == NULL)
+		return;					/* out of memory: still DJN, without a table */
+	old = MemoryContextSwitchTo(djn_cxt);	/* as the state's own allocations */
+	st = pai_djn_add_table(&e->djn, &e->key, e->wanted, table, bytes, &err);
+	MemoryContextSwitchTo(old);
+	if (st != MPC_OK)
+	{
+		pfree(table);
+		mpc_raise(&err, "paillier_encrypt");
+	}
+	e->table = table;
+	e->window = e->wanted;
+	e->table_bytes = bytes;
+}
+
 const pai_djn *
 mpc_djn_get(const pai_pub *pk)
 {
@@ -122,6 +151,8 @@ mpc_djn_get(const pai_pub *pk)
 			if (c->wanted == window)
 			{
 				c->last_use = ++djn_clock;
+				if (c->deferred)
+					djn_grow(c, budget, bytes);
 				djn_trim(budget, 0, c);
 				return &c->djn;
 			}
@@ -147,14 +178,15 @@ mpc_djn_get(const pai_pub *pk)
 	pai_pub_copy(&e->key, pk);
 	e->table = NULL;
 	e->wanted = window;
-	if (window > 0)
-		e->table = MemoryContextAllocExtended(djn_cxt, bytes,
-											  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
-	if (e->table == NULL)
-	{
-		window = 0;				/* out of memory: still DJN, without a table */
-		bytes = 0;
-	}
+	/*
+	 * The first use of a key encrypts without a table (one constant-time
+	 * power, about 3x an encryption with the table but 5-10x cheaper than
+	 * building it); the table is built when the key is used again.  A
+	 * backend that encrypts one value per connection never pays for it.
+	 */
+	e->deferred = window > 0;
+	window = 0;
+	bytes = 0;
 	st = pai_djn_init(&e->djn, pk, window, e->table, bytes, &err);
 	MemoryContextSwitchTo(old);
 	if (st != MPC_OK)
@@ -217,11 +249,9 @@ MPC_FUNCTION(paillier_djn_cache)
 		DjnEntry   *e = &djn_cache[order[i]];
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
-		char		hex[2 * PAI_FP_LEN + 1];
-		int			b;
+		char		hex[PAI_FP_HEX_LEN];
 
-		for (b = 0; b < PAI_FP_LEN; b++)
-			snprintf(hex + 2 * b, 3, "%02x", e->key.fp[b]);
+		pai_fingerprint_hex(e->key.fp, hex);
 		values[0] = CStringGetTextDatum(hex);
 		values[1] = Int32GetDatum((int32) e->key.nbits);
 		values[2] = Int32GetDatum((int32) e->window);
@@ -293,7 +323,6 @@ MPC_FUNCTION(paillier_mul_many)
 	for (i = 0; i < nelems; i++)
 	{
 		Numeric		num;
-		char	   *s;
 
 		mpz_init(k[i]);
 		mpz_init(r[i]);
@@ -305,8 +334,7 @@ MPC_FUNCTION(paillier_mul_many)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_mul_many: scalar %d is NaN or infinity", i + 1)));
-		s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-		if (enc_parse_decimal(s, scale, k[i], &err) != MPC_OK)
+		if (mpc_numeric_at_scale(NumericGetDatum(num), scale, k[i], &err) != MPC_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_mul_many: scalar %d: %s", i + 1, err.msg),

@@ -67,12 +67,21 @@ MPC_NORETURN void mpc_bad_binary(const char *type, const char *detail);
 /* Split s in place at ':' into at most maxparts pieces; returns the count
  * (maxparts + 1 when there are more). */
 int			mpc_split_colon(char *s, char **parts, int maxparts);
+/* A validated private key Datum from its primes (ERROR 22023 if invalid). */
+PaillierPrivkey *mpc_privkey_from_pq(const mpz_t p, const mpz_t q);
+/* base64url of a secret x, in a secret buffer (mpc_secret_free). */
+char	   *mpc_b64_of_secret(const mpz_t x);
 /* base64url of x's minimal big-endian bytes, palloc'd */
 char	   *mpc_b64_of(const mpz_t x);
 /* the validated, cached key of modulus n */
 const pai_pub *mpc_pubkey_from_mpz(const mpz_t n);
 
-/* Signed fixed-point helpers shared by encrypt and decrypt. */
+/* The glue's one numeric <-> integer-scaled-by-10^scale pair (paillier_ops.c). */
+/* A non-negative decimal count of a text form (<= INT32_MAX), or ERROR
+ * 22P02 for 'type' with 'detail'. */
+long		mpc_text_count(const char *s, const char *type, const char *detail);
+
+mpc_status	mpc_numeric_at_scale(Datum num, int scale, mpz_t v, mpc_error *err);
 Datum		mpc_numeric_from_scaled(const mpz_t v, int scale);
 
 /* A numeric as an exact integer k and its count of significant fractional

@@ -170,7 +170,7 @@ mpc_pubkey_from_n(const uint8 *n, Size nbytes)
 	}
 	old = MemoryContextSwitchTo(get_cache_cxt());
 	mpz_init(nz);
-	mpz_from_bytes(nz, n, nbytes);
+	ser_from_bytes(nz, n, nbytes);
 	st = pai_pub_init(&e->key, nz, PAI_MIN_BITS, &err);
 	mpz_clear(nz);
 	if (st == MPC_OK)
@@ -226,8 +226,8 @@ mpc_privkey_get(const PaillierPrivkey *sk)
 	}
 	old = MemoryContextSwitchTo(get_cache_cxt());
 	mpz_inits(p, q, NULL);
-	mpz_from_bytes(p, sk->data, sk->pbytes);
-	mpz_from_bytes(q, sk->data + sk->pbytes, sk->qbytes);
+	ser_from_bytes(p, sk->data, sk->pbytes);
+	ser_from_bytes(q, sk->data + sk->pbytes, sk->qbytes);
 	st = pai_priv_setup(&e->key, p, q, PAI_MIN_BITS, &err);
 	mpz_clears(p, q, NULL);		/* the allocator wipes the limbs */
 	if (st == MPC_OK)
@@ -294,7 +294,7 @@ mpc_make_pubkey(const pai_pub *pk)
 	v->version = PAI_FORMAT_VERSION;
 	v->nbytes = (uint32) pk->nbytes;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, v->data, pk->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(pk->n, v->data, pk->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_pubkey");
 	return v;
 }
@@ -302,8 +302,8 @@ mpc_make_pubkey(const pai_pub *pk)
 PaillierPrivkey *
 mpc_make_privkey(const pai_priv *sk)
 {
-	Size		pb = mpz_bytes_len(sk->p);
-	Size		qb = mpz_bytes_len(sk->q);
+	Size		pb = ser_bytes_len(sk->p);
+	Size		qb = ser_bytes_len(sk->q);
 	PaillierPrivkey *v = palloc0(PRIVKEY_HDRSZ + pb + qb);
 	mpc_error	err;
 
@@ -312,17 +312,44 @@ mpc_make_privkey(const pai_priv *sk)
 	v->pbytes = (uint32) pb;
 	v->qbytes = (uint32) qb;
 	memcpy(v->fp, sk->pub.fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(sk->p, v->data, pb, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(sk->q, v->data + pb, qb, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(sk->p, v->data, pb, &err) != MPC_OK ||
+		ser_to_bytes_fixed(sk->q, v->data + pb, qb, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_privkey");
 	return v;
+}
+
+/*
+ * x into out[0, width) big-endian, a limb at a time when width is a whole
+ * number of limbs (ciphertexts at the usual key sizes), else byte-wise.
+ */
+static void
+bytes_of_mpz(const mpz_t x, uint8 *out, Size width, const char *what)
+{
+	mpc_error	err;
+	Size		nl = mpz_size(x),
+				i;
+
+	if (width % 8 == 0 && sizeof(mp_limb_t) == 8 && mpz_sgn(x) >= 0 && nl * 8 <= width)
+	{
+		const mp_limb_t *l = mpz_limbs_read(x);
+
+		for (i = 0; i < nl; i++)
+		{
+			uint64		w = __builtin_bswap64((uint64) l[i]);
+
+			memcpy(out + width - 8 * (i + 1), &w, 8);
+		}
+		memset(out, 0, width - 8 * nl);
+		return;
+	}
+	if (ser_to_bytes_fixed(x, out, width, &err) != MPC_OK)
+		mpc_raise(&err, what);
 }
 
 PaillierCiphertext *
 mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 {
 	PaillierCiphertext *v = palloc0(CT_SIZE(pk->nbytes));
-	mpc_error	err;
 
 	if (bound > fx_limit(pk))
 		elog(ERROR, "paillier_ciphertext: bound %u beyond the key's range", bound);
@@ -332,9 +359,8 @@ mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 	v->nbytes = (uint32) pk->nbytes;
 	v->bound = bound;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, (uint8 *) CT_N(v), pk->nbytes, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(c, (uint8 *) CT_C(v), 2 * pk->nbytes, &err) != MPC_OK)
-		mpc_raise(&err, "paillier_ciphertext");
+	bytes_of_mpz(pk->n, (uint8 *) CT_N(v), pk->nbytes, "paillier_ciphertext");
+	bytes_of_mpz(c, (uint8 *) CT_C(v), 2 * pk->nbytes, "paillier_ciphertext");
 	return v;
 }
 
@@ -347,7 +373,13 @@ mpc_make_fx(const pai_pub *pk, const fx_ct *x)
 void
 mpc_ct_get(const PaillierCiphertext *ct, mpz_t c)
 {
-	mpz_from_bytes(c, CT_C(ct), 2 * (Size) ct->nbytes);
+	Size		len = 2 * (Size) ct->nbytes;
+
+	/* a word at a time (big-endian words of big-endian bytes) when it can */
+	if (len % 8 == 0)
+		mpz_import(c, len / 8, 1, 8, 1, 0, CT_C(ct));
+	else
+		ser_from_bytes(c, CT_C(ct), len);
 }
 
 const pai_pub *

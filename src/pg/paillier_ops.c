@@ -86,14 +86,12 @@ scaled_value(FunctionCallInfo fcinfo, ValKind kind, int scale, mpz_t v)
 		case VAL_NUMERIC:
 			{
 				Numeric		num = PG_GETARG_NUMERIC(0);
-				char	   *s;
 
 				if (numeric_is_nan(num) || numeric_is_inf(num))
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("paillier_encrypt: cannot encrypt NaN or infinity")));
-				s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-				if (enc_parse_decimal(s, scale, v, &err) != MPC_OK)
+				if (mpc_numeric_at_scale(NumericGetDatum(num), scale, v, &err) != MPC_OK)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("paillier_encrypt: %s", err.msg),
@@ -205,14 +203,35 @@ MPC_FUNCTION(paillier_encrypt_float8_priv)
 	return encrypt_common(fcinfo, VAL_FLOAT8, true);
 }
 
+/*
+ * The glue's one numeric <-> scaled integer pair, over the core's one parser
+ * and formatter (encoding.h).  The text is wiped: the value may be a secret
+ * (a share, a plaintext).  Callers report a failure in their own words.
+ */
+mpc_status
+mpc_numeric_at_scale(Datum num, int scale, mpz_t v, mpc_error *err)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, num));
+	mpc_status	st = enc_parse_decimal(s, scale, v, err);
+
+	mpc_wipe(s, strlen(s));
+	pfree(s);
+	return st;
+}
+
 Datum
 mpc_numeric_from_scaled(const mpz_t v, int scale)
 {
-	char	   *s = palloc(enc_decimal_len(v, scale));
+	size_t		len = enc_decimal_len(v, scale);
+	char	   *s = palloc(len);
+	Datum		d;
 
 	enc_format_decimal(v, scale, s);
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(s),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	d = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+							ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	mpc_wipe(s, len);
+	pfree(s);
+	return d;
 }
 
 /* Refuse a foreign ciphertext before any arithmetic with the key. */
@@ -235,7 +254,7 @@ decrypt_one(const PaillierCiphertext *ct, const pai_priv *sk, const char *what)
 	Datum		d;
 
 	mpz_inits(c, m, v, NULL);
-	mpz_from_bytes(c, CT_N(ct), CT_NBYTES(ct));
+	ser_from_bytes(c, CT_N(ct), CT_NBYTES(ct));
 	if (mpz_cmp(c, sk->pub.n) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -266,7 +285,7 @@ MPC_FUNCTION(paillier_decrypt)
 /* paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey) RETURNS numeric[]
  * Every element is checked against the key before the first decryption;
  * NULL elements stay NULL; the result has the input's dimensions. */
-MPC_FUNCTION(paillier_decrypt_array)
+MPC_FUNCTION(paillier_decrypt_many)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
@@ -310,14 +329,20 @@ MPC_FUNCTION(paillier_decrypt_array)
 											 TYPALIGN_INT));
 }
 
+/* The C name of paillier_decrypt_many in 0.1.0, which the frozen 0.1.0
+ * install script still names: kept so that CREATE EXTENSION ... VERSION
+ * '0.1.0' works with this library. */
+MPC_FUNCTION(paillier_decrypt_array)
+{
+	return paillier_decrypt_many_body(fcinfo);
+}
+
 static text *
 fp_text(const uint8 *fp)
 {
-	char		s[2 * PAI_FP_LEN + 1];
-	int			i;
+	char		s[PAI_FP_HEX_LEN];
 
-	for (i = 0; i < PAI_FP_LEN; i++)
-		snprintf(s + 2 * i, 3, "%02x", fp[i]);
+	pai_fingerprint_hex(fp, s);
 	return cstring_to_text(s);
 }
 

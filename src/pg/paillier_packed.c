@@ -74,8 +74,8 @@ make_packed(const pai_pub *pk, int scale, int slots, int slot_bits, uint32 terms
 	v->terms = terms;
 	v->max_terms = max_terms;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
-	if (mpz_to_bytes_fixed(pk->n, PACKED_N(v), pk->nbytes, &err) != MPC_OK ||
-		mpz_to_bytes_fixed(c, PACKED_C(v), 2 * pk->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(pk->n, PACKED_N(v), pk->nbytes, &err) != MPC_OK ||
+		ser_to_bytes_fixed(c, PACKED_C(v), 2 * pk->nbytes, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_packed");
 	return v;
 }
@@ -110,15 +110,8 @@ packed_from_parts(const pai_pub *pk, long scale, long slots, long slot_bits, lon
 static long
 parse_count(const char *s, const char *what)
 {
-	char	   *end;
-	long		x;
-
-	errno = 0;
-	x = strtol(s, &end, 10);
-	if (*s == '\0' || !isdigit((unsigned char) *s) || *end != '\0' || errno != 0 ||
-		x > INT_MAX)
-		mpc_bad_text("paillier_packed", psprintf("Field %s is not a non-negative integer.", what));
-	return x;
+	return mpc_text_count(s, "paillier_packed",
+						  psprintf("Field %s is not a non-negative integer.", what));
 }
 
 MPC_FUNCTION(paillier_packed_in)
@@ -139,8 +132,8 @@ MPC_FUNCTION(paillier_packed_in)
 	for (i = 0; i < 5; i++)
 		f[i] = parse_count(parts[i + 1], names[i]);
 	mpz_inits(nz, c, NULL);
-	if (mpz_from_b64url(nz, parts[6], strlen(parts[6]), MAX_NBYTES, &err) != MPC_OK ||
-		mpz_from_b64url(c, parts[7], strlen(parts[7]), 2 * MAX_NBYTES, &err) != MPC_OK)
+	if (ser_from_b64url(nz, parts[6], strlen(parts[6]), MAX_NBYTES, &err) != MPC_OK ||
+		ser_from_b64url(c, parts[7], strlen(parts[7]), 2 * MAX_NBYTES, &err) != MPC_OK)
 		mpc_bad_text("paillier_packed", psprintf("Field n or c: %s.", err.msg));
 	PG_RETURN_POINTER(packed_from_parts(mpc_pubkey_from_mpz(nz), f[0], f[1], f[2], f[3], f[4], c,
 										ERRCODE_INVALID_TEXT_REPRESENTATION,
@@ -154,7 +147,7 @@ MPC_FUNCTION(paillier_packed_out)
 	mpz_t		c;
 
 	mpz_init(c);
-	mpz_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
+	ser_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
 	PG_RETURN_CSTRING(psprintf("pp1:%d:%u:%u:%u:%u:%s:%s", v->scale, v->slots, v->slot_bits,
 							   v->terms, v->max_terms, mpc_b64_of(pk->n), mpc_b64_of(c)));
 }
@@ -197,7 +190,7 @@ MPC_FUNCTION(paillier_packed_recv)
 	mpz_t		c;
 
 	/* version, flags, scale, slots, slot_bits, terms, max_terms, nbytes */
-	mpc_recv_need(buf, 1 + 1 + 2 + 2 + 2 + 4 + 4 + 4, "paillier_packed");
+	mpc_recv_need(buf, 1 + 1 + 2 + 2 + 2 + 4 + 4, "paillier_packed");
 	version = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 	if (version != PAI_FORMAT_VERSION)
@@ -210,10 +203,8 @@ MPC_FUNCTION(paillier_packed_recv)
 	slot_bits = (uint16) pq_getmsgint(buf, 2);
 	terms = pq_getmsgint(buf, 4);
 	max_terms = pq_getmsgint(buf, 4);
-	nbytes = pq_getmsgint(buf, 4);
-	if (nbytes == 0 || nbytes > MAX_NBYTES ||
-		(Size) 3 * nbytes + PAI_FP_LEN > (Size) (buf->len - buf->cursor))
-		mpc_bad_binary("paillier_packed", psprintf("Length of n (%u) is out of range.", nbytes));
+	nbytes = mpc_recv_len(buf, MAX_NBYTES, "paillier_packed", "n");
+	mpc_recv_need(buf, PAI_FP_LEN + (Size) 3 * nbytes, "paillier_packed");
 	if (max_terms > PACK_MAX_TERMS || terms > max_terms)
 		mpc_bad_binary("paillier_packed", "terms or max_terms out of range.");
 	fp = pq_getmsgbytes(buf, PAI_FP_LEN);
@@ -225,7 +216,7 @@ MPC_FUNCTION(paillier_packed_recv)
 	if (memcmp(fp, pk->fp, PAI_FP_LEN) != 0)
 		mpc_bad_binary("paillier_packed", "Fingerprint does not match the modulus.");
 	mpz_init(c);
-	mpz_from_bytes(c, (const uint8 *) cd, 2 * (Size) nbytes);
+	ser_from_bytes(c, (const uint8 *) cd, 2 * (Size) nbytes);
 	PG_RETURN_POINTER(packed_from_parts(pk, scale, slots, slot_bits, terms, max_terms, c,
 										ERRCODE_INVALID_BINARY_REPRESENTATION,
 										"binary value for type paillier_packed"));
@@ -309,15 +300,13 @@ MPC_FUNCTION(paillier_encrypt_packed)
 	for (i = 0; i < n; i++)
 	{
 		Numeric		num = DatumGetNumeric(elems[i]);
-		char	   *s;
 
 		mpz_init(v[i]);
 		if (numeric_is_nan(num) || numeric_is_inf(num))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_encrypt_packed: cannot encrypt NaN or infinity")));
-		s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-		if (enc_parse_decimal(s, scale, v[i], &err) != MPC_OK)
+		if (mpc_numeric_at_scale(NumericGetDatum(num), scale, v[i], &err) != MPC_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("paillier_encrypt_packed: value %d: %s", i + 1, err.msg),
@@ -361,13 +350,13 @@ MPC_FUNCTION(paillier_decrypt_packed)
 				 errdetail("The ciphertext's key fingerprint does not match the private key's.")));
 	sk = mpc_privkey_get(skv);
 	mpz_inits(c, m, NULL);
-	mpz_from_bytes(c, PACKED_N(pv), pv->nbytes);
+	ser_from_bytes(c, PACKED_N(pv), pv->nbytes);
 	if (mpz_cmp(c, sk->pub.n) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("paillier_decrypt_packed: ciphertext was encrypted under a different key"),
 				 errdetail("The ciphertext's modulus differs from the private key's.")));
-	mpz_from_bytes(c, PACKED_C(pv), 2 * (Size) pv->nbytes);
+	ser_from_bytes(c, PACKED_C(pv), 2 * (Size) pv->nbytes);
 	if (pai_decrypt(sk, m, c, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_decrypt_packed");
 	v = palloc(sizeof(mpz_t) * pv->slots);
@@ -411,8 +400,8 @@ MPC_FUNCTION(paillier_packed_add)
 				 errhint("Encrypt with a larger max_terms or wider slots.")));
 	pk = packed_key(a);
 	mpz_inits(ca, cb, NULL);
-	mpz_from_bytes(ca, PACKED_C(a), 2 * (Size) a->nbytes);
-	mpz_from_bytes(cb, PACKED_C(b), 2 * (Size) b->nbytes);
+	ser_from_bytes(ca, PACKED_C(a), 2 * (Size) a->nbytes);
+	ser_from_bytes(cb, PACKED_C(b), 2 * (Size) b->nbytes);
 	pai_add(pk, ca, ca, cb);
 	PG_RETURN_POINTER(make_packed(pk, a->scale, a->slots, a->slot_bits, a->terms + b->terms,
 								  a->max_terms, ca));
@@ -502,7 +491,7 @@ MPC_FUNCTION(paillier_packed_rerandomize)
 	mpz_t		c;
 
 	mpz_init(c);
-	mpz_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
+	ser_from_bytes(c, PACKED_C(v), 2 * (Size) v->nbytes);
 	mpc_rerandomize(pk, c, c);
 	PG_RETURN_POINTER(make_packed(pk, v->scale, v->slots, v->slot_bits, v->terms,
 								  v->max_terms, c));

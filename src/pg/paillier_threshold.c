@@ -200,12 +200,10 @@ MPC_FUNCTION(paillier_keyshare_out)
 {
 	thr_keyshare ks;
 	char	   *out;
-	char		fp[2 * PAI_FP_LEN + 1];
-	int			i;
+	char		fp[PAI_FP_HEX_LEN];
 
 	keyshare_get(PG_GETARG_DATUM(0), &ks);
-	for (i = 0; i < PAI_FP_LEN; i++)
-		snprintf(fp + 2 * i, 3, "%02x", ks.pub.fp[i]);
+	pai_fingerprint_hex(ks.pub.fp, fp);
 	out = psprintf("ks1 share %d of %d (threshold %d%s) key %s [share value redacted]",
 				   ks.index, ks.l, ks.t, ks.kind == THR_KIND_SPLIT ? ", split key" : "", fp);
 	thr_keyshare_clear(&ks);
@@ -487,7 +485,7 @@ MPC_FUNCTION(paillier_decrypt_share)
 	mpc_check_ct(ct);
 	keyshare_get(PG_GETARG_DATUM(1), &ks);
 	mpz_inits(c, n, NULL);
-	mpz_from_bytes(n, CT_N(ct), ct->nbytes);
+	ser_from_bytes(n, CT_N(ct), ct->nbytes);
 	same = memcmp(ct->fp, ks.pub.fp, PAI_FP_LEN) == 0 && mpz_cmp(n, ks.pub.n) == 0;
 	if (!same)
 	{

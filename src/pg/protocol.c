@@ -216,7 +216,7 @@ vec_put(bytea *v, const pai_pub *pk, uint32 k, const mpz_t c)
 	mpc_error	err;
 	unsigned char *p = (unsigned char *) VARDATA(v) + PET_VEC_HDR + (Size) k * 2 * pk->nbytes;
 
-	if (mpz_to_bytes_fixed(c, p, 2 * pk->nbytes, &err) != MPC_OK)
+	if (ser_to_bytes_fixed(c, p, 2 * pk->nbytes, &err) != MPC_OK)
 		raise_core(&err, "private eigentrust");
 }
 
@@ -226,7 +226,7 @@ vec_get(const bytea *v, const pet_vec_hdr *h, uint32 k, mpz_t c)
 	const unsigned char *p = (const unsigned char *) VARDATA_ANY(v) + PET_VEC_HDR +
 		(Size) k * 2 * h->nbytes;
 
-	mpz_from_bytes(c, p, 2 * (Size) h->nbytes);
+	ser_from_bytes(c, p, 2 * (Size) h->nbytes);
 }
 
 /* Parse a vector's header against a key; a foreign key is ERROR 22000. */
@@ -788,8 +788,7 @@ MPC_FUNCTION(private_eigentrust_vector_info)
 	if (pet_vec_read_hdr(&h, (const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
 						 NULL, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_vector_info");
-	for (int i = 0; i < PAI_FP_LEN; i++)
-		snprintf(fp + 2 * i, 3, "%02x", h.fp[i]);
+	pai_fingerprint_hex(h.fp, fp);
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	values[0] = CStringGetTextDatum(h.kind == PET_KIND_PACKED ? "packed" : "plain");

@@ -106,7 +106,7 @@ CREATE FUNCTION paillier_ciphertext_to_json(paillier_ciphertext) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_to_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_ciphertext_to_json(paillier_ciphertext) IS
 'python-paillier ciphertext JSON {"v": "<decimal>", "e": 0, "bound": <magnitude bound>}, plus "scale" when the scale is not 0';
-CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, json jsonb, max_abs numeric DEFAULT NULL)
+CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, document jsonb, max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_ciphertext_from_json(paillier_pubkey, jsonb, numeric) IS

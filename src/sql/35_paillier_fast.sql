@@ -7,7 +7,7 @@
 -- and paillier_decrypt(NULL, sk) ambiguous.
 CREATE FUNCTION paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey)
 RETURNS numeric[]
-AS 'MODULE_PATHNAME', 'paillier_decrypt_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'paillier_decrypt_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION paillier_decrypt_many(paillier_ciphertext[], paillier_privkey) IS
 'decrypt every element (CRT); all keys are checked before the first decryption; NULL elements stay NULL; same dimensions as the input';
 

@@ -51,7 +51,7 @@ AS 'MODULE_PATHNAME', 'paillier_encrypt_float8_priv' LANGUAGE C VOLATILE CALLED 
 CREATE FUNCTION paillier_bound(paillier_ciphertext) RETURNS integer
 AS 'MODULE_PATHNAME', 'paillier_bound' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, json jsonb, max_abs numeric DEFAULT NULL)
+CREATE FUNCTION paillier_ciphertext_from_json(key paillier_pubkey, document jsonb, max_abs numeric DEFAULT NULL)
 RETURNS paillier_ciphertext
 AS 'MODULE_PATHNAME', 'paillier_ciphertext_from_json' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
@@ -1216,6 +1216,12 @@ $fn$;
 CREATE OR REPLACE FUNCTION zerosum_keypair(OUT private_key bytea, OUT public_key bytea)
 LANGUAGE sql VOLATILE PARALLEL SAFE
 AS $$ SELECT k, @extschema@.zerosum_public_key(k) FROM @extschema@.zerosum_keygen() AS k $$;
+
+-- ---- 15: C symbols equal their SQL names where cheap; the old symbol stays
+-- in the library for 0.1.0's install script.
+CREATE OR REPLACE FUNCTION paillier_decrypt_many(ciphertexts paillier_ciphertext[], key paillier_privkey)
+RETURNS numeric[]
+AS 'MODULE_PATHNAME', 'paillier_decrypt_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- ---- 13: paper-mode private EigenTrust with a threshold key (decryptors);
 -- eigentrust_private gains decryptors text[]
