@@ -51,11 +51,14 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 
 # COMMENT ON statements end at a line ending in ';' outside a quoted string
 # (counting quotes keeps '' escapes balanced).
-$(UPGRADE_BUILT): $(EXTENSION)--%.sql: src/sql/upgrade/%.sql $(SQL_PARTS)
-	@{ echo "-- $(EXTENSION) $*: generated from $< and the comments of src/sql/*.sql, do not edit"; \
+# Its --@create / --@replace lines pull statements from src/sql/*.sql
+# (src/sql/upgrade/expand.awk), so no definition is written twice.
+$(UPGRADE_BUILT): $(EXTENSION)--%.sql: src/sql/upgrade/%.sql src/sql/upgrade/expand.awk $(SQL_PARTS)
+	@set -e; { echo "-- $(EXTENSION) $*: generated from $< and src/sql/*.sql, do not edit"; \
 	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
-	   cat $<; echo; echo "-- ---- every comment of the current sources"; \
-	   awk '/^COMMENT ON /{on=1; q=0} on{print; q+=gsub(/\x27/,"&"); if (q%2==0 && /;[[:space:]]*$$/) on=0}' $(SQL_PARTS); } > $@
+	   awk -f src/sql/upgrade/expand.awk $(SQL_PARTS) $<; echo; echo "-- ---- every comment of the current sources"; \
+	   awk '/^COMMENT ON /{on=1; q=0} on{print; q+=gsub(/\x27/,"&"); if (q%2==0 && /;[[:space:]]*$$/) on=0}' $(SQL_PARTS); } > $@.tmp; \
+	mv $@.tmp $@
 
 # ---- core unit tests: pure C + GMP, no server, built with sanitizers ----
 TEST_CC      ?= cc
