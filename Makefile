@@ -16,13 +16,13 @@ MODULE_big  = $(EXTENSION)
 OBJS        = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
 # The current version's install script is generated from src/sql/*.sql.
 # Released versions' install and upgrade scripts are frozen files in
-# src/sql/history/.  The upgrade from the last release to the version being
+# releases/.  The upgrade from the last release to the version being
 # developed is generated from src/sql/upgrade/<from>--<to>.sql (the DDL
 # changes) plus every COMMENT ON of src/sql/*.sql (see CHANGELOG.md).
 UPGRADE_SRC = $(wildcard src/sql/upgrade/*--$(EXTVERSION).sql)
 UPGRADE_BUILT = $(patsubst src/sql/upgrade/%.sql,$(EXTENSION)--%.sql,$(UPGRADE_SRC))
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_BUILT)
-DATA        = $(sort $(wildcard src/sql/history/*.sql))
+DATA        = $(sort $(wildcard releases/*.sql))
 REGRESS     = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 

@@ -17,10 +17,10 @@ trap 'rm -rf "$work"; for d in $dbs $fresh; do dropdb --if-exists "$d" >/dev/nul
 psqlc() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # Earlier releases are the frozen install scripts other than the current one.
-olds=$(cd "$ROOT/src/sql/history" && ls mpc_eigentrust--*.sql | sed -n 's/^mpc_eigentrust--\([0-9.]*\)\.sql$/\1/p' | grep -vx "$current" || true)
+olds=$(cd "$ROOT/releases" && ls mpc_eigentrust--*.sql | sed -n 's/^mpc_eigentrust--\([0-9.]*\)\.sql$/\1/p' | grep -vx "$current" || true)
 dbs=$(for v in $olds; do echo "mpc_upgrade_${v//./_}"; done)
 if [ -z "$olds" ]; then
-	echo "FAIL: no frozen release script in src/sql/history/"
+	echo "FAIL: no frozen release script in releases/"
 	exit 1
 fi
 

@@ -11,7 +11,7 @@
 -- ALTERs and data moves.  test/suites/15-upgrade.sh proves that the result
 -- gives the catalog contents of a fresh install, and that data stored under
 -- 0.1.0 still works.  When 0.2.0 is released, the built script is frozen into
--- src/sql/history/ and this file starts over for the next version.
+-- releases/ and this file starts over for the next version.
 
 -- ---- 14: a public magnitude bound on every ciphertext (format 2); encryption
 -- takes the declared range max_abs, JSON import too.  The 0.1.0 signatures
