@@ -33,7 +33,7 @@ compare(const pai_priv *sk, long x, long L, int lx)
 	mpz_set_si(off, 5);
 	CHECK_OK(pct_mask_sum(pk, (const mpz_t *) c, 2, off, lx, pai_rerandomize, sum, R, &err));
 	CHECK(mpz_sizeinbase(R, 2) <= (size_t) (lx + PCT_SIGMA));
-	CHECK_OK(pct_cmp_bits(sk, sum, lx, bits, &err));
+	CHECK_OK(pct_cmp_bits(sk, sum, lx, pai_encrypt, bits, &err));
 	mpz_add_ui(r, R, (unsigned long) L);
 	CHECK_OK(pct_cmp_blind(pk, (const mpz_t *) bits, lx, r, pai_rerandomize, bl, &err));
 	CHECK_OK(pct_cmp_open(sk, (const mpz_t *) bl, lx, &less, &err));

@@ -129,7 +129,8 @@ pct_mask_sum(const pai_pub *pk, const mpz_t *cts, int ncts, const mpz_t offset, 
 }
 
 mpc_status
-pct_cmp_bits(const pai_priv *sk, const mpz_t ct, int lx, mpz_t *bits, mpc_error *err)
+pct_cmp_bits(const pai_priv *sk, const mpz_t ct, int lx, pct_encrypt_fn enc, mpz_t *bits,
+			 mpc_error *err)
 {
 	const pai_pub *pk = &sk->pub;
 	int			l = pct_cmp_len(lx);
@@ -152,7 +153,7 @@ pct_cmp_bits(const pai_priv *sk, const mpz_t ct, int lx, mpz_t *bits, mpc_error 
 	for (i = 0; st == MPC_OK && i < l; i++)
 	{
 		mpz_set_ui(b, (unsigned long) mpz_tstbit(d, (mp_bitcnt_t) i));
-		st = pai_encrypt_crt(sk, bits[i], b, err);
+		st = enc(pk, bits[i], b, err);
 		if (st == MPC_OK && mpc_interrupted())
 			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 	}
@@ -259,8 +260,9 @@ pct_cmp_open(const pai_priv *sk, const mpz_t *cts, int lx, int *less, mpc_error 
 	mpz_init(m);
 	for (i = 0; i < l && st == MPC_OK; i++)
 	{
-		st = pai_decrypt(sk, m, cts[i], err);
-		zero |= (mpz_sgn(m) == 0);
+		mpz_mod(m, cts[i], sk->p2);
+		mpc_powm_sec(m, m, sk->pm1, mpz_sizeinbase(sk->p, 2), sk->p2);
+		zero |= (mpz_cmp_ui(m, 1) == 0);
 		if (st == MPC_OK && mpc_interrupted())
 			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 	}

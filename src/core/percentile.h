@@ -44,6 +44,9 @@
 typedef mpc_status (*pct_rerand_fn) (const pai_pub *pk, mpz_t out, const mpz_t in,
 									 mpc_error *err);
 
+/* Encrypt 0 <= m < n (the glue passes its DJN fast path). */
+typedef mpc_status (*pct_encrypt_fn) (const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
+
 /* Bytes of one serialised ciphertext under pk. */
 size_t		pct_ct_bytes(const pai_pub *pk);
 /* Write c (0 < c < n^2) into out[0 .. pct_ct_bytes). */
@@ -66,8 +69,8 @@ mpc_status	pct_mask_sum(const pai_pub *pk, const mpz_t *cts, int ncts, const mpz
 
 /* A's second step: decrypt ct to d, check d < 2^l (l = pct_cmp_len(lx)),
  * and encrypt its l bits, least significant first, into bits[0 .. l). */
-mpc_status	pct_cmp_bits(const pai_priv *sk, const mpz_t ct, int lx, mpz_t *bits,
-						 mpc_error *err);
+mpc_status	pct_cmp_bits(const pai_priv *sk, const mpz_t ct, int lx, pct_encrypt_fn enc,
+						 mpz_t *bits, mpc_error *err);
 
 /* B's third step: from A's l bit ciphertexts and r (0 <= r < 2^l) the l
  * blinded, rerandomised and shuffled ciphertexts of the e_i. */
@@ -75,7 +78,10 @@ mpc_status	pct_cmp_blind(const pai_pub *pk, const mpz_t *bits, int lx, const mpz
 						  pct_rerand_fn rerand, mpz_t *out, mpc_error *err);
 
 /* A's last step: *less = 1 when one of the l ciphertexts decrypts to 0
- * (d < r), else 0.  Every ciphertext is decrypted, whatever is found. */
+ * (d < r), else 0.  Every ciphertext is tested, whatever is found.  The
+ * test is modulo p only: c^(p-1) = 1 mod p^2 exactly when p divides the
+ * plaintext, and a plaintext e * rho with 0 <= e < p and rho a unit is
+ * divisible by p only when e = 0.  That is half a decryption. */
 mpc_status	pct_cmp_open(const pai_priv *sk, const mpz_t *cts, int lx, int *less,
 						 mpc_error *err);
 

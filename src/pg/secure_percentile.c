@@ -397,7 +397,7 @@ MPC_FUNCTION(secure_percentile_cmp_bits)
 	mpz_init(c);
 	get_cts(masked, &sk->pub, &c, 1, what);
 	bits = mpz_array(l);
-	CORE_CALL(st, pct_cmp_bits(sk, c, lx, bits, &err));
+	CORE_CALL(st, pct_cmp_bits(sk, c, lx, mpc_encrypt_pub, bits, &err));
 	raise_if(st, &err, what);
 	res = put_cts(&sk->pub, bits, l);
 	mpz_array_free(bits, l);
