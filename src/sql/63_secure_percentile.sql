@@ -606,7 +606,7 @@ BEGIN
         RAISE EXCEPTION 'secure_percentile: parties, value_sql, party_schema and key_bits must not be null'
             USING ERRCODE = '22004';
     END IF;
-    IF np < 2 OR array_position(parties, NULL) IS NOT NULL OR array_ndims(parties) > 1 THEN
+    IF np < 2 OR array_ndims(parties) > 1 OR array_position(parties, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'secure_percentile: at least 2 parties are needed, none of them null'
             USING ERRCODE = '22023', DETAIL = format('%s parties were given.', np),
                   HINT = 'Pass a one-dimensional text[] of foreign server names or connection strings.';
