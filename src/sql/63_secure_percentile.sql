@@ -698,6 +698,15 @@ BEGIN
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
+        -- private_eigentrust_broadcast names the party and the step ("round");
+        -- its set-up hint is EigenTrust's, so say what this needs instead
+        IF msg LIKE 'private eigentrust: %' THEN
+            msg := 'secure_percentile: ' || substr(msg, 21);
+            IF hnt LIKE 'Set the party up first%' THEN
+                hnt := format('In the party''s database, as the owner of the values, run SELECT secure_percentile_party_setup(%L, ''<coordinator role>''), and pin the other parties'' public keys in %I.known_parties.',
+                              value_sql, party_schema);
+            END IF;
+        END IF;
         -- closing a connection ends that party's session; its run row expires
         FOREACH c IN ARRAY conns LOOP
             BEGIN
@@ -714,7 +723,7 @@ BEGIN
         END IF;
         RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det, HINT = hnt;
     END;
-    RAISE NOTICE 'secure_percentile: run %, % parties, % steps', run, np, step;
+    RAISE NOTICE 'secure_percentile: run %, % parties, steps: %', run, np, step;
     RETURN CASE WHEN empty THEN NULL ELSE lower + lo * "precision" END;
 END
 $fn$;
