@@ -40,6 +40,22 @@ CREATE TEMP TABLE macs AS
 SELECT secure_percentile_mac_keys(a, 1, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], 'run-1') AS ka,
        secure_percentile_mac_keys(b, 2, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], 'run-1') AS kb
 FROM ids;
+-- zero-sum masks from the prg keys cancel: 3 + m1 and 4 + m2 add up to 7
+CREATE TEMP TABLE prgs AS
+SELECT secure_percentile_mac_keys(a, 1, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], 'run-1', 'prg') AS pa,
+       secure_percentile_mac_keys(b, 2, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], 'run-1', 'prg') AS pb
+FROM ids;
+SELECT pa[2] = pb[1] AS same_prg_key, pa[2] <> (SELECT ka[2] FROM macs) AS not_the_mac_key FROM prgs;
+SELECT t, secure_percentile_cmp_open(k.sk,
+         secure_percentile_cmp_blind(k.pk, secure_percentile_cmp_bits(k.sk, m.masked, 12), m.mask + t, 12), 12) AS seven_below_t
+FROM k, prgs, (VALUES (7), (8)) v(t),
+     LATERAL secure_percentile_mask_sum(k.pk,
+         ARRAY[secure_percentile_encrypt(k.pk, 3 + secure_percentile_zero_mask(pa, 1, 5, k.pk)),
+               secure_percentile_encrypt(k.pk, 4 + secure_percentile_zero_mask(pb, 2, 5, k.pk))], 0, 12) m
+WHERE k.name = 'a' ORDER BY t;
+SELECT secure_percentile_zero_mask(pa, 1, 5, k.pk) > 2::numeric ^ 1900 AS mask_is_large,
+       secure_percentile_zero_mask(pa, 1, 5, k.pk) <> secure_percentile_zero_mask(pa, 1, 6, k.pk) AS new_per_step
+FROM prgs, k WHERE k.name = 'a';
 SELECT ka[2] = kb[1] AS same_pair_key, octet_length(ka[1]) AS own_slot, octet_length(ka[2]) AS key_bytes FROM macs;
 SELECT secure_percentile_verify(kb[1], 'run-1', 3, 1, 2, 'bit', '\x01',
          secure_percentile_tag(ka[2], 'run-1', 3, 1, 2, 'bit', '\x01')) AS verified FROM macs;
@@ -62,6 +78,11 @@ SELECT secure_percentile_mac_keys(a, 1, ARRAY[zerosum_public_key(a), '\x01'::byt
 SELECT secure_percentile_mac_keys('\x00'::bytea, 1, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], 'r') FROM ids;
 SELECT secure_percentile_mac_keys(a, 1, ARRAY[zerosum_public_key(a), NULL], 'r') FROM ids;
 SELECT secure_percentile_mac_keys(a, 1, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], '') FROM ids;
+SELECT secure_percentile_mac_keys(a, 1, ARRAY[zerosum_public_key(a), zerosum_public_key(b)], 'r', 'other') FROM ids;
+SELECT secure_percentile_zero_mask(pa, 0, 1, k.pk) FROM prgs, k WHERE k.name = 'a';
+SELECT secure_percentile_zero_mask(pa[1:1], 1, 1, k.pk) FROM prgs, k WHERE k.name = 'a';
+SELECT secure_percentile_zero_mask(ARRAY[pa[1], NULL], 1, 1, k.pk) FROM prgs, k WHERE k.name = 'a';
+SELECT secure_percentile_zero_mask(ARRAY[pa[1], '\x01'::bytea], 1, 1, k.pk) FROM prgs, k WHERE k.name = 'a';
 SELECT secure_percentile_tag('\x01', 'r', 1, 1, 2, 'bit', '\x01');
 SELECT secure_percentile_tag(ka[2], 'r', 1, 1, 1, 'bit', '\x01') FROM macs;
 SELECT secure_percentile_tag(ka[2], 'r', 1, 0, 2, 'bit', '\x01') FROM macs;
@@ -69,7 +90,7 @@ SELECT secure_percentile_tag(ka[2], 'r', 1, 1, 2, '', '\x01') FROM macs;
 SELECT secure_percentile_tag(ka[2], '', 1, 1, 2, 'bit', '\x01') FROM macs;
 SELECT secure_percentile_verify(kb[1], 'r', 1, 1, 2, 'bit', '\x01', '\x00') FROM macs;
 SELECT secure_percentile_encrypt(pk, 1.5) FROM k WHERE name = 'a';
-SELECT secure_percentile_encrypt(pk, 2::numeric ^ 130) FROM k WHERE name = 'a';
+SELECT secure_percentile_encrypt(pk, 2::numeric ^ 2200) FROM k WHERE name = 'a';
 SELECT secure_percentile_encrypt(pk, 'NaN') FROM k WHERE name = 'a';
 SELECT secure_percentile_mask_sum(pk, '{}', 0, 12) FROM k WHERE name = 'a';
 SELECT secure_percentile_mask_sum(pk, ARRAY['\x01'::bytea], 0, 12) FROM k WHERE name = 'a';

@@ -2,6 +2,7 @@
 #include "unit.h"
 #include "paillier.h"
 #include "percentile.h"
+#include "authmsg.h"
 
 /* Run the whole comparison for x (as the sum of two ciphertexts minus an
  * offset) against L and return A's bit. */
@@ -119,6 +120,40 @@ test_serial(const pai_priv *sk)
 	mpz_clears(c, back, NULL);
 }
 
+static void
+test_zero_mask(const pai_priv *sk)
+{
+	const int	np = 4;
+	uint8_t		keys[4][4][AM_KEY_LEN];	/* keys[i][j]: party i's key with j */
+	mpz_t		m,
+				sum;
+	mpc_error	err;
+
+	/* a symmetric set of pair keys */
+	for (int i = 0; i < np; i++)
+		for (int j = i + 1; j < np; j++)
+		{
+			unit_getrandom(keys[i][j], AM_KEY_LEN);
+			memcpy(keys[j][i], keys[i][j], AM_KEY_LEN);
+		}
+	mpz_inits(m, sum, NULL);
+	for (int i = 0; i < np; i++)
+	{
+		CHECK_OK(pct_zero_mask(&sk->pub, &keys[i][0][0], np, i + 1, 7, m, &err));
+		CHECK(mpz_sgn(m) >= 0 && mpz_cmp(m, sk->pub.n) < 0);
+		CHECK(mpz_sizeinbase(m, 2) > 400);	/* not a small number */
+		mpz_add(sum, sum, m);
+	}
+	mpz_mod(sum, sum, sk->pub.n);
+	CHECK(mpz_sgn(sum) == 0);
+	/* another step gives other masks */
+	CHECK_OK(pct_zero_mask(&sk->pub, &keys[0][0][0], np, 1, 8, sum, &err));
+	CHECK(mpz_cmp(sum, m) != 0);
+	CHECK_STATUS(pct_zero_mask(&sk->pub, &keys[0][0][0], np, 0, 7, m, &err), MPC_ERR_ARG);
+	CHECK_STATUS(pct_zero_mask(&sk->pub, &keys[0][0][0], 1, 1, 7, m, &err), MPC_ERR_ARG);
+	mpz_clears(m, sum, NULL);
+}
+
 int
 main(void)
 {
@@ -130,6 +165,7 @@ main(void)
 	test_serial(&sk);
 	test_compare(&sk);
 	test_errors(&sk);
+	test_zero_mask(&sk);
 	pai_priv_clear(&sk);
 	UNIT_DONE("test_percentile");
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authmsg.h"
 #include "percentile.h"
 #include "ifma.h"
 
@@ -271,4 +272,41 @@ pct_cmp_open(const pai_priv *sk, const mpz_t *cts, int lx, int *less, mpc_error 
 	if (st == MPC_OK)
 		*less = zero;
 	return st;
+}
+
+mpc_status
+pct_zero_mask(const pai_pub *pk, const uint8_t *keys, int np, int self, int64_t step,
+			  mpz_t mask, mpc_error *err)
+{
+	size_t		words = (pk->nbits + 64 + 63) / 64;
+	uint64_t   *w;
+	mpz_t		p;
+	int			j;
+
+	if (np < 2 || self < 1 || self > np)
+		return mpc_fail(err, MPC_ERR_ARG, "party %d of %d parties: between 1 and the number of parties (at least 2) expected",
+						self, np);
+	w = malloc(words * sizeof(uint64_t));
+	if (w == NULL)
+		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
+	mpz_init(p);
+	mpz_set_ui(mask, 0);
+	for (j = 1; j <= np; j++)
+	{
+		if (j == self)
+			continue;
+		am_prg_fill(keys + (size_t) (j - 1) * AM_KEY_LEN, step, 0, 0, words, w);
+		mpz_import(p, words, 1, sizeof(uint64_t), 0, 0, w);
+		mpz_mod(p, p, pk->n);
+		if (j > self)
+			mpz_add(mask, mask, p);
+		else
+			mpz_sub(mask, mask, p);
+	}
+	mpz_mod(mask, mask, pk->n);
+	mpc_wipe(w, words * sizeof(uint64_t));
+	free(w);
+	mpz_set_ui(p, 0);
+	mpz_clear(p);
+	return MPC_OK;
 }

@@ -55,6 +55,20 @@ void		pct_ct_put(const pai_pub *pk, const mpz_t c, uint8_t *out);
 mpc_status	pct_ct_get(const pai_pub *pk, const uint8_t *in, size_t len, mpz_t c,
 					   mpc_error *err);
 
+/*
+ * The zero-sum mask of party 'self' (1-based) of np parties for one step:
+ *   m_self = sum_{j > self} P_j - sum_{j < self} P_j  mod n,
+ * with P_j the (|n| + 64)-bit number read from am_prg_fill(keys[j], step,
+ * tweak 0) (the authmsg "prg" key of the pair), reduced mod n.  Both parties
+ * of a pair read the same P, so the masks of all parties sum to 0 mod n and
+ * the sum of the masked count terms is the sum of the terms; a single
+ * masked term is statistically uniform (2^-64) to anyone without the pair
+ * keys, the comparer included.  keys holds np * AM_KEY_LEN bytes; self's
+ * slot is not read.
+ */
+mpc_status	pct_zero_mask(const pai_pub *pk, const uint8_t *keys, int np, int self, int64_t step,
+						  mpz_t mask, mpc_error *err);
+
 /* Bits of the comparison for lx: lx + PCT_SIGMA + 1. */
 int			pct_cmp_len(int lx);
 

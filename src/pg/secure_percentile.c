@@ -132,16 +132,18 @@ get_priv(FunctionCallInfo fcinfo, int argno)
 /* ---- authenticated messages ---- */
 
 /* secure_percentile_mac_keys(private_key bytea, self integer,
- *     public_keys bytea[], run_id text) RETURNS bytea[]
- * The authmsg MAC key of party 'self' with every party (1-based positions
- * in public_keys, party ids their decimal positions); its own slot is an
- * empty bytea.  Refuses a public_keys[self] that is not its own key. */
+ *     public_keys bytea[], run_id text, purpose text DEFAULT 'mac') RETURNS bytea[]
+ * The authmsg key ('mac' for tags, 'prg' for zero-sum masks) of party
+ * 'self' with every party (1-based positions in public_keys, party ids
+ * their decimal positions); its own slot is an empty bytea.  Refuses a
+ * public_keys[self] that is not its own key. */
 MPC_FUNCTION(secure_percentile_mac_keys)
 {
 	bytea	   *priv = PG_GETARG_BYTEA_PP(0);
 	int32		self = PG_GETARG_INT32(1);
 	ArrayType  *keys = PG_GETARG_ARRAYTYPE_P(2);
 	text	   *run = PG_GETARG_TEXT_PP(3);
+	char	   *purpose = text_to_cstring(PG_GETARG_TEXT_PP(4));
 	const char *what = "secure_percentile_mac_keys";
 	Datum	   *ke;
 	bool	   *kn;
@@ -169,6 +171,10 @@ MPC_FUNCTION(secure_percentile_mac_keys)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: run_id must have 1 to %d bytes", what, AM_MAX_RUN_LEN)));
+	if (strcmp(purpose, "mac") != 0 && strcmp(purpose, "prg") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: purpose must be mac or prg", what)));
 	raise_if(zs_check_private((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv), &err), &err, what);
 	raise_if(zs_public_key((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv), mine, &err), &err, what);
 	for (i = 0; i < nk; i++)
@@ -208,7 +214,7 @@ MPC_FUNCTION(secure_percentile_mac_keys)
 		raise_if(zs_check_public(peer.pub, peer.pub_len, &err), &err, what);
 		SET_VARSIZE(k, VARHDRSZ + AM_KEY_LEN);
 		raise_if(am_pair_key((const uint8_t *) VARDATA_ANY(priv), VARSIZE_ANY_EXHDR(priv), self_id,
-							 strlen(self_id), &peer, VARDATA_ANY(run), VARSIZE_ANY_EXHDR(run), "mac",
+							 strlen(self_id), &peer, VARDATA_ANY(run), VARSIZE_ANY_EXHDR(run), purpose,
 							 (uint8_t *) VARDATA(k), &err), &err, what);
 		out[i] = PointerGetDatum(k);
 		CHECK_FOR_INTERRUPTS();
@@ -296,6 +302,61 @@ MPC_FUNCTION(secure_percentile_verify)
 	PG_RETURN_BOOL(true);
 }
 
+/* secure_percentile_zero_mask(prg_keys bytea[], self integer, step bigint,
+ *     key paillier_pubkey) RETURNS numeric
+ * This party's zero-sum mask mod n for a step (pct_zero_mask). */
+MPC_FUNCTION(secure_percentile_zero_mask)
+{
+	const char *what = "secure_percentile_zero_mask";
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int32		self = PG_GETARG_INT32(1);
+	int64		step = PG_GETARG_INT64(2);
+	const pai_pub *pk = get_pub(fcinfo, 3);
+	Datum	   *el;
+	bool	   *nl;
+	int			n,
+				i;
+	uint8	   *keys;
+	mpz_t		m;
+	mpc_error	err = {MPC_OK, ""};
+	Datum		res;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s: prg_keys must be a one-dimensional array", what)));
+	deconstruct_array(arr, BYTEAOID, -1, false, TYPALIGN_INT, &el, &nl, &n);
+	if (n < 2 || n > PCT_MAX_PARTIES || self < 1 || self > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: self must be a position in a list of 2 to %d keys", what, PCT_MAX_PARTIES),
+				 errdetail("self was %d, the list has %d keys.", self, n)));
+	keys = mpc_secret_alloc((Size) n * AM_KEY_LEN);
+	for (i = 0; i < n; i++)
+	{
+		bytea	   *k;
+
+		if (i == self - 1)
+			continue;
+		if (nl[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: prg_keys must not hold nulls", what)));
+		k = DatumGetByteaPP(el[i]);
+		if (VARSIZE_ANY_EXHDR(k) != AM_KEY_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: a key has %d bytes, not %d", what, AM_KEY_LEN, (int) VARSIZE_ANY_EXHDR(k))));
+		memcpy(keys + (size_t) i * AM_KEY_LEN, VARDATA_ANY(k), AM_KEY_LEN);
+	}
+	mpz_init(m);
+	raise_if(pct_zero_mask(pk, keys, n, self, step, m, &err), &err, what);
+	mpc_secret_free(keys);
+	res = mpc_numeric_from_scaled(m, 0);
+	mpz_clear(m);
+	PG_RETURN_DATUM(res);
+}
+
 /* ---- the comparison ---- */
 
 /* secure_percentile_encrypt(key paillier_pubkey, value numeric) RETURNS bytea */
@@ -311,10 +372,10 @@ MPC_FUNCTION(secure_percentile_encrypt)
 
 	mpz_inits(v, c, NULL);
 	get_integer(PG_GETARG_DATUM(1), v, what, "value");
-	if (mpz_sizeinbase(v, 2) > 128)
+	if (mpz_sizeinbase(v, 2) > pk->nbits + 128)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: value must be below 2^128 in absolute value", what)));
+				 errmsg("%s: value must be below 2^(bits of the key + 128) in absolute value", what)));
 	mpz_mod(v, v, pk->n);
 	st = mpc_encrypt_pub(pk, c, v, &err);
 	raise_if(st, &err, what);

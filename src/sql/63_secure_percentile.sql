@@ -5,12 +5,20 @@
 
 -- ---- C steps (src/pg/secure_percentile.c) --------------------------------
 
-CREATE FUNCTION secure_percentile_mac_keys(private_key bytea, self integer, public_keys bytea[], run_id text)
+CREATE FUNCTION secure_percentile_mac_keys(private_key bytea, self integer, public_keys bytea[], run_id text,
+                                           purpose text DEFAULT 'mac')
 RETURNS bytea[]
 AS 'MODULE_PATHNAME', 'secure_percentile_mac_keys'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION secure_percentile_mac_keys(bytea, integer, bytea[], text) IS
-'internal: the authmsg MAC keys of party self with every party of a secure_percentile run (Diffie-Hellman with each public key; its own slot empty)';
+COMMENT ON FUNCTION secure_percentile_mac_keys(bytea, integer, bytea[], text, text) IS
+'internal: the authmsg keys (purpose mac: message tags; prg: zero-sum masks) of party self with every party of a secure_percentile run (Diffie-Hellman with each public key; its own slot empty)';
+
+CREATE FUNCTION secure_percentile_zero_mask(prg_keys bytea[], self integer, step bigint, key paillier_pubkey)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'secure_percentile_zero_mask'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION secure_percentile_zero_mask(bytea[], integer, bigint, paillier_pubkey) IS
+'internal: party self''s zero-sum mask mod n for one step (the masks of all parties sum to 0 mod n), from the pairwise prg keys';
 
 CREATE FUNCTION secure_percentile_tag(key bytea, run_id text, round bigint, sender integer, receiver integer,
                                       label text, payload bytea)
@@ -33,7 +41,7 @@ RETURNS bytea
 AS 'MODULE_PATHNAME', 'secure_percentile_encrypt'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION secure_percentile_encrypt(paillier_pubkey, numeric) IS
-'internal: a fixed-width Paillier ciphertext of an integer (any sign, |value| < 2^128) for secure_percentile';
+'internal: a fixed-width Paillier ciphertext of an integer reduced mod n (any sign, |value| < 2^(key bits + 128)) for secure_percentile';
 
 CREATE FUNCTION secure_percentile_mask_sum(key paillier_pubkey, ciphertexts bytea[], "offset" numeric, lx integer,
                                            OUT masked bytea, OUT mask numeric)
@@ -133,6 +141,7 @@ DECLARE
     priv bytea;
     unknown integer;
     macs bytea[];
+    prgs bytea[];
     sk @extschema@.paillier_privkey;
     payload bytea;
     msg bytea := '';
@@ -167,7 +176,8 @@ BEGIN
     IF (SELECT count(DISTINCT k) FROM unnest(public_keys) k) <> np THEN
         RAISE EXCEPTION 'secure_percentile: a public key appears twice in the party list' USING ERRCODE = '22023';
     END IF;
-    macs := @extschema@.secure_percentile_mac_keys(priv, self, public_keys, run_id);
+    macs := @extschema@.secure_percentile_mac_keys(priv, self, public_keys, run_id, 'mac');
+    prgs := @extschema@.secure_percentile_mac_keys(priv, self, public_keys, run_id, 'prg');
     IF self = 1 THEN
         sk := @extschema@.paillier_keygen(key_bits);
         payload := convert_to(@extschema@.paillier_pubkey(sk)::text, 'UTF8');
@@ -178,9 +188,9 @@ BEGIN
         END LOOP;
     END IF;
     EXECUTE format('DELETE FROM %I.runs WHERE started < now() - interval ''1 day''', party_schema);
-    EXECUTE format('INSERT INTO %I.runs (run_id, self, np, macs, value_sql, a, b, lx, lower, prec, m, lo, hi, step, priv) '
-                   'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $11, 0, $12)', party_schema)
-        USING run_id, self, np, macs, value_sql, p.a, p.b, p.lx, lower, "precision", p.m, sk;
+    EXECUTE format('INSERT INTO %I.runs (run_id, self, np, macs, prgs, value_sql, a, b, lx, lower, prec, m, lo, hi, step, priv) '
+                   'VALUES ($1, $2, $3, $4, $13, $5, $6, $7, $8, $9, $10, $11, 0, $11, 0, $12)', party_schema)
+        USING run_id, self, np, macs, value_sql, p.a, p.b, p.lx, lower, "precision", p.m, sk, prgs;
     RETURN msg;
 END
 $fn$;
@@ -297,7 +307,10 @@ BEGIN
         c := n;
     END IF;
     y := CASE WHEN step = 0 OR r.a = 0 THEN c ELSE r.b * c - r.a * n END;
-    ct := @extschema@.secure_percentile_encrypt(r.pub, y);
+    -- masked with this party's zero-sum mask: one term alone is uniform mod n
+    -- even to the comparer, only the sum of all terms means something
+    ct := @extschema@.secure_percentile_encrypt(r.pub,
+              y + @extschema@.secure_percentile_zero_mask(r.prgs, r.self, step, r.pub));
     EXECUTE format('UPDATE %I.runs SET step = step + 1 WHERE run_id = $1', party_schema) USING run_id;
     IF r.self = 2 THEN
         EXECUTE format('UPDATE %I.runs SET own_ct = $2 WHERE run_id = $1', party_schema) USING run_id, ct;
@@ -509,7 +522,7 @@ BEGIN
         EXECUTE format('CREATE TABLE %I.known_parties (public_key bytea PRIMARY KEY, note text)', party_schema);
         EXECUTE format('CREATE TABLE %I.allowed_queries (value_sql text PRIMARY KEY)', party_schema);
         EXECUTE format('CREATE TABLE %I.runs (run_id text PRIMARY KEY, started timestamptz NOT NULL DEFAULT now(), '
-                       'self integer NOT NULL, np integer NOT NULL, macs bytea[] NOT NULL, value_sql text NOT NULL, '
+                       'self integer NOT NULL, np integer NOT NULL, macs bytea[] NOT NULL, prgs bytea[] NOT NULL, value_sql text NOT NULL, '
                        'a numeric NOT NULL, b numeric NOT NULL, lx integer NOT NULL, lower numeric NOT NULL, prec numeric NOT NULL, '
                        'm numeric NOT NULL, lo numeric NOT NULL, hi numeric NOT NULL, step integer NOT NULL, '
                        'done boolean NOT NULL DEFAULT false, empty boolean NOT NULL DEFAULT false, '

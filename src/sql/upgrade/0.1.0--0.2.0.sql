@@ -1526,10 +1526,16 @@ $fn$;
 
 -- ---- C steps (src/pg/secure_percentile.c) --------------------------------
 
-CREATE FUNCTION secure_percentile_mac_keys(private_key bytea, self integer, public_keys bytea[], run_id text)
+CREATE FUNCTION secure_percentile_mac_keys(private_key bytea, self integer, public_keys bytea[], run_id text,
+                                           purpose text DEFAULT 'mac')
 RETURNS bytea[]
 AS 'MODULE_PATHNAME', 'secure_percentile_mac_keys'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION secure_percentile_zero_mask(prg_keys bytea[], self integer, step bigint, key paillier_pubkey)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'secure_percentile_zero_mask'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION secure_percentile_tag(key bytea, run_id text, round bigint, sender integer, receiver integer,
                                       label text, payload bytea)
@@ -1636,6 +1642,7 @@ DECLARE
     priv bytea;
     unknown integer;
     macs bytea[];
+    prgs bytea[];
     sk @extschema@.paillier_privkey;
     payload bytea;
     msg bytea := '';
@@ -1670,7 +1677,8 @@ BEGIN
     IF (SELECT count(DISTINCT k) FROM unnest(public_keys) k) <> np THEN
         RAISE EXCEPTION 'secure_percentile: a public key appears twice in the party list' USING ERRCODE = '22023';
     END IF;
-    macs := @extschema@.secure_percentile_mac_keys(priv, self, public_keys, run_id);
+    macs := @extschema@.secure_percentile_mac_keys(priv, self, public_keys, run_id, 'mac');
+    prgs := @extschema@.secure_percentile_mac_keys(priv, self, public_keys, run_id, 'prg');
     IF self = 1 THEN
         sk := @extschema@.paillier_keygen(key_bits);
         payload := convert_to(@extschema@.paillier_pubkey(sk)::text, 'UTF8');
@@ -1681,9 +1689,9 @@ BEGIN
         END LOOP;
     END IF;
     EXECUTE format('DELETE FROM %I.runs WHERE started < now() - interval ''1 day''', party_schema);
-    EXECUTE format('INSERT INTO %I.runs (run_id, self, np, macs, value_sql, a, b, lx, lower, prec, m, lo, hi, step, priv) '
-                   'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $11, 0, $12)', party_schema)
-        USING run_id, self, np, macs, value_sql, p.a, p.b, p.lx, lower, "precision", p.m, sk;
+    EXECUTE format('INSERT INTO %I.runs (run_id, self, np, macs, prgs, value_sql, a, b, lx, lower, prec, m, lo, hi, step, priv) '
+                   'VALUES ($1, $2, $3, $4, $13, $5, $6, $7, $8, $9, $10, $11, 0, $11, 0, $12)', party_schema)
+        USING run_id, self, np, macs, value_sql, p.a, p.b, p.lx, lower, "precision", p.m, sk, prgs;
     RETURN msg;
 END
 $fn$;
@@ -1794,7 +1802,10 @@ BEGIN
         c := n;
     END IF;
     y := CASE WHEN step = 0 OR r.a = 0 THEN c ELSE r.b * c - r.a * n END;
-    ct := @extschema@.secure_percentile_encrypt(r.pub, y);
+    -- masked with this party's zero-sum mask: one term alone is uniform mod n
+    -- even to the comparer, only the sum of all terms means something
+    ct := @extschema@.secure_percentile_encrypt(r.pub,
+              y + @extschema@.secure_percentile_zero_mask(r.prgs, r.self, step, r.pub));
     EXECUTE format('UPDATE %I.runs SET step = step + 1 WHERE run_id = $1', party_schema) USING run_id;
     IF r.self = 2 THEN
         EXECUTE format('UPDATE %I.runs SET own_ct = $2 WHERE run_id = $1', party_schema) USING run_id, ct;
@@ -1992,7 +2003,7 @@ BEGIN
         EXECUTE format('CREATE TABLE %I.known_parties (public_key bytea PRIMARY KEY, note text)', party_schema);
         EXECUTE format('CREATE TABLE %I.allowed_queries (value_sql text PRIMARY KEY)', party_schema);
         EXECUTE format('CREATE TABLE %I.runs (run_id text PRIMARY KEY, started timestamptz NOT NULL DEFAULT now(), '
-                       'self integer NOT NULL, np integer NOT NULL, macs bytea[] NOT NULL, value_sql text NOT NULL, '
+                       'self integer NOT NULL, np integer NOT NULL, macs bytea[] NOT NULL, prgs bytea[] NOT NULL, value_sql text NOT NULL, '
                        'a numeric NOT NULL, b numeric NOT NULL, lx integer NOT NULL, lower numeric NOT NULL, prec numeric NOT NULL, '
                        'm numeric NOT NULL, lo numeric NOT NULL, hi numeric NOT NULL, step integer NOT NULL, '
                        'done boolean NOT NULL DEFAULT false, empty boolean NOT NULL DEFAULT false, '
