@@ -209,3 +209,77 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 --@create FUNCTION private_eigentrust_decryptors_decrypt
 
 --@create FUNCTION eigentrust_private
+
+-- ---- secure_percentile and secure_median (src/sql/63_secure_percentile.sql)
+-- The k-th ranked value (median, percentiles) across databases, by
+-- bisection with a secure comparison (docs/secure-sum.md, "The median and
+-- other percentiles").  Parties hold values; a coordinator drives the steps
+-- through dblink and sees only ciphertexts, tags and the published bits.
+
+-- ---- C steps (src/pg/secure_percentile.c) --------------------------------
+
+--@create FUNCTION secure_percentile_mac_keys
+
+--@create FUNCTION secure_percentile_zero_mask
+
+--@create FUNCTION secure_percentile_tag
+
+--@create FUNCTION secure_percentile_verify
+
+--@create FUNCTION secure_percentile_encrypt
+
+--@create FUNCTION secure_percentile_mask_sum
+
+--@create FUNCTION secure_percentile_cmp_bits
+
+--@create FUNCTION secure_percentile_cmp_blind
+
+--@create FUNCTION secure_percentile_cmp_open
+
+-- ---- public parameters, derived alike by every party and the coordinator
+
+--@create FUNCTION secure_percentile_params
+
+-- ---- party -----------------------------------------------------------
+
+-- The step functions below run inside the SECURITY DEFINER wrappers that
+-- secure_percentile_party_setup makes; party_schema names the tables.
+
+--@create FUNCTION secure_percentile_party_join
+
+-- Move the bisection interval by the published bit of 'step'.
+--@create FUNCTION secure_percentile_party_move
+
+-- Apply the bit A published for step 'step' (tags checked), advancing lo/hi.
+--@create FUNCTION secure_percentile_party_apply
+
+--@create FUNCTION secure_percentile_party_count
+
+-- The run row of a party that must play 'role' (1 = comparer A, 2 = B).
+--@create FUNCTION secure_percentile_party_row
+
+-- B: check every party's tag, add up, mask.
+--@create FUNCTION secure_percentile_party_combine
+
+-- A: decrypt the masked sum, return its encrypted bits.
+--@create FUNCTION secure_percentile_party_bits
+
+-- B: the blinded comparison terms.
+--@create FUNCTION secure_percentile_party_blind
+
+-- A: the bit, tagged for every party.
+--@create FUNCTION secure_percentile_party_open_bit
+
+-- Every party: apply the last bit, publish the result, forget the run.
+--@create FUNCTION secure_percentile_party_finish
+
+--@create FUNCTION secure_percentile_party_setup
+
+-- ---- coordinator ------------------------------------------------------
+
+--@create TABLE secure_percentile_log
+REVOKE ALL ON secure_percentile_log FROM PUBLIC;
+
+--@create FUNCTION secure_percentile
+
+--@create FUNCTION secure_median
