@@ -5,7 +5,8 @@
  * One object goes through four phases:
  *
  *   mpc_et_create          empty problem
- *   mpc_et_add_edge        stream ratings (truster, trustee, score) in any order
+ *   mpc_et_add_edge(s)     stream ratings (truster, trustee, score) in any order,
+ *                          one at a time or in batches
  *   mpc_et_add_pretrust    stream pre-trust weights (peer, weight) in any order
  *   mpc_et_build           map ids to dense indices (ascending id, idmap.h),
  *                          group by truster and apply the row rule (rows.h)

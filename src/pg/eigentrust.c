@@ -3,10 +3,11 @@
  * distrust, verbose), the set-returning function over any edge query.
  *
  * The two input queries run through SPI, read-only and with the caller's
- * privileges (the function is not SECURITY DEFINER).  Their rows go straight
- * from the executor into the core through a DestReceiver: no SPI tuple table
- * and no copy of the rows, so memory is the core's O(peers + edges) and the
- * cost over a plain scan is one slot deform and two hash probes per row.
+ * privileges (the function is not SECURITY DEFINER).  Their rows go from the
+ * executor into the core through a DestReceiver, in batches of ET_BATCH rows
+ * (three arrays): no SPI tuple table and no copy of the tuples, so memory is
+ * the core's O(peers + edges) and the cost over a plain scan is one slot
+ * deform and two id lookups per row, whose cache misses the batch overlaps.
  *
  * The core's memory lives in a private memory context, so an ERROR or a
  * cancel anywhere frees it with the query; the core itself never longjmps.
