@@ -377,6 +377,88 @@ interrupt_hook(void)
 	return stop_now;
 }
 
+/*
+ * mpc_et_add_edges gives bit for bit what one mpc_et_add_edge per row gives,
+ * in batches of every size (ids across the direct table and the hash,
+ * self-ratings, duplicates, negatives); a non-finite score anywhere in a
+ * batch refuses the whole batch.
+ */
+static void
+test_add_edges(void)
+{
+	enum
+	{
+		M = 20000
+	};
+	static int64_t s[M],
+				d[M];
+	static double w[M];
+	static const size_t batch[] = {1, 7, 1024, M};
+	mpc_et	   *one = NULL;
+	mpc_error	err;
+	int			ok = 1;
+	mpc_et_stats st1,
+				st2;
+
+	for (int i = 0; i < M; i++)
+	{
+		uint64_t	u = (uint64_t) i * 0x9E3779B97F4A7C15ULL;
+
+		s[i] = (int64_t) ((u >> 20) % 3000) - (i % 5 == 0 ? 1500 : 0);
+		d[i] = (int64_t) ((u >> 40) % 3000) + (i % 7 == 0 ? (INT64_C(1) << 40) : 0);
+		w[i] = (double) ((u >> 8) % 11) - 2.0;
+	}
+	CHECK_OK(mpc_et_create(NULL, 0, 0, &one, &e_));
+	for (int i = 0; i < M; i++)
+		ok &= mpc_et_add_edge(one, s[i], d[i], w[i], NULL) == MPC_OK;
+	CHECK(ok);
+	CHECK_OK(mpc_et_build(one, &e_));
+	CHECK_OK(mpc_et_solve(one, 0.15, 1e-12, 1000, NULL, NULL, &e_));
+	mpc_et_get_stats(one, &st1);
+	for (size_t b = 0; b < sizeof(batch) / sizeof(batch[0]); b++)
+	{
+		mpc_et	   *et = NULL;
+
+		CHECK_OK(mpc_et_create(NULL, 0, 0, &et, &e_));
+		for (size_t k = 0; k < M; k += batch[b])
+			ok &= mpc_et_add_edges(et, s + k, d + k, w + k,
+								   M - k < batch[b] ? M - k : batch[b], NULL) == MPC_OK;
+		CHECK(ok);
+		CHECK_OK(mpc_et_build(et, &e_));
+		CHECK_OK(mpc_et_solve(et, 0.15, 1e-12, 1000, NULL, NULL, &e_));
+		mpc_et_get_stats(et, &st2);
+		CHECK(st1.rows == st2.rows && st1.self_rows == st2.self_rows && st1.pairs == st2.pairs &&
+			  st1.peers == st2.peers && st1.dangling == st2.dangling);
+		CHECK(mpc_et_peer_count(et) == mpc_et_peer_count(one));
+		for (size_t i = 0; i < mpc_et_peer_count(et) && i < mpc_et_peer_count(one); i++)
+			ok &= mpc_et_peer_ids(et)[i] == mpc_et_peer_ids(one)[i] &&
+				mpc_et_trust(et)[i] == mpc_et_trust(one)[i];
+		CHECK(ok);
+		mpc_et_free(et);
+	}
+	mpc_et_free(one);
+
+	/* a NaN in the last row: nothing of the batch is added */
+	{
+		mpc_et	   *et = NULL;
+		int64_t		bs[3] = {1, 2, 3},
+					bd[3] = {2, 3, 1};
+		double		bw[3] = {1, 1, NAN};
+
+		CHECK_OK(mpc_et_create(NULL, 0, 0, &et, &e_));
+		CHECK_STATUS(mpc_et_add_edges(et, bs, bd, bw, 3, &err), MPC_ERR_ARG);
+		CHECK(strstr(err.msg, "not finite") != NULL);
+		CHECK_STATUS(mpc_et_add_edges(et, NULL, bd, bw, 3, &err), MPC_ERR_ARG);
+		CHECK_OK(mpc_et_add_edges(et, NULL, NULL, NULL, 0, &e_));	/* empty */
+		CHECK_OK(mpc_et_build(et, &e_));
+		mpc_et_get_stats(et, &st2);
+		CHECK(st2.rows == 0 && st2.peers == 0);
+		bw[2] = 1;
+		CHECK_STATUS(mpc_et_add_edges(et, bs, bd, bw, 3, &err), MPC_ERR_ARG);	/* built */
+		mpc_et_free(et);
+	}
+}
+
 static void
 test_errors(void)
 {
@@ -795,6 +877,7 @@ main(void)
 	test_edge_cases();
 	test_order_independence();
 	test_id_paths();
+	test_add_edges();
 	test_errors();
 	test_solver_random();
 	test_single_peer();

@@ -3,6 +3,8 @@
  * (rows.h), without the solver.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "idmap.h"
 #include "rows.h"
@@ -235,41 +237,50 @@ poll_stop_second(void *arg)
 	return ++polls >= 2;
 }
 
-/* The chunked store and the counting sort by truster. */
+/*
+ * The chunked store and the counting sort by truster: n = 1000 takes the
+ * one-pass sort, n = 100000 (17 bits) the two-pass one (high half, then low
+ * half inside each bucket); ranks reversed, so renumbering is visible.
+ */
 static void
-test_rowstore(void)
+test_rowstore_n(int N, int skew)
 {
 	enum
 	{
-		M = 150000,				/* three chunks */
-		N = 1000
+		M = 150000				/* three chunks */
 	};
 	static uint32_t src[M],
 				dst[M];
 	static mpc_rating out[M];
-	static size_t start[N + 1];
-	static uint32_t rank[N];
+	size_t	   *start = malloc(((size_t) N + 1) * sizeof(size_t));
+	uint32_t   *rank = malloc((size_t) N * sizeof(uint32_t));
 	mpc_alloc	a;
 	mpc_rowstore s;
 	mpc_error	err;
 	int			ok = 1;
 
+	CHECK(start != NULL && rank != NULL);
+	if (start == NULL || rank == NULL)
+		return;
 	mpc_alloc_default(&a);
 	mpc_rowstore_init(&s, &a);
 	for (int i = 0; i < M; i++)
 	{
-		src[i] = (uint32_t) (next() % N);
-		dst[i] = (uint32_t) (next() % N);
+		/* skew: most ratings from a few trusters, so one bucket is large */
+		src[i] = (uint32_t) (skew && next() % 4 != 0 ? next() % 5 : next() % (uint64_t) N);
+		dst[i] = (uint32_t) (next() % (uint64_t) N);
 		ok &= mpc_rowstore_add(&s, src[i], dst[i], (double) i, NULL) == MPC_OK;
 	}
 	CHECK(ok && s.count == M);
 	for (int i = 0; i < N; i++)
 		rank[i] = (uint32_t) (N - 1 - i);	/* reversed */
-	CHECK_OK(mpc_rowstore_sort(&s, rank, N, out, start, NULL, NULL, &e_));
+	CHECK_OK(mpc_rowstore_sort(&s, rank, (size_t) N, out, start, NULL, NULL, &e_));
 	CHECK(s.count == 0 && s.head == NULL);
 	CHECK(start[0] == 0 && start[N] == M);
 	ok = 1;
 	for (int r = 0; r < N; r++)
+	{
+		ok &= start[r] <= start[r + 1];
 		for (size_t k = start[r]; k < start[r + 1]; k++)
 		{
 			int			i = (int) out[k].w;	/* the original position */
@@ -278,6 +289,7 @@ test_rowstore(void)
 			ok &= rank[src[i]] == out[k].src && rank[dst[i]] == out[k].dst;
 			ok &= k == start[r] || out[k - 1].w < out[k].w;	/* stable */
 		}
+	}
 	CHECK(ok);
 	mpc_rowstore_free(&s);
 
@@ -287,10 +299,116 @@ test_rowstore(void)
 		ok &= mpc_rowstore_add(&s, src[i], dst[i], 1, NULL) == MPC_OK;
 	for (int i = 0; i < N; i++)
 		rank[i] = (uint32_t) i;
-	CHECK_STATUS(mpc_rowstore_sort(&s, rank, N, out, start, poll_stop_second, NULL, &err),
+	polls = 0;
+	CHECK_STATUS(mpc_rowstore_sort(&s, rank, (size_t) N, out, start, poll_stop_second, NULL, &err),
 				 MPC_ERR_INTERRUPTED);
 	mpc_rowstore_free(&s);
 	CHECK(s.head == NULL && s.count == 0);
+	free(start);
+	free(rank);
+}
+
+static void
+test_rowstore(void)
+{
+	test_rowstore_n(1000, 0);
+	test_rowstore_n(100000, 0);
+	test_rowstore_n(100000, 1);
+	test_rowstore_n(4097, 1);	/* the smallest two-pass size */
+}
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	const mpc_rating *x = a,
+			   *y = b;
+
+	if (x->dst != y->dst)
+		return x->dst < y->dst ? -1 : 1;
+	return (x->w > y->w) - (x->w < y->w);
+}
+
+/*
+ * Long rows (past the insertion sort, so the introsort and, on sorted and
+ * equal keys, its heapsort guard run) give the same pairs as sorting with
+ * qsort and summing in ascending order, and do not depend on the order.
+ */
+static void
+test_row_rule_long(void)
+{
+	enum
+	{
+		L = 5000
+	};
+	static mpc_rating r[L],
+				ref[L],
+				again[L];
+	int			ok = 1;
+
+	for (int shape = 0; shape < 4; shape++)
+	{
+		size_t		kept,
+					kept2,
+					m = 0;
+		int			dang;
+
+		for (int i = 0; i < L; i++)
+		{
+			r[i].src = 7;
+			switch (shape)
+			{
+				case 0:			/* random, many duplicate pairs */
+					r[i].dst = (uint32_t) (next() % 300);
+					break;
+				case 1:			/* ascending */
+					r[i].dst = (uint32_t) i;
+					break;
+				case 2:			/* descending */
+					r[i].dst = (uint32_t) (L - i);
+					break;
+				default:		/* one pair rated L times */
+					r[i].dst = 3;
+					break;
+			}
+			r[i].w = (double) (next() % 2001) / 100.0 - 5.0;
+		}
+		memcpy(ref, r, sizeof(r));
+		/* the same ratings in another order */
+		for (int i = 0; i < L; i++)
+			again[i] = r[(i * 7919) % L];
+		qsort(ref, L, sizeof(mpc_rating), cmp_ref);
+		CHECK_OK(mpc_row_rule(r, L, 0, &kept, &dang, NULL, NULL, &e_));
+		CHECK_OK(mpc_row_rule(again, L, 0, &kept2, &dang, NULL, NULL, &e_));
+		ok &= kept == kept2;
+		for (size_t q = 0; q < kept && q < kept2; q++)
+			ok &= r[q].dst == again[q].dst && r[q].w == again[q].w;
+		for (size_t q = 1; q < kept; q++)
+			ok &= r[q - 1].dst < r[q].dst;
+		/* the pair sums against the qsorted reference */
+		for (int k = 0; k < L;)
+		{
+			int			e = k;
+			mpc_csum	sum = {0, 0};
+
+			while (e < L && ref[e].dst == ref[k].dst)
+				mpc_csum_add(&sum, ref[e++].w);
+			if (ref[k].dst != 7)
+			{
+				ok &= m < kept && r[m].dst == ref[k].dst;
+				/* same sign as the sum (the rule divides by a positive total) */
+				if (m < kept)
+				{
+					double		v = mpc_csum_get(&sum);
+
+					ok &= (v > 0) == (r[m].w > 0) && (v < 0) == (r[m].w < 0);
+				}
+				m++;
+			}
+			k = e;
+		}
+		ok &= m == kept;
+	}
+	CHECK(ok);
 }
 
 int
@@ -301,5 +419,6 @@ main(void)
 	test_row_rule();
 	test_rows_build();
 	test_rowstore();
+	test_row_rule_long();
 	UNIT_DONE("test_rows");
 }

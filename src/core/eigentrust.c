@@ -150,20 +150,13 @@ mpc_et_free(mpc_et *et)
 	et->a.free(et->a.ctx, et);
 }
 
-mpc_status
-mpc_et_add_edge(mpc_et *et, int64_t truster, int64_t trustee, double score,
-				mpc_error *err_in)
+/* One rating, the phase and the score already checked. */
+static inline mpc_status
+et_add_one(mpc_et *et, int64_t truster, int64_t trustee, double score, mpc_error *err)
 {
-	mpc_error	local_err;
-	mpc_error  *err = err_in != NULL ? err_in : &local_err;
 	uint32_t	si,
 				di;
 
-	if (et == NULL || et->phase != ET_ADDING)
-		return mpc_fail(err, MPC_ERR_ARG, "ratings can only be added before the build");
-	if (!isfinite(score))
-		return mpc_fail(err, MPC_ERR_ARG, "the score of %lld for %lld is not finite",
-						(long long) truster, (long long) trustee);
 	if (et->have_last && et->last_id == truster)
 		si = et->last_idx;
 	else
@@ -183,6 +176,57 @@ mpc_et_add_edge(mpc_et *et, int64_t truster, int64_t trustee, double score,
 		return MPC_OK;
 	}
 	return mpc_rowstore_add(&et->rows, si, di, score, err);
+}
+
+mpc_status
+mpc_et_add_edge(mpc_et *et, int64_t truster, int64_t trustee, double score,
+				mpc_error *err_in)
+{
+	mpc_error	local_err;
+	mpc_error  *err = err_in != NULL ? err_in : &local_err;
+
+	if (et == NULL || et->phase != ET_ADDING)
+		return mpc_fail(err, MPC_ERR_ARG, "ratings can only be added before the build");
+	if (!isfinite(score))
+		return mpc_fail(err, MPC_ERR_ARG, "the score of %lld for %lld is not finite",
+						(long long) truster, (long long) trustee);
+	return et_add_one(et, truster, trustee, score, err);
+}
+
+/* how many rows ahead mpc_et_add_edges starts loading the ids' entries */
+#define ET_PREFETCH_AHEAD 16
+
+mpc_status
+mpc_et_add_edges(mpc_et *et, const int64_t *truster, const int64_t *trustee,
+				 const double *score, size_t count, mpc_error *err_in)
+{
+	mpc_error	local_err;
+	mpc_error  *err = err_in != NULL ? err_in : &local_err;
+
+	if (et == NULL || et->phase != ET_ADDING)
+		return mpc_fail(err, MPC_ERR_ARG, "ratings can only be added before the build");
+	if (count > 0 && (truster == NULL || trustee == NULL || score == NULL))
+		return mpc_fail(err, MPC_ERR_ARG, "no rating arrays");
+	for (size_t k = 0; k < count; k++)
+		if (!isfinite(score[k]))
+			return mpc_fail(err, MPC_ERR_ARG, "the score of %lld for %lld is not finite",
+							(long long) truster[k], (long long) trustee[k]);
+	for (size_t k = 0; k < count && k < ET_PREFETCH_AHEAD; k++)
+	{
+		mpc_idmap_prefetch(&et->map, truster[k]);
+		mpc_idmap_prefetch(&et->map, trustee[k]);
+	}
+	for (size_t k = 0; k < count; k++)
+	{
+		if (k + ET_PREFETCH_AHEAD < count)
+		{
+			mpc_idmap_prefetch(&et->map, truster[k + ET_PREFETCH_AHEAD]);
+			mpc_idmap_prefetch(&et->map, trustee[k + ET_PREFETCH_AHEAD]);
+		}
+		if (et_add_one(et, truster[k], trustee[k], score[k], err) != MPC_OK)
+			return err->code;
+	}
+	return MPC_OK;
 }
 
 mpc_status

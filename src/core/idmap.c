@@ -59,20 +59,6 @@ mpc_idmap_free(mpc_idmap *m)
 	m->dcap = m->hcap = m->hcount = m->count = 0;
 }
 
-static inline uint64_t
-idmap_hash(int64_t key)
-{
-	uint64_t	x = (uint64_t) key;
-
-	/* splitmix64's finaliser: every input bit reaches every output bit */
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
-
 /* Rebuild the hash with capacity ncap, moving ids now in [0, dcap) to direct. */
 static mpc_status
 idmap_rehash(mpc_idmap *m, size_t ncap, mpc_error *err)
@@ -95,7 +81,7 @@ idmap_rehash(mpc_idmap *m, size_t ncap, mpc_error *err)
 		}
 		else
 		{
-			size_t		h = (size_t) idmap_hash(sl.key) & (ncap - 1);
+			size_t		h = (size_t) mpc_idmap_hash(sl.key) & (ncap - 1);
 
 			while (ns[h].val != 0)
 				h = (h + 1) & (ncap - 1);
@@ -176,7 +162,7 @@ mpc_idmap_intern_slow(mpc_idmap *m, int64_t id, uint32_t *idx, mpc_error *err)
 		idmap_rehash(m, m->hcap ? m->hcap * 2 : 1024, err) != MPC_OK)
 		return err->code;
 	sl = m->slots;
-	h = (size_t) idmap_hash(id) & (m->hcap - 1);
+	h = (size_t) mpc_idmap_hash(id) & (m->hcap - 1);
 	while (sl[h].val != 0)
 	{
 		if (sl[h].key == id)

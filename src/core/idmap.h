@@ -56,6 +56,20 @@ typedef struct mpc_idmap
 void		mpc_idmap_init(mpc_idmap *m, const mpc_alloc *a);
 void		mpc_idmap_free(mpc_idmap *m);
 
+static inline uint64_t
+mpc_idmap_hash(int64_t key)
+{
+	uint64_t	x = (uint64_t) key;
+
+	/* splitmix64's finaliser: every input bit reaches every output bit */
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
 mpc_status	mpc_idmap_intern_slow(mpc_idmap *m, int64_t id, uint32_t *idx, mpc_error *err);
 
 /* The provisional index of id, a new one (= the count so far) when unseen. */
@@ -74,6 +88,32 @@ mpc_idmap_intern(mpc_idmap *m, int64_t id, uint32_t *idx, mpc_error *err)
 	}
 	return mpc_idmap_intern_slow(m, id, idx, err);
 }
+
+/* A hint to the CPU to start loading p into the cache (no effect otherwise). */
+#if defined(__GNUC__) || defined(__clang__)
+#define MPC_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define MPC_PREFETCH(p) ((void) (p))
+#endif
+
+/* Where id's entry is: its direct entry or its first hash slot (or NULL). */
+static inline const void *
+mpc_idmap_where(const mpc_idmap *m, int64_t id)
+{
+	if (id >= 0 && (uint64_t) id < m->dcap)
+		return &m->direct[id];
+	if (m->hcap > 0)
+		return &m->slots[mpc_idmap_hash(id) & (m->hcap - 1)];
+	return NULL;
+}
+
+/*
+ * A hint that id will be interned soon: starts loading its entry into the
+ * cache, so that a caller interning a batch overlaps the cache misses of
+ * several ids.  A macro: GCC drops a call to an inline function that does
+ * nothing but prefetch (it counts as free of side effects).
+ */
+#define mpc_idmap_prefetch(m, id) MPC_PREFETCH(mpc_idmap_where((m), (id)))
 
 static inline size_t
 mpc_idmap_count(const mpc_idmap *m)

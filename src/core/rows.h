@@ -17,7 +17,8 @@
  *
  * Ratings stream into an mpc_rowstore (16 bytes each, in 64k chunks), and
  * mpc_rowstore_sort moves them into one array grouped by truster with a
- * counting sort, renumbering the indices on the way.
+ * counting sort (two passes over the halves of the row number above 4096
+ * peers), renumbering the indices on the way.
  */
 #ifndef MPC_ROWS_H
 #define MPC_ROWS_H
