@@ -244,6 +244,32 @@ test_acc(gmp_randstate_t rs)
 			mpz_mod(want, want, N);
 			ifma_acc_get_mul(&c, x, acc, rexp, x);
 			bad += mpz_cmp(x, want) != 0;
+			/* ct + ct: one product of two big-endian values, edge operands */
+			for (i = 0; i < 8; i++)
+			{
+				uint8_t		be2[IFMA_MAX_DIGITS * 8],
+							out[IFMA_MAX_DIGITS * 8],
+							wantbe[IFMA_MAX_DIGITS * 8];
+
+				mpz_urandomm(x, rs, N);
+				mpz_urandomm(want2, rs, N);
+				if (i == 1 || i == 2)
+					mpz_sub_ui(x, N, 1);
+				if (i == 2 || i == 3)
+					mpz_sub_ui(want2, N, 1);
+				if (i == 4)
+					mpz_set_ui(x, 0);
+				if (i == 5)
+					mpz_set_ui(want2, 1);
+				be_bytes(be, len, x);
+				be_bytes(be2, len, want2);
+				mpz_mul(want, x, want2);
+				mpz_mod(want, want, N);
+				be_bytes(wantbe, len, want);
+				memset(out, 0xa5, sizeof(out));
+				ifma_mulmod_be(&c, out, be, be2, len);
+				bad += memcmp(out, wantbe, len) != 0;
+			}
 		}
 		CHECK(bad == 0);
 		if (bad)

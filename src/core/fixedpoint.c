@@ -183,16 +183,32 @@ fx_lift(const pai_pub *pk, fx_ct *x, int new_scale, mpc_error *err)
 }
 
 mpc_status
+fx_add_result(const pai_pub *pk, int scale_a, uint32_t bound_a, int scale_b, uint32_t bound_b,
+			  int sub, int *scale, uint32_t *bound, mpc_error *err)
+{
+	int			s = scale_a > scale_b ? scale_a : scale_b;
+	uint64_t	ba = (uint64_t) bound_a + fx_pow10_bits(s - scale_a);
+	uint64_t	bb = (uint64_t) bound_b + fx_pow10_bits(s - scale_b);
+	uint64_t	b = (ba > bb ? ba : bb) + 1;
+	mpc_status	st;
+
+	if ((st = fx_check_bound(pk, b, sub ? "the difference" : "the sum", err)) != MPC_OK)
+		return st;
+	*scale = s;
+	*bound = (uint32_t) b;
+	return MPC_OK;
+}
+
+mpc_status
 fx_add(const pai_pub *pk, fx_ct *out, fx_ct *a, fx_ct *b, int sub, mpc_error *err)
 {
-	int			scale = a->scale > b->scale ? a->scale : b->scale;
-	uint64_t	ba = (uint64_t) a->bound + fx_pow10_bits(scale - a->scale);
-	uint64_t	bb = (uint64_t) b->bound + fx_pow10_bits(scale - b->scale);
-	uint64_t	bound = (ba > bb ? ba : bb) + 1;
+	int			scale;
+	uint32_t	bound;
 	mpc_status	st;
 
 	/* check the result before lifting either operand */
-	if ((st = fx_check_bound(pk, bound, sub ? "the difference" : "the sum", err)) != MPC_OK ||
+	if ((st = fx_add_result(pk, a->scale, a->bound, b->scale, b->bound, sub, &scale, &bound,
+							err)) != MPC_OK ||
 		(st = fx_lift(pk, a, scale, err)) != MPC_OK ||
 		(st = fx_lift(pk, b, scale, err)) != MPC_OK)
 		return st;
@@ -204,7 +220,7 @@ fx_add(const pai_pub *pk, fx_ct *out, fx_ct *a, fx_ct *b, int sub, mpc_error *er
 	else
 		pai_add(pk, out->c, a->c, b->c);
 	out->scale = scale;
-	out->bound = (uint32_t) bound;
+	out->bound = bound;
 	return MPC_OK;
 }
 

@@ -119,6 +119,11 @@ void		mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep
 /* d = the big-endian number be[0, len), read a word at a time; it must be
  * below 2N (callers check it is below N). */
 void		ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len);
+/* out[0, len) = a b mod N, big-endian, for big-endian a, b < N of len bytes
+ * (len <= 52 D / 8): two products, a b / R and then times R^2, and one
+ * conditional subtraction.  Public operands (ciphertexts): ct + ct. */
+void		ifma_mulmod_be(const ifma_ctx *c, uint8_t *out, const uint8_t *a, const uint8_t *b,
+						   size_t len);
 /* acc = 1 (the empty product), rexp = 0 */
 void		ifma_acc_start(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp);
 /* acc *= x for digits x < 2N: one product */
