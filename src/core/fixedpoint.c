@@ -326,21 +326,16 @@ fx_sum_bound(const fx_sum *s)
 	return s->max_bound + fx_ceil_log2_u64(s->count);
 }
 
-mpc_status
-fx_sum_add(fx_sum *s, const mpz_t n2, mpz_t c, int scale, uint32_t max_bound, uint64_t count,
-		   mpc_error *err)
+/* the bound and count of a sum that takes 'count' more terms, the largest
+ * term bound becoming m: checked, then stored */
+static mpc_status
+sum_count(fx_sum *s, uint64_t m, uint64_t count, mpc_error *err)
 {
-	int			to = s->scale > scale ? s->scale : scale;
-	uint64_t	ms = (uint64_t) s->max_bound + fx_pow10_bits(to - s->scale);
-	uint64_t	mc = (uint64_t) max_bound + fx_pow10_bits(to - scale);
-	uint64_t	m = ms > mc ? ms : mc;
 	uint64_t	total,
 				bound;
 
 	if (count == 0 || s->count > UINT64_MAX - count)
 		return mpc_fail(err, MPC_ERR_ARG, "bad count of terms");
-	if (to > PAI_MAX_SCALE)
-		return mpc_fail(err, MPC_ERR_ARG, "scale %d exceeds the maximum of %d", to, PAI_MAX_SCALE);
 	total = s->count + count;
 	bound = m + fx_ceil_log2_u64(total);
 	if (bound > s->limit)
@@ -348,13 +343,37 @@ fx_sum_add(fx_sum *s, const mpz_t n2, mpz_t c, int scale, uint32_t max_bound, ui
 						"the sum could overflow: %llu terms of magnitude up to 2^%llu need 2^%llu, and the key holds at most 2^%u",
 						(unsigned long long) total, (unsigned long long) m,
 						(unsigned long long) bound, s->limit);
+	s->max_bound = (uint32_t) m;
+	s->count = total;
+	return MPC_OK;
+}
+
+mpc_status
+fx_sum_account(fx_sum *s, int scale, uint32_t max_bound, uint64_t count, mpc_error *err)
+{
+	if (scale != s->scale)
+		return mpc_fail(err, MPC_ERR_ARG, "term at scale %d, sum at scale %d", scale, s->scale);
+	return sum_count(s, s->max_bound > max_bound ? s->max_bound : max_bound, count, err);
+}
+
+mpc_status
+fx_sum_add(fx_sum *s, const mpz_t n2, mpz_t c, int scale, uint32_t max_bound, uint64_t count,
+		   mpc_error *err)
+{
+	int			to = s->scale > scale ? s->scale : scale;
+	uint64_t	ms = (uint64_t) s->max_bound + fx_pow10_bits(to - s->scale);
+	uint64_t	mc = (uint64_t) max_bound + fx_pow10_bits(to - scale);
+	mpc_status	st;
+
+	if (to > PAI_MAX_SCALE)
+		return mpc_fail(err, MPC_ERR_ARG, "scale %d exceeds the maximum of %d", to, PAI_MAX_SCALE);
+	if ((st = sum_count(s, ms > mc ? ms : mc, count, err)) != MPC_OK)
+		return st;
 	pow10_mod(s->acc, to - s->scale, n2);
 	pow10_mod(c, to - scale, n2);
 	mpz_mul(s->acc, s->acc, c);
 	mpz_mod(s->acc, s->acc, n2);
 	s->scale = to;
-	s->max_bound = (uint32_t) m;
-	s->count = total;
 	return MPC_OK;
 }
 

@@ -152,6 +152,12 @@ typedef struct fx_sum
 void		fx_sum_init(fx_sum *s, uint32_t limit, int scale);
 void		fx_sum_clear(fx_sum *s);
 uint32_t	fx_sum_bound(const fx_sum *s);
+/* The bookkeeping of fx_sum_add alone, for a caller that keeps the product
+ * itself (sum() on IFMA): 'count' terms at the sum's own scale, largest
+ * term bound max_bound; checks the bound of the result.  s->acc is not
+ * touched. */
+mpc_status	fx_sum_account(fx_sum *s, int scale, uint32_t max_bound, uint64_t count,
+						   mpc_error *err);
 /* Add 'count' terms already multiplied into c (one row: count 1; a partial
  * sum from another worker: its count), whose scale is 'scale' and whose
  * largest term bound is max_bound.  c is clobbered.  Checks the bound of
