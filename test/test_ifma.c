@@ -8,6 +8,7 @@
  */
 #include "unit.h"
 #include "ifma.h"
+#include "ifma8.h"
 #include "paillier.h"
 
 static void
@@ -278,6 +279,126 @@ test_acc(gmp_randstate_t rs)
 	mpz_clears(N, x, want, want2, got, buf, NULL);
 }
 
+/*
+ * The multi-buffer products and exponentiation against GMP: eight lanes
+ * with their own moduli (random, 2^k - 1, and lanes sharing a modulus
+ * pointer), bases 0, 1, N - 1 and random, exponents 0, 1, 2^ebits - 1 and
+ * random, at many sizes.
+ */
+static void
+test_mb(gmp_randstate_t rs)
+{
+	size_t		sizes[] = {64, 100, 520, 1024, 2046, 2048, 3072, 4096};
+	size_t		si;
+	mpc_error	err;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		bits = sizes[si],
+					n = (bits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+		size_t		ebits = 1 + (bits / 2 + si * 13) % 700;
+		size_t		en = (ebits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+		mp_limb_t  *mem = calloc(8 * (5 * n + en + 2), sizeof(mp_limb_t));
+		mp_limb_t  *mp[8], *bp[8], *ap[8], *rp[8], *ep[8], *rq[8];
+		mpz_t		N[8], b[8], a[8], e[8], want, got;
+		int			l,
+					round,
+					bad = 0;
+
+		mpz_inits(want, got, NULL);
+		for (round = 0; round < 3; round++)
+		{
+			for (l = 0; l < 8; l++)
+			{
+				mp_limb_t  *base = mem + l * (5 * n + en + 2);
+
+				mp[l] = base;
+				bp[l] = base + n;
+				ap[l] = base + 2 * n;
+				rp[l] = base + 3 * n;
+				rq[l] = base + 4 * n;
+				ep[l] = base + 5 * n;
+				if (round == 0)
+					mpz_inits(N[l], b[l], a[l], e[l], NULL);
+				mpz_urandomb(N[l], rs, bits);
+				mpz_setbit(N[l], bits - 1);
+				mpz_setbit(N[l], 0);
+				if (l == 1)
+				{				/* 2^bits - 1 */
+					mpz_set_ui(N[l], 0);
+					mpz_setbit(N[l], bits);
+					mpz_sub_ui(N[l], N[l], 1);
+				}
+				mpz_urandomm(b[l], rs, N[l]);
+				mpz_urandomm(a[l], rs, N[l]);
+				mpz_urandomb(e[l], rs, ebits);
+				if (l == 2)
+					mpz_set_ui(b[l], 0);
+				if (l == 3)
+					mpz_set_ui(b[l], 1);
+				if (l == 4 || l == 1)
+				{
+					mpz_sub_ui(b[l], N[l], 1);
+					mpz_sub_ui(a[l], N[l], 1);
+				}
+				if (l == 5)
+					mpz_set_ui(e[l], round);	/* 0, 1, 2 */
+				if (l == 6)
+				{
+					mpz_set_ui(e[l], 0);
+					mpz_setbit(e[l], ebits);
+					mpz_sub_ui(e[l], e[l], 1);
+				}
+				mpz_export(mp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, N[l]);
+				memset(bp[l], 0, n * sizeof(mp_limb_t));
+				memset(ap[l], 0, n * sizeof(mp_limb_t));
+				memset(ep[l], 0, en * sizeof(mp_limb_t));
+				mpz_export(bp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, b[l]);
+				mpz_export(ap[l], NULL, -1, sizeof(mp_limb_t), 0, 0, a[l]);
+				mpz_export(ep[l], NULL, -1, sizeof(mp_limb_t), 0, 0, e[l]);
+			}
+			if (round == 2)
+			{
+				/* one modulus for every lane, as CRT decryption uses it */
+				for (l = 1; l < 8; l++)
+				{
+					mp[l] = mp[0];
+					mpz_set(N[l], N[0]);
+					mpz_mod(b[l], b[l], N[0]);
+					mpz_mod(a[l], a[l], N[0]);
+					memset(bp[l], 0, n * sizeof(mp_limb_t));
+					memset(ap[l], 0, n * sizeof(mp_limb_t));
+					mpz_export(bp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, b[l]);
+					mpz_export(ap[l], NULL, -1, sizeof(mp_limb_t), 0, 0, a[l]);
+				}
+			}
+			CHECK_OK(ifma8_powm_limbs(rp, (const mp_limb_t *const *) bp,
+									  (const mp_limb_t *const *) ep, ebits,
+									  (const mp_limb_t *const *) mp, n, bits, &err));
+			CHECK_OK(ifma8_mulmod_limbs(rq, (const mp_limb_t *const *) ap,
+										(const mp_limb_t *const *) bp,
+										(const mp_limb_t *const *) mp, n, bits, &err));
+			for (l = 0; l < 8; l++)
+			{
+				mpz_powm(want, b[l], e[l], N[l]);
+				mpz_import(got, n, -1, sizeof(mp_limb_t), 0, 0, rp[l]);
+				bad += mpz_cmp(want, got) != 0;
+				mpz_mul(want, a[l], b[l]);
+				mpz_mod(want, want, N[l]);
+				mpz_import(got, n, -1, sizeof(mp_limb_t), 0, 0, rq[l]);
+				bad += mpz_cmp(want, got) != 0;
+			}
+		}
+		CHECK(bad == 0);
+		if (bad)
+			fprintf(stderr, "  multi-buffer, %zu-bit moduli: %d wrong results\n", bits, bad);
+		for (l = 0; l < 8; l++)
+			mpz_clears(N[l], b[l], a[l], e[l], NULL);
+		mpz_clears(want, got, NULL);
+		free(mem);
+	}
+}
+
 static void
 test_paillier_paths(void)
 {
@@ -329,6 +450,7 @@ main(void)
 	test_powm(rs);
 	test_mul_select(rs);
 	test_acc(rs);
+	test_mb(rs);
 	test_paillier_paths();
 	gmp_randclear(rs);
 	UNIT_DONE("test_ifma");

@@ -88,8 +88,8 @@ ifma_ctx_bytes(size_t mod_bits)
 }
 
 /* D digits of the number in limbs[0, nl); bits above 52 D are dropped. */
-static void
-digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
+void
+ifma_digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
 {
 	size_t		i;
 
@@ -111,8 +111,8 @@ digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
 }
 
 /* nl limbs of the number in normalised digits d[0, D). */
-static void
-limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D)
+void
+ifma_limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D)
 {
 	size_t		j;
 
@@ -184,7 +184,7 @@ ifma_ctx_init_limbs(ifma_ctx *c, void *buf, size_t buflen, const mp_limb_t *mod,
 	c->rr = c->n + D;
 	c->nl = (mp_limb_t *) (c->rr + D);
 	memcpy(c->nl, mod, L * sizeof(mp_limb_t));
-	digits_of_limbs(c->n, D, c->nl, L);
+	ifma_digits_of_limbs(c->n, D, c->nl, L);
 
 	n0 = c->nl[0];
 	inv = n0;					/* right to 3 bits for odd n0 */
@@ -202,7 +202,7 @@ ifma_ctx_init_limbs(ifma_ctx *c, void *buf, size_t buflen, const mp_limb_t *mod,
 	np[(104 * D) / GMP_NUMB_BITS] = (mp_limb_t) 1 << ((104 * D) % GMP_NUMB_BITS);
 	tp = mpz_limbs_write(scratch, mpn_sec_div_r_itch((mp_size_t) nn, (mp_size_t) L));
 	mpn_sec_div_r(np, (mp_size_t) nn, c->nl, (mp_size_t) L, tp);
-	digits_of_limbs(c->rr, D, np, L);
+	ifma_digits_of_limbs(c->rr, D, np, L);
 	mpc_wipe(np, nn * sizeof(mp_limb_t));
 	mpz_clears(num, scratch, NULL);
 	return MPC_OK;
@@ -357,7 +357,7 @@ to_mont_limbs(const ifma_ctx *c, uint64_t *r, const mp_limb_t *x, size_t xn)
 {
 	uint64_t	xd[IFMA_MAX_DIGITS];
 
-	digits_of_limbs(xd, c->digits, x, xn);
+	ifma_digits_of_limbs(xd, c->digits, x, xn);
 	amm(r, xd, c->rr, c->n, c->k0, c->digits);
 	mpc_wipe(xd, sizeof(xd));
 }
@@ -385,7 +385,7 @@ from_mont_limbs(const ifma_ctx *c, mp_limb_t *rp, const uint64_t *a)
 	one[0] = 1;
 	/* a / R mod N is at most N: subtract N once, in constant time */
 	amm(rd, a, one, c->n, c->k0, c->digits);
-	limbs_of_digits(v, L, rd, c->digits);
+	ifma_limbs_of_digits(v, L, rd, c->digits);
 	borrow = mpn_sub_n(w, v, c->nl, (mp_size_t) L);
 	keep = 0 - borrow;			/* all ones: v < N, keep v */
 	for (i = 0; i < L; i++)
@@ -406,8 +406,8 @@ ifma_from_mont(const ifma_ctx *c, mpz_t out, const uint64_t *a)
 
 /* window width for an exponent of ebits bits: the one with the fewest
  * products (squarings + one per window + table) */
-static unsigned
-pow_window(size_t ebits)
+unsigned
+ifma_pow_window(size_t ebits)
 {
 	unsigned	k,
 				best = 1;
@@ -446,7 +446,7 @@ powm_limbs(const ifma_ctx *c, mp_limb_t *rp, const mp_limb_t *bp, size_t bn,
 	long		w;
 	mp_limb_t	one_limb = 1;
 
-	k = pow_window(ebits);
+	k = ifma_pow_window(ebits);
 	count = (size_t) 1 << k;
 	windows = (ebits + k - 1) / k;
 	elimbs = limbs_for_bits(ebits) + 1;
@@ -655,7 +655,7 @@ ifma_mulmod_be(const ifma_ctx *c, uint8_t *out, const uint8_t *a, const uint8_t 
 	amm(ad, ad, bd, c->n, c->k0, c->digits);	/* a b / R, below 2N */
 	amm(ad, ad, c->rr, c->n, c->k0, c->digits);	/* a b, below 2N */
 	/* below 2N, which may need a limb more than N: subtract N once if needed */
-	limbs_of_digits(v, L + 1, ad, c->digits);
+	ifma_limbs_of_digits(v, L + 1, ad, c->digits);
 	borrow = mpn_sub(w, v, (mp_size_t) L + 1, c->nl, (mp_size_t) L);
 	keep = 0 - borrow;
 	for (i = 0; i < L; i++)
@@ -725,6 +725,6 @@ ifma_acc_get_mul(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rex
 void
 ifma_acc_set(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const mpz_t x)
 {
-	digits_of_limbs(acc, c->digits, mpz_limbs_read(x), mpz_size(x));
+	ifma_digits_of_limbs(acc, c->digits, mpz_limbs_read(x), mpz_size(x));
 	*rexp = 0;
 }

@@ -43,6 +43,14 @@ int			ifma_available(void);
  * the portable path on a machine that has IFMA. */
 void		ifma_set_enabled(int on);
 
+/* d[0, D) = the D 52-bit digits of limbs[0, nl) (bits above 52 D dropped),
+ * and back: limbs[0, nl) of normalised digits d[0, D).  Branch only on the
+ * (public) lengths. */
+void		ifma_digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl);
+void		ifma_limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D);
+/* The fixed window width for an exponent of ebits bits: fewest products. */
+unsigned	ifma_pow_window(size_t ebits);
+
 /* Digits for a modulus of mod_bits bits (0 if too large). */
 size_t		ifma_digits(size_t mod_bits);
 /* Bytes of the buffer a context needs, alignment slack included. */
