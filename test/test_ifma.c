@@ -430,6 +430,47 @@ test_paillier_paths(void)
 		}
 	}
 	ifma_set_enabled(1);
+	/* batches: 8 lanes, a padded group of 5, a tail of fewer than 4 done
+	 * one by one; both paths; edge plaintexts 0, 1, n - 1 */
+	{
+		size_t		counts[] = {0, 1, 3, 4, 8, 13, 19};
+		size_t		ci, k;
+		mpz_t		ms[19], cs[19], outs[19];
+
+		for (k = 0; k < 19; k++)
+		{
+			mpz_inits(ms[k], cs[k], outs[k], NULL);
+			mpz_set_ui(ms[k], 1000003u * k);
+			if (k == 2)
+				mpz_sub_ui(ms[k], sk.pub.n, 1);
+			if (k == 5)
+				mpz_set_ui(ms[k], 1);
+			CHECK_OK(pai_encrypt(&sk.pub, cs[k], ms[k], &err));
+		}
+		for (path = 0; path < 2; path++)
+		{
+			ifma_set_enabled(path);
+			for (ci = 0; ci < sizeof(counts) / sizeof(counts[0]); ci++)
+			{
+				int			bad = 0;
+
+				for (k = 0; k < counts[ci]; k++)
+					mpz_set_ui(outs[k], 77);
+				CHECK_OK(pai_decrypt_many(&sk, outs, (const mpz_t *) cs, counts[ci], &err));
+				for (k = 0; k < counts[ci]; k++)
+					bad += mpz_cmp(outs[k], ms[k]) != 0;
+				CHECK(bad == 0);
+			}
+			/* a ciphertext out of range: an error, not a wrong answer */
+			mpz_set(textbook, cs[9]);
+			mpz_set(cs[9], sk.pub.n2);
+			CHECK_STATUS(pai_decrypt_many(&sk, outs, (const mpz_t *) cs, 13, &err), MPC_ERR_CIPHERTEXT);
+			mpz_set(cs[9], textbook);
+		}
+		ifma_set_enabled(1);
+		for (k = 0; k < 19; k++)
+			mpz_clears(ms[k], cs[k], outs[k], NULL);
+	}
 	pai_priv_clear(&sk);
 	mpz_clears(m, c, got, textbook, NULL);
 }

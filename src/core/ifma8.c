@@ -48,6 +48,14 @@ typedef struct ctx8
 #ifdef IFMA8_X86
 
 #define LD(p) _mm512_loadu_si512(p)
+#ifdef MPC_IFMA_EMULATE
+#define INREG(x) ((void) 0)
+#else
+/* keep a loaded operand in a register: folded into both the lo and the hi
+ * vpmadd52, it would be loaded twice (the loads, not the multiplies, then
+ * bound the loop) */
+#define INREG(x) __asm__("" : "+v"(x))
+#endif
 
 IFMA_TARGET static void
 amm8(uint64_t *r, const uint64_t *a, const uint64_t *b, const ctx8 *c)
@@ -76,6 +84,10 @@ amm8(uint64_t *r, const uint64_t *a, const uint64_t *b, const ctx8 *c)
 						a2 = LD(a + 8 * (j + 2)), b2 = LD(b + 8 * (k - j - 2)),
 						a3 = LD(a + 8 * (j + 3)), b3 = LD(b + 8 * (k - j - 3));
 
+			INREG(b0);
+			INREG(b1);
+			INREG(b2);
+			INREG(b3);
 			c0 = _mm512_madd52lo_epu64(c0, a0, b0);
 			h0 = _mm512_madd52hi_epu64(h0, a0, b0);
 			c1 = _mm512_madd52lo_epu64(c1, a1, b1);
@@ -89,6 +101,7 @@ amm8(uint64_t *r, const uint64_t *a, const uint64_t *b, const ctx8 *c)
 		{
 			__m512i		a0 = LD(a + 8 * j), b0 = LD(b + 8 * (k - j));
 
+			INREG(b0);
 			c0 = _mm512_madd52lo_epu64(c0, a0, b0);
 			h0 = _mm512_madd52hi_epu64(h0, a0, b0);
 		}
@@ -101,6 +114,10 @@ amm8(uint64_t *r, const uint64_t *a, const uint64_t *b, const ctx8 *c)
 						a2 = LD(n + 8 * (j + 2)), b2 = LD(qs + 8 * (k - j - 2)),
 						a3 = LD(n + 8 * (j + 3)), b3 = LD(qs + 8 * (k - j - 3));
 
+			INREG(b0);
+			INREG(b1);
+			INREG(b2);
+			INREG(b3);
 			c0 = _mm512_madd52lo_epu64(c0, a0, b0);
 			h0 = _mm512_madd52hi_epu64(h0, a0, b0);
 			c1 = _mm512_madd52lo_epu64(c1, a1, b1);
@@ -114,6 +131,7 @@ amm8(uint64_t *r, const uint64_t *a, const uint64_t *b, const ctx8 *c)
 		{
 			__m512i		a0 = LD(n + 8 * j), b0 = LD(qs + 8 * (k - j));
 
+			INREG(b0);
 			c0 = _mm512_madd52lo_epu64(c0, a0, b0);
 			h0 = _mm512_madd52hi_epu64(h0, a0, b0);
 		}
