@@ -175,7 +175,36 @@ select8(uint64_t *out, const uint64_t *tab, size_t count, size_t D, const uint64
 	}
 }
 
+/* out = entry idx[l] of one shared table row (count entries of D digits,
+ * single-buffer layout) in every lane l, reading every entry */
+IFMA_TARGET static void
+select_shared8(uint64_t *out, const uint64_t *row, size_t count, size_t D, const uint64_t *idx)
+{
+	__m512i		iv = LD(idx);
+	size_t		v,
+				j;
+
+	for (v = 0; v < D; v++)
+	{
+		__m512i		o = _mm512_setzero_si512();
+
+		for (j = 0; j < count; j++)
+		{
+			__mmask8	m = _mm512_cmpeq_epi64_mask(iv, _mm512_set1_epi64((long long) j));
+
+			o = _mm512_mask_mov_epi64(o, m, _mm512_set1_epi64((long long) row[j * D + v]));
+		}
+		_mm512_storeu_si512(out + 8 * v, o);
+	}
+}
+
 #else
+
+static void
+select_shared8(uint64_t *out, const uint64_t *row, size_t count, size_t D, const uint64_t *idx)
+{
+	memset(out, 0, D * 8 * sizeof(uint64_t));
+}
 
 static void
 amm8(uint64_t *r, const uint64_t *a, const uint64_t *b, const ctx8 *c)
@@ -424,6 +453,62 @@ ifma8_powm_limbs(mp_limb_t *const rp[L8], const mp_limb_t *const bp[L8],
 		amm8(acc, acc, sel, &c);
 	}
 	amm8(acc, acc, c.one, &c);	/* out of Montgomery form: below N + 1 */
+	limbs_out(&c, rp, acc);
+	mpc_wipe(idx, sizeof(idx));
+	mpc_wipe(mem, words * sizeof(uint64_t));
+	mpz_clear(scratch);
+	return MPC_OK;
+}
+
+mpc_status
+ifma8_table_pow(const ifma_ctx *ic, const uint64_t *rows, size_t windows, unsigned k,
+				const mp_limb_t *const ep[L8], mp_limb_t *const rp[L8], mpc_error *err)
+{
+	size_t		D = ic->digits,
+				count = (size_t) 1 << k,
+				words = ctx8_words(D) + 2 * 8 * D + 8,
+				i,
+				l,
+				w;
+	mpz_t		scratch;
+	uint64_t   *mem,
+			   *acc,
+			   *sel,
+			   idx[L8];
+	ctx8		c;
+
+	if (!ifma_available() || D == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "the multi-buffer IFMA path is not available");
+	mpz_init(scratch);
+	mem = (uint64_t *) mpz_limbs_write(scratch, (mp_size_t) words);
+	/* every lane has the table's modulus */
+	c.D = D;
+	c.nlimbs = ic->nlimbs;
+	c.n = align64(mem);
+	c.rr = c.n + 8 * D;			/* unused */
+	c.one = c.rr + 8 * D;
+	c.q = c.one + 8 * D;
+	c.k0 = c.q + 8 * D;
+	memset(c.one, 0, 8 * D * sizeof(uint64_t));
+	for (l = 0; l < L8; l++)
+	{
+		c.one[l] = 1;
+		c.k0[l] = ic->k0;
+		c.nl[l] = ic->nl;
+		for (i = 0; i < D; i++)
+			c.n[8 * i + l] = ic->n[i];
+	}
+	acc = c.k0 + 8;
+	sel = acc + 8 * D;
+	for (w = 0; w < windows; w++)
+	{
+		for (l = 0; l < L8; l++)
+			idx[l] = mpc_window_digit(ep[l], w * k, k);
+		select_shared8(w == 0 ? acc : sel, rows + w * count * D, count, D, idx);
+		if (w > 0)
+			amm8(acc, acc, sel, &c);
+	}
+	amm8(acc, acc, c.one, &c);	/* out of Montgomery form */
 	limbs_out(&c, rp, acc);
 	mpc_wipe(idx, sizeof(idx));
 	mpc_wipe(mem, words * sizeof(uint64_t));

@@ -21,6 +21,7 @@
 #include <gmp.h>
 #include <stdint.h>
 
+#include "ifma.h"
 #include "mpc_common.h"
 
 #define IFMA8_LANES 8
@@ -50,5 +51,17 @@ mpc_status	ifma8_mulmod_limbs(mp_limb_t *const rp[IFMA8_LANES], const mp_limb_t 
 							   const mp_limb_t *const bp[IFMA8_LANES],
 							   const mp_limb_t *const mp[IFMA8_LANES], size_t n, size_t modbits,
 							   mpc_error *err);
+
+/*
+ * Eight powers of one fixed base from its single-buffer IFMA table
+ * (fixedbase.h: 'windows' rows of 2^k entries of ic->digits digits each,
+ * Montgomery form for ic): rp[l][0, ic->nlimbs) = prod over windows w of
+ * the entry of window w and the k-bit digit w of ep[l] (which needs a
+ * spare limb above its top window).  One product per window; each lane's
+ * entry is picked by scanning the whole row with a compare mask.
+ */
+mpc_status	ifma8_table_pow(const ifma_ctx *ic, const uint64_t *rows, size_t windows, unsigned k,
+							const mp_limb_t *const ep[IFMA8_LANES], mp_limb_t *const rp[IFMA8_LANES],
+							mpc_error *err);
 
 #endif
