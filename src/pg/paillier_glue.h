@@ -64,6 +64,10 @@ void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
 struct pai_djn;
 const struct pai_djn *mpc_djn_get(const pai_pub *pk);
 mpc_status	mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
+/* The same for m[0, count) into c[0, count): DJN eight at a time on the
+ * multi-buffer IFMA products when the key's table is built for them. */
+mpc_status	mpc_encrypt_pub_many(const pai_pub *pk, mpz_t *c, const mpz_t *m, size_t count,
+								 mpc_error *err);
 mpc_status	mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err);
 
 /* Text and binary I/O helpers shared by the types' input functions

@@ -7,6 +7,7 @@
 
 #include "miscadmin.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -201,6 +202,80 @@ MPC_FUNCTION(paillier_encrypt_numeric_priv)
 MPC_FUNCTION(paillier_encrypt_float8_priv)
 {
 	return encrypt_common(fcinfo, VAL_FLOAT8, true);
+}
+
+/*
+ * paillier_encrypt_many(vals bigint[], key paillier_pubkey) RETURNS
+ * paillier_ciphertext[]: paillier_encrypt(v, key) for every element (scale
+ * 0, the bigint default bound 2^63), DJN eight at a time on the multi-buffer
+ * IFMA products (mpc_encrypt_pub_many).  NULL elements stay NULL; the
+ * result has the input's dimensions.
+ */
+MPC_FUNCTION(paillier_encrypt_many)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	const pai_pub *pk = mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(1));
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems,
+				i;
+	Datum	   *out;
+	mpz_t		max_k;
+	uint32		bound;
+	mpc_error	err;
+	Oid			ct_type;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	if (ARR_ELEMTYPE(arr) != INT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("paillier_encrypt_many: values must be a bigint[]")));
+	deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &nelems);
+	mpz_init(max_k);
+	fx_default_max(max_k, FX_DEFAULT_BITS_INT8);
+	if (fx_declared_bound(pk, 0, max_k, 0, &bound, &err) != MPC_OK)
+		mpc_raise_fx(&err, "paillier_encrypt_many");
+	mpz_clear(max_k);
+	ct_type = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
+	if (!OidIsValid(ct_type))
+		elog(ERROR, "paillier_encrypt_many: cannot determine the ciphertext type");
+	get_typlenbyvalalign(ct_type, &typlen, &typbyval, &typalign);
+	if (nelems == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(ct_type));
+	out = palloc(sizeof(Datum) * nelems);
+	/* groups of up to 64 non-NULL values */
+	i = 0;
+	while (i < nelems)
+	{
+		mpz_t		ms[64], cs[64];
+		int			idx[64],
+					k = 0,
+					j;
+
+		for (; i < nelems && k < 64; i++)
+		{
+			if (nulls[i])
+				continue;
+			mpz_inits(ms[k], cs[k], NULL);
+			mpz_set_si(ms[k], (long) DatumGetInt64(elems[i]));
+			if (enc_to_residue(pk, ms[k], ms[k], &err) != MPC_OK)
+				mpc_raise_fx(&err, "paillier_encrypt_many");
+			idx[k++] = i;
+		}
+		CHECK_FOR_INTERRUPTS();
+		if (mpc_encrypt_pub_many(pk, cs, (const mpz_t *) ms, (size_t) k, &err) != MPC_OK)
+			mpc_raise(&err, "paillier_encrypt_many");
+		for (j = 0; j < k; j++)
+		{
+			out[idx[j]] = PointerGetDatum(mpc_make_ct(pk, 0, bound, cs[j]));
+			mpc_wipe(ms[j]->_mp_d, (size_t) ms[j]->_mp_alloc * sizeof(mp_limb_t));
+			mpz_clears(ms[j], cs[j], NULL);
+		}
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, ARR_NDIM(arr), ARR_DIMS(arr),
+											 ARR_LBOUND(arr), ct_type, typlen, typbyval, typalign));
 }
 
 /*

@@ -1517,3 +1517,7 @@ BEGIN
     ORDER BY z.id;
 END
 $fn$;
+
+CREATE FUNCTION paillier_encrypt_many(vals bigint[], key paillier_pubkey)
+RETURNS paillier_ciphertext[]
+AS 'MODULE_PATHNAME', 'paillier_encrypt_many' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
