@@ -181,21 +181,22 @@ IFMA_TARGET static void
 select_shared8(uint64_t *out, const uint64_t *row, size_t count, size_t D, const uint64_t *idx)
 {
 	__m512i		iv = LD(idx);
+	__mmask8	m[256];
 	size_t		v,
 				j;
 
+	/* count <= 2^8 (fixedbase.h's widest window); the masks once per row */
+	for (j = 0; j < count && j < 256; j++)
+		m[j] = _mm512_cmpeq_epi64_mask(iv, _mm512_set1_epi64((long long) j));
 	for (v = 0; v < D; v++)
 	{
 		__m512i		o = _mm512_setzero_si512();
 
-		for (j = 0; j < count; j++)
-		{
-			__mmask8	m = _mm512_cmpeq_epi64_mask(iv, _mm512_set1_epi64((long long) j));
-
-			o = _mm512_mask_mov_epi64(o, m, _mm512_set1_epi64((long long) row[j * D + v]));
-		}
+		for (j = 0; j < count && j < 256; j++)
+			o = _mm512_mask_mov_epi64(o, m[j], _mm512_set1_epi64((long long) row[j * D + v]));
 		_mm512_storeu_si512(out + 8 * v, o);
 	}
+	mpc_wipe(m, sizeof(m));
 }
 
 #else
