@@ -15,9 +15,10 @@
  *   - fixed-base exponentiation (fb_pow) with a secret exponent;
  *   - the IFMA ladder (ifma_powm) with a secret exponent;
  *   - the multi-buffer IFMA exponentiation (ifma8_powm_limbs) with secret
- *     bases, exponents and moduli (eight lanes, two moduli), and batched
- *     CRT decryption (pai_decrypt_many, eight ciphertexts) with the key
- *     secret.
+ *     bases, exponents and moduli (eight lanes, two moduli), batched CRT
+ *     decryption (pai_decrypt_many, eight ciphertexts) with the key
+ *     secret, and eight fixed-base powers (fb_pow8, batched DJN) with
+ *     secret exponents.
  * Known, accepted reports inside GMP are listed, with the reason, in
  * gmp.supp beside this file.
  */
@@ -287,10 +288,50 @@ check_multibuffer(pai_priv *sk)
 	{
 		public(outs[l]);
 		ok &= mpz_cmp(outs[l], ms[l]) == 0;
-		mpz_clears(cs[l], ms[l], outs[l], NULL);
+		if (l > 0)
+			mpz_clears(cs[l], ms[l], outs[l], NULL);
 	}
 	expect(ok, "batched CRT decryption (multi-buffer, emulated) is right");
-	mpz_clears(want, got, NULL);
+
+	/* eight secret exponents on one fixed-base IFMA table (DJN, batched) */
+	{
+		size_t		maxbits = 512;
+		size_t		bytes = fb_table_bytes(mpz_sizeinbase(sk->pub.n2, 2), maxbits, 4);
+		void	   *buf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+		fb_table	t;
+		mpz_t		base,
+					es[8],
+					xs[8];
+
+		ok = 1;
+		mpz_init_set_ui(base, 5);
+		if (fb_table_init(&t, buf, bytes, base, sk->pub.n2, maxbits, 4, &err) != MPC_OK)
+			expect(0, "fb_table_init");
+		for (l = 0; l < 8; l++)
+		{
+			mpz_inits(es[l], xs[l], NULL);
+			random_mpz(es[l], NULL);
+			mpz_tdiv_r_2exp(es[l], es[l], maxbits);
+			mpz_powm(outs[0], base, es[l], sk->pub.n2);	/* outs[0]: scratch */
+			mpz_set(xs[l], outs[0]);
+		}
+		for (l = 0; l < 8; l++)
+			secret(es[l]);
+		if (fb_pow8(&t, xs, (const mpz_t *) es, &err) != MPC_OK)
+			expect(0, "fb_pow8 returned an error");
+		for (l = 0; l < 8; l++)
+		{
+			public(xs[l]);
+			public(es[l]);
+			mpz_powm(want, base, es[l], sk->pub.n2);
+			ok &= mpz_cmp(want, xs[l]) == 0;
+			mpz_clears(es[l], xs[l], NULL);
+		}
+		expect(ok, "eight fixed-base powers (multi-buffer, emulated) are right");
+		mpz_clear(base);
+		free(buf);
+	}
+	mpz_clears(cs[0], ms[0], outs[0], want, got, NULL);
 	free(mem);
 }
 
