@@ -100,6 +100,35 @@ FROM k WHERE name = 'a';
 SELECT paillier_decrypt_many(ARRAY[paillier_encrypt(1::bigint, a.pk), paillier_encrypt(1::bigint, b.pk)], a.sk)
 FROM k a, k b WHERE a.name = 'a' AND b.name = 'b';
 
+-- batch encryption (eight at a time on IFMA): every element decrypts to its
+-- value, at the extremes of bigint too; NULLs stay NULL, dimensions are kept
+SELECT paillier_decrypt_many(paillier_encrypt_many(
+         ARRAY[1, -2, NULL, 9223372036854775807, -9223372036854775808, 0]::bigint[], pk), sk)
+FROM k WHERE name = 'a';
+SELECT paillier_decrypt_many(paillier_encrypt_many(ARRAY[[1, 2, 3], [4, 5, 6]]::bigint[], pk), sk)
+FROM k WHERE name = 'a';
+SELECT paillier_encrypt_many(ARRAY[]::bigint[], pk) AS empty FROM k WHERE name = 'a';
+SELECT paillier_encrypt_many(NULL::bigint[], pk) IS NULL AS null_array,
+       paillier_encrypt_many(ARRAY[1]::bigint[], NULL) IS NULL AS null_key
+FROM k WHERE name = 'a';
+-- 21 values: two groups of eight and a tail of five; scale 0, bound 2^63,
+-- randomised (no two ciphertexts of one value alike)
+SELECT count(*) AS n, bool_and(d = v) AS all_equal, bool_and(paillier_scale(c) = 0) AS scale_0,
+       bool_and(paillier_bound(c) = paillier_bound(paillier_encrypt(0::bigint, pk))) AS same_bound,
+       count(DISTINCT c::text) AS distinct_ciphertexts
+FROM (SELECT v, c, paillier_decrypt(c, sk) AS d, pk
+      FROM k, unnest(ARRAY(SELECT (g % 3)::bigint FROM generate_series(1, 21) g),
+                     paillier_encrypt_many(ARRAY(SELECT (g % 3)::bigint FROM generate_series(1, 21) g), pk)) AS u(v, c)
+      WHERE name = 'a') s;
+-- with the textbook method as well
+SET mpc_eigentrust.encryption_method = 'textbook';
+SELECT paillier_decrypt_many(paillier_encrypt_many(ARRAY[7, -7, 8, 9, 10]::bigint[], pk), sk) AS textbook
+FROM k WHERE name = 'a';
+RESET mpc_eigentrust.encryption_method;
+-- bad inputs: values that are not bigint, a key that is not a public key
+SELECT paillier_encrypt_many(ARRAY[1.5], pk) FROM k WHERE name = 'a';
+SELECT paillier_encrypt_many(ARRAY[1]::bigint[], sk) FROM k WHERE name = 'a';
+
 -- one base, many scalars: equal to one multiplication per scalar
 CREATE TEMP TABLE base AS
 SELECT paillier_encrypt(0.75, pk, 2) AS ct FROM k WHERE name = 'a';

@@ -8,7 +8,10 @@
  */
 #include "unit.h"
 #include "ifma.h"
+#include "ifma8.h"
 #include "paillier.h"
+#include "djn.h"
+#include "fixedbase.h"
 
 static void
 test_powm(gmp_randstate_t rs)
@@ -244,12 +247,158 @@ test_acc(gmp_randstate_t rs)
 			mpz_mod(want, want, N);
 			ifma_acc_get_mul(&c, x, acc, rexp, x);
 			bad += mpz_cmp(x, want) != 0;
+			/* ct + ct: one product of two big-endian values, edge operands */
+			for (i = 0; i < 8; i++)
+			{
+				uint8_t		be2[IFMA_MAX_DIGITS * 8],
+							out[IFMA_MAX_DIGITS * 8],
+							wantbe[IFMA_MAX_DIGITS * 8];
+
+				mpz_urandomm(x, rs, N);
+				mpz_urandomm(want2, rs, N);
+				if (i == 1 || i == 2)
+					mpz_sub_ui(x, N, 1);
+				if (i == 2 || i == 3)
+					mpz_sub_ui(want2, N, 1);
+				if (i == 4)
+					mpz_set_ui(x, 0);
+				if (i == 5)
+					mpz_set_ui(want2, 1);
+				be_bytes(be, len, x);
+				be_bytes(be2, len, want2);
+				mpz_mul(want, x, want2);
+				mpz_mod(want, want, N);
+				be_bytes(wantbe, len, want);
+				memset(out, 0xa5, sizeof(out));
+				ifma_mulmod_be(&c, out, be, be2, len);
+				bad += memcmp(out, wantbe, len) != 0;
+			}
 		}
 		CHECK(bad == 0);
 		if (bad)
 			fprintf(stderr, "  %zu-bit moduli: %d wrong accumulated products\n", bits, bad);
 	}
 	mpz_clears(N, x, want, want2, got, buf, NULL);
+}
+
+/*
+ * The multi-buffer products and exponentiation against GMP: eight lanes
+ * with their own moduli (random, 2^k - 1, and lanes sharing a modulus
+ * pointer), bases 0, 1, N - 1 and random, exponents 0, 1, 2^ebits - 1 and
+ * random, at many sizes.
+ */
+static void
+test_mb(gmp_randstate_t rs)
+{
+	size_t		sizes[] = {64, 100, 520, 1024, 2046, 2048, 3072, 4096};
+	size_t		si;
+	mpc_error	err;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		bits = sizes[si],
+					n = (bits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+		size_t		ebits = 1 + (bits / 2 + si * 13) % 700;
+		size_t		en = (ebits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+		mp_limb_t  *mem = calloc(8 * (5 * n + en + 2), sizeof(mp_limb_t));
+		mp_limb_t  *mp[8], *bp[8], *ap[8], *rp[8], *ep[8], *rq[8];
+		mpz_t		N[8], b[8], a[8], e[8], want, got;
+		int			l,
+					round,
+					bad = 0;
+
+		mpz_inits(want, got, NULL);
+		for (round = 0; round < 3; round++)
+		{
+			for (l = 0; l < 8; l++)
+			{
+				mp_limb_t  *base = mem + l * (5 * n + en + 2);
+
+				mp[l] = base;
+				bp[l] = base + n;
+				ap[l] = base + 2 * n;
+				rp[l] = base + 3 * n;
+				rq[l] = base + 4 * n;
+				ep[l] = base + 5 * n;
+				if (round == 0)
+					mpz_inits(N[l], b[l], a[l], e[l], NULL);
+				mpz_urandomb(N[l], rs, bits);
+				mpz_setbit(N[l], bits - 1);
+				mpz_setbit(N[l], 0);
+				if (l == 1)
+				{				/* 2^bits - 1 */
+					mpz_set_ui(N[l], 0);
+					mpz_setbit(N[l], bits);
+					mpz_sub_ui(N[l], N[l], 1);
+				}
+				mpz_urandomm(b[l], rs, N[l]);
+				mpz_urandomm(a[l], rs, N[l]);
+				mpz_urandomb(e[l], rs, ebits);
+				if (l == 2)
+					mpz_set_ui(b[l], 0);
+				if (l == 3)
+					mpz_set_ui(b[l], 1);
+				if (l == 4 || l == 1)
+				{
+					mpz_sub_ui(b[l], N[l], 1);
+					mpz_sub_ui(a[l], N[l], 1);
+				}
+				if (l == 5)
+					mpz_set_ui(e[l], round);	/* 0, 1, 2 */
+				if (l == 6)
+				{
+					mpz_set_ui(e[l], 0);
+					mpz_setbit(e[l], ebits);
+					mpz_sub_ui(e[l], e[l], 1);
+				}
+				mpz_export(mp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, N[l]);
+				memset(bp[l], 0, n * sizeof(mp_limb_t));
+				memset(ap[l], 0, n * sizeof(mp_limb_t));
+				memset(ep[l], 0, en * sizeof(mp_limb_t));
+				mpz_export(bp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, b[l]);
+				mpz_export(ap[l], NULL, -1, sizeof(mp_limb_t), 0, 0, a[l]);
+				mpz_export(ep[l], NULL, -1, sizeof(mp_limb_t), 0, 0, e[l]);
+			}
+			if (round == 2)
+			{
+				/* one modulus for every lane, as CRT decryption uses it */
+				for (l = 1; l < 8; l++)
+				{
+					mp[l] = mp[0];
+					mpz_set(N[l], N[0]);
+					mpz_mod(b[l], b[l], N[0]);
+					mpz_mod(a[l], a[l], N[0]);
+					memset(bp[l], 0, n * sizeof(mp_limb_t));
+					memset(ap[l], 0, n * sizeof(mp_limb_t));
+					mpz_export(bp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, b[l]);
+					mpz_export(ap[l], NULL, -1, sizeof(mp_limb_t), 0, 0, a[l]);
+				}
+			}
+			CHECK_OK(ifma8_powm_limbs(rp, (const mp_limb_t *const *) bp,
+									  (const mp_limb_t *const *) ep, ebits,
+									  (const mp_limb_t *const *) mp, n, bits, &err));
+			CHECK_OK(ifma8_mulmod_limbs(rq, (const mp_limb_t *const *) ap,
+										(const mp_limb_t *const *) bp,
+										(const mp_limb_t *const *) mp, n, bits, &err));
+			for (l = 0; l < 8; l++)
+			{
+				mpz_powm(want, b[l], e[l], N[l]);
+				mpz_import(got, n, -1, sizeof(mp_limb_t), 0, 0, rp[l]);
+				bad += mpz_cmp(want, got) != 0;
+				mpz_mul(want, a[l], b[l]);
+				mpz_mod(want, want, N[l]);
+				mpz_import(got, n, -1, sizeof(mp_limb_t), 0, 0, rq[l]);
+				bad += mpz_cmp(want, got) != 0;
+			}
+		}
+		CHECK(bad == 0);
+		if (bad)
+			fprintf(stderr, "  multi-buffer, %zu-bit moduli: %d wrong results\n", bits, bad);
+		for (l = 0; l < 8; l++)
+			mpz_clears(N[l], b[l], a[l], e[l], NULL);
+		mpz_clears(want, got, NULL);
+		free(mem);
+	}
 }
 
 static void
@@ -283,6 +432,114 @@ test_paillier_paths(void)
 		}
 	}
 	ifma_set_enabled(1);
+	/* batches: 8 lanes, a padded group of 5, a tail of fewer than 4 done
+	 * one by one; both paths; edge plaintexts 0, 1, n - 1 */
+	{
+		size_t		counts[] = {0, 1, 3, 4, 8, 13, 19};
+		size_t		ci, k;
+		mpz_t		ms[19], cs[19], outs[19];
+
+		for (k = 0; k < 19; k++)
+		{
+			mpz_inits(ms[k], cs[k], outs[k], NULL);
+			mpz_set_ui(ms[k], 1000003u * k);
+			if (k == 2)
+				mpz_sub_ui(ms[k], sk.pub.n, 1);
+			if (k == 5)
+				mpz_set_ui(ms[k], 1);
+			CHECK_OK(pai_encrypt(&sk.pub, cs[k], ms[k], &err));
+		}
+		for (path = 0; path < 2; path++)
+		{
+			ifma_set_enabled(path);
+			for (ci = 0; ci < sizeof(counts) / sizeof(counts[0]); ci++)
+			{
+				int			bad = 0;
+
+				for (k = 0; k < counts[ci]; k++)
+					mpz_set_ui(outs[k], 77);
+				CHECK_OK(pai_decrypt_many(&sk, outs, (const mpz_t *) cs, counts[ci], &err));
+				for (k = 0; k < counts[ci]; k++)
+					bad += mpz_cmp(outs[k], ms[k]) != 0;
+				CHECK(bad == 0);
+			}
+			/* a ciphertext out of range: an error, not a wrong answer */
+			mpz_set(textbook, cs[9]);
+			mpz_set(cs[9], sk.pub.n2);
+			CHECK_STATUS(pai_decrypt_many(&sk, outs, (const mpz_t *) cs, 13, &err), MPC_ERR_CIPHERTEXT);
+			mpz_set(cs[9], textbook);
+		}
+		ifma_set_enabled(1);
+		for (k = 0; k < 19; k++)
+			mpz_clears(ms[k], cs[k], outs[k], NULL);
+	}
+	/* DJN encryption eight at a time (fb_pow8 on the key's IFMA table):
+	 * every ciphertext decrypts right, and fb_pow8 matches GMP on edge
+	 * exponents */
+	{
+		size_t		counts[] = {0, 1, 5, 8, 11, 16};
+		size_t		bytes = pai_djn_table_bytes(&sk.pub, 4),
+					ci, k;
+		void	   *tbuf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+		pai_djn		d;
+		mpz_t		ms[16], cs[16], es[8], xs[8];
+
+		CHECK_OK(pai_djn_init(&d, &sk.pub, 4, tbuf, bytes, &err));
+		CHECK(d.has_table && d.table.use_ifma);
+		for (k = 0; k < 16; k++)
+		{
+			mpz_inits(ms[k], cs[k], NULL);
+			mpz_set_ui(ms[k], 31337u * k);
+			if (k == 3)
+				mpz_sub_ui(ms[k], sk.pub.n, 1);
+		}
+		for (ci = 0; ci < sizeof(counts) / sizeof(counts[0]); ci++)
+		{
+			int			bad = 0;
+
+			CHECK_OK(pai_djn_encrypt_many(&sk.pub, &d, cs, (const mpz_t *) ms, counts[ci], &err));
+			for (k = 0; k < counts[ci]; k++)
+			{
+				CHECK_OK(pai_decrypt_textbook(&sk, got, cs[k], &err));
+				bad += mpz_cmp(got, ms[k]) != 0;
+				bad += k > 0 && mpz_cmp(cs[k], cs[k - 1]) == 0;
+			}
+			CHECK(bad == 0);
+		}
+		mpz_set(textbook, ms[2]);
+		mpz_set(ms[2], sk.pub.n);
+		CHECK_STATUS(pai_djn_encrypt_many(&sk.pub, &d, cs, (const mpz_t *) ms, 8, &err), MPC_ERR_ARG);
+		mpz_set(ms[2], textbook);
+		for (k = 0; k < 8; k++)
+		{
+			mpz_inits(es[k], xs[k], NULL);
+			mpz_set_ui(es[k], 1000003u * k);
+		}
+		mpz_set_ui(es[0], 0);
+		mpz_set_ui(es[1], 1);
+		mpz_set_ui(es[3], 0);
+		mpz_setbit(es[3], d.abits);
+		mpz_sub_ui(es[3], es[3], 1);	/* 2^abits - 1 */
+		CHECK_OK(fb_pow8(&d.table, xs, (const mpz_t *) es, &err));
+		{
+			int			bad = 0;
+
+			for (k = 0; k < 8; k++)
+			{
+				mpz_powm(got, d.hs, es[k], sk.pub.n2);
+				bad += mpz_cmp(got, xs[k]) != 0;
+			}
+			CHECK(bad == 0);
+		}
+		mpz_setbit(es[5], d.abits);
+		CHECK_STATUS(fb_pow8(&d.table, xs, (const mpz_t *) es, &err), MPC_ERR_ARG);
+		for (k = 0; k < 8; k++)
+			mpz_clears(es[k], xs[k], NULL);
+		for (k = 0; k < 16; k++)
+			mpz_clears(ms[k], cs[k], NULL);
+		pai_djn_clear(&d);
+		free(tbuf);
+	}
 	pai_priv_clear(&sk);
 	mpz_clears(m, c, got, textbook, NULL);
 }
@@ -303,6 +560,7 @@ main(void)
 	test_powm(rs);
 	test_mul_select(rs);
 	test_acc(rs);
+	test_mb(rs);
 	test_paillier_paths();
 	gmp_randclear(rs);
 	UNIT_DONE("test_ifma");

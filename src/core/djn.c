@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ifma.h"
+#include "ifma8.h"
 #include "serial.h"
 #include "sha256.h"
 
@@ -112,12 +113,12 @@ pai_djn_clear(pai_djn *d)
 	memset(d, 0, sizeof(*d));
 }
 
-mpc_status
-pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_error *err)
+/* a = a uniform abits-bit DJN exponent (secret) */
+static mpc_status
+djn_exponent(const pai_djn *d, mpz_t a, mpc_error *err)
 {
 	unsigned char buf[PAI_MAX_BITS / 16 + 8];
 	size_t		len = (d->abits + 7) / 8;
-	mpz_t		a;
 	mpc_status	st;
 
 	if (len > sizeof(buf))
@@ -125,11 +126,23 @@ pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_error *err)
 	st = mpc_random_bytes(buf, len, err);
 	if (st != MPC_OK)
 		return st;
-	mpz_init(a);
 	ser_from_bytes(a, buf, len);
 	mpc_wipe(buf, len);
 	mpz_fdiv_r_2exp(a, a, d->abits);
-	if (d->has_table)
+	return MPC_OK;
+}
+
+mpc_status
+pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_error *err)
+{
+	mpz_t		a;
+	mpc_status	st;
+
+	mpz_init(a);
+	st = djn_exponent(d, a, err);
+	if (st != MPC_OK)
+		;
+	else if (d->has_table)
 		st = fb_pow(&d->table, out, a, err);
 	else if (mpz_sgn(a) == 0)
 		mpz_set_ui(out, 1);		/* probability 2^-abits; powm_sec needs e > 0 */
@@ -153,6 +166,47 @@ pai_djn_encrypt(const pai_pub *pk, const pai_djn *d, mpz_t c, const mpz_t m, mpc
 	if (st == MPC_OK)
 		pai_mul_one_plus_mn(pk, c, m, x);
 	mpz_clear(x);
+	return st;
+}
+
+mpc_status
+pai_djn_encrypt_many(const pai_pub *pk, const pai_djn *d, mpz_t *c, const mpz_t *m, size_t count,
+					 mpc_error *err)
+{
+	mpz_t		a[IFMA8_LANES],
+				x[IFMA8_LANES];
+	size_t		i,
+				l;
+	mpc_status	st = MPC_OK;
+
+	for (i = 0; i < count; i++)
+		if (mpz_sgn(m[i]) < 0 || mpz_cmp(m[i], pk->n) >= 0)
+			return mpc_fail(err, MPC_ERR_ARG, "plaintext is not in the range 0 <= m < n");
+	i = 0;
+	if (d->has_table && d->table.use_ifma && ifma_available())
+	{
+		for (l = 0; l < IFMA8_LANES; l++)
+			mpz_inits(a[l], x[l], NULL);
+		/* whole groups of eight, and a last group of at least four (its
+		 * spare lanes get exponents of their own, and are dropped) */
+		for (; st == MPC_OK && count - i >= 4; i += (count - i < IFMA8_LANES ? count - i : IFMA8_LANES))
+		{
+			for (l = 0; l < IFMA8_LANES && st == MPC_OK; l++)
+				st = djn_exponent(d, a[l], err);
+			if (st == MPC_OK)
+				st = fb_pow8(&d->table, x, (const mpz_t *) a, err);
+			for (l = 0; st == MPC_OK && l < IFMA8_LANES && i + l < count; l++)
+				pai_mul_one_plus_mn(pk, c[i + l], m[i + l], x[l]);
+		}
+		for (l = 0; l < IFMA8_LANES; l++)
+		{
+			mpc_wipe(a[l]->_mp_d, (size_t) a[l]->_mp_alloc * sizeof(mp_limb_t));
+			mpc_wipe(x[l]->_mp_d, (size_t) x[l]->_mp_alloc * sizeof(mp_limb_t));
+			mpz_clears(a[l], x[l], NULL);
+		}
+	}
+	for (; st == MPC_OK && i < count; i++)
+		st = pai_djn_encrypt(pk, d, c[i], m[i], err);
 	return st;
 }
 

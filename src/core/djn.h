@@ -60,6 +60,12 @@ mpc_status	pai_djn_noise(const pai_pub *pk, const pai_djn *d, mpz_t out, mpc_err
 /* c = (1 + m n) hs^a mod n^2, 0 <= m < n. */
 mpc_status	pai_djn_encrypt(const pai_pub *pk, const pai_djn *d, mpz_t c, const mpz_t m,
 							mpc_error *err);
+/* The same for count plaintexts m[0, count) into c[0, count): eight at a
+ * time on the multi-buffer IFMA products (fb_pow8, each lane with its own
+ * random exponent) when the state has an IFMA table, else one by one.
+ * Every m[i] is checked first. */
+mpc_status	pai_djn_encrypt_many(const pai_pub *pk, const pai_djn *d, mpz_t *c, const mpz_t *m,
+								 size_t count, mpc_error *err);
 /* out = ct hs^a mod n^2 for a valid ciphertext ct. */
 mpc_status	pai_djn_rerandomize(const pai_pub *pk, const pai_djn *d, mpz_t out,
 								const mpz_t ct, mpc_error *err);

@@ -11,6 +11,7 @@
 #include "fixedbase.h"
 
 #include "ct.h"
+#include "ifma8.h"
 
 #include <string.h>
 
@@ -496,4 +497,39 @@ fb_best_window(size_t maxbits, size_t count, unsigned max_window, double scan_we
 		}
 	}
 	return best;
+}
+
+mpc_status
+fb_pow8(const fb_table *t, mpz_t *out, const mpz_t *e, mpc_error *err)
+{
+	size_t		elimbs = (t->maxbits + LIMB_BITS - 1) / LIMB_BITS + 1,
+				L = t->nlimbs,
+				l;
+	mpz_t		scratch;
+	mp_limb_t  *s,
+			   *ep[IFMA8_LANES],
+			   *rp[IFMA8_LANES];
+	mpc_status	st;
+
+	if (!t->use_ifma)
+		return mpc_fail(err, MPC_ERR_ARG, "the table is not built for the IFMA products");
+	for (l = 0; l < IFMA8_LANES; l++)
+		if (mpz_sgn(e[l]) < 0 || mpc_ct_exceeds_bits(e[l], t->maxbits))
+			return mpc_fail(err, MPC_ERR_ARG, "exponent has more than %zu bits", t->maxbits);
+	mpz_init(scratch);
+	s = mpz_limbs_write(scratch, (mp_size_t) (IFMA8_LANES * (elimbs + L)));
+	for (l = 0; l < IFMA8_LANES; l++)
+	{
+		ep[l] = s + l * (elimbs + L);
+		rp[l] = ep[l] + elimbs;
+		limbs_of(ep[l], elimbs, e[l]);
+	}
+	st = ifma8_table_pow(&t->ic, t->idigits, t->windows, t->window,
+						 (const mp_limb_t *const *) ep, rp, err);
+	if (st == MPC_OK)
+		for (l = 0; l < IFMA8_LANES; l++)
+			mpz_of_limbs(out[l], rp[l], L);
+	mpc_wipe(s, IFMA8_LANES * (elimbs + L) * sizeof(mp_limb_t));
+	mpz_clear(scratch);
+	return st;
 }

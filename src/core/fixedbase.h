@@ -63,6 +63,11 @@ mpc_status	fb_table_init(fb_table *t, void *buf, size_t buflen, const mpz_t base
  * depend on the value of e (only on maxbits).  out must not be e. */
 mpc_status	fb_pow(const fb_table *t, mpz_t out, const mpz_t e, mpc_error *err);
 
+/* Eight powers at once, out[l] = base^e[l] mod N, on the multi-buffer IFMA
+ * products (ifma8.h), for a table built for IFMA (t->use_ifma; else
+ * MPC_ERR_ARG).  Constant time in every e[l], as fb_pow. */
+mpc_status	fb_pow8(const fb_table *t, mpz_t *out, const mpz_t *e, mpc_error *err);
+
 /* The same with a direct table index and Karatsuba products: faster, but
  * its memory accesses and timing depend on e.  Only for public exponents;
  * the benchmark uses it to show what constant time costs. */

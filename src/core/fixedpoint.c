@@ -183,16 +183,32 @@ fx_lift(const pai_pub *pk, fx_ct *x, int new_scale, mpc_error *err)
 }
 
 mpc_status
+fx_add_result(const pai_pub *pk, int scale_a, uint32_t bound_a, int scale_b, uint32_t bound_b,
+			  int sub, int *scale, uint32_t *bound, mpc_error *err)
+{
+	int			s = scale_a > scale_b ? scale_a : scale_b;
+	uint64_t	ba = (uint64_t) bound_a + fx_pow10_bits(s - scale_a);
+	uint64_t	bb = (uint64_t) bound_b + fx_pow10_bits(s - scale_b);
+	uint64_t	b = (ba > bb ? ba : bb) + 1;
+	mpc_status	st;
+
+	if ((st = fx_check_bound(pk, b, sub ? "the difference" : "the sum", err)) != MPC_OK)
+		return st;
+	*scale = s;
+	*bound = (uint32_t) b;
+	return MPC_OK;
+}
+
+mpc_status
 fx_add(const pai_pub *pk, fx_ct *out, fx_ct *a, fx_ct *b, int sub, mpc_error *err)
 {
-	int			scale = a->scale > b->scale ? a->scale : b->scale;
-	uint64_t	ba = (uint64_t) a->bound + fx_pow10_bits(scale - a->scale);
-	uint64_t	bb = (uint64_t) b->bound + fx_pow10_bits(scale - b->scale);
-	uint64_t	bound = (ba > bb ? ba : bb) + 1;
+	int			scale;
+	uint32_t	bound;
 	mpc_status	st;
 
 	/* check the result before lifting either operand */
-	if ((st = fx_check_bound(pk, bound, sub ? "the difference" : "the sum", err)) != MPC_OK ||
+	if ((st = fx_add_result(pk, a->scale, a->bound, b->scale, b->bound, sub, &scale, &bound,
+							err)) != MPC_OK ||
 		(st = fx_lift(pk, a, scale, err)) != MPC_OK ||
 		(st = fx_lift(pk, b, scale, err)) != MPC_OK)
 		return st;
@@ -204,7 +220,7 @@ fx_add(const pai_pub *pk, fx_ct *out, fx_ct *a, fx_ct *b, int sub, mpc_error *er
 	else
 		pai_add(pk, out->c, a->c, b->c);
 	out->scale = scale;
-	out->bound = (uint32_t) bound;
+	out->bound = bound;
 	return MPC_OK;
 }
 
@@ -310,21 +326,16 @@ fx_sum_bound(const fx_sum *s)
 	return s->max_bound + fx_ceil_log2_u64(s->count);
 }
 
-mpc_status
-fx_sum_add(fx_sum *s, const mpz_t n2, mpz_t c, int scale, uint32_t max_bound, uint64_t count,
-		   mpc_error *err)
+/* the bound and count of a sum that takes 'count' more terms, the largest
+ * term bound becoming m: checked, then stored */
+static mpc_status
+sum_count(fx_sum *s, uint64_t m, uint64_t count, mpc_error *err)
 {
-	int			to = s->scale > scale ? s->scale : scale;
-	uint64_t	ms = (uint64_t) s->max_bound + fx_pow10_bits(to - s->scale);
-	uint64_t	mc = (uint64_t) max_bound + fx_pow10_bits(to - scale);
-	uint64_t	m = ms > mc ? ms : mc;
 	uint64_t	total,
 				bound;
 
 	if (count == 0 || s->count > UINT64_MAX - count)
 		return mpc_fail(err, MPC_ERR_ARG, "bad count of terms");
-	if (to > PAI_MAX_SCALE)
-		return mpc_fail(err, MPC_ERR_ARG, "scale %d exceeds the maximum of %d", to, PAI_MAX_SCALE);
 	total = s->count + count;
 	bound = m + fx_ceil_log2_u64(total);
 	if (bound > s->limit)
@@ -332,13 +343,37 @@ fx_sum_add(fx_sum *s, const mpz_t n2, mpz_t c, int scale, uint32_t max_bound, ui
 						"the sum could overflow: %llu terms of magnitude up to 2^%llu need 2^%llu, and the key holds at most 2^%u",
 						(unsigned long long) total, (unsigned long long) m,
 						(unsigned long long) bound, s->limit);
+	s->max_bound = (uint32_t) m;
+	s->count = total;
+	return MPC_OK;
+}
+
+mpc_status
+fx_sum_account(fx_sum *s, int scale, uint32_t max_bound, uint64_t count, mpc_error *err)
+{
+	if (scale != s->scale)
+		return mpc_fail(err, MPC_ERR_ARG, "term at scale %d, sum at scale %d", scale, s->scale);
+	return sum_count(s, s->max_bound > max_bound ? s->max_bound : max_bound, count, err);
+}
+
+mpc_status
+fx_sum_add(fx_sum *s, const mpz_t n2, mpz_t c, int scale, uint32_t max_bound, uint64_t count,
+		   mpc_error *err)
+{
+	int			to = s->scale > scale ? s->scale : scale;
+	uint64_t	ms = (uint64_t) s->max_bound + fx_pow10_bits(to - s->scale);
+	uint64_t	mc = (uint64_t) max_bound + fx_pow10_bits(to - scale);
+	mpc_status	st;
+
+	if (to > PAI_MAX_SCALE)
+		return mpc_fail(err, MPC_ERR_ARG, "scale %d exceeds the maximum of %d", to, PAI_MAX_SCALE);
+	if ((st = sum_count(s, ms > mc ? ms : mc, count, err)) != MPC_OK)
+		return st;
 	pow10_mod(s->acc, to - s->scale, n2);
 	pow10_mod(c, to - scale, n2);
 	mpz_mul(s->acc, s->acc, c);
 	mpz_mod(s->acc, s->acc, n2);
 	s->scale = to;
-	s->max_bound = (uint32_t) m;
-	s->count = total;
 	return MPC_OK;
 }
 

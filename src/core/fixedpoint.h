@@ -81,6 +81,13 @@ void		fx_default_max(mpz_t max_k, unsigned bits);
 
 /* The same value at a scale d >= 0 digits larger: c^(10^d). */
 mpc_status	fx_lift(const pai_pub *pk, fx_ct *x, int new_scale, mpc_error *err);
+/* The scale and bound of a +/- b (operands at scale_a / scale_b with bounds
+ * bound_a / bound_b), checked against the key's range: what fx_add uses,
+ * for callers that multiply the ciphertexts themselves (the IFMA path of
+ * SQL ct + ct, at equal scales). */
+mpc_status	fx_add_result(const pai_pub *pk, int scale_a, uint32_t bound_a, int scale_b,
+						  uint32_t bound_b, int sub, int *scale, uint32_t *bound,
+						  mpc_error *err);
 /* out = a + b (sub = 0) or a - b (sub = 1) at the larger scale; out may be
  * a or b. */
 mpc_status	fx_add(const pai_pub *pk, fx_ct *out, fx_ct *a, fx_ct *b, int sub, mpc_error *err);
@@ -145,6 +152,12 @@ typedef struct fx_sum
 void		fx_sum_init(fx_sum *s, uint32_t limit, int scale);
 void		fx_sum_clear(fx_sum *s);
 uint32_t	fx_sum_bound(const fx_sum *s);
+/* The bookkeeping of fx_sum_add alone, for a caller that keeps the product
+ * itself (sum() on IFMA): 'count' terms at the sum's own scale, largest
+ * term bound max_bound; checks the bound of the result.  s->acc is not
+ * touched. */
+mpc_status	fx_sum_account(fx_sum *s, int scale, uint32_t max_bound, uint64_t count,
+						   mpc_error *err);
 /* Add 'count' terms already multiplied into c (one row: count 1; a partial
  * sum from another worker: its count), whose scale is 'scale' and whose
  * largest term bound is max_bound.  c is clobbered.  Checks the bound of

@@ -88,8 +88,8 @@ ifma_ctx_bytes(size_t mod_bits)
 }
 
 /* D digits of the number in limbs[0, nl); bits above 52 D are dropped. */
-static void
-digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
+void
+ifma_digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
 {
 	size_t		i;
 
@@ -111,8 +111,8 @@ digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl)
 }
 
 /* nl limbs of the number in normalised digits d[0, D). */
-static void
-limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D)
+void
+ifma_limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D)
 {
 	size_t		j;
 
@@ -184,7 +184,7 @@ ifma_ctx_init_limbs(ifma_ctx *c, void *buf, size_t buflen, const mp_limb_t *mod,
 	c->rr = c->n + D;
 	c->nl = (mp_limb_t *) (c->rr + D);
 	memcpy(c->nl, mod, L * sizeof(mp_limb_t));
-	digits_of_limbs(c->n, D, c->nl, L);
+	ifma_digits_of_limbs(c->n, D, c->nl, L);
 
 	n0 = c->nl[0];
 	inv = n0;					/* right to 3 bits for odd n0 */
@@ -202,7 +202,7 @@ ifma_ctx_init_limbs(ifma_ctx *c, void *buf, size_t buflen, const mp_limb_t *mod,
 	np[(104 * D) / GMP_NUMB_BITS] = (mp_limb_t) 1 << ((104 * D) % GMP_NUMB_BITS);
 	tp = mpz_limbs_write(scratch, mpn_sec_div_r_itch((mp_size_t) nn, (mp_size_t) L));
 	mpn_sec_div_r(np, (mp_size_t) nn, c->nl, (mp_size_t) L, tp);
-	digits_of_limbs(c->rr, D, np, L);
+	ifma_digits_of_limbs(c->rr, D, np, L);
 	mpc_wipe(np, nn * sizeof(mp_limb_t));
 	mpz_clears(num, scratch, NULL);
 	return MPC_OK;
@@ -357,7 +357,7 @@ to_mont_limbs(const ifma_ctx *c, uint64_t *r, const mp_limb_t *x, size_t xn)
 {
 	uint64_t	xd[IFMA_MAX_DIGITS];
 
-	digits_of_limbs(xd, c->digits, x, xn);
+	ifma_digits_of_limbs(xd, c->digits, x, xn);
 	amm(r, xd, c->rr, c->n, c->k0, c->digits);
 	mpc_wipe(xd, sizeof(xd));
 }
@@ -385,7 +385,7 @@ from_mont_limbs(const ifma_ctx *c, mp_limb_t *rp, const uint64_t *a)
 	one[0] = 1;
 	/* a / R mod N is at most N: subtract N once, in constant time */
 	amm(rd, a, one, c->n, c->k0, c->digits);
-	limbs_of_digits(v, L, rd, c->digits);
+	ifma_limbs_of_digits(v, L, rd, c->digits);
 	borrow = mpn_sub_n(w, v, c->nl, (mp_size_t) L);
 	keep = 0 - borrow;			/* all ones: v < N, keep v */
 	for (i = 0; i < L; i++)
@@ -406,8 +406,8 @@ ifma_from_mont(const ifma_ctx *c, mpz_t out, const uint64_t *a)
 
 /* window width for an exponent of ebits bits: the one with the fewest
  * products (squarings + one per window + table) */
-static unsigned
-pow_window(size_t ebits)
+unsigned
+ifma_pow_window(size_t ebits)
 {
 	unsigned	k,
 				best = 1;
@@ -446,7 +446,7 @@ powm_limbs(const ifma_ctx *c, mp_limb_t *rp, const mp_limb_t *bp, size_t bn,
 	long		w;
 	mp_limb_t	one_limb = 1;
 
-	k = pow_window(ebits);
+	k = ifma_pow_window(ebits);
 	count = (size_t) 1 << k;
 	windows = (ebits + k - 1) / k;
 	elimbs = limbs_for_bits(ebits) + 1;
@@ -587,31 +587,80 @@ mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, size
 void
 ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len)
 {
-	mp_limb_t	l[IFMA_MAX_DIGITS * 52 / 64 + 1];
-	size_t		nl = (len + 7) / 8,
-				j;
-	size_t		maxl = sizeof(l) / sizeof(l[0]);
+	/*
+	 * Digit i is bits [52 i, 52 i + 52): the 8 bytes that end 52 i / 8
+	 * bytes before the end of the big-endian number, byte-swapped and
+	 * shifted by (52 i) mod 8 (0 or 4).  The number is copied behind enough
+	 * zero bytes that every such load is inside the buffer, so the loop is
+	 * one unaligned load, a bswap, a shift and a mask per digit.
+	 */
+	uint8_t		buf[8 * IFMA_MAX_DIGITS + 16];
+	size_t		D = c->digits,
+				need = (52 * D) / 8 + 8,	/* bytes the loads can reach */
+				pad,
+				i;
 
-	if (nl > maxl)
-		nl = maxl;				/* callers pass len <= 52 D / 8 */
-	/* whole 8-byte words from the end; the leading partial word byte-wise */
-	for (j = 0; j < len / 8 && j < nl; j++)
+	if (len > 8 * D)
+		len = 8 * D;			/* callers pass len <= 52 D / 8 */
+	pad = need > len ? need - len : 0;
+	memset(buf, 0, pad);
+	memcpy(buf + pad, be, len);
+	for (i = 0; i < D; i++)
 	{
+		size_t		bit = 52 * i;
 		uint64_t	w;
 
-		memcpy(&w, be + len - 8 * (j + 1), 8);
-		l[j] = (mp_limb_t) __builtin_bswap64(w);
+		memcpy(&w, buf + pad + len - bit / 8 - 8, 8);
+		d[i] = (__builtin_bswap64(w) >> (bit % 8)) & MASK52;
 	}
-	if (len % 8 != 0 && j < nl)
+}
+
+/* out[0, len) = the big-endian bytes of the number with limbs l[0, L),
+ * L * 8 >= len; limbs above len are dropped */
+static void
+be_of_limbs(uint8_t *out, size_t len, const mp_limb_t *l, size_t L)
+{
+	size_t		j;
+
+	for (j = 0; j < len / 8 && j < L; j++)
 	{
-		mp_limb_t	w = 0;
+		uint64_t	w = __builtin_bswap64((uint64_t) l[j]);
+
+		memcpy(out + len - 8 * (j + 1), &w, 8);
+	}
+	if (len % 8 != 0)
+	{
+		mp_limb_t	top = j < L ? l[j] : 0;
 		size_t		k;
 
 		for (k = 0; k < len % 8; k++)
-			w = (w << 8) | be[k];
-		l[j++] = w;
+			out[len % 8 - 1 - k] = (uint8_t) (top >> (8 * k));
 	}
-	digits_of_limbs(d, c->digits, l, j);
+}
+
+void
+ifma_mulmod_be(const ifma_ctx *c, uint8_t *out, const uint8_t *a, const uint8_t *b, size_t len)
+{
+	uint64_t	ad[IFMA_MAX_DIGITS],
+				bd[IFMA_MAX_DIGITS];
+	mp_limb_t	v[IFMA_MAX_DIGITS * 52 / 64 + 2],
+				w[IFMA_MAX_DIGITS * 52 / 64 + 2],
+				borrow,
+				keep;
+	size_t		L = c->nlimbs,
+				i;
+
+	ifma_digits_of_be(c, ad, a, len);
+	ifma_digits_of_be(c, bd, b, len);
+	amm(ad, ad, bd, c->n, c->k0, c->digits);	/* a b / R, below 2N */
+	amm(ad, ad, c->rr, c->n, c->k0, c->digits);	/* a b, below 2N */
+	/* below 2N, which may need a limb more than N: subtract N once if needed */
+	ifma_limbs_of_digits(v, L + 1, ad, c->digits);
+	borrow = mpn_sub(w, v, (mp_size_t) L + 1, c->nl, (mp_size_t) L);
+	keep = 0 - borrow;
+	for (i = 0; i < L; i++)
+		v[i] = (v[i] & keep) | (w[i] & ~keep);
+	be_of_limbs(out, len, v, L);
 }
 
 void
@@ -676,6 +725,6 @@ ifma_acc_get_mul(const ifma_ctx *c, mpz_t out, const uint64_t *acc, uint64_t rex
 void
 ifma_acc_set(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp, const mpz_t x)
 {
-	digits_of_limbs(acc, c->digits, mpz_limbs_read(x), mpz_size(x));
+	ifma_digits_of_limbs(acc, c->digits, mpz_limbs_read(x), mpz_size(x));
 	*rexp = 0;
 }

@@ -43,6 +43,14 @@ int			ifma_available(void);
  * the portable path on a machine that has IFMA. */
 void		ifma_set_enabled(int on);
 
+/* d[0, D) = the D 52-bit digits of limbs[0, nl) (bits above 52 D dropped),
+ * and back: limbs[0, nl) of normalised digits d[0, D).  Branch only on the
+ * (public) lengths. */
+void		ifma_digits_of_limbs(uint64_t *d, size_t D, const mp_limb_t *limbs, size_t nl);
+void		ifma_limbs_of_digits(mp_limb_t *limbs, size_t nl, const uint64_t *d, size_t D);
+/* The fixed window width for an exponent of ebits bits: fewest products. */
+unsigned	ifma_pow_window(size_t ebits);
+
 /* Digits for a modulus of mod_bits bits (0 if too large). */
 size_t		ifma_digits(size_t mod_bits);
 /* Bytes of the buffer a context needs, alignment slack included. */
@@ -119,6 +127,11 @@ void		mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep
 /* d = the big-endian number be[0, len), read a word at a time; it must be
  * below 2N (callers check it is below N). */
 void		ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len);
+/* out[0, len) = a b mod N, big-endian, for big-endian a, b < N of len bytes
+ * (len <= 52 D / 8): two products, a b / R and then times R^2, and one
+ * conditional subtraction.  Public operands (ciphertexts): ct + ct. */
+void		ifma_mulmod_be(const ifma_ctx *c, uint8_t *out, const uint8_t *a, const uint8_t *b,
+						   size_t len);
 /* acc = 1 (the empty product), rexp = 0 */
 void		ifma_acc_start(const ifma_ctx *c, uint64_t *acc, uint64_t *rexp);
 /* acc *= x for digits x < 2N: one product */

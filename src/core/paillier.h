@@ -114,6 +114,11 @@ void		pai_mul_one_plus_mn(const pai_pub *pk, mpz_t out, const mpz_t m, const mpz
 
 /* CRT decryption with constant-time exponentiation; c must be valid. */
 mpc_status	pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err);
+/* The same for count ciphertexts c[0, count) into m[0, count): eight at a
+ * time on the multi-buffer IFMA exponentiation when the CPU has it.  Every
+ * c[i] is checked first; on an error nothing is decrypted. */
+mpc_status	pai_decrypt_many(const pai_priv *sk, mpz_t *m, const mpz_t *c, size_t count,
+							 mpc_error *err);
 /* Textbook decryption m = L(c^lambda mod n^2) mu mod n (benchmarks, tests). */
 mpc_status	pai_decrypt_textbook(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err);
 

@@ -15,12 +15,13 @@
 
 #include "ct.h"
 #include "ifma.h"
+#include "ifma8.h"
 
-/* l[0, xn) = L_x((a mod x^2)^(x - 1) mod x^2), for x = p or q and a[0, an) a
+/* y[0, x2n) = (a mod x^2)^(x - 1) mod x^2, for x = p or q and a[0, an) a
  * unit mod x^2 */
 static void
-l_of_pow(mp_limb_t *l, const mp_limb_t *a, size_t an, const mpz_t x, const mpz_t x2,
-		 const mpz_t xm1)
+pow_x(mp_limb_t *y, const mp_limb_t *a, size_t an, const mpz_t x, const mpz_t x2,
+	  const mpz_t xm1)
 {
 	size_t		xn = mpz_size(x),
 				x2n = mpz_size(x2),
@@ -28,9 +29,8 @@ l_of_pow(mp_limb_t *l, const mp_limb_t *a, size_t an, const mpz_t x, const mpz_t
 				xbits = mpz_sizeinbase(x, 2),
 				x2bits = mpz_sizeinbase(x2, 2);
 	mpc_scratch	s;
-	mp_limb_t  *b = mpc_scratch_get(&s, 2 * x2n + en),
-			   *y = b + x2n,
-			   *e = y + x2n;
+	mp_limb_t  *b = mpc_scratch_get(&s, x2n + en),
+			   *e = b + x2n;
 
 	/* bit lengths of p, p^2 (and q, q^2) are public */
 	MPC_CT_DECLASSIFY(&xbits, sizeof(xbits));
@@ -39,7 +39,21 @@ l_of_pow(mp_limb_t *l, const mp_limb_t *a, size_t an, const mpz_t x, const mpz_t
 	mpc_limbs_of_mpz(e, xm1, en);
 	/* b is a unit mod x^2, so b != 0 */
 	mpc_powm_sec_limbs(y, b, e, xbits, mpz_limbs_read(x2), x2n, x2bits);
-	mpc_ct_L(l, y, x2n, mpz_limbs_read(x), xn);
+	mpc_scratch_free(&s);
+}
+
+/* l[0, xn) = L_x((a mod x^2)^(x - 1) mod x^2), for x = p or q and a[0, an) a
+ * unit mod x^2 */
+static void
+l_of_pow(mp_limb_t *l, const mp_limb_t *a, size_t an, const mpz_t x, const mpz_t x2,
+		 const mpz_t xm1)
+{
+	size_t		x2n = mpz_size(x2);
+	mpc_scratch	s;
+	mp_limb_t  *y = mpc_scratch_get(&s, x2n);
+
+	pow_x(y, a, an, x, x2, xm1);
+	mpc_ct_L(l, y, x2n, mpz_limbs_read(x), mpz_size(x));
 	mpc_scratch_free(&s);
 }
 
@@ -241,18 +255,16 @@ pai_priv_clear(pai_priv *sk)
 	mpc_wipe(sk, sizeof(*sk));
 }
 
-/* mx[0, xn) = L_x(c^(x-1) mod x^2) hx mod x, for x = p or q */
+/* mx[0, xn) = L_x(y) hx mod x, for x = p or q and y[0, x2n) = c^(x-1) mod x^2 */
 static void
-decrypt_half(mp_limb_t *mx, const mp_limb_t *c, size_t cn, const mpz_t x, const mpz_t x2,
-			 const mpz_t xm1, const mpz_t hx)
+half_of_pow(mp_limb_t *mx, const mp_limb_t *y, const mpz_t x, const mpz_t x2, const mpz_t hx)
 {
 	size_t		xn = mpz_size(x);
 	mpc_scratch	s;
 	mp_limb_t  *l = mpc_scratch_get(&s, 2 * xn),
 			   *h = l + xn;
 
-	/* c is a unit mod n^2, so mod x^2 too */
-	l_of_pow(l, c, cn, x, x2, xm1);
+	mpc_ct_L(l, y, mpz_size(x2), mpz_limbs_read(x), xn);
 	mpc_limbs_of_mpz(h, hx, xn);
 	mpc_ct_mulmod(mx, l, xn, h, xn, mpz_limbs_read(x), xn);
 	mpc_scratch_free(&s);
@@ -265,12 +277,13 @@ decrypt_half(mp_limb_t *mx, const mp_limb_t *c, size_t cn, const mpz_t x, const 
  * with mpn_sec_mul, the recombination with fixed-length additions.  The
  * plaintext is public once computed.  test/ctgrind checks this.
  */
-mpc_status
-pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
+/* m = the plaintext whose powers mod p^2 and q^2 are yp = c^(p-1) and
+ * yq = c^(q-1) (p2n and q2n limbs): L, times hp / hq, and the CRT */
+static void
+crt_finish(const pai_priv *sk, mpz_t m, const mp_limb_t *yp, const mp_limb_t *yq)
 {
 	size_t		pn = mpz_size(sk->p),
 				qn = mpz_size(sk->q),
-				cn = mpz_size(c),
 				mn = pn + qn;
 	mpc_scratch	s;
 	mp_limb_t  *buf,
@@ -283,10 +296,7 @@ pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
 			   *qq,
 			   *r,
 			   *mqw;
-	mpc_status	st = pai_check_ciphertext(&sk->pub, c, 0, err);
 
-	if (st != MPC_OK)
-		return st;
 	/* p > q, so pn >= qn */
 	buf = mpc_scratch_get(&s, pn + qn + 2 * (pn + 1) + 3 * pn + 2 * mn);
 	mp = buf;
@@ -299,8 +309,8 @@ pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
 	r = qq + pn;				/* mn */
 	mqw = r + mn;				/* mq padded to mn limbs */
 
-	decrypt_half(mp, mpz_limbs_read(c), cn, sk->p, sk->p2, sk->pm1, sk->hp);
-	decrypt_half(mq, mpz_limbs_read(c), cn, sk->q, sk->q2, sk->qm1, sk->hq);
+	half_of_pow(mp, yp, sk->p, sk->p2, sk->hp);
+	half_of_pow(mq, yq, sk->q, sk->q2, sk->hq);
 
 	/* h = (mp - mq) q^-1 mod p, from d = mp + p - mq in (0, 2p) */
 	memcpy(mq_p, mq, qn * sizeof(mp_limb_t));
@@ -329,6 +339,117 @@ pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
 	/* the plaintext is the caller's to learn */
 	MPC_CT_DECLASSIFY(r, mn * sizeof(mp_limb_t));
 	mpc_ct_mpz_set_limbs(m, r, mn);
+	mpc_scratch_free(&s);
+}
+
+mpc_status
+pai_decrypt(const pai_priv *sk, mpz_t m, const mpz_t c, mpc_error *err)
+{
+	size_t		p2n = mpz_size(sk->p2),
+				q2n = mpz_size(sk->q2);
+	mpc_scratch	s;
+	mp_limb_t  *yp,
+			   *yq;
+	mpc_status	st = pai_check_ciphertext(&sk->pub, c, 0, err);
+
+	if (st != MPC_OK)
+		return st;
+	yp = mpc_scratch_get(&s, p2n + q2n);
+	yq = yp + p2n;
+	pow_x(yp, mpz_limbs_read(c), mpz_size(c), sk->p, sk->p2, sk->pm1);
+	pow_x(yq, mpz_limbs_read(c), mpz_size(c), sk->q, sk->q2, sk->qm1);
+	crt_finish(sk, m, yp, yq);
+	mpc_scratch_free(&s);
+	return MPC_OK;
+}
+
+/*
+ * The same for count ciphertexts, eight at a time on the multi-buffer IFMA
+ * exponentiation (ifma8.h: one ciphertext per lane, the lanes sharing p^2,
+ * then q^2) when the CPU has IFMA; a last group of fewer than 4 is
+ * decrypted one by one, as is everything without IFMA.  Every ciphertext is
+ * checked before the first exponentiation.  The count and which ciphertext
+ * sits in which lane are public; padding lanes repeat the group's first
+ * ciphertext.
+ */
+mpc_status
+pai_decrypt_many(const pai_priv *sk, mpz_t *m, const mpz_t *c, size_t count, mpc_error *err)
+{
+	size_t		p2n = mpz_size(sk->p2),
+				q2n = mpz_size(sk->q2),
+				pn = mpz_size(sk->p),
+				qn = mpz_size(sk->q),
+				p2bits = mpz_sizeinbase(sk->p2, 2),
+				q2bits = mpz_sizeinbase(sk->q2, 2),
+				pbits = mpz_sizeinbase(sk->p, 2),
+				qbits = mpz_sizeinbase(sk->q, 2),
+				i,
+				l;
+	mpc_scratch	s;
+	mp_limb_t  *buf;
+	mpc_status	st;
+
+	for (i = 0; i < count; i++)
+		if ((st = pai_check_ciphertext(&sk->pub, c[i], 0, err)) != MPC_OK)
+			return st;
+	MPC_CT_DECLASSIFY(&p2bits, sizeof(p2bits));
+	MPC_CT_DECLASSIFY(&q2bits, sizeof(q2bits));
+	MPC_CT_DECLASSIFY(&pbits, sizeof(pbits));
+	MPC_CT_DECLASSIFY(&qbits, sizeof(qbits));
+	if (!ifma_available() || ifma_digits(p2bits) == 0)
+	{
+		for (i = 0; i < count; i++)
+			if ((st = pai_decrypt(sk, m[i], c[i], err)) != MPC_OK)
+				return st;
+		return MPC_OK;
+	}
+	/* per lane: c mod p^2, c mod q^2, yp, yq; then p - 1, q - 1 */
+	buf = mpc_scratch_get(&s, IFMA8_LANES * 2 * (p2n + q2n) + pn + qn + 2);
+	for (i = 0; i < count; i += IFMA8_LANES)
+	{
+		mp_limb_t  *bp[IFMA8_LANES], *bq[IFMA8_LANES], *yp[IFMA8_LANES], *yq[IFMA8_LANES];
+		const mp_limb_t *ep[IFMA8_LANES], *eq[IFMA8_LANES], *mp2[IFMA8_LANES], *mq2[IFMA8_LANES];
+		mp_limb_t  *pm1 = buf + IFMA8_LANES * 2 * (p2n + q2n),
+				   *qm1 = pm1 + pn + 1;
+		size_t		lanes = count - i < IFMA8_LANES ? count - i : IFMA8_LANES;
+
+		if (lanes < 4)
+		{
+			for (; i < count; i++)
+				if ((st = pai_decrypt(sk, m[i], c[i], err)) != MPC_OK)
+					break;
+			mpc_scratch_free(&s);
+			return i < count ? st : MPC_OK;
+		}
+		mpc_limbs_of_mpz(pm1, sk->pm1, pn);
+		mpc_limbs_of_mpz(qm1, sk->qm1, qn);
+		for (l = 0; l < IFMA8_LANES; l++)
+		{
+			const mpz_srcptr cl = c[i + (l < lanes ? l : 0)];
+
+			bp[l] = buf + l * 2 * (p2n + q2n);
+			bq[l] = bp[l] + p2n;
+			yp[l] = bq[l] + q2n;
+			yq[l] = yp[l] + p2n;
+			mpc_ct_mod(bp[l], mpz_limbs_read(cl), mpz_size(cl), mpz_limbs_read(sk->p2), p2n);
+			mpc_ct_mod(bq[l], mpz_limbs_read(cl), mpz_size(cl), mpz_limbs_read(sk->q2), q2n);
+			ep[l] = pm1;
+			eq[l] = qm1;
+			mp2[l] = mpz_limbs_read(sk->p2);
+			mq2[l] = mpz_limbs_read(sk->q2);
+		}
+		if ((st = ifma8_powm_limbs(yp, (const mp_limb_t *const *) bp, ep, pbits, mp2, p2n, p2bits,
+								   err)) != MPC_OK ||
+			(st = ifma8_powm_limbs(yq, (const mp_limb_t *const *) bq, eq, qbits, mq2, q2n, q2bits,
+								   err)) != MPC_OK)
+		{
+			mpc_scratch_free(&s);
+			return st;
+		}
+		for (l = 0; l < lanes; l++)
+			crt_finish(sk, m[i + l], yp[l], yq[l]);
+	}
+	mpc_wipe(buf, (IFMA8_LANES * 2 * (p2n + q2n) + pn + qn + 2) * sizeof(mp_limb_t));
 	mpc_scratch_free(&s);
 	return MPC_OK;
 }

@@ -175,7 +175,7 @@ state_add(SumState *st, mpz_t c, int scale, uint32 max_bound, uint64 count)
 
 /*
  * IFMA path, a term at the state's scale: fx_sum does the bookkeeping and
- * checks the bound (its product is 1 x 1, both already 1); the caller then
+ * checks the bound (fx_sum_account: its product is not touched); the caller then
  * multiplies the term into iacc.
  */
 static void
@@ -183,8 +183,7 @@ state_account(SumState *st, uint32 max_bound, uint64 count)
 {
 	mpc_error	err;
 
-	mpz_set_ui(st->c, 1);
-	if (fx_sum_add(&st->sum, st->n2, st->c, st->sum.scale, max_bound, count, &err) != MPC_OK)
+	if (fx_sum_account(&st->sum, st->sum.scale, max_bound, count, &err) != MPC_OK)
 		mpc_raise_fx(&err, "sum(paillier_ciphertext)");
 }
 

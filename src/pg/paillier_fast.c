@@ -213,6 +213,27 @@ mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 }
 
 mpc_status
+mpc_encrypt_pub_many(const pai_pub *pk, mpz_t *c, const mpz_t *m, size_t count, mpc_error *err)
+{
+	const pai_djn *d;
+	size_t		i;
+	mpc_status	st = MPC_OK;
+
+	if (mpc_guc_encryption_method == MPC_ENC_METHOD_TEXTBOOK)
+	{
+		for (i = 0; i < count && st == MPC_OK; i++)
+			st = pai_encrypt(pk, c[i], m[i], err);
+		return st;
+	}
+	d = mpc_djn_get(pk);
+	/* a key's first use has no table yet (it comes with the second use):
+	 * a batch is worth the table at once */
+	if (!d->has_table && count >= 4)
+		d = mpc_djn_get(pk);
+	return pai_djn_encrypt_many(pk, d, c, m, count, err);
+}
+
+mpc_status
 mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err)
 {
 	if (mpc_guc_encryption_method == MPC_ENC_METHOD_TEXTBOOK)

@@ -6,6 +6,7 @@
 #ifndef PAILLIER_GLUE_H
 #define PAILLIER_GLUE_H
 
+#include "ifma.h"
 #include "paillier_pg.h"
 
 /*
@@ -31,6 +32,12 @@ const pai_pub *mpc_pubkey_key(const PaillierPubkey *pk);
 PaillierPubkey *mpc_make_pubkey(const pai_pub *pk);
 PaillierPrivkey *mpc_make_privkey(const pai_priv *sk);
 PaillierCiphertext *mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c);
+/* The same with c left zero, for callers that write CT_C themselves. */
+PaillierCiphertext *mpc_new_ct(const pai_pub *pk, int scale, uint32 bound);
+/* The IFMA context for n^2 of a key returned by mpc_ct_key/mpc_pubkey_key,
+ * built once per cached key, and n^2's big-endian bytes (2 nbytes); NULL
+ * when IFMA is off or unavailable, or n^2 is too large for it. */
+const ifma_ctx *mpc_pub_ifma_n2(const pai_pub *pk, const uint8 **n2be);
 /* The same from a core fixed-point value. */
 PaillierCiphertext *mpc_make_fx(const pai_pub *pk, const fx_ct *x);
 /* Read c out of a ciphertext (no validation beyond the stored layout). */
@@ -57,6 +64,10 @@ void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
 struct pai_djn;
 const struct pai_djn *mpc_djn_get(const pai_pub *pk);
 mpc_status	mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
+/* The same for m[0, count) into c[0, count): DJN eight at a time on the
+ * multi-buffer IFMA products when the key's table is built for them. */
+mpc_status	mpc_encrypt_pub_many(const pai_pub *pk, mpz_t *c, const mpz_t *m, size_t count,
+								 mpc_error *err);
 mpc_status	mpc_rerandomize_fast(const pai_pub *pk, mpz_t out, const mpz_t c, mpc_error *err);
 
 /* Text and binary I/O helpers shared by the types' input functions

@@ -16,6 +16,7 @@
 #include "utils/memutils.h"
 
 #include "encoding.h"
+#include "ifma.h"
 #include "paillier_glue.h"
 #include "serial.h"
 #include "sha256.h"
@@ -30,6 +31,11 @@ typedef struct PubEntry
 	Size		nbytes;
 	uint8	   *n;				/* copy of the modulus bytes */
 	pai_pub		key;
+	/* IFMA context for n^2, built on first use by mpc_pub_ifma_n2 */
+	bool		ifma_tried;
+	void	   *ifma_buf;		/* NULL: none (IFMA off or n^2 too large) */
+	ifma_ctx	ictx;
+	uint8	   *n2be;			/* n^2, big-endian, 2 nbytes */
 } PubEntry;
 
 typedef struct PrivEntry
@@ -166,6 +172,14 @@ mpc_pubkey_from_n(const uint8 *n, Size nbytes)
 	{
 		pai_pub_clear(&e->key);
 		pfree(e->n);
+		if (e->ifma_buf != NULL)
+		{
+			pfree(e->ifma_buf);
+			pfree(e->n2be);
+		}
+		e->ifma_buf = NULL;
+		e->n2be = NULL;
+		e->ifma_tried = false;
 		e->used = false;
 	}
 	old = MemoryContextSwitchTo(get_cache_cxt());
@@ -187,6 +201,46 @@ mpc_pubkey_from_n(const uint8 *n, Size nbytes)
 	e->used = true;
 	e->last_use = ++use_clock;
 	return &e->key;
+}
+
+const ifma_ctx *
+mpc_pub_ifma_n2(const pai_pub *pk, const uint8 **n2be)
+{
+	PubEntry   *e = NULL;
+	int			i;
+
+	if (!ifma_available())
+		return NULL;
+	for (i = 0; i < PUB_CACHE_SIZE; i++)
+		if (pub_cache[i].used && &pub_cache[i].key == pk)
+			e = &pub_cache[i];
+	if (e == NULL)
+		return NULL;			/* not a cached public key */
+	if (!e->ifma_tried)
+	{
+		size_t		bits = mpz_sizeinbase(pk->n2, 2),
+					bytes = ifma_ctx_bytes(bits);
+		mpc_error	err;
+
+		e->ifma_tried = true;
+		if (bytes == 0 || 2 * e->nbytes > 8 * ifma_digits(bits))
+			return NULL;
+		e->ifma_buf = MemoryContextAlloc(get_cache_cxt(), bytes);
+		e->n2be = MemoryContextAlloc(get_cache_cxt(), 2 * e->nbytes);
+		if (ifma_ctx_init(&e->ictx, e->ifma_buf, bytes, pk->n2, &err) != MPC_OK ||
+			ser_to_bytes_fixed(pk->n2, e->n2be, 2 * e->nbytes, &err) != MPC_OK)
+		{
+			pfree(e->ifma_buf);	/* n^2 is odd, > 1 and fits: not reached */
+			pfree(e->n2be);
+			e->ifma_buf = NULL;
+			e->n2be = NULL;
+			return NULL;
+		}
+	}
+	if (e->ifma_buf == NULL)
+		return NULL;
+	*n2be = e->n2be;
+	return &e->ictx;
 }
 
 const pai_priv *
@@ -349,6 +403,15 @@ bytes_of_mpz(const mpz_t x, uint8 *out, Size width, const char *what)
 PaillierCiphertext *
 mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 {
+	PaillierCiphertext *v = mpc_new_ct(pk, scale, bound);
+
+	bytes_of_mpz(c, (uint8 *) CT_C(v), 2 * pk->nbytes, "paillier_ciphertext");
+	return v;
+}
+
+PaillierCiphertext *
+mpc_new_ct(const pai_pub *pk, int scale, uint32 bound)
+{
 	PaillierCiphertext *v = palloc0(CT_SIZE(pk->nbytes));
 
 	if (bound > fx_limit(pk))
@@ -360,7 +423,6 @@ mpc_make_ct(const pai_pub *pk, int scale, uint32 bound, const mpz_t c)
 	v->bound = bound;
 	memcpy(v->fp, pk->fp, PAI_FP_LEN);
 	bytes_of_mpz(pk->n, (uint8 *) CT_N(v), pk->nbytes, "paillier_ciphertext");
-	bytes_of_mpz(c, (uint8 *) CT_C(v), 2 * pk->nbytes, "paillier_ciphertext");
 	return v;
 }
 

@@ -610,24 +610,45 @@ MPC_FUNCTION(private_eigentrust_encrypt_vector)
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		raise_core(&err, "private_eigentrust_encrypt_vector");
 	djn = mpc_djn_get(&pk);
+	/* a key's first use has no table yet (it comes with the second use):
+	 * a vector is worth the table at once */
+	if (!djn->has_table && n >= 4)
+		djn = mpc_djn_get(&pk);
 	out = vec_alloc(&pk, PET_KIND_PLAIN, 0, scale, (uint32) n, (uint32) n);
 	mpz_inits(x, m, c, NULL);
-	for (int i = 0; i < n; i++)
+	/* groups of 64: pai_djn_encrypt_many runs them eight at a time on the
+	 * multi-buffer IFMA products */
+	for (int i0 = 0; i0 < n; i0 += 64)
 	{
-		mpz_set_si(x, 0);
-		if (v[i] < 0)
+		int			k = Min(64, n - i0);
+		mpz_t		ms[64],
+					cs[64];
+
+		for (int j = 0; j < k; j++)
 		{
-			mpz_set_u64(x, (uint64) (-(v[i] + 1)) + 1);
-			mpz_neg(x, x);
+			int64		vi = v[i0 + j];
+
+			mpz_inits(ms[j], cs[j], NULL);
+			mpz_set_si(x, 0);
+			if (vi < 0)
+			{
+				mpz_set_u64(x, (uint64) (-(vi + 1)) + 1);
+				mpz_neg(x, x);
+			}
+			else
+				mpz_set_u64(x, (uint64) vi);
+			if (enc_to_residue(&pk, ms[j], x, &err) != MPC_OK)
+				raise_core(&err, "private_eigentrust_encrypt_vector");
 		}
-		else
-			mpz_set_u64(x, (uint64) v[i]);
-		if (enc_to_residue(&pk, m, x, &err) != MPC_OK ||
-			pai_djn_encrypt(&pk, djn, c, m, &err) != MPC_OK)
+		if (pai_djn_encrypt_many(&pk, djn, cs, (const mpz_t *) ms, (size_t) k, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_encrypt_vector");
-		vec_put(out, &pk, (uint32) i, c);
-		if ((i & 15) == 0)
-			PET_CFI();
+		for (int j = 0; j < k; j++)
+		{
+			vec_put(out, &pk, (uint32) (i0 + j), cs[j]);
+			mpc_wipe(ms[j]->_mp_d, (size_t) ms[j]->_mp_alloc * sizeof(mp_limb_t));
+			mpz_clears(ms[j], cs[j], NULL);
+		}
+		PET_CFI();
 	}
 	mpz_clears(x, m, c, NULL);
 	pai_pub_clear(&pk);
@@ -877,29 +898,42 @@ MPC_FUNCTION(private_eigentrust_decrypt_vector)
 	mpz_inits(c, m, s, div, half, NULL);
 	mpz_ui_pow_ui(div, 10, (unsigned long) (h.scale - out_scale));
 	mpz_fdiv_q_2exp(half, div, 1);
-	for (uint32 q = 0; q < h.nct; q++)
+	/* groups of 64: pai_decrypt_many runs them eight at a time on the
+	 * multi-buffer IFMA products.  The private key may be evicted from the
+	 * cache by nothing here: this loop loads no other key. */
+	for (uint32 q0 = 0; q0 < h.nct; q0 += 64)
 	{
-		/* the private key may be evicted from the cache by nothing here:
-		 * this loop loads no other key */
-		vec_get(v, &h, q, c);
-		if (pai_check_ciphertext(&skc->pub, c, 1, &err) != MPC_OK ||
-			pai_decrypt(skc, m, c, &err) != MPC_OK)
+		uint32		k = Min(64, h.nct - q0);
+		mpz_t		cs[64],
+					ms[64];
+
+		for (uint32 j = 0; j < k; j++)
+		{
+			mpz_inits(cs[j], ms[j], NULL);
+			vec_get(v, &h, q0 + j, cs[j]);
+			if (pai_check_ciphertext(&skc->pub, cs[j], 1, &err) != MPC_OK)
+				raise_core(&err, "private_eigentrust_decrypt_vector");
+		}
+		if (pai_decrypt_many(skc, ms, (const mpz_t *) cs, k, &err) != MPC_OK)
 			raise_core(&err, "private_eigentrust_decrypt_vector");
-		if (enc_from_residue(&skc->pub, s, m, &err) != MPC_OK)
-			raise_core(&err, "private_eigentrust_decrypt_vector");
-		/* round half away from zero */
-		if (mpz_sgn(s) >= 0)
-			mpz_add(s, s, half);
-		else
-			mpz_sub(s, s, half);
-		mpz_tdiv_q(s, s, div);
-		if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
-		vals[q] = (int64) mpz_get_si(s);
-		if ((q & 7) == 0)
-			PET_CFI();
+		for (uint32 j = 0; j < k; j++)
+		{
+			if (enc_from_residue(&skc->pub, s, ms[j], &err) != MPC_OK)
+				raise_core(&err, "private_eigentrust_decrypt_vector");
+			/* round half away from zero */
+			if (mpz_sgn(s) >= 0)
+				mpz_add(s, s, half);
+			else
+				mpz_sub(s, s, half);
+			mpz_tdiv_q(s, s, div);
+			if (!mpz_fits_slong_p(s) || sizeof(long) < 8)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("private_eigentrust_decrypt_vector: a value does not fit in bigint")));
+			vals[q0 + j] = (int64) mpz_get_si(s);
+			mpz_clears(cs[j], ms[j], NULL);
+		}
+		PET_CFI();
 	}
 	mpz_clears(c, m, s, div, half, NULL);
 	PG_RETURN_ARRAYTYPE_P(int8_array_build(vals, (int) h.count));

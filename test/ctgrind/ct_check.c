@@ -13,7 +13,12 @@
  *   - CRT decryption (pai_decrypt) with p, q and every derived constant
  *     secret;
  *   - fixed-base exponentiation (fb_pow) with a secret exponent;
- *   - the IFMA ladder (ifma_powm) with a secret exponent.
+ *   - the IFMA ladder (ifma_powm) with a secret exponent;
+ *   - the multi-buffer IFMA exponentiation (ifma8_powm_limbs) with secret
+ *     bases, exponents and moduli (eight lanes, two moduli), batched CRT
+ *     decryption (pai_decrypt_many, eight ciphertexts) with the key
+ *     secret, and eight fixed-base powers (fb_pow8, batched DJN) with
+ *     secret exponents.
  * Known, accepted reports inside GMP are listed, with the reason, in
  * gmp.supp beside this file.
  */
@@ -26,6 +31,7 @@
 
 #include "fixedbase.h"
 #include "ifma.h"
+#include "ifma8.h"
 #include "paillier.h"
 
 static int	failures = 0;
@@ -209,6 +215,126 @@ check_ladder(const pai_pub *pk)
 	mpz_clears(base, e, got, want, NULL);
 }
 
+static void
+check_multibuffer(pai_priv *sk)
+{
+	size_t		n = mpz_size(sk->p2),
+				bits = mpz_sizeinbase(sk->p2, 2),
+				ebits = mpz_sizeinbase(sk->p, 2),
+				en = (ebits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+	mp_limb_t  *mem = calloc(8 * (2 * n + en) + 2 * n, sizeof(mp_limb_t));
+	mp_limb_t  *bp[8], *ep[8], *rp[8], *mp[8], *m2;
+	mpz_t		b[8], e[8], want, got, cs[8], ms[8], outs[8];
+	mpc_error	err;
+	int			l,
+				ok = 1;
+
+	/* two moduli: p^2 and a second odd modulus of the same size */
+	m2 = mem + 8 * (2 * n + en);
+	memcpy(m2, mpz_limbs_read(sk->p2), n * sizeof(mp_limb_t));
+	m2[0] ^= 6;					/* still odd, same length */
+	mpz_inits(want, got, NULL);
+	for (l = 0; l < 8; l++)
+	{
+		mpz_t		N;
+
+		bp[l] = mem + l * (2 * n + en);
+		rp[l] = bp[l] + n;
+		ep[l] = rp[l] + n;
+		mp[l] = l % 2 ? m2 : (mp_limb_t *) mpz_limbs_read(sk->p2);
+		mpz_inits(b[l], e[l], NULL);
+		mpz_roinit_n(N, mp[l], (mp_size_t) n);
+		random_mpz(b[l], NULL);
+		mpz_mul(b[l], b[l], b[l]);
+		mpz_mod(b[l], b[l], N);
+		random_mpz(e[l], NULL);
+		mpz_tdiv_r_2exp(e[l], e[l], ebits);
+		mpz_export(bp[l], NULL, -1, sizeof(mp_limb_t), 0, 0, b[l]);
+		mpz_export(ep[l], NULL, -1, sizeof(mp_limb_t), 0, 0, e[l]);
+	}
+	VALGRIND_MAKE_MEM_UNDEFINED(mem, (8 * (2 * n + en) + 2 * n) * sizeof(mp_limb_t));
+	mark_key(sk, secret);
+	if (ifma8_powm_limbs(rp, (const mp_limb_t *const *) bp, (const mp_limb_t *const *) ep, ebits,
+						 (const mp_limb_t *const *) mp, n, bits, &err) != MPC_OK)
+		expect(0, "ifma8_powm_limbs returned an error");
+	mark_key(sk, public);
+	VALGRIND_MAKE_MEM_DEFINED(mem, (8 * (2 * n + en) + 2 * n) * sizeof(mp_limb_t));
+	for (l = 0; l < 8; l++)
+	{
+		mpz_t		N;
+
+		mpz_roinit_n(N, mp[l], (mp_size_t) n);
+		mpz_powm(want, b[l], e[l], N);
+		mpz_import(got, n, -1, sizeof(mp_limb_t), 0, 0, rp[l]);
+		ok &= mpz_cmp(want, got) == 0;
+		mpz_clears(b[l], e[l], NULL);
+	}
+	expect(ok, "multi-buffer IFMA exponentiation (emulated) is right");
+
+	/* CRT decryption, eight at a time */
+	ok = 1;
+	for (l = 0; l < 8; l++)
+	{
+		mpz_inits(cs[l], ms[l], outs[l], NULL);
+		random_mpz(ms[l], &sk->pub);
+		if (pai_encrypt(&sk->pub, cs[l], ms[l], &err) != MPC_OK)
+			expect(0, "encrypt");
+	}
+	mark_key(sk, secret);
+	if (pai_decrypt_many(sk, outs, (const mpz_t *) cs, 8, &err) != MPC_OK)
+		expect(0, "pai_decrypt_many returned an error");
+	mark_key(sk, public);
+	for (l = 0; l < 8; l++)
+	{
+		public(outs[l]);
+		ok &= mpz_cmp(outs[l], ms[l]) == 0;
+		if (l > 0)
+			mpz_clears(cs[l], ms[l], outs[l], NULL);
+	}
+	expect(ok, "batched CRT decryption (multi-buffer, emulated) is right");
+
+	/* eight secret exponents on one fixed-base IFMA table (DJN, batched) */
+	{
+		size_t		maxbits = 512;
+		size_t		bytes = fb_table_bytes(mpz_sizeinbase(sk->pub.n2, 2), maxbits, 4);
+		void	   *buf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+		fb_table	t;
+		mpz_t		base,
+					es[8],
+					xs[8];
+
+		ok = 1;
+		mpz_init_set_ui(base, 5);
+		if (fb_table_init(&t, buf, bytes, base, sk->pub.n2, maxbits, 4, &err) != MPC_OK)
+			expect(0, "fb_table_init");
+		for (l = 0; l < 8; l++)
+		{
+			mpz_inits(es[l], xs[l], NULL);
+			random_mpz(es[l], NULL);
+			mpz_tdiv_r_2exp(es[l], es[l], maxbits);
+			mpz_powm(outs[0], base, es[l], sk->pub.n2);	/* outs[0]: scratch */
+			mpz_set(xs[l], outs[0]);
+		}
+		for (l = 0; l < 8; l++)
+			secret(es[l]);
+		if (fb_pow8(&t, xs, (const mpz_t *) es, &err) != MPC_OK)
+			expect(0, "fb_pow8 returned an error");
+		for (l = 0; l < 8; l++)
+		{
+			public(xs[l]);
+			public(es[l]);
+			mpz_powm(want, base, es[l], sk->pub.n2);
+			ok &= mpz_cmp(want, xs[l]) == 0;
+			mpz_clears(es[l], xs[l], NULL);
+		}
+		expect(ok, "eight fixed-base powers (multi-buffer, emulated) are right");
+		mpz_clear(base);
+		free(buf);
+	}
+	mpz_clears(cs[0], ms[0], outs[0], want, got, NULL);
+	free(mem);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -217,7 +343,8 @@ main(int argc, char **argv)
 	const char *only = argc > 1 ? argv[1] : "";
 	int			dec = !*only || strcmp(only, "decrypt") == 0,
 				fb = !*only || strcmp(only, "fixedbase") == 0,
-				lad = !*only || strcmp(only, "ladder") == 0;
+				lad = !*only || strcmp(only, "ladder") == 0,
+				mb = !*only || strcmp(only, "multibuffer") == 0;
 
 	mpc_set_rng(rng);
 	if (pai_keygen(&sk, 1024, 512, &err) != MPC_OK)
@@ -239,6 +366,8 @@ main(int argc, char **argv)
 		check_fixed_base(&sk.pub, "IFMA");
 	if (lad)
 		check_ladder(&sk.pub);
+	if (mb)
+		check_multibuffer(&sk);
 	ifma_set_enabled(0);
 	if (dec)
 		check_decrypt(&sk, "GMP");

@@ -139,4 +139,40 @@ _mm_cvtsi128_si64(__m128i a)
 	return (long long) a.v[0];
 }
 
+static inline __m512i
+_mm512_srli_epi64(__m512i a, unsigned int imm)
+{
+	for (int i = 0; i < 8; i++)
+		a.v[i] >>= imm;
+	return a;
+}
+
+/* bit i set when lane i of a equals lane i of b, without a branch */
+static inline __mmask8
+_mm512_cmpeq_epi64_mask(__m512i a, __m512i b)
+{
+	unsigned	m = 0;
+
+	for (int i = 0; i < 8; i++)
+	{
+		uint64_t	x = a.v[i] ^ b.v[i];
+
+		m |= (unsigned) (((x | (0 - x)) >> 63) ^ 1) << i;
+	}
+	return (__mmask8) m;
+}
+
+/* lane i of a where bit i of k is set, else of src */
+static inline __m512i
+_mm512_mask_mov_epi64(__m512i src, __mmask8 k, __m512i a)
+{
+	for (int i = 0; i < 8; i++)
+	{
+		uint64_t	m = 0 - (uint64_t) ((k >> i) & 1);
+
+		src.v[i] = (a.v[i] & m) | (src.v[i] & ~m);
+	}
+	return src;
+}
+
 #endif

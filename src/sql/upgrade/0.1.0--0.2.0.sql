@@ -283,3 +283,5 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 --@create FUNCTION secure_percentile
 
 --@create FUNCTION secure_median
+
+--@create FUNCTION paillier_encrypt_many
