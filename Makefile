@@ -44,6 +44,11 @@ PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies (and its autodepend would mix up
+# src/core/x.c and src/pg/x.c), so every object depends on every header: a
+# header change rebuilds everything rather than leaving stale objects.
+$(OBJS): $(wildcard src/core/*.h src/pg/*.h)
+
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	@{ echo "-- $(EXTENSION) $(EXTVERSION): generated from src/sql/*.sql, do not edit"; \
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
