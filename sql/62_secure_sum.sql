@@ -24,10 +24,12 @@ SELECT secure_sum(ARRAY['a', 'b', 'c'], 'SELECT 1', 39);
 SELECT secure_sum(ARRAY['a', 'b', 'c'], 'SELECT 1', threshold => 1);
 SELECT secure_sum(ARRAY['a', 'b', 'c'], 'SELECT 1', threshold => 4);
 SELECT secure_avg(ARRAY['a', 'b', 'c', 'd'], 'SELECT 1', threshold => 2);
+SELECT secure_sum(ARRAY['a', 'b', 'c'], 'SELECT 1', timeout => '0 s');
+SELECT secure_avg(ARRAY['a', 'b', 'c'], 'SELECT 1', timeout => '-1 min');
 -- valid arguments: without dblink the run stops here
 SELECT secure_sum(ARRAY['a', 'b', 'c'], 'SELECT 1');
 SELECT secure_avg(ARRAY['a', 'b'], 'SELECT 1', 2, allow_two_parties => true);
-SELECT * FROM secure_sum_run(ARRAY['a', 'b', 'c'], 'SELECT 1', threshold => 3);
+SELECT * FROM secure_sum_run(ARRAY['a', 'b', 'c'], 'SELECT 1', threshold => 3, timeout => '10 s');
 
 -- ---- party setup
 CREATE ROLE ss_coord;

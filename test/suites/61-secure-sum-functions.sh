@@ -6,8 +6,8 @@
 #     double precision inputs; parties named by connection string and by
 #     foreign server (dblink_fdw + user mapping)
 #   - dropout: a party whose backend is terminated after the others have
-#     masked is recovered and the result equals plain SQL over the survivors;
-#     too many dropouts is an ERROR
+#     masked, or that misses the timeout, is recovered and the result equals
+#     plain SQL over the survivors; too many dropouts is an ERROR
 #   - the either-or rule: a party that released a dropped party's key share
 #     refuses its self-mask share in the same run (ERROR 42501)
 #   - remote bad input: an unapproved query, an unpinned key, a party never
@@ -168,6 +168,15 @@ out=$("${PSQL[@]}" -At -v VERBOSITY=verbose -d $C -c "SELECT secure_sum($P5, 'SE
 grep -q 'ERROR:  08006: secure_sum: 2 of 5 parties answered round 3, the threshold is 3' <<<"$out" \
 	&& ok "three dropouts of five: ERROR 08006, no sum" || bad "three dropouts: $out"
 for k in 1 4 5; do sqlc ${P}_p$k "CREATE OR REPLACE FUNCTION ssum_hook() RETURNS boolean LANGUAGE sql SECURITY DEFINER AS 'SELECT true'" >/dev/null; done
+# a party that does not answer in time: cancelled at the deadline, dropped, recovered
+sqlc ${P}_p2 "CREATE OR REPLACE FUNCTION ssum_hook() RETURNS boolean LANGUAGE sql SECURITY DEFINER AS 'SELECT pg_sleep(120) IS NOT NULL'" >/dev/null
+t0=$(date +%s)
+got=$(val $C "SELECT secure_sum($P5, 'SELECT v FROM public.data WHERE public.ssum_hook()', 2, timeout => '15 s')" 2>/dev/null)
+t1=$(date +%s)
+want=$(val $C "SELECT sum(round(v, 2)) FROM all_vals WHERE party <> 2")
+same "party 2 silent past the 15 s timeout, dropped after $((t1 - t0)) s" "$got" "$want"
+[ $((t1 - t0)) -lt 90 ] || bad "the timeout did not cut the wait: $((t1 - t0)) s"
+for k in 2; do sqlc ${P}_p$k "CREATE OR REPLACE FUNCTION ssum_hook() RETURNS boolean LANGUAGE sql SECURITY DEFINER AS 'SELECT true'" >/dev/null; done
 
 echo "-- remote bad input"
 # expect LABEL SQLSTATE PATTERN SQL

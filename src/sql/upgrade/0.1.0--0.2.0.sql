@@ -1899,18 +1899,39 @@ $fn$;
 
 -- ---- coordinator ------------------------------------------------------
 
+-- Raise the coordinator's ERROR for a remote failure, unless it means the
+-- party dropped out: its connection failed (SQLSTATE class 08) or its
+-- session was ended (57P01-57P03), or it was cancelled at the deadline.
+CREATE FUNCTION secure_sum_dropout(who text, round integer, state text, msg text, detail text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $fn$
+BEGIN
+    IF state LIKE '08%' OR state IN ('57P01', '57P02', '57P03') THEN
+        RETURN;
+    END IF;
+    IF coalesce(detail, '') = '' THEN
+        RAISE EXCEPTION 'secure_sum: % failed in round %: %', who, round, msg USING ERRCODE = state;
+    END IF;
+    RAISE EXCEPTION 'secure_sum: % failed in round %: %', who, round, msg USING ERRCODE = state, DETAIL = detail;
+END
+$fn$;
+
 -- Send one statement to each party in sqls (NULL: skip it) and collect one
--- bytea each.  A party whose connection fails (SQLSTATE class 08, or its
--- session is terminated: 57P01-57P03) has dropped out: its entry is NULL.
--- Any other remote ERROR ends the run, naming the party and the round.
-CREATE FUNCTION secure_sum_gather(dbl text, conns text[], names text[], sqls text[], round integer)
+-- bytea each.  A party that drops out (secure_sum_dropout) or has not
+-- answered when the timeout (NULL: none) runs out gets NULL; any other remote
+-- ERROR ends the run, naming the party and the round.
+CREATE FUNCTION secure_sum_gather(dbl text, conns text[], names text[], sqls text[], round integer,
+    timeout interval)
 RETURNS bytea[]
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
     out bytea[] := array_fill(NULL::bytea, ARRAY[cardinality(conns)]);
-    sent boolean[] := array_fill(false, ARRAY[cardinality(conns)]);
+    pending boolean[] := array_fill(false, ARRAY[cardinality(conns)]);
+    deadline timestamptz := clock_timestamp() + timeout;
     ok integer;
+    busy integer;
     v bytea;
     st text;
     msg text;
@@ -1923,38 +1944,47 @@ BEGIN
             IF ok <> 1 THEN
                 RAISE EXCEPTION 'cannot send' USING ERRCODE = '08006';
             END IF;
-            sent[k] := true;
-        EXCEPTION WHEN query_canceled THEN
-            RAISE;
-        WHEN others THEN
+            pending[k] := true;
+        EXCEPTION WHEN others THEN
             GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            IF st NOT LIKE '08%' AND st NOT IN ('57P01', '57P02', '57P03') THEN
-                RAISE EXCEPTION 'secure_sum: % failed in round %: %', names[k], round, msg
-                    USING ERRCODE = st, DETAIL = coalesce(det, '');
-            END IF;
+            PERFORM @extschema@.secure_sum_dropout(names[k], round, st, msg, det);
         END;
     END LOOP;
-    FOR k IN 1..cardinality(conns) LOOP
-        CONTINUE WHEN NOT sent[k];
-        BEGIN
-            v := NULL;
-            EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                INTO v USING conns[k];
-            IF v IS NULL THEN
-                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-            END IF;
-            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                INTO ok USING conns[k];
-            out[k] := v;
-        EXCEPTION WHEN query_canceled THEN
-            RAISE;
-        WHEN others THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            IF st NOT LIKE '08%' AND st NOT IN ('57P01', '57P02', '57P03') THEN
-                RAISE EXCEPTION 'secure_sum: % failed in round %: %', names[k], round, msg
-                    USING ERRCODE = st, DETAIL = coalesce(det, '');
-            END IF;
-        END;
+    WHILE true = ANY (pending) LOOP
+        FOR k IN 1..cardinality(conns) LOOP
+            CONTINUE WHEN NOT pending[k];
+            BEGIN
+                busy := 0;
+                IF deadline IS NOT NULL THEN
+                    EXECUTE format('SELECT %s.dblink_is_busy($1)', dbl) INTO busy USING conns[k];
+                    IF busy = 1 AND clock_timestamp() > deadline THEN
+                        -- too late: stop the party's step (its transaction
+                        -- rolls back) and count it as dropped
+                        EXECUTE format('SELECT %s.dblink_cancel_query($1)', dbl) USING conns[k];
+                        pending[k] := false;
+                        CONTINUE;
+                    END IF;
+                END IF;
+                CONTINUE WHEN busy = 1;
+                pending[k] := false;
+                v := NULL;
+                EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                    INTO v USING conns[k];
+                IF v IS NULL THEN
+                    RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+                END IF;
+                EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                    INTO ok USING conns[k];
+                out[k] := v;
+            EXCEPTION WHEN others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                pending[k] := false;
+                PERFORM @extschema@.secure_sum_dropout(names[k], round, st, msg, det);
+            END;
+        END LOOP;
+        IF true = ANY (pending) THEN
+            PERFORM pg_sleep(0.005);
+        END IF;
     END LOOP;
     RETURN out;
 END
@@ -1962,7 +1992,7 @@ $fn$;
 
 CREATE FUNCTION secure_sum_run(parties text[], value_sql text, scale integer DEFAULT 0,
     threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
-    party_schema name DEFAULT 'secure_sum_party',
+    party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL,
     OUT total numeric, OUT value_count numeric, OUT parties_counted integer, OUT dropped text[])
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
@@ -2005,7 +2035,7 @@ DECLARE
 BEGIN
     -- arguments first, before any connection
     IF parties IS NULL OR value_sql IS NULL OR scale IS NULL OR allow_two_parties IS NULL OR party_schema IS NULL THEN
-        RAISE EXCEPTION 'secure_sum: only threshold may be null' USING ERRCODE = '22004';
+        RAISE EXCEPTION 'secure_sum: only threshold and timeout may be null' USING ERRCODE = '22004';
     END IF;
     IF array_position(parties, NULL) IS NOT NULL OR EXISTS (SELECT 1 FROM unnest(parties) p WHERE btrim(p) = '') THEN
         RAISE EXCEPTION 'secure_sum: a party must be a foreign server name or a connection string, not null or empty'
@@ -2030,6 +2060,10 @@ BEGIN
     END IF;
     IF scale < 0 OR scale > 38 THEN
         RAISE EXCEPTION 'secure_sum: scale must be between 0 and 38, not %', scale USING ERRCODE = '22023';
+    END IF;
+    IF timeout <= interval '0' THEN
+        RAISE EXCEPTION 'secure_sum: timeout must be positive' USING ERRCODE = '22023',
+            HINT = 'Leave it null to wait for every party.';
     END IF;
     t := coalesce(t, np / 2 + 1);
     IF 2 * t <= np OR t > np THEN
@@ -2112,7 +2146,7 @@ BEGIN
                 'LATERAL (SELECT %I.mask(%L, %L::bytea[]) AS m WHERE x.a IS NOT NULL) m',
                 format('ssum %s party%s round 3', run, j), party_schema, run, inbox::text);
         END LOOP;
-        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 3);
+        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 3, timeout);
         FOR k IN 1..np LOOP
             IF msgs[k] IS NULL THEN
                 gone := gone || k;
@@ -2142,7 +2176,7 @@ BEGIN
                 'LATERAL (SELECT %I.unmask(%L, %L::integer[], %L::integer[]) AS m WHERE x.a IS NOT NULL) m',
                 format('ssum %s party%s round 4', run, k), party_schema, run, u2::text, gone::text) END;
         END LOOP;
-        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 4);
+        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 4, timeout);
         answered := 0;
         FOR k IN 1..np LOOP
             CONTINUE WHEN msgs[k] IS NULL;
@@ -2188,7 +2222,7 @@ BEGIN
                 'LATERAL (SELECT %I.finish(%L) AS m WHERE x.a IS NOT NULL) m',
                 format('ssum %s party%s done', run, k), party_schema, run) END;
         END LOOP;
-        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 5);
+        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 5, timeout);
         FOREACH c IN ARRAY conns LOOP
             BEGIN
                 EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
@@ -2232,16 +2266,16 @@ $fn$;
 
 CREATE FUNCTION secure_sum(parties text[], value_sql text, scale integer DEFAULT 0,
     threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
-    party_schema name DEFAULT 'secure_sum_party')
+    party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL)
 RETURNS numeric
 LANGUAGE sql VOLATILE PARALLEL UNSAFE
 AS $$ SELECT CASE WHEN r.value_count > 0 THEN r.total END
-      FROM @extschema@.secure_sum_run(parties, value_sql, scale, threshold, allow_two_parties, party_schema) r $$;
+      FROM @extschema@.secure_sum_run(parties, value_sql, scale, threshold, allow_two_parties, party_schema, timeout) r $$;
 
 CREATE FUNCTION secure_avg(parties text[], value_sql text, scale integer DEFAULT 0,
     threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
-    party_schema name DEFAULT 'secure_sum_party')
+    party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL)
 RETURNS numeric
 LANGUAGE sql VOLATILE PARALLEL UNSAFE
 AS $$ SELECT CASE WHEN r.value_count > 0 THEN r.total / r.value_count END
-      FROM @extschema@.secure_sum_run(parties, value_sql, scale, threshold, allow_two_parties, party_schema) r $$;
+      FROM @extschema@.secure_sum_run(parties, value_sql, scale, threshold, allow_two_parties, party_schema, timeout) r $$;
