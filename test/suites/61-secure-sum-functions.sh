@@ -33,7 +33,7 @@ fail=0
 ok() { echo "  ok: $*"; }
 bad() { echo "  FAIL: $*"; fail=1; }
 drop_all() {
-	for db in ${P}_coord $(seq -f "${P}_p%g" 1 $NP) ${P}_lone; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
+	for db in ${P}_coord $(seq -f "${P}_p%g" 1 $NP); do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
 }
 trap drop_all EXIT
 drop_all
@@ -61,7 +61,7 @@ sqlc $C "SELECT setseed(0.42);
 
 APPROVED="ARRAY['SELECT v FROM public.data', 'SELECT v FROM public.data WHERE public.ssum_hook()',
 	'SELECT v::double precision FROM public.data', 'SELECT trunc(v)::bigint FROM public.data',
-	'SELECT 1e37::numeric', 'SELECT ''NaN''::numeric', 'SELECT v::text || ''x'' FROM public.data']"
+	'SELECT 1e37::numeric', 'SELECT v FROM public.data WHERE v IS NULL', 'SELECT ''NaN''::numeric', 'SELECT v::text || ''x'' FROM public.data']"
 for k in $(seq 1 $NP); do
 	"${PSQL[@]}" -d postgres >/dev/null <<-SQL
 		DO \$\$ BEGIN
@@ -124,8 +124,11 @@ same "double precision input, scale 3" "$got" "$want"
 got=$(val $C "SELECT secure_sum($P3, 'SELECT trunc(v)::bigint FROM public.data')")
 want=$(val $C "SELECT sum(trunc(v)::bigint) FROM all_vals WHERE party <= 3")
 same "bigint input" "$got" "$want"
-# all three parties of a run without rows: NULL, like sum() over no rows
-createdb ${P}_lone
+# no non-NULL value in any party: NULL, like sum() and avg() over no rows
+got=$(val $C "SELECT coalesce(secure_sum($P3, 'SELECT v FROM public.data WHERE v IS NULL')::text, 'null') || ' '
+	|| coalesce(secure_avg($P3, 'SELECT v FROM public.data WHERE v IS NULL')::text, 'null') || ' '
+	|| (SELECT value_count FROM secure_sum_run($P3, 'SELECT v FROM public.data WHERE v IS NULL'))")
+[ "$got" = "null null 0" ] && ok "only NULLs: secure_sum and secure_avg are NULL, the count 0" || bad "only NULLs: $got"
 got=$(val $C "SELECT coalesce(secure_sum(ARRAY['$(conn ${P}_p3)', '$(conn ${P}_p3)'], 'SELECT v FROM public.data', allow_two_parties => true)::text, 'null')" 2>&1 || true)
 grep -q 'named twice' <<<"$got" && ok "the same party twice is refused" || bad "the same party twice: $got"
 
@@ -199,6 +202,8 @@ grep -q 'secret-pw' <<<"$out" && bad "a password shows in the error: $out" || ok
 sqlc ${P}_p2 "DELETE FROM secure_sum_party.known_parties WHERE note = 'party 1'" >/dev/null
 expect "an unpinned identity key" 28000 "identity key of party 1 is not one of" \
 	"SELECT secure_sum($P3, 'SELECT v FROM public.data')"
+key=$(val ${P}_p1 "SELECT encode(secure_sum_party.public_key(), 'hex')")
+sqlc ${P}_p2 "INSERT INTO secure_sum_party.known_parties VALUES (decode('$key', 'hex'), 'party 1')" >/dev/null
 
 echo "-- what the coordinator holds"
 n=$(val $C "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -217,7 +222,9 @@ logfile=$(val $C "SELECT pg_current_logfile()" 2>/dev/null || true)
 # pg_virtualenv keeps the server log beside its PGSYSCONFDIR
 [ -z "$logfile" ] && [ -n "${PGSYSCONFDIR:-}" ] && logfile=$(ls -t "${PGSYSCONFDIR%/*}"/log/*.log 2>/dev/null | head -1 || true)
 out=$("${PSQL[@]}" -At -d $C -c "SET client_min_messages = debug1; SELECT secure_sum($P3, 'SELECT v FROM public.data WHERE public.ssum_hook()', 4)" 2>&1 || true)
+want=$(val $C "SELECT sum(round(v, 4)) FROM all_vals WHERE party <= 3")
 leaks=0
+[ "$(tail -1 <<<"$out")" = "$want" ] || { bad "the logged run did not give the sum: $(tail -3 <<<"$out")"; leaks=1; }
 for k in 1 2 3; do
 	s=$(val $C "SELECT coalesce(sum(round(v, 4)), 0) FROM all_vals WHERE party = $k")
 	si=$(val $C "SELECT coalesce(sum(round(v, 4)) * 10000, 0)::numeric(60,0) FROM all_vals WHERE party = $k")
