@@ -743,8 +743,13 @@ BEGIN
         PERFORM set_config('application_name', app, false);
         -- private_eigentrust_broadcast names its own protocol
         msg := regexp_replace(msg, '^private eigentrust: ', 'secure_sum: ');
-        IF st IN ('3F000', '42883', '42501') AND coalesce(hnt, '') IN ('', 'Set the party up first: in its database, as the owner of the ratings, run SELECT private_eigentrust_party_setup(''SELECT truster, trustee, score FROM ratings'', ''<coordinator role>''), and pin the other parties'' public keys in its masked_known_parties.') THEN
+        IF st IN ('3F000', '42883', '42501')
+           AND (coalesce(hnt, '') = '' OR hnt LIKE '%private_eigentrust_party_setup%') THEN
             hnt := 'Set the party up first: in its database, as the owner of the data, run SELECT secure_sum_party_setup(''<coordinator role>'', ARRAY[''<value_sql>'']), and pin the other parties'' public keys in its known_parties.';
+            IF msg LIKE '%has not approved the query%' THEN
+                hnt := format('The party''s owner approves a query with INSERT INTO %I.approved_queries (value_sql) VALUES (...).',
+                              party_schema);
+            END IF;
         END IF;
         IF coalesce(det, '') = '' AND coalesce(hnt, '') = '' THEN
             RAISE EXCEPTION '%', msg USING ERRCODE = st;

@@ -190,11 +190,16 @@ expect() {
 }
 expect "a query the parties did not approve" 42501 "has not approved the query" \
 	"SELECT secure_sum($P3, 'SELECT v FROM public.data WHERE v > 0')"
+out=$("${PSQL[@]}" -At -d $C -c "SELECT secure_sum($P3, 'SELECT v FROM public.data WHERE v > 0')" 2>&1 || true)
+grep -q 'HINT:  The party.s owner approves a query with INSERT INTO secure_sum_party.approved_queries' <<<"$out" \
+	&& ok "... with a hint to approve it" || bad "approval hint: $out"
 expect "a party's sum out of range" 22003 "out of range" "SELECT secure_sum($P3, 'SELECT 1e37::numeric', 2)"
 expect "NaN" 22003 "NaN" "SELECT secure_sum($P3, 'SELECT ''NaN''::numeric')"
 expect "a non-numeric query" 22P02 "invalid input syntax" "SELECT secure_sum($P3, 'SELECT v::text || ''x'' FROM public.data')"
 expect "a party never set up" 3F000 "party 1" \
 	"SELECT secure_sum($P3, 'SELECT v FROM public.data', party_schema => 'nowhere')"
+out=$("${PSQL[@]}" -At -d $C -c "SELECT secure_sum($P3, 'SELECT v FROM public.data', party_schema => 'nowhere')" 2>&1 || true)
+grep -q 'HINT:  Set the party up first: .*secure_sum_party_setup' <<<"$out" && ok "... with a hint to run secure_sum_party_setup" || bad "setup hint: $out"
 expect "a party that cannot be reached" 08001 "cannot connect to party 2" \
 	"SELECT secure_sum(ARRAY['$(conn ${P}_p1)', 'host=${PGHOST:-localhost} port=${PGPORT:-5432} dbname=${P}_nosuchdb user=ssum_coordinator password=secret-pw', '$(conn ${P}_p3)'], 'SELECT v FROM public.data')"
 out=$("${PSQL[@]}" -At -d $C -c "SELECT secure_sum(ARRAY['$(conn ${P}_p1)', 'host=${PGHOST:-localhost} port=${PGPORT:-5432} dbname=${P}_nosuchdb user=ssum_coordinator password=secret-pw', '$(conn ${P}_p3)'], 'SELECT v FROM public.data')" 2>&1 || true)
