@@ -285,3 +285,52 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 --@create FUNCTION secure_median
 
 --@create FUNCTION paillier_encrypt_many
+
+-- ---- secure sums (src/sql/62_secure_sum.sql)
+-- Secure sums and averages across databases (docs/secure-sum.md): a
+-- coordinator adds the masked values of party databases over dblink.  Double
+-- masking after Bonawitz et al. (CCS 2017): pairwise zero-sum masks from
+-- per-run Diffie-Hellman keys plus a self-mask per party, both Shamir-shared
+-- among the parties at setup (sealed and authenticated with authmsg keys of
+-- the parties' long-term identity keys, so the relaying coordinator can
+-- neither read nor alter them).  Glue: src/pg/secure_sum.c.
+
+--@create FUNCTION secure_sum_seal
+
+--@create FUNCTION secure_sum_open
+
+-- ---- party side -------------------------------------------------------
+
+-- The run row of this party, locked; ERROR when absent.
+--@create FUNCTION secure_sum_party_run
+
+--@create FUNCTION secure_sum_party_hello
+
+--@create FUNCTION secure_sum_party_share
+
+--@create FUNCTION secure_sum_party_mask
+
+--@create FUNCTION secure_sum_party_unmask
+
+--@create FUNCTION secure_sum_party_finish
+
+--@create FUNCTION secure_sum_party_setup
+
+-- ---- coordinator ------------------------------------------------------
+
+-- Raise the coordinator's ERROR for a remote failure, unless it means the
+-- party dropped out: its connection failed (SQLSTATE class 08) or its
+-- session was ended (57P01-57P03), or it was cancelled at the deadline.
+--@create FUNCTION secure_sum_dropout
+
+-- Send one statement to each party in sqls (NULL: skip it) and collect one
+-- bytea each.  A party that drops out (secure_sum_dropout) or has not
+-- answered when the timeout (NULL: none) runs out gets NULL; any other remote
+-- ERROR ends the run, naming the party and the round.
+--@create FUNCTION secure_sum_gather
+
+--@create FUNCTION secure_sum_run
+
+--@create FUNCTION secure_sum
+
+--@create FUNCTION secure_avg

@@ -1,0 +1,793 @@
+-- Secure sums and averages across databases (docs/secure-sum.md): a
+-- coordinator adds the masked values of party databases over dblink.  Double
+-- masking after Bonawitz et al. (CCS 2017): pairwise zero-sum masks from
+-- per-run Diffie-Hellman keys plus a self-mask per party, both Shamir-shared
+-- among the parties at setup (sealed and authenticated with authmsg keys of
+-- the parties' long-term identity keys, so the relaying coordinator can
+-- neither read nor alter them).  Glue: src/pg/secure_sum.c.
+
+CREATE FUNCTION secure_sum_seal(private_key bytea, self integer, peer integer,
+    peer_public_key bytea, run_id text, label text, public_part bytea, secret bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'secure_sum_seal'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION secure_sum_seal(bytea, integer, integer, bytea, text, text, bytea, bytea) IS
+'internal to secure sums: encrypt secret for party peer and authenticate it together with public_part, under keys derived (authmsg) from the Diffie-Hellman seed of self''s private key and peer''s public key for run_id and label';
+
+CREATE FUNCTION secure_sum_open(private_key bytea, self integer, peer integer,
+    peer_public_key bytea, run_id text, label text, public_part bytea, sealed bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'secure_sum_open'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION secure_sum_open(bytea, integer, integer, bytea, text, text, bytea, bytea) IS
+'internal to secure sums: check the tag of a message that party peer sealed for self (with public_part) and decrypt it; a wrong tag is an ERROR';
+
+-- ---- party side -------------------------------------------------------
+
+-- The run row of this party, locked; ERROR when absent.
+CREATE FUNCTION secure_sum_party_run(party_schema name, run_id text)
+RETURNS record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    r record;
+    n bigint;
+BEGIN
+    EXECUTE format('SELECT * FROM %I.runs WHERE run_id = $1 FOR UPDATE', party_schema) INTO r USING run_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n = 0 THEN
+        RAISE EXCEPTION 'secure sum: run % is not known to this party', run_id
+            USING ERRCODE = '55000', HINT = 'A run starts with hello.';
+    END IF;
+    RETURN r;
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_run(name, text) IS
+'internal to secure sums: the locked state of one run in a party';
+
+CREATE FUNCTION secure_sum_party_hello(party_schema name, run_id text, self integer, n integer,
+    t integer, value_sql text, scale integer)
+RETURNS bytea
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    idk record;
+    ok boolean;
+    ek bytea;
+    b numeric;
+BEGIN
+    IF run_id IS NULL OR self IS NULL OR n IS NULL OR t IS NULL OR value_sql IS NULL OR scale IS NULL THEN
+        RAISE EXCEPTION 'secure sum: hello arguments must not be null' USING ERRCODE = '22004';
+    END IF;
+    IF run_id !~ '^[A-Za-z0-9_-]{1,64}$' THEN
+        RAISE EXCEPTION 'secure sum: run id must be 1 to 64 letters, digits, _ or -' USING ERRCODE = '22023';
+    END IF;
+    IF n < 2 OR n > 10000 OR self < 1 OR self > n OR 2 * t <= n OR t > n THEN
+        RAISE EXCEPTION 'secure sum: party % of %, threshold %, is not a valid setting', self, n, t
+            USING ERRCODE = '22023',
+                  DETAIL = 'A run needs 2 to 10000 parties and a threshold t with n/2 < t <= n.';
+    END IF;
+    IF scale < 0 OR scale > 38 THEN
+        RAISE EXCEPTION 'secure sum: scale must be between 0 and 38, not %', scale USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.approved_queries q WHERE q.value_sql = $1)', party_schema)
+        INTO ok USING value_sql;
+    IF NOT ok THEN
+        RAISE EXCEPTION 'secure sum: this party has not approved the query %', value_sql
+            USING ERRCODE = '42501',
+                  HINT = format('The party''s owner approves a query with INSERT INTO %I.approved_queries (value_sql) VALUES (...).',
+                                party_schema);
+    END IF;
+    EXECUTE format('SELECT private_key, public_key FROM %I.identity', party_schema) INTO STRICT idk;
+    ek := @extschema@.zerosum_keygen();
+    -- two self-masks (sum, count) packed in one field element: b0 + 2^128 b1
+    b := @extschema@.zerosum_random_mask() + @extschema@.zerosum_modulus() * @extschema@.zerosum_random_mask();
+    BEGIN
+        EXECUTE format('INSERT INTO %I.runs (run_id, self, n, t, value_sql, scale, eph_private, eph_public, self_mask) '
+                       'VALUES ($1, $2, $3, $4, $5, $6, $7, @extschema@.zerosum_public_key($7), $8)', party_schema)
+            USING run_id, self, n, t, value_sql, scale, ek, b;
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'secure sum: run % was started before in this party', run_id
+            USING ERRCODE = '55000', DETAIL = 'A run id is used once.';
+    END;
+    RETURN idk.public_key || @extschema@.zerosum_public_key(ek);
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_hello(name, text, integer, integer, integer, text, integer) IS
+'internal to secure sums, party side, step 1: check the settings and that the party approved value_sql, start the run with a fresh mask key pair and self-mask, return the identity public key and the run''s mask public key';
+
+CREATE FUNCTION secure_sum_party_share(party_schema name, run_id text, identities bytea[], ephemerals bytea[])
+RETURNS bytea
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    r record;
+    idk record;
+    ok boolean;
+    out bytea[] := '{}';
+    ks @extschema@.shamir_share[];
+    ms @extschema@.shamir_share[];
+BEGIN
+    IF identities IS NULL OR ephemerals IS NULL THEN
+        RAISE EXCEPTION 'secure sum: share arguments must not be null' USING ERRCODE = '22004';
+    END IF;
+    r := @extschema@.secure_sum_party_run(party_schema, run_id);
+    IF r.identities IS NOT NULL THEN
+        RAISE EXCEPTION 'secure sum: this party has already shared its masks for run %', run_id USING ERRCODE = '55000';
+    END IF;
+    IF cardinality(identities) <> r.n OR cardinality(ephemerals) <> r.n
+       OR array_position(identities, NULL) IS NOT NULL OR array_position(ephemerals, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'secure sum: run % has % parties, so % identity and mask keys are needed', run_id, r.n, r.n
+            USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('SELECT private_key, public_key FROM %I.identity', party_schema) INTO STRICT idk;
+    IF identities[r.self] <> idk.public_key OR ephemerals[r.self] <> r.eph_public THEN
+        RAISE EXCEPTION 'secure sum: the keys given for party % are not this party''s', r.self USING ERRCODE = '22023';
+    END IF;
+    IF (SELECT count(DISTINCT k) FROM unnest(identities) k) <> r.n
+       OR (SELECT count(DISTINCT k) FROM unnest(ephemerals) k) <> r.n THEN
+        RAISE EXCEPTION 'secure sum: the keys of two parties are equal' USING ERRCODE = '22023';
+    END IF;
+    -- every other party must be one the owner pinned: the coordinator cannot
+    -- slip in a key of its own and read the shares
+    FOR j IN 1..r.n LOOP
+        CONTINUE WHEN j = r.self;
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.known_parties k WHERE k.public_key = $1)', party_schema)
+            INTO ok USING identities[j];
+        IF NOT ok THEN
+            RAISE EXCEPTION 'secure sum: the identity key of party % is not one of this party''s known parties', j
+                USING ERRCODE = '28000',
+                      HINT = format('The party''s owner pins the other parties'' keys (their %I.public_key()) in %I.known_parties.',
+                                    party_schema, party_schema);
+        END IF;
+    END LOOP;
+    SELECT array_agg(s.share ORDER BY s.x) INTO ks FROM @extschema@.zerosum_key_split(r.eph_private, r.n, r.t) s;
+    SELECT array_agg(s.share ORDER BY s.x) INTO ms FROM @extschema@.shamir_split(r.self_mask, r.n, r.t) s;
+    FOR j IN 1..r.n LOOP
+        IF j = r.self THEN
+            out := out || NULL::bytea;
+            EXECUTE format('INSERT INTO %I.held VALUES ($1, $2, $3, $4)', party_schema)
+                USING run_id, j, ks[j], ms[j];
+        ELSE
+            out := out || @extschema@.secure_sum_seal(idk.private_key, r.self, j, identities[j], run_id, 'share',
+                              ephemerals[r.self], convert_to(ks[j]::text || ' ' || ms[j]::text, 'UTF8'));
+        END IF;
+    END LOOP;
+    EXECUTE format('UPDATE %I.runs SET identities = $2, ephemerals = $3 WHERE run_id = $1', party_schema)
+        USING run_id, identities, ephemerals;
+    RETURN convert_to(out::text, 'UTF8');
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_share(name, text, bytea[], bytea[]) IS
+'internal to secure sums, party side, step 2: check every other party''s identity key is pinned, Shamir-share the run''s mask key and self-mask (threshold t), and seal share j for party j alone';
+
+CREATE FUNCTION secure_sum_party_mask(party_schema name, run_id text, inbox bytea[])
+RETURNS bytea
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    r record;
+    idk record;
+    u1 integer[];
+    plain text[];
+    ks @extschema@.shamir_share;
+    ms @extschema@.shamir_share;
+    v numeric;
+    c bigint;
+    m numeric := @extschema@.zerosum_modulus();
+    ids text[];
+    pubs bytea[];
+    y0 numeric;
+    y1 numeric;
+BEGIN
+    IF inbox IS NULL THEN
+        RAISE EXCEPTION 'secure sum: mask needs an inbox' USING ERRCODE = '22004';
+    END IF;
+    r := @extschema@.secure_sum_party_run(party_schema, run_id);
+    IF r.identities IS NULL THEN
+        RAISE EXCEPTION 'secure sum: run % has not shared its masks yet', run_id USING ERRCODE = '55000';
+    END IF;
+    IF r.survivors IS NOT NULL THEN
+        -- two values under one mask would reveal their difference
+        RAISE EXCEPTION 'secure sum: this party has already sent its masked value for run %', run_id
+            USING ERRCODE = '55000';
+    END IF;
+    IF cardinality(inbox) <> r.n OR inbox[r.self] IS NOT NULL THEN
+        RAISE EXCEPTION 'secure sum: the inbox of party % must have % entries, its own null', r.self, r.n
+            USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('SELECT private_key FROM %I.identity', party_schema) INTO STRICT idk;
+    u1 := ARRAY[r.self];
+    FOR i IN 1..r.n LOOP
+        CONTINUE WHEN i = r.self OR inbox[i] IS NULL;
+        plain := string_to_array(convert_from(
+            @extschema@.secure_sum_open(idk.private_key, r.self, i, r.identities[i], run_id, 'share',
+                                        r.ephemerals[i], inbox[i]), 'UTF8'), ' ');
+        ks := plain[1]::@extschema@.shamir_share;
+        ms := plain[2]::@extschema@.shamir_share;
+        IF @extschema@.shamir_share_x(ks) <> r.self OR @extschema@.shamir_share_x(ms) <> r.self
+           OR @extschema@.shamir_share_t(ks) <> r.t OR @extschema@.shamir_share_t(ms) <> r.t THEN
+            RAISE EXCEPTION 'secure sum: party % sent shares for the wrong point or threshold', i USING ERRCODE = '22023';
+        END IF;
+        EXECUTE format('INSERT INTO %I.held VALUES ($1, $2, $3, $4)', party_schema) USING run_id, i, ks, ms;
+        u1 := u1 || i;
+    END LOOP;
+    SELECT array_agg(x ORDER BY x) INTO u1 FROM unnest(u1) x;
+    IF cardinality(u1) < r.t THEN
+        RAISE EXCEPTION 'secure sum: only % parties shared their masks, the threshold is %', cardinality(u1), r.t
+            USING ERRCODE = '22023';
+    END IF;
+    -- the party's own values, read with the owner's privileges
+    EXECUTE format('SELECT sum(round(q.v::numeric, %s)), count(q.v) FROM (%s) AS q(v)', r.scale, r.value_sql)
+        INTO v, c;
+    v := coalesce(v, 0);
+    IF v IN ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric) THEN
+        RAISE EXCEPTION 'secure sum: the values of party % include NaN or an infinity', r.self
+            USING ERRCODE = '22003';
+    END IF;
+    -- no wrap-around mod 2^128: every party's |sum| * n stays below 2^127
+    IF abs(v) * power(10::numeric, r.scale) * r.n >= m / 2 THEN
+        RAISE EXCEPTION 'secure sum: the sum of party % is out of range', r.self
+            USING ERRCODE = '22003',
+                  DETAIL = format('Each party''s |sum| * 10^scale times the number of parties (%s) must stay below 2^127.', r.n),
+                  HINT = 'Use a smaller scale.';
+    END IF;
+    SELECT array_agg(x::text ORDER BY x), array_agg(r.ephemerals[x] ORDER BY x) INTO ids, pubs
+    FROM unnest(u1) x WHERE x <> r.self;
+    y0 := @extschema@.zerosum_mask_value(v,
+              mod(@extschema@.zerosum_mask(r.self::text, 0, ids, pubs, r.eph_private) + mod(r.self_mask, m), m), r.scale);
+    y1 := @extschema@.zerosum_mask_value(c,
+              mod(@extschema@.zerosum_mask(r.self::text, 1, ids, pubs, r.eph_private) + trunc(r.self_mask / m), m), 0);
+    EXECUTE format('UPDATE %I.runs SET survivors = $2 WHERE run_id = $1', party_schema) USING run_id, u1;
+    RETURN convert_to(y0::text || ' ' || y1::text, 'UTF8');
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_mask(name, text, bytea[]) IS
+'internal to secure sums, party side, step 3: open and check the shares sealed for this party, evaluate the approved query, return its sum and count of non-NULL values, each masked by the pairwise masks with the parties that shared and by the self-mask; once per run';
+
+CREATE FUNCTION secure_sum_party_unmask(party_schema name, run_id text, survivors integer[], dropped integer[])
+RETURNS bytea
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    r record;
+    prev text;
+    kind text;
+    out text := '';
+    sh @extschema@.shamir_share;
+    u integer[];
+    i integer;
+BEGIN
+    IF survivors IS NULL OR dropped IS NULL OR array_position(survivors, NULL) IS NOT NULL
+       OR array_position(dropped, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'secure sum: unmask needs survivors and dropped parties, without nulls' USING ERRCODE = '22004';
+    END IF;
+    r := @extschema@.secure_sum_party_run(party_schema, run_id);
+    IF r.survivors IS NULL THEN
+        RAISE EXCEPTION 'secure sum: this party has not sent its masked value for run %', run_id
+            USING ERRCODE = '55000', DETAIL = 'Only a party whose masked value was counted releases shares.';
+    END IF;
+    SELECT array_agg(x ORDER BY x) INTO u FROM (SELECT unnest(survivors) UNION ALL SELECT unnest(dropped)) s(x);
+    IF NOT r.self = ANY (survivors) OR u IS DISTINCT FROM r.survivors THEN
+        RAISE EXCEPTION 'secure sum: survivors and dropped parties must split the % parties that shared, this party among the survivors',
+            cardinality(r.survivors) USING ERRCODE = '22023';
+    END IF;
+    IF cardinality(survivors) < r.t THEN
+        RAISE EXCEPTION 'secure sum: % survivors are fewer than the threshold %', cardinality(survivors), r.t
+            USING ERRCODE = '22023';
+    END IF;
+    FOREACH i IN ARRAY u LOOP
+        kind := CASE WHEN i = ANY (survivors) THEN 'self_mask' ELSE 'key' END;
+        EXECUTE format('SELECT kind FROM %I.released WHERE run_id = $1 AND owner = $2', party_schema)
+            INTO prev USING run_id, i;
+        -- Bonawitz et al.: never both shares of one party, or its value is open
+        IF prev IS NOT NULL AND prev <> kind THEN
+            RAISE EXCEPTION 'secure sum: party % has released its % share of party % in run % and will not release its % share',
+                r.self, replace(prev, '_', '-'), i, run_id, replace(kind, '_', '-')
+                USING ERRCODE = '42501',
+                      DETAIL = 'A party releases, for each other party, either the share of its self-mask (it survived) or the share of its mask key (it dropped out), never both.';
+        END IF;
+        IF prev IS NULL THEN
+            EXECUTE format('INSERT INTO %I.released VALUES ($1, $2, $3)', party_schema) USING run_id, i, kind;
+        END IF;
+        EXECUTE format('SELECT CASE WHEN $3 = ''key'' THEN key_share ELSE mask_share END FROM %I.held '
+                       'WHERE run_id = $1 AND owner = $2', party_schema) INTO sh USING run_id, i, kind;
+        out := out || i || ' ' || kind || ' ' || sh::text || E'\n';
+    END LOOP;
+    RETURN convert_to(out, 'UTF8');
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_unmask(name, text, integer[], integer[]) IS
+'internal to secure sums, party side, step 4: release the self-mask share of every survivor and the mask-key share of every dropped party, refusing (an ERROR) to release both kinds for one party in a run';
+
+CREATE FUNCTION secure_sum_party_finish(party_schema name, run_id text)
+RETURNS bytea
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    PERFORM @extschema@.secure_sum_party_run(party_schema, run_id);
+    EXECUTE format('DELETE FROM %I.held WHERE run_id = $1', party_schema) USING run_id;
+    EXECUTE format('UPDATE %I.runs SET eph_private = NULL, self_mask = NULL, finished = now() WHERE run_id = $1',
+                   party_schema) USING run_id;
+    RETURN '\x01'::bytea;
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_finish(name, text) IS
+'internal to secure sums, party side: forget a run''s mask key, self-mask and held shares (the record of released shares stays)';
+
+CREATE FUNCTION secure_sum_party_setup(coordinator_role name, value_sqls text[] DEFAULT '{}',
+    party_schema name DEFAULT 'secure_sum_party')
+RETURNS bytea
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    -- the wrappers run with this path (pg_temp last), so a caller's temp
+    -- table cannot shadow what an approved query reads
+    path text := (SELECT string_agg(quote_ident(x), ', ')
+                  FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
+                 || ', pg_temp';
+    fns text[] := ARRAY[
+        'hello(run_id text, self integer, n integer, t integer, value_sql text, scale integer)',
+        'share(run_id text, identities bytea[], ephemerals bytea[])',
+        'mask(run_id text, inbox bytea[])',
+        'unmask(run_id text, survivors integer[], dropped integer[])',
+        'finish(run_id text)'];
+    calls text[] := ARRAY[
+        'secure_sum_party_hello(%L, run_id, self, n, t, value_sql, scale)',
+        'secure_sum_party_share(%L, run_id, identities, ephemerals)',
+        'secure_sum_party_mask(%L, run_id, inbox)',
+        'secure_sum_party_unmask(%L, run_id, survivors, dropped)',
+        'secure_sum_party_finish(%L, run_id)'];
+    q text;
+    pub bytea;
+BEGIN
+    IF coordinator_role IS NULL OR value_sqls IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'secure_sum_party_setup: arguments must not be null' USING ERRCODE = '22004';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = coordinator_role) THEN
+        RAISE EXCEPTION 'secure_sum_party_setup: role "%" does not exist', coordinator_role USING ERRCODE = '42704';
+    END IF;
+    FOREACH q IN ARRAY value_sqls LOOP
+        IF q IS NULL THEN
+            RAISE EXCEPTION 'secure_sum_party_setup: an approved query must not be null' USING ERRCODE = '22004';
+        END IF;
+        -- it must run for its owner and give one column that casts to numeric
+        EXECUTE format('SELECT q.v::numeric FROM (%s) AS q(v) LIMIT 0', q);
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = party_schema) THEN
+        EXECUTE format('CREATE SCHEMA %I', party_schema);
+    END IF;
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.identity (private_key bytea NOT NULL, public_key bytea NOT NULL)', party_schema);
+    EXECUTE format('INSERT INTO %I.identity SELECT k, @extschema@.zerosum_public_key(k) '
+                   'FROM @extschema@.zerosum_keygen() AS k WHERE NOT EXISTS (SELECT 1 FROM %I.identity)',
+                   party_schema, party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.known_parties (public_key bytea PRIMARY KEY, note text)', party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.approved_queries (value_sql text PRIMARY KEY, note text)', party_schema);
+    EXECUTE format('INSERT INTO %I.approved_queries (value_sql) SELECT DISTINCT unnest($1) ON CONFLICT DO NOTHING', party_schema)
+        USING value_sqls;
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.runs (run_id text PRIMARY KEY, started timestamptz NOT NULL DEFAULT now(), '
+                   'finished timestamptz, self integer NOT NULL, n integer NOT NULL, t integer NOT NULL, '
+                   'value_sql text NOT NULL, scale integer NOT NULL, eph_private bytea, eph_public bytea NOT NULL, '
+                   'self_mask numeric, identities bytea[], ephemerals bytea[], survivors integer[])', party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.held (run_id text NOT NULL, owner integer NOT NULL, '
+                   'key_share @extschema@.shamir_share NOT NULL, mask_share @extschema@.shamir_share NOT NULL, '
+                   'PRIMARY KEY (run_id, owner))', party_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.released (run_id text NOT NULL, owner integer NOT NULL, '
+                   'kind text NOT NULL CHECK (kind IN (''self_mask'', ''key'')), PRIMARY KEY (run_id, owner))', party_schema);
+    EXECUTE format('REVOKE ALL ON %I.identity, %I.known_parties, %I.approved_queries, %I.runs, %I.held, %I.released FROM PUBLIC',
+                   party_schema, party_schema, party_schema, party_schema, party_schema, party_schema);
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I.public_key() RETURNS bytea '
+                   'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+                   format('SELECT public_key FROM %I.identity', party_schema));
+    FOR k IN 1..cardinality(fns) LOOP
+        EXECUTE format('CREATE OR REPLACE FUNCTION %I.%s RETURNS bytea '
+                       'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L',
+                       party_schema, fns[k], path, 'SELECT @extschema@.' || format(calls[k], party_schema));
+        EXECUTE format('REVOKE ALL ON FUNCTION %I.%s FROM PUBLIC', party_schema, fns[k]);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, fns[k], coordinator_role);
+    END LOOP;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
+    EXECUTE format('SELECT public_key FROM %I.identity', party_schema) INTO pub;
+    RETURN pub;
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_party_setup(name, text[], name) IS
+'make this database a secure-sum party: creates, owned by the caller, SECURITY DEFINER functions in party_schema (search_path pinned, pg_temp last) that coordinator_role alone may call and that hand out only masked values and the shares the double-masking rule allows, tables of the party''s identity key, the pinned keys of the other parties (known_parties) and the queries it approves (approved_queries, seeded with value_sqls); returns the identity public key for the other parties to pin';
+
+-- ---- coordinator ------------------------------------------------------
+
+-- Raise the coordinator's ERROR for a remote failure, unless it means the
+-- party dropped out: its connection failed (SQLSTATE class 08) or its
+-- session was ended (57P01-57P03), or it was cancelled at the deadline.
+CREATE FUNCTION secure_sum_dropout(who text, round integer, state text, msg text, detail text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $fn$
+BEGIN
+    IF state LIKE '08%' OR state IN ('57P01', '57P02', '57P03') THEN
+        RETURN;
+    END IF;
+    IF coalesce(detail, '') = '' THEN
+        RAISE EXCEPTION 'secure_sum: % failed in round %: %', who, round, msg USING ERRCODE = state;
+    END IF;
+    RAISE EXCEPTION 'secure_sum: % failed in round %: %', who, round, msg USING ERRCODE = state, DETAIL = detail;
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_dropout(text, integer, text, text, text) IS
+'internal to secure sums: return when a remote failure means the party dropped out (connection lost, session ended), else raise the coordinator''s ERROR naming the party and the round';
+
+-- Send one statement to each party in sqls (NULL: skip it) and collect one
+-- bytea each.  A party that drops out (secure_sum_dropout) or has not
+-- answered when the timeout (NULL: none) runs out gets NULL; any other remote
+-- ERROR ends the run, naming the party and the round.
+CREATE FUNCTION secure_sum_gather(dbl text, conns text[], names text[], sqls text[], round integer,
+    timeout interval)
+RETURNS bytea[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    out bytea[] := array_fill(NULL::bytea, ARRAY[cardinality(conns)]);
+    pending boolean[] := array_fill(false, ARRAY[cardinality(conns)]);
+    deadline timestamptz := clock_timestamp() + timeout;
+    ok integer;
+    busy integer;
+    v bytea;
+    st text;
+    msg text;
+    det text;
+BEGIN
+    FOR k IN 1..cardinality(conns) LOOP
+        CONTINUE WHEN sqls[k] IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
+            IF ok <> 1 THEN
+                RAISE EXCEPTION 'cannot send' USING ERRCODE = '08006';
+            END IF;
+            pending[k] := true;
+        EXCEPTION WHEN others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            PERFORM @extschema@.secure_sum_dropout(names[k], round, st, msg, det);
+        END;
+    END LOOP;
+    WHILE true = ANY (pending) LOOP
+        FOR k IN 1..cardinality(conns) LOOP
+            CONTINUE WHEN NOT pending[k];
+            BEGIN
+                busy := 0;
+                IF deadline IS NOT NULL THEN
+                    EXECUTE format('SELECT %s.dblink_is_busy($1)', dbl) INTO busy USING conns[k];
+                    IF busy = 1 AND clock_timestamp() > deadline THEN
+                        -- too late: stop the party's step (its transaction
+                        -- rolls back) and count it as dropped
+                        EXECUTE format('SELECT %s.dblink_cancel_query($1)', dbl) USING conns[k];
+                        pending[k] := false;
+                        CONTINUE;
+                    END IF;
+                END IF;
+                CONTINUE WHEN busy = 1;
+                pending[k] := false;
+                v := NULL;
+                EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                    INTO v USING conns[k];
+                IF v IS NULL THEN
+                    RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+                END IF;
+                EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                    INTO ok USING conns[k];
+                out[k] := v;
+            EXCEPTION WHEN others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                pending[k] := false;
+                PERFORM @extschema@.secure_sum_dropout(names[k], round, st, msg, det);
+            END;
+        END LOOP;
+        IF true = ANY (pending) THEN
+            PERFORM pg_sleep(0.005);
+        END IF;
+    END LOOP;
+    RETURN out;
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_gather(text, text[], text[], text[], integer, interval) IS
+'internal to secure sums: run one statement per party over dblink in parallel and collect one bytea each; a party whose connection fails, whose session ends or that misses the timeout has dropped out (NULL), any other remote ERROR is raised';
+
+CREATE FUNCTION secure_sum_run(parties text[], value_sql text, scale integer DEFAULT 0,
+    threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
+    party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL,
+    OUT total numeric, OUT value_count numeric, OUT parties_counted integer, OUT dropped text[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    dbl     text;
+    run     text := replace(gen_random_uuid()::text, '-', '');
+    np      integer := coalesce(cardinality(parties), 0);
+    t       integer := threshold;
+    conns   text[] := '{}';
+    names   text[] := '{}';
+    ids     bytea[] := '{}';
+    ephs    bytea[] := '{}';
+    boxes   bytea[][];
+    rowv    bytea[];
+    k       integer;
+    msgs    bytea[];
+    sqls    text[];
+    inbox   bytea[];
+    u1      integer[] := '{}';
+    u2      integer[] := '{}';
+    gone    integer[] := '{}';
+    released text[];
+    m       numeric := @extschema@.zerosum_modulus();
+    y0      numeric := 0;
+    y1      numeric := 0;
+    b       numeric;
+    parts   text[];
+    line    text;
+    st      text;
+    msg     text;
+    det     text;
+    hnt     text;
+    c       text;
+    app     text := current_setting('application_name');
+    answered integer;
+    sh_owner integer[] := '{}';
+    sh_kind text[] := '{}';
+    sh      @extschema@.shamir_share[] := '{}';
+    kshares @extschema@.shamir_share[];
+BEGIN
+    -- arguments first, before any connection
+    IF parties IS NULL OR value_sql IS NULL OR scale IS NULL OR allow_two_parties IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'secure_sum: only threshold and timeout may be null' USING ERRCODE = '22004';
+    END IF;
+    IF array_position(parties, NULL) IS NOT NULL OR EXISTS (SELECT 1 FROM unnest(parties) p WHERE btrim(p) = '') THEN
+        RAISE EXCEPTION 'secure_sum: a party must be a foreign server name or a connection string, not null or empty'
+            USING ERRCODE = '22023';
+    END IF;
+    IF (SELECT count(DISTINCT p) FROM unnest(parties) p) <> np THEN
+        RAISE EXCEPTION 'secure_sum: a party is named twice' USING ERRCODE = '22023',
+            DETAIL = 'Each party database takes part once.';
+    END IF;
+    IF np < 3 AND NOT allow_two_parties THEN
+        RAISE EXCEPTION 'secure_sum: % parties given, at least 3 are needed', np
+            USING ERRCODE = '22023',
+                  DETAIL = 'With two parties, each learns the other''s value from the sum.',
+                  HINT = 'Pass allow_two_parties => true to accept that.';
+    END IF;
+    IF np < 2 THEN
+        RAISE EXCEPTION 'secure_sum: at least 2 parties are needed, % given', np USING ERRCODE = '22023';
+    END IF;
+    IF btrim(value_sql) = '' THEN
+        RAISE EXCEPTION 'secure_sum: value_sql is empty' USING ERRCODE = '22023',
+            HINT = 'Pass the query each party evaluates, e.g. ''SELECT salary FROM staff''.';
+    END IF;
+    IF scale < 0 OR scale > 38 THEN
+        RAISE EXCEPTION 'secure_sum: scale must be between 0 and 38, not %', scale USING ERRCODE = '22023';
+    END IF;
+    IF timeout <= interval '0' THEN
+        RAISE EXCEPTION 'secure_sum: timeout must be positive' USING ERRCODE = '22023',
+            HINT = 'Leave it null to wait for every party.';
+    END IF;
+    t := coalesce(t, np / 2 + 1);
+    IF 2 * t <= np OR t > np THEN
+        RAISE EXCEPTION 'secure_sum: threshold % is not valid for % parties', t, np
+            USING ERRCODE = '22023',
+                  DETAIL = 'The threshold t must satisfy n/2 < t <= n: then the coordinator cannot gather both kinds of shares of one party.',
+                  HINT = format('Leave it null for %s, or pass a value from %s to %s.', np / 2 + 1, np / 2 + 1, np);
+    END IF;
+    SELECT quote_ident(x.nspname) INTO dbl
+    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION 'secure_sum: the dblink extension is not installed in this database'
+            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
+    END IF;
+
+    BEGIN
+        FOR k IN 1..np LOOP
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'ssum_' || run || '_' || k, parties[k];
+                conns := conns || ('ssum_' || run || '_' || k);
+            EXCEPTION WHEN query_canceled THEN
+                RAISE;
+            WHEN others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                RAISE EXCEPTION 'secure_sum: cannot connect to %: %', names[k], msg
+                    USING ERRCODE = st, DETAIL = coalesce(det, '');
+            END;
+        END LOOP;
+
+        -- round 1: identity keys and per-run mask keys
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.hello(%L, %s, %s, %s, %L, %s) AS m WHERE x.a IS NOT NULL) m',
+                format('ssum %s party%s round 1', run, k), party_schema, run, k, np, t, value_sql, scale);
+        END LOOP;
+        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 1);
+        FOR k IN 1..np LOOP
+            IF octet_length(msgs[k]) <> 768 THEN
+                RAISE EXCEPTION 'secure_sum: % answered round 1 with % bytes, not 768', names[k], octet_length(msgs[k])
+                    USING ERRCODE = '08P01';
+            END IF;
+            ids := ids || substring(msgs[k] FROM 1 FOR 384);
+            ephs := ephs || substring(msgs[k] FROM 385 FOR 384);
+        END LOOP;
+
+        -- round 2: every party seals a share of its mask key and self-mask for every other party
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.share(%L, %L::bytea[], %L::bytea[]) AS m WHERE x.a IS NOT NULL) m',
+                format('ssum %s party%s round 2', run, k), party_schema, run, ids::text, ephs::text);
+        END LOOP;
+        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 2);
+        boxes := array_fill(NULL::bytea, ARRAY[np, np]);
+        FOR k IN 1..np LOOP
+            rowv := convert_from(msgs[k], 'UTF8')::bytea[];
+            IF cardinality(rowv) <> np THEN
+                RAISE EXCEPTION 'secure_sum: % answered round 2 with % sealed shares, not %', names[k], cardinality(rowv), np
+                    USING ERRCODE = '08P01';
+            END IF;
+            FOR j IN 1..np LOOP
+                boxes[k][j] := rowv[j];
+            END LOOP;
+            u1 := u1 || k;
+        END LOOP;
+
+        -- round 3: every party opens its shares and sends its masked sum and count
+        sqls := '{}';
+        FOR j IN 1..np LOOP
+            inbox := '{}';
+            FOR k IN 1..np LOOP
+                inbox := inbox || boxes[k][j];
+            END LOOP;
+            sqls := sqls || format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.mask(%L, %L::bytea[]) AS m WHERE x.a IS NOT NULL) m',
+                format('ssum %s party%s round 3', run, j), party_schema, run, inbox::text);
+        END LOOP;
+        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 3, timeout);
+        FOR k IN 1..np LOOP
+            IF msgs[k] IS NULL THEN
+                gone := gone || k;
+            ELSE
+                parts := string_to_array(convert_from(msgs[k], 'UTF8'), ' ');
+                IF cardinality(parts) <> 2 THEN
+                    RAISE EXCEPTION 'secure_sum: % answered round 3 with a malformed masked value', names[k]
+                        USING ERRCODE = '08P01';
+                END IF;
+                u2 := u2 || k;
+                y0 := y0 + parts[1]::numeric;
+                y1 := y1 + parts[2]::numeric;
+            END IF;
+        END LOOP;
+        IF cardinality(u2) < t THEN
+            RAISE EXCEPTION 'secure_sum: % of % parties answered round 3, the threshold is %', cardinality(u2), np, t
+                USING ERRCODE = '08006',
+                      DETAIL = 'Too many parties dropped out to remove the masks; no sum is revealed.';
+        END IF;
+
+        -- round 4: survivors release self-mask shares of survivors and
+        -- mask-key shares of the dropped parties
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || CASE WHEN k = ANY (u2) THEN format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.unmask(%L, %L::integer[], %L::integer[]) AS m WHERE x.a IS NOT NULL) m',
+                format('ssum %s party%s round 4', run, k), party_schema, run, u2::text, gone::text) END;
+        END LOOP;
+        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 4, timeout);
+        answered := 0;
+        FOR k IN 1..np LOOP
+            CONTINUE WHEN msgs[k] IS NULL;
+            answered := answered + 1;
+            FOREACH line IN ARRAY string_to_array(rtrim(convert_from(msgs[k], 'UTF8'), E'\n'), E'\n') LOOP
+                parts := string_to_array(line, ' ');
+                sh_owner := sh_owner || parts[1]::integer;
+                sh_kind := sh_kind || parts[2];
+                sh := sh || parts[3]::@extschema@.shamir_share;
+            END LOOP;
+        END LOOP;
+        IF answered < t THEN
+            RAISE EXCEPTION 'secure_sum: % of % survivors released their shares, the threshold is %', answered, cardinality(u2), t
+                USING ERRCODE = '08006';
+        END IF;
+        -- remove the survivors' self-masks ...
+        FOREACH k IN ARRAY u2 LOOP
+            b := @extschema@.shamir_combine((SELECT array_agg(z.s) FROM unnest(sh_owner, sh_kind, sh) z(o, w, s)
+                                             WHERE z.o = k AND z.w = 'self_mask'));
+            y0 := y0 - mod(b, m);
+            y1 := y1 - trunc(b / m);
+        END LOOP;
+        -- ... and add back the dropped parties' pairwise masks with the survivors
+        FOREACH k IN ARRAY gone LOOP
+            released := (SELECT array_agg(x::text ORDER BY x) FROM unnest(u2) x);
+            kshares := (SELECT array_agg(z.s) FROM unnest(sh_owner, sh_kind, sh) z(o, w, s) WHERE z.o = k AND z.w = 'key');
+            y0 := y0 + @extschema@.zerosum_recover_mask(k::text, 0, released,
+                         (SELECT array_agg(ephs[x] ORDER BY x) FROM unnest(u2) x), ephs[k], kshares);
+            y1 := y1 + @extschema@.zerosum_recover_mask(k::text, 1, released,
+                         (SELECT array_agg(ephs[x] ORDER BY x) FROM unnest(u2) x), ephs[k], kshares);
+        END LOOP;
+        total := @extschema@.zerosum_unmask(mod(mod(y0, m) + m, m), scale);
+        value_count := @extschema@.zerosum_unmask(mod(mod(y1, m) + m, m), 0);
+        IF value_count < 0 OR total IS NULL THEN
+            RAISE EXCEPTION 'secure_sum: the masks did not cancel' USING ERRCODE = 'XX000';
+        END IF;
+
+        -- the survivors forget the run's secrets
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || CASE WHEN k = ANY (u2) THEN format(
+                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                'LATERAL (SELECT %I.finish(%L) AS m WHERE x.a IS NOT NULL) m',
+                format('ssum %s party%s done', run, k), party_schema, run) END;
+        END LOOP;
+        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 5, timeout);
+        FOREACH c IN ARRAY conns LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        conns := '{}';
+    EXCEPTION WHEN query_canceled OR others THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
+                                hnt = PG_EXCEPTION_HINT;
+        FOREACH c IN ARRAY conns LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        PERFORM set_config('application_name', app, false);
+        -- private_eigentrust_broadcast names its own protocol
+        msg := regexp_replace(msg, '^private eigentrust: ', 'secure_sum: ');
+        IF st IN ('3F000', '42883', '42501')
+           AND (coalesce(hnt, '') = '' OR hnt LIKE '%private_eigentrust_party_setup%') THEN
+            hnt := 'Set the party up first: in its database, as the owner of the data, run SELECT secure_sum_party_setup(''<coordinator role>'', ARRAY[''<value_sql>'']), and pin the other parties'' public keys in its known_parties.';
+            IF msg LIKE '%has not approved the query%' THEN
+                hnt := format('The party''s owner approves a query with INSERT INTO %I.approved_queries (value_sql) VALUES (...).',
+                              party_schema);
+            END IF;
+        END IF;
+        IF coalesce(det, '') = '' AND coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st;
+        ELSIF coalesce(hnt, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det;
+        ELSIF coalesce(det, '') = '' THEN
+            RAISE EXCEPTION '%', msg USING ERRCODE = st, HINT = hnt;
+        END IF;
+        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det, HINT = hnt;
+    END;
+    PERFORM set_config('application_name', app, false);
+    parties_counted := cardinality(u2);
+    dropped := (SELECT coalesce(array_agg(names[x] ORDER BY x), '{}') FROM unnest(gone) x);
+    IF cardinality(gone) > 0 THEN
+        RAISE WARNING 'secure_sum: % of % parties dropped out; the result covers the other % only', cardinality(gone), np, cardinality(u2)
+            USING DETAIL = format('Dropped: %s.', array_to_string(dropped, ', '));
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION secure_sum_run(text[], text, integer, integer, boolean, name, interval) IS
+'the sum and the count of the non-NULL values of value_sql over the party databases (foreign server names or connection strings), by double-masked zero-sum masks over dblink: the coordinator learns the total, the count, and which parties dropped out, nothing per party; a party that loses its connection, whose session ends or that misses timeout after the others masked has dropped out, and the result covers the parties whose masked values arrived';
+
+CREATE FUNCTION secure_sum(parties text[], value_sql text, scale integer DEFAULT 0,
+    threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
+    party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL)
+RETURNS numeric
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+AS $$ SELECT CASE WHEN r.value_count > 0 THEN r.total END
+      FROM @extschema@.secure_sum_run(parties, value_sql, scale, threshold, allow_two_parties, party_schema, timeout) r $$;
+COMMENT ON FUNCTION secure_sum(text[], text, integer, integer, boolean, name, interval) IS
+'sum(value) over the union of value_sql in every party database, each value rounded to scale decimals, NULLs ignored, NULL when there are no values; no database sees another''s values (see secure_sum_run)';
+
+CREATE FUNCTION secure_avg(parties text[], value_sql text, scale integer DEFAULT 0,
+    threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
+    party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL)
+RETURNS numeric
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+AS $$ SELECT CASE WHEN r.value_count > 0 THEN r.total / r.value_count END
+      FROM @extschema@.secure_sum_run(parties, value_sql, scale, threshold, allow_two_parties, party_schema, timeout) r $$;
+COMMENT ON FUNCTION secure_avg(text[], text, integer, integer, boolean, name, interval) IS
+'avg(value) over the union of value_sql in every party database: the secure sum divided by the secure count of non-NULL values, each value rounded to scale decimals; NULL when there are no values';
