@@ -1108,7 +1108,8 @@ CREATE FUNCTION eigentrust_private(
     key_bits     integer          DEFAULT 2048,
     party_schema name             DEFAULT 'private_eigentrust_party',
     allow_two_parties boolean     DEFAULT false,
-    decryptors   text[]           DEFAULT NULL)
+    decryptors   text[]           DEFAULT NULL,
+    groups       integer          DEFAULT NULL)
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
@@ -1172,6 +1173,14 @@ BEGIN
         RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
             DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
             HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
+    END IF;
+    IF mode = 'groups' AND key_holder IS NULL AND decryptors IS NULL THEN
+        RETURN QUERY SELECT * FROM @extschema@.eigentrust_private_groups(parties, groups, alpha, epsilon, max_iter,
+            pretrust_sql, key_bits, party_schema);
+        RETURN;
+    ELSIF groups IS NOT NULL OR mode = 'groups' THEN
+        RAISE EXCEPTION 'eigentrust_private: groups is for mode groups, which takes no key holder or decryptors'
+            USING ERRCODE = '22023';
     END IF;
     IF mode NOT IN ('masked', 'paper') THEN
         RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
