@@ -873,6 +873,9 @@ MPC_FUNCTION(private_eigentrust_groups_adapt)
 			   *oo,
 				onc;
 	int			changed;
+	int		   *comp,
+			   *placed,
+				nplaced = 0;
 	int32	   *grp,
 			   *pos;
 	placement_adapt_params prm;
@@ -916,8 +919,17 @@ MPC_FUNCTION(private_eigentrust_groups_adapt)
 			groups_bad(fn, "seconds must not contain NULLs");
 		times[c] = DatumGetFloat8(td[c]);
 	}
-	/* the chains as a flat list, checking grp/pos describe them exactly */
+	/* the chains as a flat list, checking grp/pos describe them exactly;
+	 * the placed parties are numbered 0..placed-1 for the core */
 	members = palloc0(sizeof(size_t) * n);
+	comp = palloc0(sizeof(int) * n);
+	placed = palloc0(sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+		if (g64[i] > 0)
+		{
+			comp[i] = nplaced;
+			placed[nplaced++] = i;
+		}
 	offsets = palloc0(sizeof(size_t) * (nc + 1));
 	for (int i = 0; i < n; i++)
 	{
@@ -944,7 +956,7 @@ MPC_FUNCTION(private_eigentrust_groups_adapt)
 			sz = offsets[c + 1] - offsets[c];
 			if (p64[i] < 1 || (size_t) p64[i] > sz || members[offsets[c] + p64[i] - 1] != 0)
 				groups_bad(fn, "pos must number each chain's members 1..size, each once");
-			members[offsets[c] + p64[i] - 1] = (size_t) i + 1;	/* +1: 0 marks free */
+			members[offsets[c] + p64[i] - 1] = (size_t) comp[i] + 1;	/* +1: 0 marks free */
 		}
 		for (size_t q = 0; q < offsets[nc]; q++)
 		{
@@ -961,6 +973,8 @@ MPC_FUNCTION(private_eigentrust_groups_adapt)
 	oo = palloc(sizeof(size_t) * (2 * nc + 1));
 	if (placement_adapt(members, offsets, (size_t) nc, times, &prm, om, oo, &onc, &changed, &err) != MPC_OK)
 		mpc_raise(&err, fn);
+	for (size_t q = 0; q < oo[onc]; q++)
+		om[q] = (size_t) placed[om[q]];
 	grp = palloc0(sizeof(int32) * n);
 	pos = palloc0(sizeof(int32) * n);
 	chains_to_columns(om, oo, onc, grp, pos);

@@ -210,6 +210,7 @@ DECLARE
     ok integer;
     v text;
     msg text;
+    progress boolean;
 BEGIN
     vals := array_fill(NULL::text, ARRAY[n]);
     seconds := array_fill(NULL::double precision, ARRAY[n]);
@@ -232,7 +233,7 @@ BEGIN
         END;
     END LOOP;
     WHILE left_ > 0 LOOP
-        ok := 0;
+        progress := false;
         FOR k IN 1..n LOOP
             CONTINUE WHEN NOT busy[k];
             BEGIN
@@ -248,7 +249,7 @@ BEGIN
                         errors[k] := 'no result';
                     END IF;
                     vals[k] := v;
-                    ok := 1;
+                    progress := true;
                 END IF;
             EXCEPTION WHEN OTHERS THEN
                 IF busy[k] THEN
@@ -258,7 +259,7 @@ BEGIN
                 errors[k] := SQLERRM;
             END;
         END LOOP;
-        IF left_ > 0 THEN
+        IF left_ > 0 AND NOT progress THEN
             PERFORM pg_sleep(0.0005);
         END IF;
     END LOOP;
@@ -291,6 +292,7 @@ DECLARE
     peers_lit text := quote_literal(peers::text) || '::bigint[]';
     pubs_lit text := quote_literal(pubs::text) || '::bytea[]';
     tg bytea[];
+    progress boolean;
 BEGIN
     msgs := array_fill(NULL::bytea, ARRAY[k]);
     receipts := array_fill('{}'::text, ARRAY[k]);
@@ -322,18 +324,18 @@ BEGIN
                 IF ok <> 1 THEN
                     EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO failure USING conns[who];
                     failed := who;
-                    RETURN;
+                    EXIT;
                 END IF;
             EXCEPTION WHEN OTHERS THEN
                 failed := who;
                 failure := SQLERRM;
-                RETURN;
+                EXIT;
             END;
             busy[g] := true;
             running := running + 1;
         END LOOP;
-        EXIT WHEN running = 0;
-        ok := 0;
+        EXIT WHEN running = 0 OR failed IS NOT NULL;
+        progress := false;
         FOR g IN 1..k LOOP
             CONTINUE WHEN NOT busy[g];
             who := chain_members[chain_offsets[g] + pos[g]];
@@ -355,18 +357,36 @@ BEGIN
                     IF pos[g] = chain_offsets[g + 1] - chain_offsets[g] THEN
                         seconds[g] := extract(epoch FROM clock_timestamp() - t0[g]);
                     END IF;
-                    ok := 1;
+                    progress := true;
                 END IF;
             EXCEPTION WHEN OTHERS THEN
                 failed := who;
                 failure := SQLERRM;
-                RETURN;
+                busy[g] := false;
+                EXIT;
             END;
         END LOOP;
-        IF running > 0 AND ok = 0 THEN
+        EXIT WHEN failed IS NOT NULL;
+        IF running > 0 AND NOT progress THEN
             PERFORM pg_sleep(0.0005);
         END IF;
     END LOOP;
+    IF failed IS NOT NULL THEN
+        -- let the other chains' steps in flight finish, so their
+        -- connections are free for the redone round
+        FOR g IN 1..k LOOP
+                CONTINUE WHEN NOT busy[g];
+                who := chain_members[chain_offsets[g] + pos[g]];
+                -- the step's result (or error), then the end of the query
+                FOR q IN 1..3 LOOP
+                    BEGIN
+                        EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1, false) AS r(v text)', dbl)
+                            INTO ok USING conns[who];
+                    EXCEPTION WHEN OTHERS THEN NULL;
+                    END;
+                END LOOP;
+            END LOOP;
+    END IF;
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_groups_chains(text, text[], text, integer, integer[], integer[], integer[], bytea[], text[], text[], bytea[], bigint[], text, name) IS
