@@ -2214,6 +2214,13 @@ BEGIN
 
                 -- churn: a party whose connection still answers did not leave: it
                 -- refused or a check failed, and that ends the run
+                FOR q IN 1..3 LOOP    -- what is left of the failed query
+                    BEGIN
+                        EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1, false) AS r(v text)', dbl)
+                            INTO x USING gconn;
+                    EXCEPTION WHEN OTHERS THEN NULL;
+                    END;
+                END LOOP;
                 BEGIN
                     EXECUTE format('SELECT * FROM %s.dblink($1, ''SELECT 1'') AS r(one integer)', dbl) INTO x USING gconn;
                 EXCEPTION WHEN OTHERS THEN
