@@ -305,15 +305,16 @@ held_wipe(held_key *h)
 	}
 }
 
-/* drop every key of other runs (a new run started in this session) */
+/* drop every key of other runs (a new run started in this session) and of
+ * this run's earlier rounds (rounds only move forward) */
 static void
-held_other_runs(const char *run)
+held_other_runs(const char *run, int32 round)
 {
 	int			w = 0;
 
 	for (int k = 0; k < nheld; k++)
 	{
-		if (strcmp(held[k].run, run) == 0)
+		if (strcmp(held[k].run, run) == 0 && held[k].round >= round)
 		{
 			held[w++] = held[k];
 			continue;
@@ -378,7 +379,7 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 			groups_bad(fn, "a decryptor must not belong to the group it decrypts");
 		require_pinned(&c, PG_GETARG_ARRAYTYPE_P(6), members[k], fn);
 	}
-	held_other_runs(c.run);
+	held_other_runs(c.run, c.round);
 	/* one aggregate per party and round: a second group sharing a member
 	 * with one decrypted here this round would reveal differences */
 	for (int q = 0; q < nheld; q++)
