@@ -368,6 +368,14 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 	groups_args(fcinfo, 0, &c, fn);
 	members = member_list(PG_GETARG_ARRAYTYPE_P(7), &nm, c.np, fn);
 	bits = PG_GETARG_INT32(8);
+	if (bits < PAI_KEYGEN_MIN_BITS || bits > PAI_KEYGEN_MAX_BITS)
+	{
+		mpc_wipe(c.priv, sizeof(c.priv));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: key size must be between %d and %d bits, got %d", fn,
+						PAI_KEYGEN_MIN_BITS, PAI_KEYGEN_MAX_BITS, bits)));
+	}
 	if (nm < PG_GROUPS_MIN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
