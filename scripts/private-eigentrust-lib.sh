@@ -140,3 +140,13 @@ pet_load_csv() {
 		CREATE TABLE all_ratings (truster bigint, trustee bigint, score double precision, time bigint);" >/dev/null
 	psql -X -q -v ON_ERROR_STOP=1 -d "${prefix}_coord" -c "\\copy all_ratings FROM '$file' WITH (FORMAT csv, HEADER true)"
 }
+
+# pet_cluster_cpu: CPU seconds of every backend that exited since the cluster
+# started (the postmaster reaps its children, so their times land in its
+# cutime + cstime).
+pet_cluster_cpu() {
+	local dir pid
+	dir=$(pet_val postgres "SHOW data_directory")
+	pid=$(head -1 "$dir/postmaster.pid")
+	awk -v tck="$(getconf CLK_TCK)" '{ printf "%.3f", ($16 + $17) / tck }' "/proc/$pid/stat"
+}

@@ -728,7 +728,8 @@ CREATE FUNCTION eigentrust_private(
     key_bits     integer          DEFAULT 2048,
     party_schema name             DEFAULT 'private_eigentrust_party',
     allow_two_parties boolean     DEFAULT false,
-    decryptors   text[]           DEFAULT NULL)
+    decryptors   text[]           DEFAULT NULL,
+    groups       integer          DEFAULT NULL)
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
@@ -793,9 +794,17 @@ BEGIN
             DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
             HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
     END IF;
+    IF mode = 'groups' AND key_holder IS NULL AND decryptors IS NULL THEN
+        RETURN QUERY SELECT * FROM @extschema@.eigentrust_private_groups(parties, groups, alpha, epsilon, max_iter,
+            pretrust_sql, key_bits, party_schema);
+        RETURN;
+    ELSIF groups IS NOT NULL OR mode = 'groups' THEN
+        RAISE EXCEPTION 'eigentrust_private: groups is for mode groups, which takes no key holder or decryptors'
+            USING ERRCODE = '22023';
+    END IF;
     IF mode NOT IN ('masked', 'paper') THEN
         RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
-            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder or threshold decryptors.';
+            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), ''paper'' with a key holder or threshold decryptors, or ''groups''.';
     END IF;
     IF NOT (alpha > 0 AND alpha <= 1) THEN
         RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
@@ -1137,5 +1146,5 @@ BEGIN
     ORDER BY z.id;
 END
 $fn$;
-COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean, text[]) IS
-'private EigenTrust across party databases (foreign servers or connection strings) through dblink; mode masked (default): no key holder, parties exchange authenticated zero-sum-masked partial sums and each derives t itself, the result is stored in every party; mode paper uses a key holder, or decryptors: databases each holding a share of one threshold key (private_eigentrust_decryptor_setup), t of which must answer each round; at least 3 parties unless allow_two_parties; a NOTICE per round; the same reputation as eigentrust() over the union of the parties'' ratings';
+COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean, text[], integer) IS
+'private EigenTrust across party databases (foreign servers or connection strings) through dblink; mode masked (default): no key holder, parties exchange authenticated zero-sum-masked partial sums and each derives t itself, the result is stored in every party; mode paper uses a key holder, or decryptors: databases each holding a share of one threshold key (private_eigentrust_decryptor_setup), t of which must answer each round; mode groups (groups => k task groups): the seed paper''s chains and per-group decryptors, see eigentrust_private_groups; at least 3 parties unless allow_two_parties; a NOTICE per round; the same reputation as eigentrust() over the union of the parties'' ratings';

@@ -334,3 +334,39 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 --@create FUNCTION secure_sum
 
 --@create FUNCTION secure_avg
+
+-- ---- groups mode (src/sql/76_private_eigentrust_groups.sql) ----
+-- ---- party and decryptor primitives (C) -------------------------------
+
+--@create FUNCTION private_eigentrust_groups_key
+
+--@create FUNCTION private_eigentrust_groups_check_key
+
+--@create FUNCTION private_eigentrust_groups_receipt
+
+--@create FUNCTION private_eigentrust_groups_decrypt
+
+--@create FUNCTION private_eigentrust_groups_place
+
+--@create FUNCTION private_eigentrust_groups_adapt
+
+-- ---- party setup ------------------------------------------------------
+
+--@create FUNCTION private_eigentrust_groups_party_setup
+
+-- ---- coordinator ------------------------------------------------------
+
+--@create TABLE private_eigentrust_groups_log
+SELECT pg_catalog.pg_extension_config_dump('private_eigentrust_groups_log', '');
+REVOKE ALL ON private_eigentrust_groups_log FROM PUBLIC;
+GRANT SELECT ON private_eigentrust_groups_log TO PUBLIC;
+
+-- Send one statement per connection at once; wait for all; collect one text
+-- value each, the seconds each took and the error of each that failed.
+--@create FUNCTION private_eigentrust_groups_gather
+
+-- The chains of one round, all groups at once: a group's message goes to
+-- its next member as soon as the one before answered.
+--@create FUNCTION private_eigentrust_groups_chains
+
+--@create FUNCTION eigentrust_private_groups

@@ -1,0 +1,143 @@
+-- groups mode of private EigenTrust: placement, the decryptor's per-group
+-- keys, members' key checks and receipts, and the decryptor's checks (one
+-- session plays three parties: 1 and 2 form group 1, party 3 decrypts it)
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+
+-- ---- placement ----
+-- two clusters of three: {1,2,3} and {4,5,6}, 1 ms inside, 10 ms between
+CREATE TEMP TABLE rtt AS
+SELECT array_agg(CASE WHEN i = j THEN 0 WHEN (i <= 3) = (j <= 3) THEN 1 ELSE 10 END ORDER BY i, j)::float8[] AS m
+FROM generate_series(1, 6) i, generate_series(1, 6) j;
+SELECT q.grp[1] = q.grp[2] AND q.grp[2] = q.grp[3] AND q.grp[4] = q.grp[5] AND q.grp[5] = q.grp[6]
+       AND q.grp[1] <> q.grp[4] AS clusters_found,
+       (SELECT array_agg(x ORDER BY x) FROM unnest(q.pos) x) AS positions, q.changed
+FROM rtt, private_eigentrust_groups_place(rtt.m, 2, 'kmeans', 7) q;
+-- reproducible from the seed
+SELECT (SELECT row(q.*) FROM private_eigentrust_groups_place(m, 2, 'random', 42) q)
+     = (SELECT row(q.*) FROM private_eigentrust_groups_place(m, 2, 'random', 42) q) AS same_seed_same_groups,
+       (SELECT array_agg(c ORDER BY g) FROM (SELECT g, count(*) c FROM unnest((private_eigentrust_groups_place(m, 2, 'random', 42)).grp) g GROUP BY g) s) AS random_sizes,
+       (SELECT array_agg(c ORDER BY g) FROM (SELECT g, count(*) c FROM unnest((private_eigentrust_groups_place(m, 3, 'greedy', 1)).grp) g GROUP BY g) s) AS greedy_sizes
+FROM rtt;
+-- a 2-D matrix works too
+SELECT grp, pos FROM private_eigentrust_groups_place('{{0,1,9,9},{1,0,9,9},{9,9,0,1},{9,9,1,0}}', 2, 'kmeans', 1);
+-- bad input
+SELECT private_eigentrust_groups_place('{0,1,1}', 1, 'kmeans', 1);
+SELECT private_eigentrust_groups_place('{0,-1,-1,0}', 1, 'kmeans', 1);
+SELECT private_eigentrust_groups_place('{0,1,2,0}', 1, 'kmeans', 1);
+SELECT private_eigentrust_groups_place('{0,1,1,0}', 3, 'kmeans', 1);
+SELECT private_eigentrust_groups_place('{0,1,1,0}', 1, 'nearest', 1);
+SELECT private_eigentrust_groups_place('{0,1,NULL,0}', 1, 'kmeans', 1);
+SELECT private_eigentrust_groups_place(NULL, 1, 'kmeans', 1);
+
+-- adaptive balancing: chain 1 (4 members) took 10 s, chains 2 and 3 1 s each
+SELECT * FROM private_eigentrust_groups_adapt('{1,1,1,1,2,2,3,3}', '{1,2,3,4,1,2,1,2}', '{10,1,1}', 2);
+-- nothing to do
+SELECT * FROM private_eigentrust_groups_adapt('{1,1,2,2}', '{1,2,1,2}', '{1,1}', 2);
+-- a party outside every chain (0) stays out
+SELECT * FROM private_eigentrust_groups_adapt('{1,0,1,2,2}', '{1,0,2,1,2}', '{1,1}', 2);
+-- bad input
+SELECT private_eigentrust_groups_adapt('{1,1}', '{1,1}', '{1}', 2);
+SELECT private_eigentrust_groups_adapt('{1,2}', '{1,1}', '{1}', 2);
+SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2,3}', '{1}', 2);
+SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2}', '{1}', 0);
+SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2}', '{-1}', 2);
+SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2}', NULL, 2);
+
+-- ---- keys, receipts, decryption ----
+CREATE TEMP TABLE ids AS SELECT i, k AS priv, zerosum_public_key(k) AS pub
+FROM generate_series(1, 4) i, LATERAL (SELECT zerosum_keygen() AS k WHERE i > 0) z;
+SELECT count(DISTINCT pub) AS distinct_identities FROM ids;
+CREATE TEMP TABLE run AS SELECT (SELECT array_agg(pub ORDER BY i) FROM ids WHERE i <= 3) AS pubs;
+CREATE FUNCTION pg_temp.id(integer) RETURNS bytea LANGUAGE sql AS 'SELECT priv FROM ids WHERE i = $1';
+CREATE FUNCTION pg_temp.pub(integer) RETURNS bytea LANGUAGE sql AS 'SELECT pub FROM ids WHERE i = $1';
+-- the decryptor (party 3) makes the key of group 1 = parties 1, 2 in round 1
+CREATE TEMP TABLE k AS
+SELECT q.* FROM run, private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs,
+    ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048) q;
+SELECT paillier_bits(key), cardinality(tags) AS tags, octet_length(tags[1]) AS tag_bytes FROM k;
+-- each member checks its tag
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2),
+       private_eigentrust_groups_check_key(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[2], 2)
+FROM run, k;
+-- the other member's tag, another round, another member list, an unpinned
+-- decryptor, a bigger minimum, a key of another group: refused
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[2], 2) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 2, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{2,1}', k.key, k.tags[1], 2) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(2)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 3) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 2, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,3}', k.key, k.tags[1], 2) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 2, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
+-- the chain: party 1 adds (1, 2), party 2 adds (30, 40)
+CREATE TEMP TABLE chain AS
+SELECT private_eigentrust_encrypt_vector(key, '{5,5}', 12) AS enc_t,
+       private_eigentrust_encrypt_vector(key, '{1,2}', 13) AS m1,
+       private_eigentrust_encrypt_vector(key, '{30,40}', 13) AS own2
+FROM k;
+ALTER TABLE chain ADD m2 bytea;
+UPDATE chain SET m2 = private_eigentrust_combine((SELECT key FROM k), ARRAY[m1, own2]);
+CREATE TEMP TABLE rc AS
+SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 3, '{1,2}', k.key, chain.enc_t, NULL, chain.m1) AS r1,
+       private_eigentrust_groups_receipt(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, 3, '{1,2}', k.key, chain.enc_t, chain.m1, chain.m2) AS r2,
+       private_eigentrust_groups_receipt(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, 3, '{1,2}', k.key,
+           private_eigentrust_encrypt_vector(k.key, '{6,6}', 12), chain.m1, chain.m2) AS r2_other_t
+FROM run, k, chain;
+SELECT octet_length(r1) FROM rc;
+-- the decryptor refuses: a missing member, receipts out of order, another
+-- Enc(t), an aggregate that is not the chain's, another session's role
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r2], chain.m2) FROM run, rc, chain;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r2, rc.r1], chain.m2) FROM run, rc, chain;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2_other_t], chain.m2) FROM run, rc, chain;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m1) FROM run, rc, chain;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 2, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
+-- a forged receipt tag
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs,
+    ARRAY[rc.r1, overlay(rc.r2 placing '\x00' from 100)], chain.m2) FROM run, rc, chain;
+-- the genuine chain: (1 + 30, 2 + 40), once
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
+-- no second aggregate holding party 1 or 2 in round 1 here, but round 2 is fine
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 5, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{2,1}', 2048)).tags IS NOT NULL FROM run;
+SELECT paillier_bits((private_eigentrust_groups_key(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).key) FROM run;
+-- key requests refused: a group of one, the decryptor in its group, an
+-- unpinned member, a wrong self, a foreign identity, bad numbers, NULLs
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,3}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 2, run.pubs, ARRAY[pg_temp.pub(1)], '{1,3}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(4), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,4}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,1}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 0, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 512)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key('\x01', 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), '', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, ARRAY['\x01'::bytea], ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, NULL, '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 1, '{1,2}', k.key, '\x00', NULL, '\x00') FROM run, k;
+SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 3, '{1,2}', k.key, NULL, NULL, '\x00') FROM run, k;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY['\x00'::bytea], '\x00') FROM run;
+-- a new run in this session drops the old run's keys
+SELECT paillier_bits((private_eigentrust_groups_key(pg_temp.id(3), 'r2', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).key) FROM run;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
+
+-- ---- the coordinator's gather on no connections ----
+SELECT * FROM private_eigentrust_groups_gather('public', '{}', '{}');
+
+-- ---- setup and the coordinator's argument checks ----
+SELECT private_eigentrust_groups_party_setup(NULL, 'postgres');
+SELECT private_eigentrust_groups_party_setup('SELECT 1, 2, 3.0', current_user, min_group_size => 1);
+SELECT private_eigentrust_groups_party_setup('SELECT 1, 2, 3.0', current_user, 'no_such_party_schema');
+SELECT * FROM eigentrust_private_groups(ARRAY['a', 'b', 'c', 'd'], groups => 1);
+SELECT * FROM eigentrust_private_groups(ARRAY['a', 'b', 'c', 'd'], groups => 3);
+SELECT * FROM eigentrust_private_groups(ARRAY['a', 'b', 'c', 'd'], placement => 'nearest');
+SELECT * FROM eigentrust_private_groups(ARRAY['a', 'b', 'c', 'd'], min_group_size => 1);
+SELECT * FROM eigentrust_private_groups(ARRAY['a', 'b', 'c', 'd'], alpha => 0);
+SELECT * FROM eigentrust_private_groups(ARRAY['a', NULL, 'c', 'd']);
+SELECT * FROM eigentrust_private_groups(ARRAY['a', 'b', 'c', 'd'], seed => NULL);
+SELECT * FROM eigentrust_private(ARRAY['a', 'b', 'c', 'd'], mode => 'groups', key_holder => 'kh');
+SELECT * FROM eigentrust_private(ARRAY['a', 'b', 'c', 'd'], groups => 2);
+-- without dblink: the hint
+SELECT * FROM eigentrust_private(ARRAY['a', 'b', 'c', 'd'], mode => 'groups');
