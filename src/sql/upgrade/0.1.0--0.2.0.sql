@@ -209,28 +209,6 @@ DROP FUNCTION eigentrust_private(text[], text, text, double precision, double pr
 -- the log was writable by PUBLIC in 0.1.0
 REVOKE INSERT ON private_eigentrust_log FROM PUBLIC;
 
-CREATE FUNCTION private_eigentrust_party_peers(edges_sql text,
-    OUT hosted bigint[], OUT mentioned bigint[])
-LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
-AS $fn$
-BEGIN
-    EXECUTE format(
-        'WITH e AS (SELECT q.truster::bigint AS a, q.trustee::bigint AS b '
-        '           FROM (%s) AS q(truster, trustee, score)) '
-        'SELECT coalesce((SELECT array_agg(DISTINCT a ORDER BY a) FROM e), ''{}''), '
-        '       coalesce((SELECT array_agg(x ORDER BY x) FROM (SELECT a FROM e UNION SELECT b FROM e) u(x)), ''{}'')',
-        edges_sql)
-    INTO hosted, mentioned;
-END
-$fn$;
-
-CREATE FUNCTION private_eigentrust_party_step(
-    edges_sql text, mode text, round integer, key paillier_pubkey,
-    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea,
-    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision)
-AS 'MODULE_PATHNAME', 'private_eigentrust_party_step'
-LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
-
 CREATE FUNCTION private_eigentrust_masked_hello(edges_sql text, members_sql text, run_id text,
     identity bytea, known_keys bytea[],
     OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[])
@@ -281,8 +259,9 @@ DECLARE
     path text := (SELECT string_agg(quote_ident(x), ', ')
                   FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
                  || ', pg_temp';
-    fns text[] := ARRAY['peers()',
-        'step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea)',
+    fns text[] := ARRAY['paper_hello(text)',
+        'paper_setup(text, integer, bytea[], bytea[], integer, integer, bigint[], boolean[], bigint[], double precision, boolean)',
+        'paper_step(text, integer, bytea[])',
         'masked_hello(text)',
         'masked_setup(text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean)',
         'masked_step(text, integer, bytea[])',
@@ -328,20 +307,26 @@ BEGIN
         'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
         format('SELECT public_key FROM %I.masked_identity', party_schema));
 
-    -- legacy Paillier modes
+    -- paper mode (the pinned keys of masked_known_parties include the key
+    -- holder's or the decryptors')
     EXECUTE format(
-        'CREATE OR REPLACE FUNCTION %I.peers(OUT hosted bigint[], OUT mentioned bigint[]) '
-        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s '
-        'AS %L', party_schema, path,
-        format('SELECT * FROM @extschema@.private_eigentrust_party_peers(%L)', edges_sql));
+        'CREATE OR REPLACE FUNCTION %I.paper_hello(run_id text, OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[]) '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT * FROM @extschema@.private_eigentrust_paper_hello(%L, %L, run_id, '
+               '(SELECT private_key FROM %I.masked_identity), '
+               '(SELECT coalesce(array_agg(public_key), ''{}'') FROM %I.masked_known_parties))',
+               edges_sql, members_sql, party_schema, party_schema));
     EXECUTE format(
-        'CREATE OR REPLACE FUNCTION %I.step(mode text, round integer, key @extschema@.paillier_pubkey, '
-        '    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea, '
-        '    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision) '
-        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s '
-        'AS %L', party_schema, path,
-        format('SELECT * FROM @extschema@.private_eigentrust_party_step(%L, mode, round, key, peers, pretrust, t, enc_t)',
-               edges_sql));
+        'CREATE OR REPLACE FUNCTION %I.paper_setup(run_id text, self integer, public_keys bytea[], nonces bytea[], '
+        '    parties integer, need integer, peers bigint[], hosted boolean[], pretrust bigint[], '
+        '    alpha double precision, allow_two_parties boolean) RETURNS boolean '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_paper_setup(%L, run_id, self, public_keys, nonces, parties, need, '
+               'peers, hosted, pretrust, alpha, allow_two_parties)', edges_sql));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.paper_step(run_id text, round integer, inbox bytea[]) RETURNS bytea '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_paper_step(%L, run_id, round, inbox)', edges_sql));
 
     -- masked mode
     EXECUTE format(
@@ -395,81 +380,9 @@ $b$, party_schema, party_schema, edges_sql, party_schema, party_schema, party_sc
 END
 $fn$;
 
-REVOKE ALL ON private_eigentrust_keys FROM PUBLIC;
-
-REVOKE ALL ON private_eigentrust_decrypted FROM PUBLIC;
-
-CREATE FUNCTION private_eigentrust_key_new(run_id text, key_round integer, bits integer DEFAULT 2048)
-RETURNS paillier_pubkey
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@, pg_temp
-AS $fn$
-DECLARE
-    k paillier_privkey;
-BEGIN
-    -- a new key retires the run's older keys: ciphertexts of earlier
-    -- rounds can no longer be decrypted
-    DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1;
-    k := @extschema@.paillier_keygen(bits);
-    INSERT INTO @extschema@.private_eigentrust_keys (run_id, key_round, sk) VALUES ($1, $2, k);
-    RETURN @extschema@.paillier_pubkey(k);
-END
-$fn$;
-
-REVOKE ALL ON FUNCTION private_eigentrust_key_new(text, integer, integer) FROM PUBLIC;
-
-CREATE FUNCTION private_eigentrust_key_decrypt(run_id text, key_round integer, round integer,
-    vec bytea, out_scale integer, part integer DEFAULT 1)
-RETURNS bigint[]
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@, pg_temp
-AS $fn$
-DECLARE
-    k paillier_privkey;
-BEGIN
-    SELECT x.sk INTO k
-    FROM @extschema@.private_eigentrust_keys AS x
-    WHERE x.run_id = $1 AND x.key_round = $2;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'private eigentrust: no key for run % and key round %', $1, $2
-            USING ERRCODE = '22023',
-                  HINT = 'The key was retired by a newer round or by the end of the run.';
-    END IF;
-    BEGIN
-        INSERT INTO @extschema@.private_eigentrust_decrypted VALUES ($1, $3, $6);
-    EXCEPTION WHEN unique_violation THEN
-        RAISE EXCEPTION 'private eigentrust: part % of round % of run % was already decrypted', $6, $3, $1
-            USING ERRCODE = '55000',
-                  DETAIL = 'The key holder decrypts one vector of sums per round.';
-    END;
-    RETURN @extschema@.private_eigentrust_decrypt_vector(vec, k, out_scale);
-END
-$fn$;
-
-REVOKE ALL ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) FROM PUBLIC;
-
-CREATE FUNCTION private_eigentrust_key_drop(run_id text)
-RETURNS integer
-LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@, pg_temp
-AS $fn$
-    DELETE FROM @extschema@.private_eigentrust_decrypted AS x WHERE x.run_id = $1;
-    WITH d AS (DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1 RETURNING 1)
-    SELECT count(*)::integer FROM d;
-$fn$;
-
-REVOKE ALL ON FUNCTION private_eigentrust_key_drop(text) FROM PUBLIC;
-
-CREATE FUNCTION private_eigentrust_key_holder_setup(coordinator_role name)
-RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-AS $fn$
-BEGIN
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_new(text, integer, integer) TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_drop(text) TO %I', coordinator_role);
-END
-$fn$;
+-- paper mode keeps round keys in the key holder's session only
+DROP TABLE private_eigentrust_keys;
+DROP TABLE private_eigentrust_decrypted;
 
 CREATE FUNCTION private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey, out_scale integer)
 RETURNS bigint[]
@@ -872,15 +785,8 @@ BEGIN
     CREATE TABLE IF NOT EXISTS private_eigentrust_decryptor.keyshare (
         share @extschema@.paillier_keyshare NOT NULL,
         installed timestamptz NOT NULL DEFAULT now());
-    -- the round counter: one answer per round of a run, rounds in order
-    CREATE TABLE IF NOT EXISTS private_eigentrust_decryptor.runs (
-        run_id text PRIMARY KEY,
-        peers integer NOT NULL,
-        last_round integer NOT NULL,
-        answered timestamptz NOT NULL DEFAULT now());
-    REVOKE ALL ON private_eigentrust_decryptor.keyshare, private_eigentrust_decryptor.runs FROM PUBLIC;
+    REVOKE ALL ON private_eigentrust_decryptor.keyshare FROM PUBLIC;
     DELETE FROM private_eigentrust_decryptor.keyshare;
-    DELETE FROM private_eigentrust_decryptor.runs;
     INSERT INTO private_eigentrust_decryptor.keyshare (share) VALUES (share);
 
     CREATE OR REPLACE FUNCTION private_eigentrust_decryptor.info(
@@ -892,61 +798,34 @@ BEGIN
                substring(s.share::text FROM '^ks1 share ([0-9]+) of')::integer
         FROM private_eigentrust_decryptor.keyshare s
     $b$;
-    CREATE OR REPLACE FUNCTION private_eigentrust_decryptor.decrypt(run_id text, round integer, vec bytea)
-    RETURNS @extschema@.paillier_decshare[]
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, @extschema@, pg_temp
-    AS $b$
-    DECLARE
-        s @extschema@.paillier_keyshare;
-        n integer;
-        known integer;
-        last integer;
-    BEGIN
-        IF decrypt.run_id IS NULL OR decrypt.round IS NULL OR decrypt.vec IS NULL THEN
-            RAISE EXCEPTION 'private eigentrust decryptor: run_id, round and vec must not be NULL' USING ERRCODE = '22004';
-        END IF;
-        SELECT x.share INTO s FROM private_eigentrust_decryptor.keyshare x LIMIT 1;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'private eigentrust decryptor: this database holds no key share' USING ERRCODE = '55000',
-                HINT = 'Run SELECT private_eigentrust_decryptor_setup(<share>, ''<coordinator role>'') as the steward.';
-        END IF;
-        SELECT x.count INTO n FROM @extschema@.private_eigentrust_vector_info(decrypt.vec) x;
-        SELECT r.peers, r.last_round INTO known, last
-        FROM private_eigentrust_decryptor.runs r WHERE r.run_id = decrypt.run_id FOR UPDATE;
-        IF FOUND THEN
-            IF decrypt.round <> last + 1 THEN
-                RAISE EXCEPTION 'private eigentrust decryptor: round % of run % refused, round % was the last answered',
-                    decrypt.round, decrypt.run_id, last
-                    USING ERRCODE = '55000', DETAIL = 'A decryptor answers once per round, rounds in order.';
-            END IF;
-            IF n <> known THEN
-                RAISE EXCEPTION 'private eigentrust decryptor: a vector of % values refused for run % of % peers',
-                    n, decrypt.run_id, known USING ERRCODE = '22023';
-            END IF;
-            UPDATE private_eigentrust_decryptor.runs r SET last_round = decrypt.round, answered = now()
-            WHERE r.run_id = decrypt.run_id;
-        ELSE
-            IF decrypt.round <> 1 THEN
-                RAISE EXCEPTION 'private eigentrust decryptor: run % must start at round 1, not %', decrypt.run_id, decrypt.round
-                    USING ERRCODE = '55000';
-            END IF;
-            INSERT INTO private_eigentrust_decryptor.runs (run_id, peers, last_round) VALUES (decrypt.run_id, n, 1);
-        END IF;
-        RETURN ARRAY(SELECT @extschema@.paillier_decrypt_share(u.c, s)
-                     FROM unnest(@extschema@.private_eigentrust_vector_ciphertexts(@extschema@.paillier_pubkey(s), decrypt.vec))
-                          WITH ORDINALITY u(c, o)
-                     ORDER BY u.o);
-    END
-    $b$;
-    REVOKE ALL ON FUNCTION private_eigentrust_decryptor.info(), private_eigentrust_decryptor.decrypt(text, integer, bytea) FROM PUBLIC;
-    EXECUTE format('GRANT USAGE ON SCHEMA private_eigentrust_decryptor TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION private_eigentrust_decryptor.info(), '
-                   'private_eigentrust_decryptor.decrypt(text, integer, bytea) TO %I', coordinator_role);
+    REVOKE ALL ON FUNCTION private_eigentrust_decryptor.info() FROM PUBLIC;
+    -- identity key, pinned parties and the round functions (76_private_eigentrust_paper.sql)
+    PERFORM @extschema@.private_eigentrust_paper_role_setup('private_eigentrust_decryptor', coordinator_role,
+        '(SELECT k.share FROM private_eigentrust_decryptor.keyshare k LIMIT 1)');
+    EXECUTE format('GRANT EXECUTE ON FUNCTION private_eigentrust_decryptor.info() TO %I', coordinator_role);
 END
 $fn$;
 
 -- Connect to the decryptors, check they hold shares of one key, return the
 -- open connections (NULL for one that did not answer).
+CREATE FUNCTION private_eigentrust_abort(dbl text, conns text[], state text, msg text, detail text, hint text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    c text;
+BEGIN
+    FOREACH c IN ARRAY coalesce(conns, '{}') LOOP
+        CONTINUE WHEN c IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END;
+    END LOOP;
+    RAISE EXCEPTION '%', msg USING ERRCODE = state, DETAIL = coalesce(detail, ''), HINT = coalesce(hint, '');
+END
+$fn$;
+
 CREATE FUNCTION private_eigentrust_decryptors_open(dbl text, run text, decryptors text[],
     OUT conns text[], OUT names text[], OUT key paillier_pubkey, OUT threshold integer)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -1018,85 +897,13 @@ BEGIN
         END IF;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-        FOREACH c IN ARRAY conns LOOP
-            CONTINUE WHEN c IS NULL;
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = coalesce(hnt, '');
+        PERFORM @extschema@.private_eigentrust_abort(dbl, conns, st, msg, det, hnt);
     END;
 END
 $fn$;
 
 -- Ask every live decryptor for the decryption shares of one combined
 -- vector at once, and combine the first threshold valid ones.
-CREATE FUNCTION private_eigentrust_decryptors_decrypt(dbl text, conns text[], names text[], run text,
-    round integer, key paillier_pubkey, threshold integer, vec bytea,
-    OUT sums bigint[], OUT live text[])
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-AS $fn$
-DECLARE
-    sql      text := format('SELECT private_eigentrust_decryptor.decrypt(%L, %s, %L::bytea)', run, round, vec);
-    sent     boolean[] := '{}';
-    ok       integer;
-    ds       @extschema@.paillier_decshare[];
-    shares   @extschema@.paillier_decshare[] := '{}';
-    answered integer := 0;
-    why      text;
-    msg      text;
-BEGIN
-    live := conns;
-    FOR k IN 1..cardinality(conns) LOOP
-        sent := sent || false;
-        CONTINUE WHEN conns[k] IS NULL;
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
-            IF ok <> 1 THEN
-                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
-                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-            END IF;
-            sent[k] := true;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
-            live[k] := NULL;
-        END;
-    END LOOP;
-    FOR k IN 1..cardinality(conns) LOOP
-        CONTINUE WHEN NOT sent[k];
-        BEGIN
-            ds := NULL;
-            EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s @extschema@.paillier_decshare[])', dbl)
-                INTO ds USING conns[k];
-            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s @extschema@.paillier_decshare[])', dbl)
-                INTO ok USING conns[k];
-            IF ds IS NULL THEN
-                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-            END IF;
-            shares := shares || ds;
-            answered := answered + 1;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
-            -- a decryptor that failed a round is not asked again in this run
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING conns[k];
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-            live[k] := NULL;
-        END;
-    END LOOP;
-    IF answered < threshold THEN
-        RAISE EXCEPTION 'eigentrust_private: % of % decryptors answered in round %, the key needs %',
-            answered, cardinality(conns), round, threshold
-            USING ERRCODE = '08006', DETAIL = coalesce(why, '');
-    END IF;
-    sums := @extschema@.private_eigentrust_threshold_decrypt(key, vec, shares, threshold, 13);
-END
-$fn$;
-
 CREATE FUNCTION eigentrust_private(
     parties      text[],
     key_holder   text             DEFAULT NULL,
@@ -1112,57 +919,6 @@ CREATE FUNCTION eigentrust_private(
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
-DECLARE
-    dbl       text;
-    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
-    np        integer;
-    conns     text[] := '{}';
-    names     text[] := '{}';
-    kh        text;
-    khs       text[] := '{}';
-    nparts    integer;
-    all_ids   bigint[] := '{}';
-    hosted_all bigint[] := '{}';
-    h         bigint[];
-    m         bigint[];
-    peers     bigint[];
-    hmask     boolean[];
-    n         integer;
-    p         bigint[];
-    t         bigint[];
-    tn        bigint[];
-    res       double precision := NULL;
-    pk        @extschema@.paillier_pubkey;
-    enc       bytea;
-    vecs      bytea[];
-    combined  bytea;
-    sums      bigint[];
-    r         integer := 0;
-    key_round integer;
-    sql       text;
-    ok        integer;
-    ct        bytea;
-    e_ms      double precision;
-    c_ms      double precision;
-    t0        timestamptz;
-    t1        timestamptz;
-    tp        timestamptz;
-    s_keygen  double precision;
-    s_enc     double precision;
-    s_cmp     double precision;
-    s_xfer    double precision;
-    s_dec     double precision;
-    slowest   double precision;
-    bytes     bigint;
-    dup       bigint;
-    st        text;
-    msg       text;
-    det       text;
-    hnt       text;
-    p_lit     text;
-    decs      text[] := '{}';
-    dnames    text[];
-    thr       integer;
 BEGIN
     IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
        OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
@@ -1203,12 +959,198 @@ BEGIN
     IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
         RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
     END IF;
-    np := coalesce(array_length(parties, 1), 0);
-    IF np < 1 THEN
-        RAISE EXCEPTION 'eigentrust_private: no parties given' USING ERRCODE = '22023';
+    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_paper_run(parties, key_holder, decryptors, alpha,
+        epsilon, max_iter, pretrust_sql, key_bits, party_schema, allow_two_parties);
+END
+$fn$;
+
+-- ---- paper mode meets the deviating-coordinator model: authenticated round
+-- keys, decryption of the authenticated product only, once per round
+
+CREATE FUNCTION private_eigentrust_paper_hello(edges_sql text, members_sql text, run_id text,
+    identity bytea, known_keys bytea[], OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[])
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_hello'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_setup(edges_sql text, run_id text, self integer,
+    public_keys bytea[], nonces bytea[], parties integer, need integer, peers bigint[],
+    hosted boolean[], pretrust bigint[], alpha double precision, allow_two_parties boolean)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_setup'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_step(edges_sql text, run_id text, round integer, inbox bytea[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_step'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_dec_hello(run_id text, identity bytea, known_keys bytea[],
+    OUT public_key bytea, OUT nonce bytea)
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_dec_hello'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_dec_setup(run_id text, self integer,
+    public_keys bytea[], nonces bytea[], parties integer, need integer, peers bigint[],
+    hosted boolean[], pretrust bigint[], alpha double precision, allow_two_parties boolean,
+    key_bits integer, keyshare paillier_keyshare)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_dec_setup'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_decrypt(run_id text, round integer, vectors bytea[],
+    OUT message bytea, OUT t bigint[], OUT residual double precision)
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_decrypt'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_advance(run_id text, round integer, answers bytea[],
+    OUT message bytea, OUT t bigint[], OUT residual double precision)
+AS 'MODULE_PATHNAME', 'private_eigentrust_paper_advance'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
+CREATE FUNCTION private_eigentrust_paper_role_setup(role_schema name, coordinator_role name, share_sql text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    path text := 'pg_catalog, @extschema@, pg_temp';
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = coordinator_role) THEN
+        RAISE EXCEPTION 'private eigentrust: role "%" does not exist', coordinator_role
+            USING ERRCODE = '42704', HINT = 'Create the role the coordinator connects as first.';
     END IF;
-    SELECT quote_ident(n.nspname) INTO dbl
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
+    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', role_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.identity (private_key bytea NOT NULL, public_key bytea NOT NULL)', role_schema);
+    EXECUTE format('INSERT INTO %I.identity SELECT k, @extschema@.zerosum_public_key(k) '
+                   'FROM @extschema@.zerosum_keygen() AS k WHERE NOT EXISTS (SELECT 1 FROM %I.identity)',
+                   role_schema, role_schema);
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I.known_parties (public_key bytea PRIMARY KEY, note text)', role_schema);
+    EXECUTE format('REVOKE ALL ON %I.identity, %I.known_parties FROM PUBLIC', role_schema, role_schema);
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I.public_key() RETURNS bytea LANGUAGE sql STABLE SECURITY DEFINER '
+                   'SET search_path = %s AS %L', role_schema, path,
+                   format('SELECT public_key FROM %I.identity', role_schema));
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I.hello(run_id text, OUT public_key bytea, OUT nonce bytea) '
+                   'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', role_schema, path,
+                   format('SELECT * FROM @extschema@.private_eigentrust_paper_dec_hello(run_id, '
+                          '(SELECT private_key FROM %I.identity), '
+                          '(SELECT coalesce(array_agg(public_key), ''{}'') FROM %I.known_parties))',
+                          role_schema, role_schema));
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I.setup(run_id text, self integer, public_keys bytea[], nonces bytea[], '
+                   'parties integer, need integer, peers bigint[], hosted boolean[], pretrust bigint[], '
+                   'alpha double precision, allow_two_parties boolean, key_bits integer) RETURNS bytea '
+                   'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', role_schema, path,
+                   format('SELECT @extschema@.private_eigentrust_paper_dec_setup(run_id, self, public_keys, nonces, '
+                          'parties, need, peers, hosted, pretrust, alpha, allow_two_parties, key_bits, (%s))',
+                          coalesce(share_sql, 'NULL::@extschema@.paillier_keyshare')));
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I.decrypt(run_id text, round integer, vectors bytea[], '
+                   'OUT message bytea, OUT t bigint[], OUT residual double precision) '
+                   'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', role_schema, path,
+                   'SELECT * FROM @extschema@.private_eigentrust_paper_decrypt(run_id, round, vectors)');
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I.advance(run_id text, round integer, answers bytea[], '
+                   'OUT message bytea, OUT t bigint[], OUT residual double precision) '
+                   'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', role_schema, path,
+                   'SELECT * FROM @extschema@.private_eigentrust_paper_advance(run_id, round, answers)');
+    EXECUTE format('REVOKE ALL ON FUNCTION %I.hello(text), %I.setup(text, integer, bytea[], bytea[], integer, integer, '
+                   'bigint[], boolean[], bigint[], double precision, boolean, integer), %I.decrypt(text, integer, bytea[]), '
+                   '%I.advance(text, integer, bytea[]) FROM PUBLIC', role_schema, role_schema, role_schema, role_schema);
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', role_schema, coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.hello(text), %I.setup(text, integer, bytea[], bytea[], integer, integer, '
+                   'bigint[], boolean[], bigint[], double precision, boolean, integer), %I.decrypt(text, integer, bytea[]), '
+                   '%I.advance(text, integer, bytea[]) TO %I', role_schema, role_schema, role_schema, role_schema,
+                   coordinator_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.public_key() TO PUBLIC', role_schema);
+END
+$fn$;
+
+CREATE FUNCTION private_eigentrust_key_holder_setup(coordinator_role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    PERFORM @extschema@.private_eigentrust_paper_role_setup('private_eigentrust_key_holder', coordinator_role, NULL);
+END
+$fn$;
+
+CREATE FUNCTION private_eigentrust_paper_call(dbl text, conn text, who text, round integer, sql text,
+    OUT message bytea, OUT t bigint[], OUT residual double precision)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    st text;
+    msg text;
+    det text;
+BEGIN
+    EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(m bytea, t bigint[], x double precision)', dbl)
+        INTO message, t, residual USING conn, sql;
+EXCEPTION WHEN query_canceled OR others THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    PERFORM @extschema@.private_eigentrust_fail(who, round, st, msg, det);
+END
+$fn$;
+
+CREATE FUNCTION private_eigentrust_paper_run(
+    parties text[], key_holder text, decryptors text[], alpha double precision,
+    epsilon double precision, max_iter integer, pretrust_sql text, key_bits integer,
+    party_schema name, allow_two_parties boolean,
+    OUT peer bigint, OUT trust double precision)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    dbl       text;
+    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+    np        integer := coalesce(cardinality(parties), 0);
+    conns     text[] := '{}';
+    names     text[] := '{}';
+    decs      text[] := '{}';
+    dnames    text[] := '{}';
+    dschema   text := CASE WHEN decryptors IS NULL THEN 'private_eigentrust_key_holder' ELSE 'private_eigentrust_decryptor' END;
+    thr       integer := 1;
+    nd        integer;
+    pubs      bytea[] := '{}';
+    nonces    bytea[] := '{}';
+    dpubs     bytea[] := '{}';
+    dnonces   bytea[] := '{}';
+    pb        bytea;
+    nc        bytea;
+    h         bigint[];
+    hosted_all bigint[] := '{}';
+    dup       bigint;
+    peers     bigint[];
+    hmask     boolean[];
+    n         integer;
+    p         bigint[];
+    p_lit     text;
+    inbox     bytea[];
+    vecs      bytea[];
+    answers   bytea[];
+    sqls      text[];
+    m         bytea;
+    t         bigint[];
+    tk        bigint[];
+    res       double precision;
+    rk        double precision;
+    r         integer := 1;
+    c         text;
+    lit       text;
+    t0        timestamptz;
+    bytes     bigint;
+    logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
+    st        text;
+    msg       text;
+    det       text;
+    hnt       text;
+BEGIN
+    IF np < 3 AND NOT allow_two_parties THEN
+        RAISE EXCEPTION 'eigentrust_private: % parties given, paper mode needs at least 3', np
+            USING ERRCODE = '22023',
+                  DETAIL = 'With two parties, each learns the other''s partial sums from t.',
+                  HINT = 'Pass allow_two_parties => true to accept that (docs/design.md says what each learns).';
+    END IF;
+    IF np < 2 THEN
+        RAISE EXCEPTION 'eigentrust_private: paper mode needs at least 2 parties' USING ERRCODE = '22023';
+    END IF;
+    SELECT quote_ident(x.nspname) INTO dbl
+    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
     IF dbl IS NULL THEN
         RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
             USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
@@ -1216,297 +1158,170 @@ BEGIN
 
     BEGIN
         t0 := clock_timestamp();
-        -- connect (round 0)
         FOR k IN 1..np LOOP
             names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
             BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
-                    USING 'pet_' || run || '_' || k, parties[k];
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
                 conns := conns || ('pet_' || run || '_' || k);
-            EXCEPTION WHEN OTHERS THEN
+            EXCEPTION WHEN query_canceled OR others THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
         END LOOP;
-        -- the threshold decryptors: their common public key serves every round
         IF decryptors IS NOT NULL THEN
-            SELECT x.conns, x.names, x.key, x.threshold INTO decs, dnames, pk, thr
+            SELECT x.conns, x.names, x.threshold INTO decs, dnames, thr
             FROM @extschema@.private_eigentrust_decryptors_open(dbl, run, decryptors) x;
-        END IF;
-        -- two connections to the key holder, so decryption can use two cores
-        FOR k IN 1..CASE WHEN decryptors IS NULL THEN 2 ELSE 0 END LOOP
+            -- only the decryptors that answered take part
+            SELECT array_agg(x ORDER BY o), array_agg(dnames[o] ORDER BY o) INTO decs, dnames
+            FROM unnest(decs) WITH ORDINALITY u(x, o) WHERE x IS NOT NULL;
+        ELSE
+            dnames := ARRAY[format('key holder (%s)', @extschema@.private_eigentrust_display(key_holder))];
             BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
-                    USING 'pet_' || run || '_kh' || k, key_holder;
-                khs := khs || ('pet_' || run || '_kh' || k);
-            EXCEPTION WHEN OTHERS THEN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_kh', key_holder;
+                decs := ARRAY['pet_' || run || '_kh'];
+            EXCEPTION WHEN query_canceled OR others THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(format('key holder (%s)', @extschema@.private_eigentrust_display(key_holder)),
-                                                0, st, msg, det);
+                PERFORM @extschema@.private_eigentrust_fail(dnames[1], 0, st, msg, det);
             END;
-        END LOOP;
-        kh := khs[1];
+        END IF;
+        nd := cardinality(decs);
 
-        -- the public peer set: every id any party mentions, plus pre-trust ids
+        -- round 0: identity keys, nonces, hosted ids
         FOR k IN 1..np LOOP
             BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(hosted bigint[], mentioned bigint[])', dbl)
-                    INTO h, m USING conns[k], format('SELECT * FROM %I.peers()', party_schema);
-            EXCEPTION WHEN OTHERS THEN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(k bytea, c bytea, h bigint[])', dbl)
+                    INTO pb, nc, h USING conns[k], format('SELECT * FROM %I.paper_hello(%L)', party_schema, run);
+            EXCEPTION WHEN query_canceled OR others THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
             SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
             IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % rates from more than one party (again in %)', dup, names[k]
+                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
                     USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings must live in exactly one party, which normalises its row.';
+                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
             END IF;
             hosted_all := hosted_all || h;
-            all_ids := all_ids || m;
+            pubs := pubs || pb;
+            nonces := nonces || nc;
         END LOOP;
-        IF pretrust_sql IS NOT NULL THEN
-            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql)
-                INTO m;
-            all_ids := all_ids || coalesce(m, '{}');
-        END IF;
-        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(all_ids) x;
-        n := coalesce(array_length(peers, 1), 0);
-        IF n = 0 THEN
-            RAISE EXCEPTION 'eigentrust_private: the parties hold no ratings' USING ERRCODE = '22023';
-        END IF;
-        SELECT array_agg(hh.x IS NOT NULL ORDER BY pp.ord) INTO hmask
-        FROM unnest(peers) WITH ORDINALITY pp(id, ord)
-        LEFT JOIN (SELECT DISTINCT x FROM unnest(hosted_all) x) hh ON hh.x = pp.id;
+        FOR k IN 1..nd LOOP
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(k bytea, c bytea)', dbl)
+                    INTO pb, nc USING decs[k], format('SELECT * FROM %I.hello(%L)', dschema, run);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(dnames[k], 0, st, msg, det);
+            END;
+            pubs := pubs || pb;
+            nonces := nonces || nc;
+        END LOOP;
 
-        -- public pre-trust at scale 12 (NULL: uniform, round(10^12 / n))
+        -- the public peer universe: hosted ids and pre-trust ids
+        peers := hosted_all;
         IF pretrust_sql IS NOT NULL THEN
-            EXECUTE format(
-                'WITH w AS (SELECT q.peer::bigint AS id, sum(q.weight::numeric) AS wt '
-                '           FROM (%s) AS q(peer, weight) GROUP BY 1) '
-                'SELECT array_agg(coalesce(round(w.wt / nullif((SELECT sum(wt) FROM w), 0) * 1e12), 0)::bigint ORDER BY pp.ord) '
-                'FROM unnest($1) WITH ORDINALITY pp(id, ord) LEFT JOIN w USING (id)', pretrust_sql)
-                INTO p USING peers;
-            IF (SELECT sum(x) FROM unnest(p) x) = 0 THEN
-                RAISE EXCEPTION 'eigentrust_private: the pre-trust weights are all zero' USING ERRCODE = '22023';
-            END IF;
-            IF (SELECT bool_or(x < 0) FROM unnest(p) x) THEN
-                RAISE EXCEPTION 'eigentrust_private: pre-trust weights must be >= 0' USING ERRCODE = '22023';
-            END IF;
-            t := p;
+            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql) INTO h;
+            peers := peers || coalesce(h, '{}');
+        END IF;
+        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(peers) x;
+        n := coalesce(cardinality(peers), 0);
+        IF n = 0 THEN
+            RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
+        END IF;
+        SELECT array_agg(x = ANY (hosted_all) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
+        IF pretrust_sql IS NOT NULL THEN
+            p := @extschema@.private_eigentrust_pretrust(pretrust_sql, peers);
             p_lit := quote_literal(p::text) || '::bigint[]';
         ELSE
-            p := NULL;
-            t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
             p_lit := 'NULL';
         END IF;
+        IF logging THEN
+            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, seconds, bytes_moved)
+            VALUES (run, 0, 'paper', np, n, extract(epoch FROM clock_timestamp() - t0),
+                    (np + nd) * (np + nd) * 416 + 8 * n * (np + nd));
+        END IF;
+        RAISE NOTICE 'eigentrust_private: run %, mode paper, % parties, %, % peers',
+            run, np, CASE WHEN decryptors IS NULL THEN 'a key holder' ELSE nd || ' decryptors' END, n;
 
-        s_keygen := 0;
-        IF mode = 'fast' THEN
-            -- one key pair per run (docs/design.md says why that is enough)
-            tp := clock_timestamp();
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
-                    INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, 0, %s)', run, key_bits);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('key holder', 0, st, msg, det);
-            END;
-            s_keygen := extract(epoch FROM clock_timestamp() - tp);
-        END IF;
-        IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
-            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                                                keygen_seconds, bytes_moved)
-            VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
-                    8 * n * (np + 2));
-        END IF;
-        RAISE NOTICE 'eigentrust_private: run %, mode %, % parties, % peers (% hosted)',
-            run, mode, np, n, (SELECT count(*) FROM unnest(hmask) x WHERE x);
+        -- setup: the key holder or decryptors make round 1's message, the parties check the same inputs
+        inbox := '{}';
+        FOR k IN 1..nd LOOP
+            SELECT x.message INTO m FROM @extschema@.private_eigentrust_paper_call(dbl, decs[k], dnames[k], 0,
+                format('SELECT %I.setup(%L, %s, %L::bytea[], %L::bytea[], %s, %s, %L::bigint[], %L::boolean[], %s, %s, %L, %s), NULL::bigint[], NULL::float8',
+                       dschema, run, k, pubs::text, nonces::text, np, thr, peers::text, hmask::text, p_lit,
+                       alpha, allow_two_parties, key_bits)) x;
+            inbox := inbox || m;
+        END LOOP;
+        sqls := '{}';
+        FOR k IN 1..np LOOP
+            sqls := sqls || format('SELECT ''x''::text, int4send(%I.paper_setup(%L, %s, %L::bytea[], %L::bytea[], %s, %s, %L::bigint[], %L::boolean[], %s, %s, %L)::integer)',
+                                   party_schema, run, k, pubs::text, nonces::text, np, thr, peers::text, hmask::text,
+                                   p_lit, alpha, allow_two_parties);
+        END LOOP;
+        PERFORM @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 0);
 
         LOOP
-            r := r + 1;
             t0 := clock_timestamp();
-            s_keygen := 0; s_enc := 0; s_cmp := 0; s_xfer := 0; s_dec := 0; bytes := 0; slowest := 0;
-            enc := NULL;
-            IF mode = 'paper' AND decryptors IS NOT NULL THEN
-                -- the threshold key serves every round
-                tp := clock_timestamp();
-                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
-                s_enc := extract(epoch FROM clock_timestamp() - tp);
-                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
-                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
-            ELSIF mode = 'paper' THEN
-                -- a fresh key pair every round (the paper's churn resilience)
-                tp := clock_timestamp();
-                BEGIN
-                    EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
-                        INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, %s, %s)', run, r, key_bits);
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-                END;
-                s_keygen := extract(epoch FROM clock_timestamp() - tp);
-                tp := clock_timestamp();
-                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
-                s_enc := extract(epoch FROM clock_timestamp() - tp);
-                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
-                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
+            -- every party: its vector for this round's authenticated key and t
+            lit := quote_literal(inbox::text);
+            sqls := '{}';
+            FOR k IN 1..np LOOP
+                sqls := sqls || format('SELECT ''x''::text, %I.paper_step(%L, %s, %s::bytea[])', party_schema, run, r, lit);
+            END LOOP;
+            vecs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r);
+            SELECT sum(octet_length(x)) INTO bytes FROM unnest(vecs) x;
+            bytes := bytes * (1 + nd) + octet_length(lit) * np;
+            lit := quote_literal(vecs::text);
+            inbox := '{}';
+            t := NULL;
+            IF decryptors IS NULL THEN
+                SELECT x.message, x.t, x.residual INTO m, t, res
+                FROM @extschema@.private_eigentrust_paper_call(dbl, decs[1], dnames[1], r,
+                    format('SELECT * FROM %I.decrypt(%L, %s, %s::bytea[])', dschema, run, r, lit)) x;
+                inbox := ARRAY[m];
             ELSE
-                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, %L::bigint[], NULL)',
-                              party_schema, mode, r, pk::text, peers::text, p_lit, t::text);
-            END IF;
-
-            -- every party works at once
-            tp := clock_timestamp();
-            FOR k IN 1..np LOOP
-                BEGIN
-                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
-                    IF ok <> 1 THEN
-                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
-                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-                    END IF;
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
-                END;
-                bytes := bytes + octet_length(sql);
-            END LOOP;
-            vecs := '{}';
-            FOR k IN 1..np LOOP
-                BEGIN
-                    ct := NULL;
-                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
-                        INTO ct, e_ms, c_ms USING conns[k];
-                    IF ct IS NULL THEN
-                        RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-                    END IF;
-                    -- the empty result that ends the query
-                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
-                        INTO ok USING conns[k];
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
-                END;
-                vecs := vecs || ct;
-                s_enc := s_enc + e_ms / 1000;
-                s_cmp := s_cmp + c_ms / 1000;
-                slowest := greatest(slowest, (e_ms + c_ms) / 1000);
-                bytes := bytes + 2 * octet_length(ct) + 40;
-            END LOOP;
-            s_xfer := greatest(extract(epoch FROM clock_timestamp() - tp) - slowest, 0);
-
-            tp := clock_timestamp();
-            BEGIN
-                combined := @extschema@.private_eigentrust_combine(pk, vecs);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
-            END;
-            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
-
-            key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
-            tp := clock_timestamp();
-            SELECT x.ciphertexts INTO ok FROM @extschema@.private_eigentrust_vector_info(combined) x;
-            nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
-            IF decryptors IS NOT NULL THEN
-                nparts := 0;
-                SELECT x.sums, x.live INTO sums, decs
-                FROM @extschema@.private_eigentrust_decryptors_decrypt(dbl, decs, dnames, run, r, pk, thr, combined) x;
-                bytes := bytes + octet_length(combined) * cardinality(decs);
-            END IF;
-            BEGIN
-                FOR k IN 1..nparts LOOP
-                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
-                                  run, key_round, r,
-                                  CASE WHEN nparts = 1 THEN combined
-                                       ELSE @extschema@.private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
-                    bytes := bytes + octet_length(sql);
-                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
-                    IF ok <> 1 THEN
-                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING khs[k];
-                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-                    END IF;
+                answers := '{}';
+                FOR k IN 1..nd LOOP
+                    SELECT x.message INTO m FROM @extschema@.private_eigentrust_paper_call(dbl, decs[k], dnames[k], r,
+                        format('SELECT * FROM %I.decrypt(%L, %s, %s::bytea[])', dschema, run, r, lit)) x;
+                    answers := answers || m;
                 END LOOP;
-                IF nparts > 0 THEN
-                    sums := '{}';
-                END IF;
-                FOR k IN 1..nparts LOOP
-                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
-                        INTO tn USING khs[k];
-                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
-                        INTO ok USING khs[k];
-                    sums := sums || tn;
+                lit := quote_literal(answers::text);
+                FOR k IN 1..nd LOOP
+                    SELECT x.message, x.t, x.residual INTO m, tk, rk
+                    FROM @extschema@.private_eigentrust_paper_call(dbl, decs[k], dnames[k], r,
+                        format('SELECT * FROM %I.advance(%L, %s, %s::bytea[])', dschema, run, r, lit)) x;
+                    IF t IS NOT NULL AND t IS DISTINCT FROM tk THEN
+                        RAISE EXCEPTION 'eigentrust_private: % derived another t than decryptor 1 in round %', dnames[k], r
+                            USING ERRCODE = '08P01';
+                    END IF;
+                    t := tk;
+                    res := rk;
+                    inbox := inbox || m;
                 END LOOP;
-                IF coalesce(cardinality(sums), 0) <> n THEN
-                    RAISE EXCEPTION 'the key holder returned % sums for % peers', cardinality(sums), n
-                        USING ERRCODE = '08P01';
-                END IF;
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-            END;
-            s_dec := extract(epoch FROM clock_timestamp() - tp);
-            bytes := bytes + 20 * n;
-
-            tp := clock_timestamp();
-            SELECT x.t_next, x.residual INTO tn, res
-            FROM @extschema@.private_eigentrust_next(sums, t, p, hmask, alpha) x;
-            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
-            t := tn;
-
-            IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
-                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                    keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
-                VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
-                        s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
+                bytes := bytes + octet_length(lit) * nd;
             END IF;
-            RAISE NOTICE 'eigentrust_private: round %, residual %, % s, % bytes',
-                r, trim(to_char(res, '9.999EEEE')), round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3), bytes;
+            bytes := bytes + (SELECT sum(octet_length(x)) FROM unnest(inbox) x) * np;
+            IF logging THEN
+                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
+                VALUES (run, r, 'paper', np, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
+            END IF;
+            RAISE NOTICE 'eigentrust_private: round %, residual %', r, trim(to_char(res, '9.999EEEE'));
             EXIT WHEN res < epsilon OR r >= max_iter;
+            r := r + 1;
         END LOOP;
-
-        IF decryptors IS NULL THEN
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
-                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-            END;
-        END IF;
-        FOREACH sql IN ARRAY conns || khs || decs LOOP
-            CONTINUE WHEN sql IS NULL;
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
+        -- closing the sessions ends the run everywhere: the round key dies with the key holder's
+        FOREACH c IN ARRAY conns || decs LOOP
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
         END LOOP;
         conns := '{}';
-        khs := '{}';
         decs := '{}';
-    EXCEPTION WHEN OTHERS THEN
+    EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
-        -- nothing is published: close every connection, retire the run's keys
-        -- (a connection may be busy with an unfinished query: try each)
-        FOREACH kh IN ARRAY khs LOOP
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
-                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
-                EXIT;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        FOREACH sql IN ARRAY conns || khs || decs LOOP
-            CONTINUE WHEN sql IS NULL;
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        IF coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
-        END IF;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = hnt;
+        -- closing the sessions ends the run everywhere
+        PERFORM @extschema@.private_eigentrust_abort(dbl, conns || decs, st, msg, det, hnt);
     END;
-
     IF res IS NULL OR res >= epsilon THEN
         RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
     END IF;
