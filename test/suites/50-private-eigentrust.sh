@@ -13,7 +13,7 @@
 #     leave no connection behind, and a rerun succeeds
 #   - attacks by the coordinator with its own role (each must ERROR 08P01):
 #     a one-hot t, a key of its own choosing, a second decryption of a round
-#     under another round label, a single party's vector, replays of an
+#     under another round label, a single party vector, replays of an
 #     earlier round's or another run's message, and public inputs shown
 #     differently to the key holder than to the parties
 set -euo pipefail
@@ -199,12 +199,12 @@ out=$("${PET_PSQL[@]}" -d $C -o /dev/null -v ON_ERROR_STOP=0 -v VERBOSITY=verbos
 	SELECT atk_open('a3') AS m1 \\gset
 	SELECT atk_step(1, 'a3', 1, ARRAY[:'m1'::bytea]) AS v1, atk_step(2, 'a3', 1, ARRAY[:'m1'::bytea]) AS v2,
 	       atk_step(3, 'a3', 1, ARRAY[:'m1'::bytea]) AS v3 \\gset
-	\\warn == a single party's vector
+	\\warn == a single party vector
 	SELECT count(*) FROM atk_decrypt('a3', 1, ARRAY[:'v1'::bytea]);
 	SELECT atk_open('a4') AS m1 \\gset
 	SELECT atk_step(1, 'a4', 1, ARRAY[:'m1'::bytea]) AS v1, atk_step(2, 'a4', 1, ARRAY[:'m1'::bytea]) AS v2,
 	       atk_step(3, 'a4', 1, ARRAY[:'m1'::bytea]) AS v3 \\gset
-	\\warn == one party's vector three times
+	\\warn == one party vector three times
 	SELECT count(*) FROM atk_decrypt('a4', 1, ARRAY[:'v1'::bytea, :'v1', :'v1']);
 	SELECT atk_open('a5') AS m1 \\gset
 	SELECT atk_step(1, 'a5', 1, ARRAY[:'m1'::bytea]) AS v1, atk_step(2, 'a5', 1, ARRAY[:'m1'::bytea]) AS v2,
@@ -218,20 +218,20 @@ out=$("${PET_PSQL[@]}" -d $C -o /dev/null -v ON_ERROR_STOP=0 -v VERBOSITY=verbos
 	SELECT atk_step(1, 'a6', 1, ARRAY[:'m1'::bytea]) AS v1, atk_step(2, 'a6', 1, ARRAY[:'m1'::bytea]) AS v2,
 	       atk_step(3, 'a6', 1, ARRAY[:'m1'::bytea]) AS v3 \\gset
 	SELECT m AS m2 FROM atk_decrypt('a6', 1, ARRAY[:'v1'::bytea, :'v2', :'v3']) \\gset
-	\\warn == round 1's vectors under the label of round 2
+	\\warn == the round 1 vectors under the label of round 2
 	SELECT count(*) FROM atk_decrypt('a6', 2, ARRAY[:'v1'::bytea, :'v2', :'v3']);
 	SELECT atk_open('a7') AS m1 \\gset
 	SELECT atk_step(1, 'a7', 1, ARRAY[:'m1'::bytea]) AS v1, atk_step(2, 'a7', 1, ARRAY[:'m1'::bytea]) AS v2,
 	       atk_step(3, 'a7', 1, ARRAY[:'m1'::bytea]) AS v3 \\gset
 	SELECT m AS m2 FROM atk_decrypt('a7', 1, ARRAY[:'v1'::bytea, :'v2', :'v3']) \\gset
-	\\warn == replay of round 1's message in round 2
+	\\warn == replay of the round 1 message in round 2
 	SELECT atk_step(1, 'a7', 2, ARRAY[:'m1'::bytea]) IS NULL;
-	\\warn == replay of round 1's message in round 1 again
+	\\warn == replay of the round 1 message in round 1 again
 	SELECT atk_step(2, 'a7', 1, ARRAY[:'m1'::bytea]) IS NULL;
 	\\warn == the honest round 2
 	SELECT octet_length(atk_step(3, 'a7', 2, ARRAY[:'m2'::bytea])) > 0 AS round2_ok \\gset
 	\\warn round2 :round2_ok
-	\\warn == replay of another run's message
+	\\warn == replay of a message of another run
 	SELECT atk_open('a8') AS m8 \\gset
 	SELECT atk_step(1, 'a8', 1, ARRAY[:'m1'::bytea]) IS NULL;
 	\\warn == the key holder shown another alpha than the parties
@@ -240,7 +240,8 @@ out=$("${PET_PSQL[@]}" -d $C -o /dev/null -v ON_ERROR_STOP=0 -v VERBOSITY=verbos
 	\\warn == end
 SQL
 )
-# attack LABEL: the first line after "== LABEL" must be an 08P01 ERROR
+# attack LABEL: the first line after "== LABEL" must be an 08P01 ERROR (no
+# quote in a label: psql's \\warn would take it as the start of a literal)
 attack() {
 	local got
 	got=$(awk -v l="== $1" '$0 == l { f = 1; next } f { print; exit }' <<<"$out")
@@ -252,15 +253,15 @@ attack() {
 }
 attack "one-hot t under the round key"
 attack "a key of the coordinator"
-attack "a single party's vector"
-attack "one party's vector three times"
+attack "a single party vector"
+attack "one party vector three times"
 attack "a second decryption of round 1"
-attack "round 1's vectors under the label of round 2"
-attack "replay of round 1's message in round 2"
-attack "replay of round 1's message in round 1 again"
-attack "replay of another run's message"
+attack "the round 1 vectors under the label of round 2"
+attack "replay of the round 1 message in round 2"
+attack "replay of the round 1 message in round 1 again"
+attack "replay of a message of another run"
 attack "the key holder shown another alpha than the parties"
-grep -q '^got_t t' <<<"$out" && ok "the honest decryption of every party's authenticated vector works" || bad "honest decryption: $out"
+grep -q '^got_t t' <<<"$out" && ok "the honest decryption of every authenticated party vector works" || bad "honest decryption: $out"
 grep -q '^round2 t' <<<"$out" && ok "party 3, not attacked, accepts the honest round 2 message" || bad "honest round 2: $out"
 if grep -q 'ERROR' <<<"$(grep -B1 '== one-hot t' <<<"$out")"; then bad "attack setup failed: $out"; fi
 
