@@ -98,6 +98,7 @@ pet_split() {
 			    members_sql => $( [ -n "${PET_MEMBERS:-}" ] && echo "'SELECT id FROM public.members'" || echo NULL ));" >/dev/null
 	done
 	pet_pin "$prefix" "$np"
+	pet_pin_role "$prefix" "$np" "${prefix}_kh" private_eigentrust_key_holder
 }
 
 # pet_pin PREFIX NPARTIES [SCHEMA]: what each party owner does out of band for
@@ -149,4 +150,20 @@ pet_cluster_cpu() {
 	dir=$(pet_val postgres "SHOW data_directory")
 	pid=$(head -1 "$dir/postmaster.pid")
 	awk -v tck="$(getconf CLK_TCK)" '{ printf "%.3f", ($16 + $17) / tck }' "/proc/$pid/stat"
+}
+
+# pet_pin_role PREFIX NPARTIES DB SCHEMA [PARTY_SCHEMA]: what the owners do out
+# of band for paper mode: every party pins the public key of the key holder or
+# decryptor in DB (its SCHEMA.public_key()), and DB pins every party's key in
+# SCHEMA.known_parties.
+pet_pin_role() {
+	local prefix=$1 np=$2 db=$3 schema=$4 pschema=${5:-private_eigentrust_party} k key pkey
+	key=$(pet_val "$db" "SELECT encode($schema.public_key(), 'hex')")
+	for k in $(seq 1 "$np"); do
+		pet_sql "${prefix}_p$k" "INSERT INTO $pschema.masked_known_parties VALUES (decode('$key', 'hex'), '$db $schema')
+			ON CONFLICT DO NOTHING" >/dev/null
+		pkey=$(pet_val "${prefix}_p$k" "SELECT encode($pschema.masked_public_key(), 'hex')")
+		pet_sql "$db" "INSERT INTO $schema.known_parties VALUES (decode('$pkey', 'hex'), 'party $k')
+			ON CONFLICT DO NOTHING" >/dev/null
+	done
 }

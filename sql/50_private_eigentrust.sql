@@ -1,6 +1,6 @@
 -- Private EigenTrust building blocks in one database: vectors, combine,
--- slices, the coordinator's update, the paper-mode party step (fast is
--- retired: an ERROR), the party wrapper's privileges, the coordinator's checks.
+-- slices, the coordinator's update, the party wrapper's privileges, the
+-- coordinator's checks.
 -- The multi-database runs are in test/suites/50-private-eigentrust.sh.
 \set VERBOSITY default
 \i sql/fixtures/test_keys.psql
@@ -43,40 +43,10 @@ SELECT * FROM private_eigentrust_next('{3000000000000, 5000000000000, 0}', '{500
                                       NULL, '{t, t, f}', 0.15);
 SELECT * FROM private_eigentrust_next('{1}', '{1, 2}', NULL, '{t}', 0.15);
 
--- a party's step: truster 1 rates 2 (twice: 2 + 1) and 3 (1); truster 2
--- only negatively and truster 3 only itself, so both are dangling
+-- ratings for the party wrapper
 CREATE TABLE pet_ratings (truster bigint, trustee bigint, score double precision);
 INSERT INTO pet_ratings VALUES (1, 2, 2), (1, 2, 1), (1, 3, 1), (2, 3, -1), (3, 3, 5);
-SELECT * FROM private_eigentrust_party_peers('SELECT * FROM pet_ratings');
--- t = (0.5, 0.3, 0.2), uniform p: u = (0.1666666666665, 0.5416666666665, 0.2916666666665)
-SELECT private_eigentrust_decrypt_vector(s.ciphertexts, sk, 13) AS fast_u,
-       (private_eigentrust_vector_info(s.ciphertexts)).kind
-FROM pk, private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 1, pk.pk, '{1, 2, 3}', NULL,
-                                       '{500000000000, 300000000000, 200000000000}', NULL) s
-WHERE name = 'a';
-SELECT private_eigentrust_decrypt_vector(s.ciphertexts, sk, 13) AS paper_u,
-       (private_eigentrust_vector_info(s.ciphertexts)).scale
-FROM pk, private_eigentrust_party_step('SELECT * FROM pet_ratings', 'paper', 1, pk.pk, '{1, 2, 3}', NULL, NULL,
-        private_eigentrust_encrypt_vector(pk.pk, '{500000000000, 300000000000, 200000000000}', 12)) s
-WHERE name = 'a';
--- paper mode returns a ciphertext for every peer, rated or not
-SELECT (private_eigentrust_vector_info(s.ciphertexts)).count
-FROM pk, private_eigentrust_party_step('SELECT 1, 2, 1', 'paper', 1, pk.pk, '{1, 2, 3, 4}', '{0, 0, 0, 1000000000000}', NULL,
-        private_eigentrust_encrypt_vector(pk.pk, '{1, 2, 3, 4}', 12)) s
-WHERE name = 'a';
-
--- party step errors
-SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'slow', 1,
-    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2, 3}', NULL, '{1, 1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 1,
-    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 1,
-    (SELECT pk FROM pk WHERE name = 'a'), '{3, 2, 1}', NULL, '{1, 1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'fast', 7,
-    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2, 3}', NULL, '{1, 1, -1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT * FROM pet_ratings', 'paper', 1,
-    (SELECT pk FROM pk WHERE name = 'a'), '{1, 2, 3}', NULL, NULL,
-    (SELECT vec FROM v WHERE name = 'b'));
+-- (the paper-mode party, key holder and decryptor sessions: 52_private_eigentrust_paper)
 
 -- the wrapper: SECURITY DEFINER, executable by the coordinator role only
 CREATE ROLE pet_regress_coord;
@@ -88,7 +58,7 @@ SELECT p.proname, p.prosecdef,
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'pet_regress_party' ORDER BY 1;
 SET ROLE pet_regress_coord;
-SELECT * FROM pet_regress_party.peers();
+SELECT hosted FROM pet_regress_party.paper_hello('r0');
 SELECT count(*) FROM pet_ratings;
 RESET ROLE;
 SELECT private_eigentrust_party_setup('SELECT nothing FROM nowhere', 'pet_regress_coord', 'pet_regress_party');
@@ -149,18 +119,6 @@ SELECT private_eigentrust_vector_slice(pk, NULL, 1, 1) FROM pk WHERE name = 'a';
 SELECT private_eigentrust_vector_slice(pk, vec, NULL, 1) FROM v JOIN pk USING (name) WHERE name = 'a';
 SELECT private_eigentrust_vector_slice(pk, vec, 1, NULL) FROM v JOIN pk USING (name) WHERE name = 'a';
 SELECT private_eigentrust_vector_slice(pk, vec, 0, 1) FROM v JOIN pk USING (name) WHERE name = 'a';
-SELECT * FROM private_eigentrust_party_step(NULL, 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1}', NULL, '{1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', NULL, 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), NULL, NULL, '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{}', NULL, '{}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, NULL, NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, NULL}', NULL, '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', '{1}', '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'paper', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, NULL, NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, 1', 'paper', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, NULL, '\x00');
-SELECT * FROM private_eigentrust_party_step('SELECT 1, NULL, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT ''x'', 2, 1', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
-SELECT * FROM private_eigentrust_party_step('SELECT 1, 2, ''NaN''::float8', 'fast', 1, (SELECT pk FROM pk WHERE name = 'a'), '{1, 2}', NULL, '{1, 1}', NULL);
 \set VERBOSITY default
 
 -- masked mode, one party's view: hello, then every bad input to setup

@@ -78,6 +78,14 @@ SELECT private_eigentrust_encrypt_vector(key, '{5,5}', 12) AS enc_t,
 FROM k;
 ALTER TABLE chain ADD m2 bytea;
 UPDATE chain SET m2 = private_eigentrust_combine((SELECT key FROM k), ARRAY[m1, own2]);
+-- a member's factor: one ciphertext pair per peer; bad arguments refused
+SELECT octet_length(private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8',
+           k.key, '{1,2}', '{500000000000,500000000000}', chain.enc_t))
+       = octet_length(chain.enc_t) AS contribution_has_its_size
+FROM k, chain;
+SELECT private_eigentrust_groups_contribution(NULL, k.key, '{1,2}', '{1,1}', chain.enc_t) FROM k, chain;
+SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', k.key, '{1,2}', '{1}', chain.enc_t) FROM k, chain;
+SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', k.key, '{1,2}', '{1,1}', '\x00') FROM k, chain;
 CREATE TEMP TABLE rc AS
 SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 3, '{1,2}', k.key, chain.enc_t, NULL, chain.m1) AS r1,
        private_eigentrust_groups_receipt(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, 3, '{1,2}', k.key, chain.enc_t, chain.m1, chain.m2) AS r2,

@@ -160,8 +160,8 @@ pet_next(size_t n, const int64_t *sums, const int64_t *t, const int64_t *p,
 {
 	long double unhosted = 0;
 	long double res = 0;
-	const long double su = powl(10.0L, PET_SCALE_U);
-	const long double st = 1e12L;	/* 10^PET_SCALE_T */
+	const long double su = (long double) PET_ONE_U;
+	const long double st = (long double) PET_ONE_T;
 
 	if (!(alpha > 0 && alpha <= 1))
 		return mpc_fail(err, MPC_ERR_ARG, "alpha must be in (0, 1]");
@@ -183,3 +183,4 @@ pet_next(size_t n, const int64_t *sums, const int64_t *t, const int64_t *p,
 	*residual = (double) (res / st);
 	return MPC_OK;
 }
+

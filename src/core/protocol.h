@@ -29,6 +29,7 @@
 #define PET_SCALE_C		12		/* c_ij as exponents in paper mode */
 #define PET_SCALE_U		13		/* partial sums and totals: t scale + 1 guard digit */
 #define PET_ONE_T		INT64_C(1000000000000)		/* 1 at scale PET_SCALE_T */
+#define PET_ONE_C		INT64_C(1000000000000)		/* 1 at scale PET_SCALE_C */
 #define PET_ONE_U		INT64_C(10000000000000)		/* 1 at scale PET_SCALE_U */
 
 /* ---- a party's local rows ---- */
@@ -91,5 +92,65 @@ mpc_status	pet_vec_read_hdr(pet_vec_hdr *h, const unsigned char *in, size_t len,
 mpc_status	pet_next(size_t n, const int64_t *sums, const int64_t *t, const int64_t *p,
 					 const unsigned char *hosted, double alpha, int64_t *t_next,
 					 double *residual, mpc_error *err);
+
+/* ---- vector arithmetic (protocol_vec.c) ----
+ * Vectors are byte buffers in the wire format above, of
+ * pet_vec_bytes(pk, count) bytes; the caller allocates them.  Every call
+ * polls the interrupt hook in its loops (MPC_ERR_INTERRUPTED).
+ */
+#include "djn.h"
+#include "threshold.h"
+
+/* Scale of a party's vector in paper mode: t times c_ij. */
+#define PET_SCALE_TC	(PET_SCALE_T + PET_SCALE_C)
+
+/* Bytes of a plain vector of count values under pk (0 when too large). */
+size_t		pet_vec_bytes(const pai_pub *pk, uint32_t count);
+/* Write the header of a plain vector of count values at scale under pk. */
+void		pet_vec_init(unsigned char *v, const pai_pub *pk, int scale, uint32_t count);
+/* Ciphertext k of a vector whose header is h. */
+void		pet_vec_get(const unsigned char *v, const pet_vec_hdr *h, uint32_t k, mpz_t c);
+mpc_status	pet_vec_put(unsigned char *v, const pai_pub *pk, uint32_t k, const mpz_t c,
+						mpc_error *err);
+
+/* Encrypt vals[0..n) / 10^scale into v (DJN encryption with table djn). */
+mpc_status	pet_vec_encrypt(const pai_pub *pk, const pai_djn *djn, const int64_t *vals,
+							uint32_t n, int scale, unsigned char *v, mpc_error *err);
+
+/* The slot-wise product (homomorphic sum) of k vectors of one shape under
+ * pk into out (as large as each); every ciphertext is checked. */
+mpc_status	pet_vec_product(const pai_pub *pk, const unsigned char *const *vecs,
+							const size_t *lens, int k, unsigned char *out, mpc_error *err);
+
+/* Decrypt every value of v, rounded half away from zero to out_scale. */
+mpc_status	pet_vec_decrypt(const pai_priv *sk, const unsigned char *v, size_t len,
+							int out_scale, int64_t *vals, mpc_error *err);
+
+/*
+ * Threshold decryption of v from m answers of nct decryption shares each
+ * (ds[a * nct + q] is answer a's share of ciphertext q, NULL for none),
+ * rounded to out_scale.  Per ciphertext the first thr shares that are under
+ * pk, of that ciphertext and of one dealing are combined after their proofs
+ * are checked; a share that fails is skipped.  *nbad counts the skipped
+ * ones, *first_bad names the first; MPC_ERR_CIPHERTEXT when fewer than thr
+ * good shares of a ciphertext remain (*bad_ct is its 0-based index).
+ */
+mpc_status	pet_vec_thr_decrypt(const pai_pub *pk, const unsigned char *v, size_t len,
+								thr_decshare *ds, int m, int thr, int out_scale,
+								int64_t *vals, int *first_bad, int *nbad, uint32_t *bad_ct,
+								mpc_error *err);
+
+/*
+ * A party's paper-mode vector: for every j, the product over its rows of
+ * Enc(t_i)^(c_ij) (c_ij at scale PET_SCALE_C, constant-time fixed-base
+ * powers) times Enc(sum of its dangling t_i)^(p_j), re-randomised, into out
+ * (pet_vec_bytes(pk, n) bytes).  e[0..kept) are the kept entries sorted by
+ * truster (pet_rows_build), hosted/dangling its rows, enc_t Enc(t) under pk
+ * at scale PET_SCALE_T.
+ */
+mpc_status	pet_party_vector(const pai_pub *pk, const pai_djn *djn, const pet_edge *e,
+							 size_t kept, const uint32_t *hosted, const unsigned char *dangling,
+							 size_t nrows, const unsigned char *enc_t, size_t enc_len,
+							 const int64_t *p, uint32_t n, unsigned char *out, mpc_error *err);
 
 #endif

@@ -989,3 +989,57 @@ MPC_FUNCTION(private_eigentrust_groups_adapt)
 	chains_to_columns(om, oo, onc, grp, pos);
 	PG_RETURN_DATUM(two_columns(fcinfo, grp, pos, n, changed != 0));
 }
+
+/*
+ * private_eigentrust_groups_contribution(edges_sql text, key paillier_pubkey,
+ *     peers bigint[], pretrust bigint[], enc_t bytea) RETURNS bytea
+ *
+ * A member's factor of its group's aggregation message: Enc(t_i)^(c_ij) for
+ * its hosted trusters (and its dangling rows' pre-trust share), re-randomised
+ * (the core's pet_party_vector, as in paper mode).  Called only by the
+ * party's SECURITY DEFINER groups_step after the key's tag has checked; run
+ * by any other role it reads only what that role may read.
+ */
+MPC_FUNCTION(private_eigentrust_groups_contribution)
+{
+	pai_pub		pk;
+	pet_ratings rt;
+	pet_rows	rows;
+	int64	   *peers,
+			   *p;
+	int			n,
+				np;
+	bytea	   *enc_t,
+			   *out;
+	size_t		vlen;
+	mpc_status	st;
+	mpc_error	err;
+
+	pet_require_args(fcinfo, 5, 0, "private_eigentrust_groups_contribution");
+	peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(2), &n, "peers");
+	p = pet_int8_array(PG_GETARG_ARRAYTYPE_P(3), &np, "pretrust");
+	if (n < 1 || np != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_groups_contribution: pretrust must have one value per peer"),
+				 errdetail("There are %d peers and %d pre-trust values.", n, np)));
+	enc_t = PG_GETARG_BYTEA_PP(4);
+	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(1)));
+	pet_read_ratings(text_to_cstring(PG_GETARG_TEXT_PP(0)), NULL, CurrentMemoryContext, &rt);
+	pet_rows_over(&rt, peers, (uint32) n, CurrentMemoryContext, &rows);
+	vlen = pet_vec_bytes(&pk, (uint32) n);
+	if (vlen == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("private_eigentrust_groups_contribution: %d peers is too many for one vector", n)));
+	out = palloc(VARHDRSZ + vlen);
+	SET_VARSIZE(out, VARHDRSZ + vlen);
+	CORE_CALL(st, pet_party_vector(&pk, mpc_djn_get(&pk), rows.e, rows.kept, rows.hosted,
+								   rows.dangling, rows.nrows,
+								   (const unsigned char *) VARDATA_ANY(enc_t), VARSIZE_ANY_EXHDR(enc_t),
+								   p, (uint32) n, (unsigned char *) VARDATA(out), &err));
+	pai_pub_clear(&pk);
+	if (st != MPC_OK)
+		pet_protocol_raise(&err, "private_eigentrust_groups_contribution");
+	PG_RETURN_BYTEA_P(out);
+}

@@ -5,32 +5,6 @@
 
 -- ---- party ------------------------------------------------------------
 
-CREATE FUNCTION private_eigentrust_party_peers(edges_sql text,
-    OUT hosted bigint[], OUT mentioned bigint[])
-LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
-AS $fn$
-BEGIN
-    EXECUTE format(
-        'WITH e AS (SELECT q.truster::bigint AS a, q.trustee::bigint AS b '
-        '           FROM (%s) AS q(truster, trustee, score)) '
-        'SELECT coalesce((SELECT array_agg(DISTINCT a ORDER BY a) FROM e), ''{}''), '
-        '       coalesce((SELECT array_agg(x ORDER BY x) FROM (SELECT a FROM e UNION SELECT b FROM e) u(x)), ''{}'')',
-        edges_sql)
-    INTO hosted, mentioned;
-END
-$fn$;
-COMMENT ON FUNCTION private_eigentrust_party_peers(text) IS
-'party side of private EigenTrust: the trusters a ratings query hosts and every id it mentions (ids are public in the protocol); runs with the caller''s privileges';
-
-CREATE FUNCTION private_eigentrust_party_step(
-    edges_sql text, mode text, round integer, key paillier_pubkey,
-    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea,
-    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision)
-AS 'MODULE_PATHNAME', 'private_eigentrust_party_step'
-LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
-COMMENT ON FUNCTION private_eigentrust_party_step(text, text, integer, paillier_pubkey, bigint[], bigint[], bigint[], bytea) IS
-'party side of one paper-mode private EigenTrust round: reads the ratings query with the caller''s privileges and returns only ciphertexts under key: Enc(t_i)^c_ij (constant-time fixed-base powers) multiplied per trustee, re-randomised (DJN); mode fast is retired; wrap it with private_eigentrust_party_setup';
-
 -- ---- masked mode (no key holder): party functions -------------------
 
 CREATE FUNCTION private_eigentrust_masked_hello(edges_sql text, members_sql text, run_id text,
@@ -95,8 +69,9 @@ DECLARE
     path text := (SELECT string_agg(quote_ident(x), ', ')
                   FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
                  || ', pg_temp';
-    fns text[] := ARRAY['peers()',
-        'step(text, integer, @extschema@.paillier_pubkey, bigint[], bigint[], bigint[], bytea)',
+    fns text[] := ARRAY['paper_hello(text)',
+        'paper_setup(text, integer, bytea[], bytea[], integer, integer, bigint[], boolean[], bigint[], double precision, boolean)',
+        'paper_step(text, integer, bytea[])',
         'masked_hello(text)',
         'masked_setup(text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean)',
         'masked_step(text, integer, bytea[])',
@@ -142,20 +117,26 @@ BEGIN
         'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
         format('SELECT public_key FROM %I.masked_identity', party_schema));
 
-    -- legacy Paillier modes
+    -- paper mode (the pinned keys of masked_known_parties include the key
+    -- holder's or the decryptors')
     EXECUTE format(
-        'CREATE OR REPLACE FUNCTION %I.peers(OUT hosted bigint[], OUT mentioned bigint[]) '
-        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s '
-        'AS %L', party_schema, path,
-        format('SELECT * FROM @extschema@.private_eigentrust_party_peers(%L)', edges_sql));
+        'CREATE OR REPLACE FUNCTION %I.paper_hello(run_id text, OUT public_key bytea, OUT nonce bytea, OUT hosted bigint[]) '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT * FROM @extschema@.private_eigentrust_paper_hello(%L, %L, run_id, '
+               '(SELECT private_key FROM %I.masked_identity), '
+               '(SELECT coalesce(array_agg(public_key), ''{}'') FROM %I.masked_known_parties))',
+               edges_sql, members_sql, party_schema, party_schema));
     EXECUTE format(
-        'CREATE OR REPLACE FUNCTION %I.step(mode text, round integer, key @extschema@.paillier_pubkey, '
-        '    peers bigint[], pretrust bigint[], t bigint[], enc_t bytea, '
-        '    OUT ciphertexts bytea, OUT encrypt_ms double precision, OUT compute_ms double precision) '
-        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s '
-        'AS %L', party_schema, path,
-        format('SELECT * FROM @extschema@.private_eigentrust_party_step(%L, mode, round, key, peers, pretrust, t, enc_t)',
-               edges_sql));
+        'CREATE OR REPLACE FUNCTION %I.paper_setup(run_id text, self integer, public_keys bytea[], nonces bytea[], '
+        '    parties integer, need integer, peers bigint[], hosted boolean[], pretrust bigint[], '
+        '    alpha double precision, allow_two_parties boolean) RETURNS boolean '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_paper_setup(%L, run_id, self, public_keys, nonces, parties, need, '
+               'peers, hosted, pretrust, alpha, allow_two_parties)', edges_sql));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.paper_step(run_id text, round integer, inbox bytea[]) RETURNS bytea '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_paper_step(%L, run_id, round, inbox)', edges_sql));
 
     -- masked mode
     EXECUTE format(
@@ -209,107 +190,9 @@ $b$, party_schema, party_schema, edges_sql, party_schema, party_schema, party_sc
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_party_setup(text, name, name, text, integer) IS
-'make this database a private EigenTrust party: creates SECURITY DEFINER functions in party_schema, owned by the caller, that read edges_sql (truster, trustee, score) and members_sql (member ids hosted without ratings) and return only masked vectors or ciphertexts, executable by coordinator_role alone, and the tables party_schema.eigentrust_private_result and eigentrust_private_runs readable by the caller alone; a party identity key (party_schema.masked_public_key() shows its public half) and party_schema.masked_known_parties, where the owner pins the other parties'' public keys; a masked run is refused when the pre-trust has fewer than min_pretrust_peers peers';
+'make this database a private EigenTrust party: creates SECURITY DEFINER functions in party_schema, owned by the caller, that read edges_sql (truster, trustee, score) and members_sql (member ids hosted without ratings) and return only masked vectors or ciphertexts, executable by coordinator_role alone, and the tables party_schema.eigentrust_private_result and eigentrust_private_runs readable by the caller alone; a party identity key (party_schema.masked_public_key() shows its public half) and party_schema.masked_known_parties, where the owner pins the other parties'' public keys (and, for paper mode, the key holder''s or the decryptors''); a masked run is refused when the pre-trust has fewer than min_pretrust_peers peers';
 
--- ---- key holder -------------------------------------------------------
-
-CREATE TABLE private_eigentrust_keys (
-    run_id     text NOT NULL,
-    key_round  integer NOT NULL,
-    sk         paillier_privkey NOT NULL,
-    created    timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (run_id, key_round)
-);
-REVOKE ALL ON private_eigentrust_keys FROM PUBLIC;
-COMMENT ON TABLE private_eigentrust_keys IS
-'key holder side of private EigenTrust: the private keys of running rounds; readable only by the extension owner, never dumped';
-
-CREATE TABLE private_eigentrust_decrypted (
-    run_id text NOT NULL,
-    round  integer NOT NULL,
-    part   integer NOT NULL,
-    PRIMARY KEY (run_id, round, part)
-);
-REVOKE ALL ON private_eigentrust_decrypted FROM PUBLIC;
-COMMENT ON TABLE private_eigentrust_decrypted IS
-'key holder side of private EigenTrust: which (round, part) of a run was decrypted, so none is decrypted twice';
-
-CREATE FUNCTION private_eigentrust_key_new(run_id text, key_round integer, bits integer DEFAULT 2048)
-RETURNS paillier_pubkey
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@, pg_temp
-AS $fn$
-DECLARE
-    k paillier_privkey;
-BEGIN
-    -- a new key retires the run's older keys: ciphertexts of earlier
-    -- rounds can no longer be decrypted
-    DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1;
-    k := @extschema@.paillier_keygen(bits);
-    INSERT INTO @extschema@.private_eigentrust_keys (run_id, key_round, sk) VALUES ($1, $2, k);
-    RETURN @extschema@.paillier_pubkey(k);
-END
-$fn$;
-REVOKE ALL ON FUNCTION private_eigentrust_key_new(text, integer, integer) FROM PUBLIC;
-COMMENT ON FUNCTION private_eigentrust_key_new(text, integer, integer) IS
-'key holder side of private EigenTrust: generate and keep the key pair of a run (fast mode) or of a round (paper mode), retiring the run''s older keys; returns the public key';
-
-CREATE FUNCTION private_eigentrust_key_decrypt(run_id text, key_round integer, round integer,
-    vec bytea, out_scale integer, part integer DEFAULT 1)
-RETURNS bigint[]
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@, pg_temp
-AS $fn$
-DECLARE
-    k paillier_privkey;
-BEGIN
-    SELECT x.sk INTO k
-    FROM @extschema@.private_eigentrust_keys AS x
-    WHERE x.run_id = $1 AND x.key_round = $2;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'private eigentrust: no key for run % and key round %', $1, $2
-            USING ERRCODE = '22023',
-                  HINT = 'The key was retired by a newer round or by the end of the run.';
-    END IF;
-    BEGIN
-        INSERT INTO @extschema@.private_eigentrust_decrypted VALUES ($1, $3, $6);
-    EXCEPTION WHEN unique_violation THEN
-        RAISE EXCEPTION 'private eigentrust: part % of round % of run % was already decrypted', $6, $3, $1
-            USING ERRCODE = '55000',
-                  DETAIL = 'The key holder decrypts one vector of sums per round.';
-    END;
-    RETURN @extschema@.private_eigentrust_decrypt_vector(vec, k, out_scale);
-END
-$fn$;
-REVOKE ALL ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) FROM PUBLIC;
-COMMENT ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) IS
-'key holder side of private EigenTrust: decrypt one combined vector of sums (or one part of it) per round with the run''s key, rounded to out_scale; ERROR 22000 for a vector under another key, 55000 for a part decrypted before';
-
-CREATE FUNCTION private_eigentrust_key_drop(run_id text)
-RETURNS integer
-LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, @extschema@, pg_temp
-AS $fn$
-    DELETE FROM @extschema@.private_eigentrust_decrypted AS x WHERE x.run_id = $1;
-    WITH d AS (DELETE FROM @extschema@.private_eigentrust_keys AS x WHERE x.run_id = $1 RETURNING 1)
-    SELECT count(*)::integer FROM d;
-$fn$;
-REVOKE ALL ON FUNCTION private_eigentrust_key_drop(text) FROM PUBLIC;
-COMMENT ON FUNCTION private_eigentrust_key_drop(text) IS
-'key holder side of private EigenTrust: forget every key of a run; returns how many were dropped';
-
-CREATE FUNCTION private_eigentrust_key_holder_setup(coordinator_role name)
-RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-AS $fn$
-BEGIN
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_new(text, integer, integer) TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.private_eigentrust_key_drop(text) TO %I', coordinator_role);
-END
-$fn$;
-COMMENT ON FUNCTION private_eigentrust_key_holder_setup(name) IS
-'make this database a private EigenTrust key holder for coordinator_role: grants it the key functions only, never the key table';
+-- ---- key holder (the roles are in 76_private_eigentrust_paper.sql) -----
 
 CREATE FUNCTION private_eigentrust_decrypt_vector(vec bytea, key paillier_privkey, out_scale integer)
 RETURNS bigint[]
@@ -733,57 +616,6 @@ CREATE FUNCTION eigentrust_private(
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
-DECLARE
-    dbl       text;
-    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
-    np        integer;
-    conns     text[] := '{}';
-    names     text[] := '{}';
-    kh        text;
-    khs       text[] := '{}';
-    nparts    integer;
-    all_ids   bigint[] := '{}';
-    hosted_all bigint[] := '{}';
-    h         bigint[];
-    m         bigint[];
-    peers     bigint[];
-    hmask     boolean[];
-    n         integer;
-    p         bigint[];
-    t         bigint[];
-    tn        bigint[];
-    res       double precision := NULL;
-    pk        @extschema@.paillier_pubkey;
-    enc       bytea;
-    vecs      bytea[];
-    combined  bytea;
-    sums      bigint[];
-    r         integer := 0;
-    key_round integer;
-    sql       text;
-    ok        integer;
-    ct        bytea;
-    e_ms      double precision;
-    c_ms      double precision;
-    t0        timestamptz;
-    t1        timestamptz;
-    tp        timestamptz;
-    s_keygen  double precision;
-    s_enc     double precision;
-    s_cmp     double precision;
-    s_xfer    double precision;
-    s_dec     double precision;
-    slowest   double precision;
-    bytes     bigint;
-    dup       bigint;
-    st        text;
-    msg       text;
-    det       text;
-    hnt       text;
-    p_lit     text;
-    decs      text[] := '{}';
-    dnames    text[];
-    thr       integer;
 BEGIN
     IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
        OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
@@ -832,318 +664,8 @@ BEGIN
     IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
         RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
     END IF;
-    np := coalesce(array_length(parties, 1), 0);
-    IF np < 1 THEN
-        RAISE EXCEPTION 'eigentrust_private: no parties given' USING ERRCODE = '22023';
-    END IF;
-    SELECT quote_ident(n.nspname) INTO dbl
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
-    IF dbl IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
-            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
-    END IF;
-
-    BEGIN
-        t0 := clock_timestamp();
-        -- connect (round 0)
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
-                    USING 'pet_' || run || '_' || k, parties[k];
-                conns := conns || ('pet_' || run || '_' || k);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-        END LOOP;
-        -- the threshold decryptors: their common public key serves every round
-        IF decryptors IS NOT NULL THEN
-            SELECT x.conns, x.names, x.key, x.threshold INTO decs, dnames, pk, thr
-            FROM @extschema@.private_eigentrust_decryptors_open(dbl, run, decryptors) x;
-        END IF;
-        -- two connections to the key holder, so decryption can use two cores
-        FOR k IN 1..CASE WHEN decryptors IS NULL THEN 2 ELSE 0 END LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl)
-                    USING 'pet_' || run || '_kh' || k, key_holder;
-                khs := khs || ('pet_' || run || '_kh' || k);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(format('key holder (%s)', @extschema@.private_eigentrust_display(key_holder)),
-                                                0, st, msg, det);
-            END;
-        END LOOP;
-        kh := khs[1];
-
-        -- the public peer set: every id any party mentions, plus pre-trust ids
-        FOR k IN 1..np LOOP
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(hosted bigint[], mentioned bigint[])', dbl)
-                    INTO h, m USING conns[k], format('SELECT * FROM %I.peers()', party_schema);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
-            IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % rates from more than one party (again in %)', dup, names[k]
-                    USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings must live in exactly one party, which normalises its row.';
-            END IF;
-            hosted_all := hosted_all || h;
-            all_ids := all_ids || m;
-        END LOOP;
-        IF pretrust_sql IS NOT NULL THEN
-            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql)
-                INTO m;
-            all_ids := all_ids || coalesce(m, '{}');
-        END IF;
-        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(all_ids) x;
-        n := coalesce(array_length(peers, 1), 0);
-        IF n = 0 THEN
-            RAISE EXCEPTION 'eigentrust_private: the parties hold no ratings' USING ERRCODE = '22023';
-        END IF;
-        SELECT array_agg(hh.x IS NOT NULL ORDER BY pp.ord) INTO hmask
-        FROM unnest(peers) WITH ORDINALITY pp(id, ord)
-        LEFT JOIN (SELECT DISTINCT x FROM unnest(hosted_all) x) hh ON hh.x = pp.id;
-
-        -- public pre-trust at scale 12 (NULL: uniform, round(10^12 / n))
-        IF pretrust_sql IS NOT NULL THEN
-            EXECUTE format(
-                'WITH w AS (SELECT q.peer::bigint AS id, sum(q.weight::numeric) AS wt '
-                '           FROM (%s) AS q(peer, weight) GROUP BY 1) '
-                'SELECT array_agg(coalesce(round(w.wt / nullif((SELECT sum(wt) FROM w), 0) * 1e12), 0)::bigint ORDER BY pp.ord) '
-                'FROM unnest($1) WITH ORDINALITY pp(id, ord) LEFT JOIN w USING (id)', pretrust_sql)
-                INTO p USING peers;
-            IF (SELECT sum(x) FROM unnest(p) x) = 0 THEN
-                RAISE EXCEPTION 'eigentrust_private: the pre-trust weights are all zero' USING ERRCODE = '22023';
-            END IF;
-            IF (SELECT bool_or(x < 0) FROM unnest(p) x) THEN
-                RAISE EXCEPTION 'eigentrust_private: pre-trust weights must be >= 0' USING ERRCODE = '22023';
-            END IF;
-            t := p;
-            p_lit := quote_literal(p::text) || '::bigint[]';
-        ELSE
-            p := NULL;
-            t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
-            p_lit := 'NULL';
-        END IF;
-
-        s_keygen := 0;
-        IF mode = 'fast' THEN
-            -- one key pair per run (docs/design.md says why that is enough)
-            tp := clock_timestamp();
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
-                    INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, 0, %s)', run, key_bits);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('key holder', 0, st, msg, det);
-            END;
-            s_keygen := extract(epoch FROM clock_timestamp() - tp);
-        END IF;
-        IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
-            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                                                keygen_seconds, bytes_moved)
-            VALUES (run, 0, mode, np, n, NULL, extract(epoch FROM clock_timestamp() - t0), s_keygen,
-                    8 * n * (np + 2));
-        END IF;
-        RAISE NOTICE 'eigentrust_private: run %, mode %, % parties, % peers (% hosted)',
-            run, mode, np, n, (SELECT count(*) FROM unnest(hmask) x WHERE x);
-
-        LOOP
-            r := r + 1;
-            t0 := clock_timestamp();
-            s_keygen := 0; s_enc := 0; s_cmp := 0; s_xfer := 0; s_dec := 0; bytes := 0; slowest := 0;
-            enc := NULL;
-            IF mode = 'paper' AND decryptors IS NOT NULL THEN
-                -- the threshold key serves every round
-                tp := clock_timestamp();
-                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
-                s_enc := extract(epoch FROM clock_timestamp() - tp);
-                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
-                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
-            ELSIF mode = 'paper' THEN
-                -- a fresh key pair every round (the paper's churn resilience)
-                tp := clock_timestamp();
-                BEGIN
-                    EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk paillier_pubkey)', dbl)
-                        INTO pk USING kh, format('SELECT private_eigentrust_key_new(%L, %s, %s)', run, r, key_bits);
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-                END;
-                s_keygen := extract(epoch FROM clock_timestamp() - tp);
-                tp := clock_timestamp();
-                enc := @extschema@.private_eigentrust_encrypt_vector(pk, t, 12);
-                s_enc := extract(epoch FROM clock_timestamp() - tp);
-                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, NULL, %L::bytea)',
-                              party_schema, mode, r, pk::text, peers::text, p_lit, enc);
-            ELSE
-                sql := format('SELECT * FROM %I.step(%L, %s, %L::paillier_pubkey, %L::bigint[], %s, %L::bigint[], NULL)',
-                              party_schema, mode, r, pk::text, peers::text, p_lit, t::text);
-            END IF;
-
-            -- every party works at once
-            tp := clock_timestamp();
-            FOR k IN 1..np LOOP
-                BEGIN
-                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
-                    IF ok <> 1 THEN
-                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
-                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-                    END IF;
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
-                END;
-                bytes := bytes + octet_length(sql);
-            END LOOP;
-            vecs := '{}';
-            FOR k IN 1..np LOOP
-                BEGIN
-                    ct := NULL;
-                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
-                        INTO ct, e_ms, c_ms USING conns[k];
-                    IF ct IS NULL THEN
-                        RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-                    END IF;
-                    -- the empty result that ends the query
-                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(c bytea, e double precision, m double precision)', dbl)
-                        INTO ok USING conns[k];
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                    PERFORM @extschema@.private_eigentrust_fail(names[k], r, st, msg, det);
-                END;
-                vecs := vecs || ct;
-                s_enc := s_enc + e_ms / 1000;
-                s_cmp := s_cmp + c_ms / 1000;
-                slowest := greatest(slowest, (e_ms + c_ms) / 1000);
-                bytes := bytes + 2 * octet_length(ct) + 40;
-            END LOOP;
-            s_xfer := greatest(extract(epoch FROM clock_timestamp() - tp) - slowest, 0);
-
-            tp := clock_timestamp();
-            BEGIN
-                combined := @extschema@.private_eigentrust_combine(pk, vecs);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('combining the parties'' ciphertexts', r, st, msg, det);
-            END;
-            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
-
-            key_round := CASE WHEN mode = 'paper' THEN r ELSE 0 END;
-            tp := clock_timestamp();
-            SELECT x.ciphertexts INTO ok FROM @extschema@.private_eigentrust_vector_info(combined) x;
-            nparts := CASE WHEN ok >= 8 THEN 2 ELSE 1 END;
-            IF decryptors IS NOT NULL THEN
-                nparts := 0;
-                SELECT x.sums, x.live INTO sums, decs
-                FROM @extschema@.private_eigentrust_decryptors_decrypt(dbl, decs, dnames, run, r, pk, thr, combined) x;
-                bytes := bytes + octet_length(combined) * cardinality(decs);
-            END IF;
-            BEGIN
-                FOR k IN 1..nparts LOOP
-                    sql := format('SELECT private_eigentrust_key_decrypt(%L, %s, %s, %L::bytea, 13, %s)',
-                                  run, key_round, r,
-                                  CASE WHEN nparts = 1 THEN combined
-                                       ELSE @extschema@.private_eigentrust_vector_slice(pk, combined, k, nparts) END, k);
-                    bytes := bytes + octet_length(sql);
-                    EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING khs[k], sql;
-                    IF ok <> 1 THEN
-                        EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING khs[k];
-                        RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-                    END IF;
-                END LOOP;
-                IF nparts > 0 THEN
-                    sums := '{}';
-                END IF;
-                FOR k IN 1..nparts LOOP
-                    EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
-                        INTO tn USING khs[k];
-                    EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s bigint[])', dbl)
-                        INTO ok USING khs[k];
-                    sums := sums || tn;
-                END LOOP;
-                IF coalesce(cardinality(sums), 0) <> n THEN
-                    RAISE EXCEPTION 'the key holder returned % sums for % peers', cardinality(sums), n
-                        USING ERRCODE = '08P01';
-                END IF;
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-            END;
-            s_dec := extract(epoch FROM clock_timestamp() - tp);
-            bytes := bytes + 20 * n;
-
-            tp := clock_timestamp();
-            SELECT x.t_next, x.residual INTO tn, res
-            FROM @extschema@.private_eigentrust_next(sums, t, p, hmask, alpha) x;
-            s_cmp := s_cmp + extract(epoch FROM clock_timestamp() - tp);
-            t := tn;
-
-            IF has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT') THEN
-                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds,
-                    keygen_seconds, encrypt_seconds, compute_seconds, transfer_seconds, decrypt_seconds, bytes_moved)
-                VALUES (run, r, mode, np, n, res, extract(epoch FROM clock_timestamp() - t0),
-                        s_keygen, s_enc, s_cmp, s_xfer, s_dec, bytes);
-            END IF;
-            RAISE NOTICE 'eigentrust_private: round %, residual %, % s, % bytes',
-                r, trim(to_char(res, '9.999EEEE')), round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3), bytes;
-            EXIT WHEN res < epsilon OR r >= max_iter;
-        END LOOP;
-
-        IF decryptors IS NULL THEN
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
-                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail('key holder', r, st, msg, det);
-            END;
-        END IF;
-        FOREACH sql IN ARRAY conns || khs || decs LOOP
-            CONTINUE WHEN sql IS NULL;
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
-        END LOOP;
-        conns := '{}';
-        khs := '{}';
-        decs := '{}';
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-                                hnt = PG_EXCEPTION_HINT;
-        -- nothing is published: close every connection, retire the run's keys
-        -- (a connection may be busy with an unfinished query: try each)
-        FOREACH kh IN ARRAY khs LOOP
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(d integer)', dbl)
-                    INTO ok USING kh, format('SELECT private_eigentrust_key_drop(%L)', run);
-                EXIT;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        FOREACH sql IN ARRAY conns || khs || decs LOOP
-            CONTINUE WHEN sql IS NULL;
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING sql;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        IF coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
-        END IF;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = hnt;
-    END;
-
-    IF res IS NULL OR res >= epsilon THEN
-        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
-    END IF;
-    RETURN QUERY
-    SELECT z.id, z.v::double precision / s.total
-    FROM unnest(peers, t) AS z(id, v)
-    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
-    ORDER BY z.id;
+    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_paper_run(parties, key_holder, decryptors, alpha,
+        epsilon, max_iter, pretrust_sql, key_bits, party_schema, allow_two_parties);
 END
 $fn$;
 COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean, text[], integer) IS

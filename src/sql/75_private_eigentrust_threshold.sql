@@ -39,15 +39,8 @@ BEGIN
     CREATE TABLE IF NOT EXISTS private_eigentrust_decryptor.keyshare (
         share @extschema@.paillier_keyshare NOT NULL,
         installed timestamptz NOT NULL DEFAULT now());
-    -- the round counter: one answer per round of a run, rounds in order
-    CREATE TABLE IF NOT EXISTS private_eigentrust_decryptor.runs (
-        run_id text PRIMARY KEY,
-        peers integer NOT NULL,
-        last_round integer NOT NULL,
-        answered timestamptz NOT NULL DEFAULT now());
-    REVOKE ALL ON private_eigentrust_decryptor.keyshare, private_eigentrust_decryptor.runs FROM PUBLIC;
+    REVOKE ALL ON private_eigentrust_decryptor.keyshare FROM PUBLIC;
     DELETE FROM private_eigentrust_decryptor.keyshare;
-    DELETE FROM private_eigentrust_decryptor.runs;
     INSERT INTO private_eigentrust_decryptor.keyshare (share) VALUES (share);
 
     CREATE OR REPLACE FUNCTION private_eigentrust_decryptor.info(
@@ -59,60 +52,37 @@ BEGIN
                substring(s.share::text FROM '^ks1 share ([0-9]+) of')::integer
         FROM private_eigentrust_decryptor.keyshare s
     $b$;
-    CREATE OR REPLACE FUNCTION private_eigentrust_decryptor.decrypt(run_id text, round integer, vec bytea)
-    RETURNS @extschema@.paillier_decshare[]
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, @extschema@, pg_temp
-    AS $b$
-    DECLARE
-        s @extschema@.paillier_keyshare;
-        n integer;
-        known integer;
-        last integer;
-    BEGIN
-        IF decrypt.run_id IS NULL OR decrypt.round IS NULL OR decrypt.vec IS NULL THEN
-            RAISE EXCEPTION 'private eigentrust decryptor: run_id, round and vec must not be NULL' USING ERRCODE = '22004';
-        END IF;
-        SELECT x.share INTO s FROM private_eigentrust_decryptor.keyshare x LIMIT 1;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'private eigentrust decryptor: this database holds no key share' USING ERRCODE = '55000',
-                HINT = 'Run SELECT private_eigentrust_decryptor_setup(<share>, ''<coordinator role>'') as the steward.';
-        END IF;
-        SELECT x.count INTO n FROM @extschema@.private_eigentrust_vector_info(decrypt.vec) x;
-        SELECT r.peers, r.last_round INTO known, last
-        FROM private_eigentrust_decryptor.runs r WHERE r.run_id = decrypt.run_id FOR UPDATE;
-        IF FOUND THEN
-            IF decrypt.round <> last + 1 THEN
-                RAISE EXCEPTION 'private eigentrust decryptor: round % of run % refused, round % was the last answered',
-                    decrypt.round, decrypt.run_id, last
-                    USING ERRCODE = '55000', DETAIL = 'A decryptor answers once per round, rounds in order.';
-            END IF;
-            IF n <> known THEN
-                RAISE EXCEPTION 'private eigentrust decryptor: a vector of % values refused for run % of % peers',
-                    n, decrypt.run_id, known USING ERRCODE = '22023';
-            END IF;
-            UPDATE private_eigentrust_decryptor.runs r SET last_round = decrypt.round, answered = now()
-            WHERE r.run_id = decrypt.run_id;
-        ELSE
-            IF decrypt.round <> 1 THEN
-                RAISE EXCEPTION 'private eigentrust decryptor: run % must start at round 1, not %', decrypt.run_id, decrypt.round
-                    USING ERRCODE = '55000';
-            END IF;
-            INSERT INTO private_eigentrust_decryptor.runs (run_id, peers, last_round) VALUES (decrypt.run_id, n, 1);
-        END IF;
-        RETURN ARRAY(SELECT @extschema@.paillier_decrypt_share(u.c, s)
-                     FROM unnest(@extschema@.private_eigentrust_vector_ciphertexts(@extschema@.paillier_pubkey(s), decrypt.vec))
-                          WITH ORDINALITY u(c, o)
-                     ORDER BY u.o);
-    END
-    $b$;
-    REVOKE ALL ON FUNCTION private_eigentrust_decryptor.info(), private_eigentrust_decryptor.decrypt(text, integer, bytea) FROM PUBLIC;
-    EXECUTE format('GRANT USAGE ON SCHEMA private_eigentrust_decryptor TO %I', coordinator_role);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION private_eigentrust_decryptor.info(), '
-                   'private_eigentrust_decryptor.decrypt(text, integer, bytea) TO %I', coordinator_role);
+    REVOKE ALL ON FUNCTION private_eigentrust_decryptor.info() FROM PUBLIC;
+    -- identity key, pinned parties and the round functions (76_private_eigentrust_paper.sql)
+    PERFORM @extschema@.private_eigentrust_paper_role_setup('private_eigentrust_decryptor', coordinator_role,
+        '(SELECT k.share FROM private_eigentrust_decryptor.keyshare k LIMIT 1)');
+    EXECUTE format('GRANT EXECUTE ON FUNCTION private_eigentrust_decryptor.info() TO %I', coordinator_role);
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_decryptor_setup(paillier_keyshare, name) IS
-'make this database a threshold decryptor of paper-mode private EigenTrust: stores share in private_eigentrust_decryptor.keyshare (readable by the caller alone, replacing an earlier share) and creates SECURITY DEFINER functions, executable by coordinator_role alone: info() (public key, threshold, share index) and decrypt(run_id, round, vec), which returns the decryption shares of one combined vector per round of a run, rounds in order, every vector of a run of the same length';
+'make this database a threshold decryptor of paper-mode private EigenTrust: stores share in private_eigentrust_decryptor.keyshare (readable by the caller alone, replacing an earlier share) and creates SECURITY DEFINER functions, executable by coordinator_role alone: info() (public key, threshold, share index) and the round functions of private_eigentrust_paper_role_setup, which give decryption shares only of the product of every party''s authenticated vector, once per round; the steward pins every party''s public key in private_eigentrust_decryptor.known_parties';
+
+-- Close every open connection of a failed run (each may be busy or gone)
+-- and raise the failure again.
+CREATE FUNCTION private_eigentrust_abort(dbl text, conns text[], state text, msg text, detail text, hint text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    c text;
+BEGIN
+    FOREACH c IN ARRAY coalesce(conns, '{}') LOOP
+        CONTINUE WHEN c IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END;
+    END LOOP;
+    RAISE EXCEPTION '%', msg USING ERRCODE = state, DETAIL = coalesce(detail, ''), HINT = coalesce(hint, '');
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_abort(text, text[], text, text, text, text) IS
+'internal: close the dblink connections of a failed paper-mode run, then raise its error again';
 
 -- Connect to the decryptors, check they hold shares of one key, return the
 -- open connections (NULL for one that did not answer).
@@ -187,86 +157,9 @@ BEGIN
         END IF;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-        FOREACH c IN ARRAY conns LOOP
-            CONTINUE WHEN c IS NULL;
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = coalesce(hnt, '');
+        PERFORM @extschema@.private_eigentrust_abort(dbl, conns, st, msg, det, hnt);
     END;
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_decryptors_open(text, text, text[]) IS
 'internal: connect the coordinator to the threshold decryptors, check that they hold different shares of one key (22000 otherwise) and that at least its threshold answered (08006 otherwise)';
-
--- Ask every live decryptor for the decryption shares of one combined
--- vector at once, and combine the first threshold valid ones.
-CREATE FUNCTION private_eigentrust_decryptors_decrypt(dbl text, conns text[], names text[], run text,
-    round integer, key paillier_pubkey, threshold integer, vec bytea,
-    OUT sums bigint[], OUT live text[])
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-AS $fn$
-DECLARE
-    sql      text := format('SELECT private_eigentrust_decryptor.decrypt(%L, %s, %L::bytea)', run, round, vec);
-    sent     boolean[] := '{}';
-    ok       integer;
-    ds       @extschema@.paillier_decshare[];
-    shares   @extschema@.paillier_decshare[] := '{}';
-    answered integer := 0;
-    why      text;
-    msg      text;
-BEGIN
-    live := conns;
-    FOR k IN 1..cardinality(conns) LOOP
-        sent := sent || false;
-        CONTINUE WHEN conns[k] IS NULL;
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sql;
-            IF ok <> 1 THEN
-                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
-                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-            END IF;
-            sent[k] := true;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
-            live[k] := NULL;
-        END;
-    END LOOP;
-    FOR k IN 1..cardinality(conns) LOOP
-        CONTINUE WHEN NOT sent[k];
-        BEGIN
-            ds := NULL;
-            EXECUTE format('SELECT * FROM %s.dblink_get_result($1) AS r(s @extschema@.paillier_decshare[])', dbl)
-                INTO ds USING conns[k];
-            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(s @extschema@.paillier_decshare[])', dbl)
-                INTO ok USING conns[k];
-            IF ds IS NULL THEN
-                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-            END IF;
-            shares := shares || ds;
-            answered := answered + 1;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
-            -- a decryptor that failed a round is not asked again in this run
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING conns[k];
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-            live[k] := NULL;
-        END;
-    END LOOP;
-    IF answered < threshold THEN
-        RAISE EXCEPTION 'eigentrust_private: % of % decryptors answered in round %, the key needs %',
-            answered, cardinality(conns), round, threshold
-            USING ERRCODE = '08006', DETAIL = coalesce(why, '');
-    END IF;
-    sums := @extschema@.private_eigentrust_threshold_decrypt(key, vec, shares, threshold, 13);
-END
-$fn$;
-COMMENT ON FUNCTION private_eigentrust_decryptors_decrypt(text, text[], text[], text, integer, paillier_pubkey, integer, bytea) IS
-'internal: ask every live threshold decryptor at once for the decryption shares of one round''s combined vector and combine them; a decryptor that fails is dropped for the rest of the run; fewer than threshold answers is ERROR 08006 saying how many answered';
-

@@ -30,6 +30,12 @@ LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_groups_receipt(bytea, text, integer, integer, integer, bytea[], integer, integer[], paillier_pubkey, bytea, bytea, bytea) IS
 'member side of groups-mode private EigenTrust: the receipt of one chain step for the decryptor: SHA-256 of the message received (NULL: none), of the message passed on and of Enc(t), and their tag';
 
+CREATE FUNCTION private_eigentrust_groups_contribution(edges_sql text, key paillier_pubkey, peers bigint[],
+    pretrust bigint[], enc_t bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_groups_contribution'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+
 CREATE FUNCTION private_eigentrust_groups_decrypt(identity bytea, run_id text, round integer, grp integer,
     self integer, public_keys bytea[], receipts bytea[], msg bytea)
 RETURNS bigint[]
@@ -145,8 +151,7 @@ BEGIN
     -- nothing is encrypted under a key the decryptor did not authenticate
     PERFORM @extschema@.private_eigentrust_groups_check_key(%s, run_id, round, grp, self, public_keys, %s,
         decryptor, members, key, key_tag, %s);
-    SELECT s.ciphertexts INTO own
-    FROM @extschema@.private_eigentrust_party_step(%L, 'paper', round, key, peers, pretrust, NULL, enc_t) s;
+    own := @extschema@.private_eigentrust_groups_contribution(%L, key, peers, pretrust, enc_t);
     msg := CASE WHEN msg_in IS NULL THEN own
                 ELSE @extschema@.private_eigentrust_combine(key, ARRAY[msg_in, own]) END;
     receipt := @extschema@.private_eigentrust_groups_receipt(%s, run_id, round, grp, self, public_keys,
@@ -854,3 +859,6 @@ END
 $fn$;
 COMMENT ON FUNCTION eigentrust_private_groups(text[], integer, double precision, double precision, integer, text, integer, name, text, bigint, boolean, integer) IS
 'private EigenTrust in the seed paper''s groups mode (also eigentrust_private(mode => ''groups'', groups => k)): the parties, placed by measured round-trip times into groups (default greatest(2, parties / 4)) by k-means, random or greedy placement from seed, chains ordered by the MST cycle; per round each group''s aggregation message circulates along its chain, relayed by the coordinator, and goes to a decryptor in another group with a fresh key per group and round; a party that leaves is dropped with its ratings and the round redone; the same reputation as eigentrust() over the union of the ratings';
+
+COMMENT ON FUNCTION private_eigentrust_groups_contribution(text, paillier_pubkey, bigint[], bigint[], bytea) IS
+'Internal (groups mode): a member''s factor of its group''s aggregation message, Enc(t_i)^(c_ij) over its hosted trusters, re-randomised; called by the party''s groups_step after the decryptor''s key tag checked.';

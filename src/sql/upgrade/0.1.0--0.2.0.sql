@@ -117,10 +117,6 @@ DROP FUNCTION eigentrust_private(text[], text, text, double precision, double pr
 -- the log was writable by PUBLIC in 0.1.0
 REVOKE INSERT ON private_eigentrust_log FROM PUBLIC;
 
---@create FUNCTION private_eigentrust_party_peers
-
---@create FUNCTION private_eigentrust_party_step
-
 --@create FUNCTION private_eigentrust_masked_hello
 
 --@create FUNCTION private_eigentrust_masked_setup
@@ -135,23 +131,9 @@ REVOKE INSERT ON private_eigentrust_log FROM PUBLIC;
 
 --@create FUNCTION private_eigentrust_party_setup
 
-REVOKE ALL ON private_eigentrust_keys FROM PUBLIC;
-
-REVOKE ALL ON private_eigentrust_decrypted FROM PUBLIC;
-
---@create FUNCTION private_eigentrust_key_new
-
-REVOKE ALL ON FUNCTION private_eigentrust_key_new(text, integer, integer) FROM PUBLIC;
-
---@create FUNCTION private_eigentrust_key_decrypt
-
-REVOKE ALL ON FUNCTION private_eigentrust_key_decrypt(text, integer, integer, bytea, integer, integer) FROM PUBLIC;
-
---@create FUNCTION private_eigentrust_key_drop
-
-REVOKE ALL ON FUNCTION private_eigentrust_key_drop(text) FROM PUBLIC;
-
---@create FUNCTION private_eigentrust_key_holder_setup
+-- paper mode keeps round keys in the key holder's session only
+DROP TABLE private_eigentrust_keys;
+DROP TABLE private_eigentrust_decrypted;
 
 --@create FUNCTION private_eigentrust_decrypt_vector
 
@@ -202,13 +184,96 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 -- Connect to the decryptors, check they hold shares of one key, return the
 -- open connections (NULL for one that did not answer).
+--@create FUNCTION private_eigentrust_abort
+
 --@create FUNCTION private_eigentrust_decryptors_open
 
 -- Ask every live decryptor for the decryption shares of one combined
 -- vector at once, and combine the first threshold valid ones.
---@create FUNCTION private_eigentrust_decryptors_decrypt
+CREATE FUNCTION eigentrust_private(
+    parties      text[],
+    key_holder   text             DEFAULT NULL,
+    mode         text             DEFAULT 'masked',
+    alpha        double precision DEFAULT 0.15,
+    epsilon      double precision DEFAULT 1e-8,
+    max_iter     integer          DEFAULT 1000,
+    pretrust_sql text             DEFAULT NULL,
+    key_bits     integer          DEFAULT 2048,
+    party_schema name             DEFAULT 'private_eigentrust_party',
+    allow_two_parties boolean     DEFAULT false,
+    decryptors   text[]           DEFAULT NULL)
+RETURNS TABLE(peer bigint, trust double precision)
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
+       OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: only key_holder, pretrust_sql and decryptors may be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF mode = 'fast' THEN
+        RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
+            DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
+            HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
+    END IF;
+    IF mode NOT IN ('masked', 'paper') THEN
+        RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
+            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder or threshold decryptors.';
+    END IF;
+    IF NOT (alpha > 0 AND alpha <= 1) THEN
+        RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
+    END IF;
+    IF NOT (epsilon > 0) OR max_iter < 1 THEN
+        RAISE EXCEPTION 'eigentrust_private: epsilon must be > 0 and max_iter >= 1' USING ERRCODE = '22023';
+    END IF;
+    IF array_position(parties, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: parties must not contain NULLs' USING ERRCODE = '22004';
+    END IF;
+    IF decryptors IS NOT NULL AND mode <> 'paper' THEN
+        RAISE EXCEPTION 'eigentrust_private: decryptors are for mode paper, not %', mode USING ERRCODE = '22023';
+    END IF;
+    IF mode = 'masked' THEN
+        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(parties, alpha, epsilon, max_iter,
+            pretrust_sql, party_schema, allow_two_parties);
+        RETURN;
+    END IF;
+    IF (key_holder IS NULL) = (decryptors IS NULL) THEN
+        RAISE EXCEPTION 'eigentrust_private: mode % needs %', mode,
+            CASE WHEN key_holder IS NULL THEN 'a key holder or decryptors' ELSE 'a key holder or decryptors, not both' END
+            USING ERRCODE = '22023',
+                  HINT = 'Give key_holder (one database decrypts) or decryptors (databases holding shares of a threshold key).';
+    END IF;
+    IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
+        RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_paper_run(parties, key_holder, decryptors, alpha,
+        epsilon, max_iter, pretrust_sql, key_bits, party_schema, allow_two_parties);
+END
+$fn$;
 
---@create FUNCTION eigentrust_private
+-- ---- paper mode meets the deviating-coordinator model: authenticated round
+-- keys, decryption of the authenticated product only, once per round
+
+--@create FUNCTION private_eigentrust_paper_hello
+
+--@create FUNCTION private_eigentrust_paper_setup
+
+--@create FUNCTION private_eigentrust_paper_step
+
+--@create FUNCTION private_eigentrust_paper_dec_hello
+
+--@create FUNCTION private_eigentrust_paper_dec_setup
+
+--@create FUNCTION private_eigentrust_paper_decrypt
+
+--@create FUNCTION private_eigentrust_paper_advance
+
+--@create FUNCTION private_eigentrust_paper_role_setup
+
+--@create FUNCTION private_eigentrust_key_holder_setup
+
+--@create FUNCTION private_eigentrust_paper_call
+
+--@create FUNCTION private_eigentrust_paper_run
 
 -- ---- secure_percentile and secure_median (src/sql/63_secure_percentile.sql)
 -- The k-th ranked value (median, percentiles) across databases, by
@@ -370,3 +435,4 @@ GRANT SELECT ON private_eigentrust_groups_log TO PUBLIC;
 --@create FUNCTION private_eigentrust_groups_chains
 
 --@create FUNCTION eigentrust_private_groups
+--@create FUNCTION private_eigentrust_groups_contribution
