@@ -245,8 +245,13 @@ SELECT private_eigentrust_masked_gather('public', '{c1, c2}', '{p1, p2}', '{NULL
 SELECT private_eigentrust_masked_round('public', '{c1}', '{p1}', 'r', 's', 'masked_step', 2, NULL, NULL, true);
 SELECT private_eigentrust_masked_round('public', '{c1}', '{p1}', 'r', 's', 'masked_step', 2, '{}', NULL, true);
 SELECT private_eigentrust_masked_dropouts(NULL, 1, '{}', '{}', '{}');
+SELECT * FROM private_eigentrust_masked_open(NULL, 'r', '{dbname=x}', 's');
+SELECT * FROM private_eigentrust_masked_universe(NULL, NULL);
+SELECT * FROM private_eigentrust_masked_universe('{}', NULL);
 \set VERBOSITY default
 SELECT private_eigentrust_masked_sql('r1', 2, 'round 3', 's.masked_step(''r1'', 3, ''{}''::bytea[])');
+SELECT * FROM private_eigentrust_masked_universe('{5, 3}', 'SELECT 7, 1 UNION ALL SELECT 3, 3');
+SELECT * FROM private_eigentrust_masked_universe('{5, 3}', NULL);
 SELECT private_eigentrust_masked_dropouts(ARRAY['party 1', 'party 2', 'party 3'], 4, ARRAY['\x', '\x', '\x']::bytea[],
        ARRAY['\x01', NULL, '\x01']::bytea[], ARRAY['\x01', NULL, NULL]::bytea[]) AS gone;
 -- the party count rule at the coordinator

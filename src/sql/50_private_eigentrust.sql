@@ -630,6 +630,103 @@ $fn$;
 COMMENT ON FUNCTION private_eigentrust_masked_dropouts(text[], integer, bytea[], bytea[], bytea[]) IS
 'internal: raise a NOTICE for each party that dropped out of a masked round and return how many did';
 
+-- Round 0 of a masked run: connect to every party and collect its identity
+-- key, nonce and hosted ids; a peer hosted by two parties is an ERROR.  On
+-- any failure the connections opened here are closed before the ERROR.
+CREATE FUNCTION private_eigentrust_masked_open(dbl text, run text, parties text[], party_schema name,
+    OUT conns text[], OUT names text[], OUT pubs bytea[], OUT nonces bytea[], OUT hosted bigint[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    h   bigint[];
+    pb  bytea;
+    nc  bytea;
+    dup bigint;
+    st  text;
+    msg text;
+    det text;
+    c   text;
+BEGIN
+    IF dbl IS NULL OR run IS NULL OR parties IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_open: no argument may be NULL' USING ERRCODE = '22004';
+    END IF;
+    conns := '{}'; names := '{}'; pubs := '{}'; nonces := '{}'; hosted := '{}';
+    BEGIN
+        FOR k IN 1..cardinality(parties) LOOP
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
+                conns := conns || ('pet_' || run || '_' || k);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+        END LOOP;
+        FOR k IN 1..cardinality(parties) LOOP
+            BEGIN
+                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
+                    INTO pb, nc, h USING conns[k],
+                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
+                           format('pet %s party%s round 0', run, k), party_schema, run);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted) LIMIT 1;
+            IF dup IS NOT NULL THEN
+                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
+                    USING ERRCODE = '22023',
+                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
+            END IF;
+            hosted := hosted || h;
+            pubs := pubs || pb;
+            nonces := nonces || nc;
+        END LOOP;
+    EXCEPTION WHEN query_canceled OR others THEN
+        -- closing a connection ends that party's session and its run state
+        FOREACH c IN ARRAY conns LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        RAISE;
+    END;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_open(text, text, text[], name) IS
+'internal: round 0 of a masked run: connect to every party, collect its identity key, nonce and hosted ids (a peer hosted twice is an ERROR); closes its connections on any failure';
+
+-- The public peer universe of a masked run: the hosted ids and the pre-trust
+-- ids, ascending; which of them are hosted; pre-trust at scale 12 (NULL: uniform).
+CREATE FUNCTION private_eigentrust_masked_universe(hosted bigint[], pretrust_sql text,
+    OUT peers bigint[], OUT hmask boolean[], OUT p bigint[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    h bigint[];
+BEGIN
+    IF hosted IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_universe: hosted must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    peers := hosted;
+    IF pretrust_sql IS NOT NULL THEN
+        EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql) INTO h;
+        peers := peers || coalesce(h, '{}');
+    END IF;
+    SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(peers) x;
+    IF coalesce(cardinality(peers), 0) = 0 THEN
+        RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
+    END IF;
+    SELECT array_agg(x = ANY (hosted) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
+    p := CASE WHEN pretrust_sql IS NULL THEN NULL
+              ELSE @extschema@.private_eigentrust_pretrust(pretrust_sql, peers) END;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_universe(bigint[], text) IS
+'internal: the public peer universe of a masked run (hosted ids and pre-trust ids, ascending), which of them are hosted, and the pre-trust at scale 12 (NULL for uniform)';
+
 CREATE FUNCTION private_eigentrust_masked_run(
     parties text[], alpha double precision, epsilon double precision, max_iter integer,
     pretrust_sql text, party_schema name, allow_two_parties boolean,
@@ -645,10 +742,7 @@ DECLARE
     names     text[] := '{}';
     pubs      bytea[] := '{}';
     nonces    bytea[] := '{}';
-    nc        bytea;
     hosted_all bigint[] := '{}';
-    h         bigint[];
-    pb        bytea;
     peers     bigint[];
     hmask     boolean[];
     n         integer;
@@ -661,7 +755,6 @@ DECLARE
     r         integer := 1;
     npresent  integer;
     nanswered integer;
-    dup       bigint;
     st        text;
     msg       text;
     det       text;
@@ -692,58 +785,15 @@ BEGIN
     BEGIN
         t0 := clock_timestamp();
         PERFORM set_config('application_name', format('pet %s coordinator round 0', run), false);
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
-                conns := conns || ('pet_' || run || '_' || k);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-        END LOOP;
-
-        -- round 0: every party's public key and hosted ids
-        FOR k IN 1..np LOOP
-            BEGIN
-                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
-                    INTO pb, nc, h USING conns[k],
-                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
-                           format('pet %s party%s round 0', run, k), party_schema, run);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
-            IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
-                    USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
-            END IF;
-            hosted_all := hosted_all || h;
-            pubs := pubs || pb;
-            nonces := nonces || nc;
-        END LOOP;
-
-        -- the public peer universe: hosted ids and pre-trust ids
-        peers := hosted_all;
-        IF pretrust_sql IS NOT NULL THEN
-            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql) INTO h;
-            peers := peers || coalesce(h, '{}');
-        END IF;
-        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(peers) x;
-        n := coalesce(cardinality(peers), 0);
-        IF n = 0 THEN
-            RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
-        END IF;
-        SELECT array_agg(x = ANY (hosted_all) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
-        IF pretrust_sql IS NOT NULL THEN
-            p := @extschema@.private_eigentrust_pretrust(pretrust_sql, peers);
+        -- round 0: every party's public key, nonce and hosted ids; the public universe
+        SELECT * INTO conns, names, pubs, nonces, hosted_all
+        FROM @extschema@.private_eigentrust_masked_open(dbl, run, parties, party_schema);
+        SELECT * INTO peers, hmask, p FROM @extschema@.private_eigentrust_masked_universe(hosted_all, pretrust_sql);
+        n := cardinality(peers);
+        IF p IS NOT NULL THEN
             t := p;
             p_lit := quote_literal(p::text) || '::bigint[]';
         ELSE
-            p := NULL;
             t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
             p_lit := 'NULL';
         END IF;
