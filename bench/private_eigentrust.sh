@@ -104,7 +104,7 @@ cpu_of() {
 }
 
 masked_bench() {	# PREFIX NPARTIES MAXITER LABEL
-	local p=$1 np=$2 maxiter=$3 label=$4 c=${1}_coord t0 wall cpu cpu_plain n rounds msg
+	local p=$1 np=$2 maxiter=$3 label=$4 c=${1}_coord t0 wall cpu cpu_plain n rounds msg rep
 	pet_sql $c "GRANT INSERT ON private_eigentrust_log TO CURRENT_USER" >/dev/null
 	t0=$(date +%s.%N)
 	cpu=$(cpu_of $c "DROP TABLE IF EXISTS priv_masked; CREATE TABLE priv_masked AS
@@ -114,12 +114,13 @@ masked_bench() {	# PREFIX NPARTIES MAXITER LABEL
 		SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings', alpha => 0.15, epsilon => 1e-8, max_iter => $maxiter)")
 	n=$(pet_val $c "SELECT count(*) FROM priv_masked")
 	rounds=$(pet_val $c "SELECT max(round) FROM private_eigentrust_log WHERE run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)")
-	msg=$((28 + 8 * n + 64 * np))
+	msg=$((28 + 8 * n + 131 * np))	# the double-masked vector (masked.h)
+	rep=$((28 + 131 * np))	# the unmask reply
 	echo "  $label: $n peers, $rounds rounds; masked: $cpu CPU s (all backends), $wall s wall; plain eigentrust(): $cpu_plain CPU s; ratio $(awk -v a="$cpu" -v b="$cpu_plain" 'BEGIN { printf "%.0f", a / b }')"
 	pet_sql $c "SELECT '  L1 vs eigentrust(): ' || sum(abs(a.trust - b.trust)) FROM priv_masked a JOIN plain_m b USING (peer)" | sed -n 3p
 	pet_sql $c "SELECT '  seconds per round (wall, round log): avg ' || round(avg(seconds)::numeric, 3) || ', max ' || round(max(seconds)::numeric, 3)
 		FROM private_eigentrust_log WHERE round > 0 AND run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)" | sed -n 3p
-	echo "  per party per round: sends one message of $msg bytes, receives $np of them ($((np * msg)) bytes); as hex in the dblink query text, twice that"
+	echo "  per party per round: sends a vector of $msg bytes and a reply of $rep bytes ($((msg + rep))), receives $np of each ($((np * (msg + rep))) bytes); as hex in the dblink query text, twice that"
 }
 
 if [ "$LARGE" = --sweep ]; then

@@ -176,22 +176,42 @@ SELECT private_eigentrust_masked_setup('SELECT * FROM pet_m', 'r11', 1, ARRAY[:'
 SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r8', 2, '{}');
 SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r8', 2, '{}');
 SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', 'r8', '{}');
+SELECT private_eigentrust_masked_unmask('SELECT * FROM pet_m', 'r8', 1, '{}');
 SELECT public_key AS mine, nonce AS mynonce FROM private_eigentrust_masked_hello('SELECT * FROM pet_m', 'SELECT 7', 'r9', (SELECT private_key FROM ident), (SELECT k FROM known)) \gset
 SELECT private_eigentrust_masked_step('SELECT 1, 2, 3', 'r9', 2, '{}');
 SELECT private_eigentrust_masked_step('SELECT * FROM pet_m', 'r9', 2, '{}');
 SELECT private_eigentrust_masked_step(NULL, 'r9', 2, '{}');
+SELECT private_eigentrust_masked_unmask('SELECT * FROM pet_m', 'r9', 1, '{}');
+SELECT private_eigentrust_masked_unmask('SELECT * FROM pet_m', 'r9', NULL, '{}');
 SELECT private_eigentrust_masked_final('SELECT * FROM pet_m', 'r9', NULL, '{}');
 SELECT * FROM private_eigentrust_masked_result('SELECT * FROM pet_m', NULL, '{}');
 -- the coordinator's sum
-SELECT * FROM private_eigentrust_masked_sum(NULL, 1, '{1}', NULL, '{t}', 0.15);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t}', 0.15);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00"}', 1, '{1}', NULL, '{t}', 0.15);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t}', 2);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{-1}', NULL, '{t}', 0.15);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, '{t, f}', 0.15);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00", NULL}', 1, '{1}', NULL, '{t}', 0.15);
-SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', 1, '{1}', NULL, NULL, 0.15);
+SELECT * FROM private_eigentrust_masked_sum(NULL, '{NULL, NULL}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL, NULL}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00"}', '{NULL, NULL}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL, NULL}', 1, '{1}', NULL, '{t}', 2);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL, NULL}', 1, '{-1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL, NULL}', 1, '{1}', NULL, '{t, f}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", NULL}', '{NULL, NULL}', 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL, NULL}', 1, '{1}', NULL, NULL, 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', NULL, 1, '{1}', NULL, '{t}', 0.15);
+SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL}', 1, '{1}', NULL, '{t}', 0.15);
+-- the masked coordinator's helpers
+SELECT private_eigentrust_masked_gather('public', NULL, '{}', '{}', 1, true);
+SELECT private_eigentrust_masked_gather('public', '{c1}', '{p1}', '{}', 1, true);
+SELECT private_eigentrust_masked_gather('public', '{c1, c2}', '{p1, p2}', '{NULL, NULL}', 1, true);
+SELECT private_eigentrust_masked_round('public', '{c1}', '{p1}', 'r', 's', 'masked_step', 2, NULL, NULL, true);
+SELECT private_eigentrust_masked_round('public', '{c1}', '{p1}', 'r', 's', 'masked_step', 2, '{}', NULL, true);
+SELECT private_eigentrust_masked_dropouts(NULL, 1, '{}', '{}', '{}');
+SELECT * FROM private_eigentrust_masked_open(NULL, 'r', '{dbname=x}', 's');
+SELECT * FROM private_eigentrust_masked_universe(NULL, NULL);
+SELECT * FROM private_eigentrust_masked_universe('{}', NULL);
 \set VERBOSITY default
+SELECT private_eigentrust_masked_sql('r1', 2, 'round 3', 's.masked_step(''r1'', 3, ''{}''::bytea[])');
+SELECT * FROM private_eigentrust_masked_universe('{5, 3}', 'SELECT 7, 1 UNION ALL SELECT 3, 3');
+SELECT * FROM private_eigentrust_masked_universe('{5, 3}', NULL);
+SELECT private_eigentrust_masked_dropouts(ARRAY['party 1', 'party 2', 'party 3'], 4, ARRAY['\x', '\x', '\x']::bytea[],
+       ARRAY['\x01', NULL, '\x01']::bytea[], ARRAY['\x01', NULL, NULL]::bytea[]) AS gone;
 -- the party count rule at the coordinator
 SELECT * FROM eigentrust_private(ARRAY['dbname=x', 'dbname=y']);
 SELECT * FROM eigentrust_private(ARRAY['dbname=x', NULL, 'dbname=z']);

@@ -17,6 +17,7 @@ static uint8_t pubs[NP][ZS_PUB_LEN];
 static char ids[NP][16];
 static uint8_t mac[NP][NP][AM_KEY_LEN];
 static uint8_t prg[NP][NP][AM_KEY_LEN];
+static uint8_t enc[NP][NP][AM_KEY_LEN];
 
 static void
 setup_keys(void)
@@ -40,115 +41,277 @@ setup_keys(void)
 								 strlen(run), "mac", mac[i][k], &err));
 			CHECK_OK(am_pair_key(priv[i], ZS_PRIV_LEN, ids[i], strlen(ids[i]), &pk, run,
 								 strlen(run), "prg", prg[i][k], &err));
+			CHECK_OK(am_pair_key(priv[i], ZS_PRIV_LEN, ids[i], strlen(ids[i]), &pk, run,
+								 strlen(run), "enc", enc[i][k], &err));
 		}
-}
-
-static uint64_t
-get_y(const uint8_t *m, int j)
-{
-	uint64_t	v = 0;
-
-	for (int b = 0; b < 8; b++)
-		v = (v << 8) | m[PEM_HDR + 8 * j + b];
-	return v;
 }
 
 static pem_ctx
 ctx(int i)
 {
 	pem_ctx		c = {run, strlen(run), NP, (uint32_t) i,
-		(const uint8_t (*)[AM_KEY_LEN]) mac[i], (const uint8_t (*)[AM_KEY_LEN]) prg[i]};
+		(const uint8_t (*)[AM_KEY_LEN]) mac[i], (const uint8_t (*)[AM_KEY_LEN]) prg[i],
+	(const uint8_t (*)[AM_KEY_LEN]) enc[i], NULL};
 
 	return c;
+}
+
+/*
+ * One round with double masking: every party builds its vector (pairwise and
+ * self masks, self-mask seed shared), 'sent' says whose vector arrives,
+ * 'answers' whose unmask reply.  Every party in 'sent' verifies the inbox,
+ * replies, and recovers the sum from the replies; so does the coordinator,
+ * without keys.  Returns the status of the first recovery (all must agree).
+ */
+static uint8_t *msg[NP];
+static uint8_t d1[NP][AM_DIGEST_LEN];
+
+static mpc_status
+one_round(int64_t round, const int *sent, const int *answers, uint64_t u[NP][N], uint64_t *out,
+		  mpc_error *err)
+{
+	size_t		len = pem_msg_len(PEM_KIND_ROUND, N, NP);
+	size_t		rlen = pem_msg_len(PEM_KIND_UNMASK, 0, NP);
+	const uint8_t *in[NP],
+			   *rin[NP];
+	uint8_t    *rep[NP];
+	size_t		lens[NP],
+				rlens[NP];
+	uint64_t	y[N],
+				sum[N];
+	unsigned char present[NP],
+				answered[NP];
+	uint8_t		shares[NP][NP * PEM_SHARE];
+	uint8_t		d0[AM_DIGEST_LEN],
+				e[AM_DIGEST_LEN];
+	mpc_status	st = MPC_OK,
+				first = MPC_OK;
+	pem_ctx		coord = {run, strlen(run), NP, NP, NULL, NULL, NULL, NULL};
+
+	memset(d0, 7, sizeof(d0));
+	for (int i = 0; i < NP; i++)
+	{
+		pem_ctx		c = ctx(i);
+		uint8_t		b[PEM_SEED_LEN];
+
+		free(msg[i]);
+		msg[i] = malloc(len);
+		memcpy(y, u[i], sizeof(y));
+		CHECK_OK(mpc_random_bytes(b, sizeof(b), err));
+		pem_mask(&c, round, N, y);
+		pem_self_mask(b, round, N, 1, y);
+		/* the masks hide the value */
+		CHECK(memcmp(y, u[i], sizeof(y)) != 0);
+		CHECK_OK(pem_msg_build(&c, PEM_KIND_ROUND, round, y, N, b, d0, msg[i], err));
+		in[i] = sent[i] ? msg[i] : NULL;
+		lens[i] = len;
+	}
+	for (int i = 0; i < NP; i++)
+	{
+		pem_ctx		c = ctx(i);
+
+		rep[i] = malloc(rlen);
+		rin[i] = NULL;
+		rlens[i] = rlen;
+		if (!sent[i])
+			continue;
+		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, round, N, in, lens, d0, sum, present, shares[i], d1[i], err));
+		CHECK(memcmp(d1[i], d1[sent[0] ? 0 : 1], AM_DIGEST_LEN) == 0);
+		for (int k = 0; k < NP; k++)
+			CHECK(present[k] == (sent[k] != 0));
+		CHECK_OK(pem_reply_build(&c, round, present, shares[i], d1[i], rep[i], err));
+		if (answers[i])
+			rin[i] = rep[i];
+	}
+	for (int i = 0, seen = 0; i <= NP; i++)
+	{
+		pem_ctx		c = i < NP ? ctx(i) : coord;
+
+		if (i < NP && !(sent[i] && answers[i]))
+			continue;
+		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, round, N, in, lens, d0, sum, present, NULL, e, err));
+		st = pem_recover(&c, round, N, present, rin, rlens, d1[sent[0] ? 0 : 1], sum, answered, e, err);
+		if (!seen)
+		{
+			first = st;
+			seen = 1;
+			if (st == MPC_OK)
+				memcpy(out, sum, sizeof(sum));
+		}
+		else
+		{
+			CHECK(st == first);
+			if (st == MPC_OK)
+				CHECK(memcmp(sum, out, sizeof(sum)) == 0);
+		}
+	}
+	for (int i = 0; i < NP; i++)
+		free(rep[i]);
+	return first;
 }
 
 static void
 test_round(void)
 {
 	size_t		len = pem_msg_len(PEM_KIND_ROUND, N, NP);
-	uint8_t    *msg[NP];
 	const uint8_t *in[NP];
 	size_t		lens[NP];
 	uint64_t	u[NP][N],
-				y[N],
 				sum[N],
-				plain[N];
+				plain[N],
+				got[N];
 	int64_t		sums[N];
 	uint8_t		d0[AM_DIGEST_LEN],
-				d1[NP][AM_DIGEST_LEN],
 				other[AM_DIGEST_LEN];
 	mpc_error	err;
-	pem_ctx		coord = {run, strlen(run), NP, 0, NULL, NULL};
+	int			all[NP] = {1, 1, 1, 1};
+	int			no3[NP] = {1, 1, 1, 0};
+	int			no2[NP] = {1, 1, 0, 1};
 
 	memset(d0, 7, sizeof(d0));
 	memset(plain, 0, sizeof(plain));
 	for (int i = 0; i < NP; i++)
-	{
-		pem_ctx		c = ctx(i);
-
-		msg[i] = malloc(len);
 		for (int j = 0; j < N; j++)
 		{
 			u[i][j] = (uint64_t) (j * 1000 + i * 17);
 			plain[j] += u[i][j];
-			y[j] = u[i][j];
 		}
-		pem_mask(&c, 3, N, y);
-		/* the mask hides the value */
-		CHECK(memcmp(y, u[i], sizeof(y)) != 0);
-		CHECK_OK(pem_msg_build(&c, PEM_KIND_ROUND, 3, y, N, d0, msg[i], &err));
-		in[i] = msg[i];
-		lens[i] = len;
+	CHECK(pem_threshold(2) == 1 && pem_threshold(3) == 2 && pem_threshold(4) == 2 && pem_threshold(8) == 4 && pem_threshold(9) == 5);
+
+	/* everyone: the sum of all, at every party and at the coordinator */
+	CHECK_OK(one_round(3, all, all, u, got, &err));
+	CHECK(memcmp(got, plain, sizeof(got)) == 0);
+	CHECK_OK(pem_unmask(N, got, sums, &err));
+	CHECK(sums[5] == (int64_t) plain[5]);
+
+	/* the self masks stay on without the replies: present vectors alone do not unmask */
+	{
+		pem_ctx		coord = {run, strlen(run), NP, NP, NULL, NULL, NULL, NULL};
+		unsigned char present[NP];
+
+		for (int i = 0; i < NP; i++)
+		{
+			in[i] = msg[i];
+			lens[i] = len;
+		}
+		CHECK_OK(pem_inbox(&coord, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, present, NULL, other, &err));
+		CHECK_STATUS(pem_unmask(N, sum, sums, &err), MPC_ERR_OVERFLOW);
 	}
-	/* every party verifies and gets the plain sum and the same digest */
+
+	/* party 4 drops out before its vector arrives: the sum of the other three */
+	{
+		uint64_t	three[N];
+
+		for (int j = 0; j < N; j++)
+			three[j] = plain[j] - u[3][j];
+		CHECK_OK(one_round(4, no3, no3, u, got, &err));
+		CHECK(memcmp(got, three, sizeof(got)) == 0);
+	}
+	/* party 3 drops out after sending its vector: its self mask comes from shares */
+	CHECK_OK(one_round(5, all, no2, u, got, &err));
+	CHECK(memcmp(got, plain, sizeof(got)) == 0);
+	/* party 4 before and party 3 after: the pair key of 3 and 4 is lost */
+	CHECK_STATUS(one_round(6, no3, no2, u, got, &err), MPC_ERR_CIPHERTEXT);
+	CHECK(strstr(err.msg, "cannot be recovered") != NULL);
+	/* too few shares: only two parties answer, each needs two others' shares */
+	{
+		int			two[NP] = {1, 1, 0, 0};
+
+		CHECK_STATUS(one_round(7, all, two, u, got, &err), MPC_ERR_CIPHERTEXT);
+		CHECK(strstr(err.msg, "needs 2 shares, 1 parties sent one") != NULL);
+	}
+	/* a single vector does not make a round */
+	{
+		pem_ctx		c = ctx(0);
+		unsigned char present[NP];
+
+		CHECK_OK(one_round(8, all, all, u, got, &err));
+		for (int i = 0; i < NP; i++)
+		{
+			in[i] = i == 0 ? msg[0] : NULL;
+			lens[i] = len;
+		}
+		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, NULL, other, &err),
+					 MPC_ERR_CIPHERTEXT);
+	}
+	/* a reply that claims another set of vectors: equivocation */
+	{
+		pem_ctx		c = ctx(0);
+		unsigned char present[NP],
+					answered[NP];
+		uint8_t		shares[NP * PEM_SHARE];
+		uint8_t    *rep[NP];
+		const uint8_t *rin[NP];
+		size_t		rlens[NP];
+		size_t		rlen = pem_msg_len(PEM_KIND_UNMASK, 0, NP);
+
+		for (int i = 0; i < NP; i++)
+		{
+			in[i] = msg[i];
+			lens[i] = len;
+		}
+		for (int i = 0; i < NP; i++)
+		{
+			pem_ctx		ci = ctx(i);
+
+			rep[i] = malloc(rlen);
+			rlens[i] = rlen;
+			rin[i] = rep[i];
+			CHECK_OK(pem_inbox(&ci, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, shares, d1[i], &err));
+			if (i == 2)
+				present[3] = 0;	/* party 3 is told party 4 dropped out */
+			CHECK_OK(pem_reply_build(&ci, 8, present, shares, d1[i], rep[i], &err));
+		}
+		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, NULL, other, &err));
+		CHECK_STATUS(pem_recover(&c, 8, N, present, rin, rlens, d1[0], sum, answered, other, &err),
+					 MPC_ERR_CIPHERTEXT);
+		CHECK(strstr(err.msg, "party 3 saw another set of round 8 vectors") != NULL);
+		/* an altered share fails its reply's tag */
+		CHECK_OK(pem_reply_build(&c, 8, present, shares, d1[0], rep[2], &err));
+		{
+			pem_ctx		c2 = ctx(2);
+
+			present[3] = 1;
+			CHECK_OK(pem_inbox(&c2, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, shares, d1[2], &err));
+			CHECK_OK(pem_reply_build(&c2, 8, present, shares, d1[2], rep[2], &err));
+		}
+		rep[2][PEM_HDR + NP + 10] ^= 1;
+		CHECK_STATUS(pem_recover(&c, 8, N, present, rin, rlens, d1[0], sum, answered, other, &err),
+					 MPC_ERR_CIPHERTEXT);
+		CHECK(strstr(err.msg, "unmask reply of party 3 fails authentication") != NULL);
+		for (int i = 0; i < NP; i++)
+			free(rep[i]);
+	}
+	CHECK_OK(one_round(3, all, all, u, got, &err));
 	for (int i = 0; i < NP; i++)
 	{
-		pem_ctx		c = ctx(i);
-
-		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, d1[i], &err));
-		CHECK(memcmp(sum, plain, sizeof(sum)) == 0);
-		CHECK(memcmp(d1[i], d1[0], AM_DIGEST_LEN) == 0);
-	}
-	CHECK_OK(pem_unmask(N, sum, sums, &err));
-	CHECK(sums[5] == (int64_t) plain[5]);
-	/* the coordinator, without keys, gets the sum too */
-	CHECK_OK(pem_inbox(&coord, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, other, &err));
-	CHECK(memcmp(sum, plain, sizeof(sum)) == 0);
-	/* a subset of parties does not unmask */
-	CHECK_OK(pem_inbox(&coord, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, other, &err));
-	{
-		uint64_t	partial[N];
-
-		memset(partial, 0, sizeof(partial));
-		for (int i = 0; i < NP - 1; i++)
-			for (int j = 0; j < N; j++)
-				partial[j] += get_y(msg[i], j);
-		CHECK_STATUS(pem_unmask(N, partial, sums, &err), MPC_ERR_OVERFLOW);
+		in[i] = msg[i];
+		lens[i] = len;
 	}
 
 	/* replay: round 3's messages offered as round 4's */
 	{
 		pem_ctx		c = ctx(1);
 
-		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 4, N, in, lens, d0, sum, other, &err), MPC_ERR_CIPHERTEXT);
+		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 4, N, in, lens, d0, sum, NULL, NULL, other, &err), MPC_ERR_CIPHERTEXT);
 		CHECK(strstr(err.msg, "replay") != NULL);
 		/* a changed vector entry fails its tag */
 		msg[2][PEM_HDR + 3] ^= 1;
-		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, other, &err), MPC_ERR_CIPHERTEXT);
+		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, NULL, NULL, other, &err), MPC_ERR_CIPHERTEXT);
 		CHECK(strstr(err.msg, "vector of party 3 fails authentication at party 2") != NULL);
 		msg[2][PEM_HDR + 3] ^= 1;
 		/* messages in the wrong places */
 		in[0] = msg[1];
 		in[1] = msg[0];
-		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, other, &err), MPC_ERR_CIPHERTEXT);
+		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, NULL, NULL, other, &err), MPC_ERR_CIPHERTEXT);
 		in[0] = msg[0];
 		in[1] = msg[1];
 		/* a missing or short message */
 		lens[3] = len - 1;
-		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, other, &err), MPC_ERR_BINARY);
+		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, d0, sum, NULL, NULL, other, &err), MPC_ERR_BINARY);
 		lens[3] = len;
 		/* a sender that confirmed another setup digest: equivocation */
-		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, other, sum, d1[1], &err), MPC_ERR_CIPHERTEXT);
+		CHECK_STATUS(pem_inbox(&c, PEM_KIND_ROUND, 3, N, in, lens, other, sum, NULL, NULL, d1[1], &err), MPC_ERR_CIPHERTEXT);
 		CHECK(strstr(err.msg, "equivocation") != NULL);
 	}
 
@@ -172,36 +335,34 @@ test_round(void)
 			pem_ctx		c = ctx(i);
 
 			fin[i] = malloc(flen);
-			CHECK_OK(pem_msg_build(&c, PEM_KIND_FINAL, 4, NULL, 0, i == 2 ? seen_by_2 : d1[i], fin[i], &err));
+			CHECK_OK(pem_msg_build(&c, PEM_KIND_FINAL, 4, NULL, 0, NULL, i == 2 ? seen_by_2 : d1[i], fin[i], &err));
 			fin_in[i] = fin[i];
 			flens[i] = flen;
 		}
 		{
 			pem_ctx		c = ctx(0);
 
-			CHECK_STATUS(pem_inbox(&c, PEM_KIND_FINAL, 4, 0, fin_in, flens, d1[0], NULL, NULL, &err),
+			CHECK_STATUS(pem_inbox(&c, PEM_KIND_FINAL, 4, 0, fin_in, flens, d1[0], NULL, NULL, NULL, NULL, &err),
 						 MPC_ERR_CIPHERTEXT);
 			CHECK(strstr(err.msg, "party 3 saw another transcript") != NULL);
 			c = ctx(2);
-			CHECK_STATUS(pem_inbox(&c, PEM_KIND_FINAL, 4, 0, fin_in, flens, seen_by_2, NULL, NULL, &err),
+			CHECK_STATUS(pem_inbox(&c, PEM_KIND_FINAL, 4, 0, fin_in, flens, seen_by_2, NULL, NULL, NULL, NULL, &err),
 						 MPC_ERR_CIPHERTEXT);
 		}
 		/* without the equivocation every party accepts */
 		{
 			pem_ctx		c = ctx(2);
 
-			CHECK_OK(pem_msg_build(&c, PEM_KIND_FINAL, 4, NULL, 0, d1[2], fin[2], &err));
+			CHECK_OK(pem_msg_build(&c, PEM_KIND_FINAL, 4, NULL, 0, NULL, d1[2], fin[2], &err));
 			for (int i = 0; i < NP; i++)
 			{
 				c = ctx(i);
-				CHECK_OK(pem_inbox(&c, PEM_KIND_FINAL, 4, 0, fin_in, flens, d1[i], NULL, NULL, &err));
+				CHECK_OK(pem_inbox(&c, PEM_KIND_FINAL, 4, 0, fin_in, flens, d1[i], NULL, NULL, NULL, NULL, &err));
 			}
 		}
 		for (int i = 0; i < NP; i++)
 			free(fin[i]);
 	}
-	for (int i = 0; i < NP; i++)
-		free(msg[i]);
 }
 
 static void

@@ -10,21 +10,46 @@
  * cancel, so sum_i y_i = sum_i u_i mod 2^64, exact because the true sum is
  * below 2^63.
  *
- * A round message (kind 1), all integers big-endian:
+ * Double masking (Bonawitz et al., CCS 2017) makes a dropout recoverable:
+ * besides the pairwise masks (over the round's active parties only, from the
+ * round key rk_ik = HMAC(prg_ik, "round key" || round)), each party adds a
+ * self mask PRG(b_i, round) with b_i fresh each round, and Shamir-shares b_i
+ * (threshold pem_threshold(P)) inside its round message, each share
+ * encrypted to its recipient.  After the round's vectors, each party answers
+ * with an unmask reply (kind 3): for every other party k whose vector it saw,
+ * its share of b_k; for every active party k whose vector is missing, its own
+ * round key rk_ik with k.  Never both for one k (the glue enforces it per
+ * run).  The sum of the present vectors minus the rebuilt self masks minus
+ * the survivors' terms with the missing parties is the sum of the present
+ * parties' partial sums.
+ *
+ * Messages, all integers big-endian; every header is
  *    0  'P' 'E' 'M' 1
- *    4  kind (1: round vector, 2: final confirmation), 3 zero bytes
+ *    4  kind (1: round vector, 2: final confirmation, 3: unmask reply), 3 zero bytes
  *    8  round (int64)
  *   16  sender (uint32, 0-based party index)
  *   20  parties P (uint32)
- *   24  n (uint32, 0 in kind 2)
+ *   24  n (uint32, 0 in kinds 2 and 3)
+ * kind 1:
  *   28  y[n] (uint64 each)
- *   28 + 8n         vtags[P][32]: tag to party k of (round, label "vec") over
- *                   SHA-256 of bytes [0, 28 + 8n); kind 1 only
- *   then            ctags[P][32]: tag to party k of (round - 1, label "confirm")
- *                   over the transcript digest D_{round-1} the sender saw
+ *       active[P]: 1 for the parties the sender masked with (its view of the
+ *       round's active set), else 0
+ *       shares[P][PEM_SHARE]: share k of b_sender, XOR a keystream of the pair
+ *       key enc_{sender,k} (zero for the sender and inactive parties)
+ *       vtags[P][32]: tag to party k of (round, label "vec") over SHA-256 of
+ *       everything above
+ *       ctags[P][32]: tag to party k of (round - 1, label "confirm") over the
+ *       digest the sender saw last (D_0 in round 1, then E_{round-1})
+ * kind 3:
+ *   28  what[P]: 0 nothing, 1 a share of b_k, 2 the round key with k
+ *       vals[P][PEM_SHARE]: the share, or the key then zeros
+ *       vtags[P][32]: (round, label "unmask") over SHA-256 of the above
+ *       ctags[P][32]: (round, label "confirm") over D_round
+ * kind 2: ctags[P][32]: (round - 1, label "confirm") over E_{round-1}
  * The sender's own slots are zero.  D_0 is the setup digest
  * (pem_setup_digest); D_r the authmsg transcript (round r, label "vec") of
- * the P vector digests in sender order.
+ * the present vectors' digests in sender order; E_r the transcript (round r,
+ * label "unmask") of the replies.
  */
 #ifndef MPC_MASKED_H
 #define MPC_MASKED_H
@@ -39,7 +64,12 @@
 #define PEM_HDR			28
 #define PEM_KIND_ROUND	1
 #define PEM_KIND_FINAL	2
+#define PEM_KIND_UNMASK	3
 #define PEM_MAX_PARTIES	1000
+#define PEM_SHARE		66		/* SHAMIR_Y_BYTES: one share of a self-mask seed */
+#define PEM_SEED_LEN	32		/* a self-mask seed b_i, a round key rk_ik */
+#define PEM_WHAT_SELF	1
+#define PEM_WHAT_PAIR	2
 
 /* What a party (or, with no keys, the coordinator) knows of a run. */
 typedef struct pem_ctx
@@ -50,7 +80,24 @@ typedef struct pem_ctx
 	uint32_t	self;			/* the party's index; ignored without keys */
 	const uint8_t (*mac)[AM_KEY_LEN];	/* parties entries, or NULL */
 	const uint8_t (*prg)[AM_KEY_LEN];
+	const uint8_t (*enc)[AM_KEY_LEN];	/* share encryption keys, or NULL */
+	const unsigned char *active;	/* parties entries: the round's active set; NULL: all */
 } pem_ctx;
+
+/*
+ * The Shamir threshold of the self-mask shares for P parties:
+ * max(2, ceil(P / 2)), and 1 for P = 2 (where each party learns the other's
+ * partial sums anyway).  Rebuilding b_k needs that many shares from parties
+ * other than k; a coalition of fewer parties learns nothing of b_k.
+ */
+uint32_t	pem_threshold(uint32_t parties);
+
+/* rk = HMAC-SHA256(prg, "mpc_eigentrust masked round key v1" || be64(round)) */
+void		pem_round_key(const uint8_t prg[AM_KEY_LEN], int64_t round, uint8_t rk[PEM_SEED_LEN]);
+
+/* y += PRG(b, round) (sign > 0) or y -= it (sign < 0), mod 2^64 */
+void		pem_self_mask(const uint8_t b[PEM_SEED_LEN], int64_t round, uint32_t n, int sign,
+						  uint64_t *y);
 
 /* Bytes of a message of kind for n peers and P parties. */
 size_t		pem_msg_len(int kind, uint32_t n, uint32_t parties);
@@ -65,28 +112,67 @@ mpc_status	pem_partial(const pet_edge *e, size_t kept, const uint32_t *dangling,
 						size_t ndangling, uint32_t n, const int64_t *t, const int64_t *p,
 						uint64_t *u, mpc_error *err);
 
-/* Add the party's zero-sum mask for round to y[0..n) (mod 2^64). */
+/* Add the party's zero-sum mask for round, over the active parties of c, to
+ * y[0..n) (mod 2^64). */
 void		pem_mask(const pem_ctx *c, int64_t round, uint32_t n, uint64_t *y);
 
 /*
- * Build the party's message: kind 1 with y (already masked) or kind 2 with
- * y NULL and n 0; dprev is the digest D_{round-1} it confirms.  out must
- * hold pem_msg_len(kind, n, P) bytes.
+ * Build the party's message: kind 1 with y (already masked with pem_mask and
+ * pem_self_mask(b)) and b, which it Shamir-shares to the active parties; or
+ * kind 2 with y and b NULL and n 0; dprev is the digest it confirms.  out
+ * must hold pem_msg_len(kind, n, P) bytes.
  */
 mpc_status	pem_msg_build(const pem_ctx *c, int kind, int64_t round, const uint64_t *y,
-						  uint32_t n, const uint8_t dprev[AM_DIGEST_LEN], uint8_t *out,
-						  mpc_error *err);
+						  uint32_t n, const uint8_t *b, const uint8_t dprev[AM_DIGEST_LEN],
+						  uint8_t *out, mpc_error *err);
 
 /*
- * Check the P messages of one round, msgs[k] from party k: shape, round,
- * sender and kind; with keys also every tag addressed to c->self (the
- * vector tag and the confirmation of dprev).  With sum non-NULL (kind 1)
- * add the y vectors into sum[0..n) mod 2^64.  dround receives the round's
- * transcript digest (kind 1).  Errors name the party and what failed.
+ * Build the party's unmask reply for round: for each active k != self with
+ * present[k], shares[k] (the share of b_k this party decrypted); for each
+ * active k with !present[k], the round key with k.  dround is D_round.
+ */
+mpc_status	pem_reply_build(const pem_ctx *c, int64_t round, const unsigned char *present,
+							const uint8_t *shares, const uint8_t dround[AM_DIGEST_LEN],
+							uint8_t *out, mpc_error *err);
+
+/*
+ * Check the replies of round (NULL where a party did not answer), fold them
+ * into sum (the sum of the present vectors): rebuild each present party's
+ * self mask from pem_threshold(P) shares and subtract it, subtract every
+ * present party's pairwise term with each missing one.  With keys, every tag
+ * to c->self and every confirmation of dround is checked.  answered gets the
+ * parties that replied; dreplies the transcript E_round.  Fails when a
+ * reply contradicts present, or too few parties answered to recover.
+ */
+mpc_status	pem_recover(const pem_ctx *c, int64_t round, uint32_t n, const unsigned char *present,
+						const uint8_t *const *replies, const size_t *lens,
+						const uint8_t dround[AM_DIGEST_LEN], uint64_t *sum,
+						unsigned char *answered, uint8_t dreplies[AM_DIGEST_LEN], mpc_error *err);
+
+/*
+ * pet_next after a departure: when departed, the t mass of rows no present
+ * party sent (their host left) goes to pre-trust like a dangling row's, so
+ * the result is EigenTrust over the remaining parties' ratings.
+ */
+mpc_status	pem_next(uint32_t n, int64_t *sums, const int64_t *t, const int64_t *p,
+					 const unsigned char *hosted, double alpha, int departed, int64_t *tn,
+					 double *residual, mpc_error *err);
+
+/*
+ * Check the P messages of one round, msgs[k] from party k (NULL for a party
+ * outside c->active, and with present non-NULL also for a missing vector):
+ * shape, round, sender, kind and the sender's active set; with keys also
+ * every tag addressed to c->self (the vector tag and the confirmation of
+ * dprev).  With sum non-NULL (kind 1) add the y vectors into sum[0..n) mod
+ * 2^64; present gets which vectors are there; with shares non-NULL and
+ * c->enc the share of each sender's b addressed to c->self is decrypted
+ * into shares[k * PEM_SHARE].  dround receives the round's transcript digest
+ * (kind 1).  Errors name the party and what failed.
  */
 mpc_status	pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n,
 					  const uint8_t *const *msgs, const size_t *lens,
 					  const uint8_t dprev[AM_DIGEST_LEN], uint64_t *sum,
+					  unsigned char *present, uint8_t *shares,
 					  uint8_t dround[AM_DIGEST_LEN], mpc_error *err);
 
 /*

@@ -41,6 +41,7 @@
 #define PM_HELLO	1
 #define PM_RUNNING	2
 #define PM_FINAL	3
+#define PM_UNMASKED	4			/* the unmask reply of r->round is out */
 
 typedef struct pm_run
 {
@@ -74,6 +75,14 @@ typedef struct pm_run
 	int32		max_iter;
 	uint8		(*mac)[AM_KEY_LEN];
 	uint8		(*prg)[AM_KEY_LEN];
+	uint8		(*enc)[AM_KEY_LEN];
+	unsigned char *active;		/* the parties of the current round */
+	unsigned char *present;		/* whose vector of r->round arrived */
+	uint8	   *shares;			/* the shares of their self-mask seeds addressed to this party */
+	uint8	   *released;		/* per party: PEM_WHAT_SELF or PEM_WHAT_PAIR released, or 0 */
+	int64	   *rel_round;		/* ... in that round */
+	uint64	   *sum;			/* the sum of the present vectors of r->round */
+	uint8		dround[AM_DIGEST_LEN];	/* D_{r->round} */
 	pet_edge   *e;
 	size_t		kept;
 	uint32	   *dang;
@@ -82,6 +91,7 @@ typedef struct pm_run
 	int64		round;			/* the last round whose vector this party sent */
 	uint8		dprev[AM_DIGEST_LEN];	/* D_{round - 1} */
 	uint8		mine[AM_DIGEST_LEN];	/* SHA-256 of the last message this party sent */
+	uint8		myvec[AM_DIGEST_LEN];	/* SHA-256 of its vector of r->round */
 	double		residual;
 	int64		dropped;
 } pm_run;
@@ -99,6 +109,10 @@ pm_forget(void)
 		mpc_wipe(cur->mac, sizeof(*cur->mac) * cur->parties);
 	if (cur->prg)
 		mpc_wipe(cur->prg, sizeof(*cur->prg) * cur->parties);
+	if (cur->enc)
+		mpc_wipe(cur->enc, sizeof(*cur->enc) * cur->parties);
+	if (cur->shares)
+		mpc_wipe(cur->shares, (Size) cur->parties * PEM_SHARE);
 	MemoryContextDelete(cur->cxt);
 	cur = NULL;
 }
@@ -117,7 +131,8 @@ pm_get(const char *edges_sql, const char *run, int phase, const char *fn)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("%s: run \"%s\" belongs to another party", fn, run)));
-	if (cur->phase != phase)
+	if (cur->phase != phase && !(phase == PM_RUNNING && cur->phase == PM_UNMASKED &&
+								 strcmp(fn, "private_eigentrust_masked_unmask") == 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("%s: run \"%s\" is not at this step", fn, run)));
@@ -126,7 +141,8 @@ pm_get(const char *edges_sql, const char *run, int phase, const char *fn)
 
 /* bytea[] of exactly want entries, none NULL */
 static void
-bytea_arg(ArrayType *a, int want, const uint8 ***ptrs, size_t **lens, const char *what)
+bytea_arg_n(ArrayType *a, int want, const uint8 ***ptrs, size_t **lens, const char *what,
+			bool nulls_ok)
 {
 	Datum	   *d;
 	bool	   *nulls;
@@ -149,10 +165,16 @@ bytea_arg(ArrayType *a, int want, const uint8 ***ptrs, size_t **lens, const char
 		bytea	   *b;
 
 		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("%s: the message of party %d is missing", what, i + 1),
-					 errdetail("The run is aborted.")));
+		{
+			if (!nulls_ok)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROTOCOL_VIOLATION),
+						 errmsg("%s: the message of party %d is missing", what, i + 1),
+						 errdetail("The run is aborted.")));
+			(*ptrs)[i] = NULL;
+			(*lens)[i] = 0;
+			continue;
+		}
 		b = DatumGetByteaPP(d[i]);
 		(*ptrs)[i] = (const uint8 *) VARDATA_ANY(b);
 		(*lens)[i] = VARSIZE_ANY_EXHDR(b);
@@ -256,6 +278,8 @@ pm_ctx(const pm_run *r)
 	c.self = r->self;
 	c.mac = (const uint8_t (*)[AM_KEY_LEN]) r->mac;
 	c.prg = (const uint8_t (*)[AM_KEY_LEN]) r->prg;
+	c.enc = (const uint8_t (*)[AM_KEY_LEN]) r->enc;
+	c.active = r->active;
 	return c;
 }
 
@@ -269,15 +293,25 @@ pm_message(pm_run *r, int64 round, const int64 *t, const uint8 dprev[AM_DIGEST_L
 	bytea	   *out;
 	mpc_error	err;
 
+	uint8		b[PEM_SEED_LEN];
+	mpc_status	st;
+
 	if (pem_partial(r->e, r->kept, r->dang, r->ndang, r->n, t, r->p, y, &err) != MPC_OK)
 		pm_raise(&err, "private eigentrust");
+	/* double masking: the pairwise masks and a fresh self mask, shared out */
 	pem_mask(&c, round, r->n, y);
+	if (mpc_random_bytes(b, sizeof(b), &err) != MPC_OK)
+		mpc_raise(&err, "private eigentrust");
+	pem_self_mask(b, round, r->n, 1, y);
 	out = palloc(VARHDRSZ + len);
 	SET_VARSIZE(out, VARHDRSZ + len);
-	if (pem_msg_build(&c, PEM_KIND_ROUND, round, y, r->n, dprev, (uint8 *) VARDATA(out), &err) != MPC_OK)
+	st = pem_msg_build(&c, PEM_KIND_ROUND, round, y, r->n, b, dprev, (uint8 *) VARDATA(out), &err);
+	mpc_wipe(b, sizeof(b));
+	if (st != MPC_OK)
 		pm_raise(&err, "private eigentrust");
 	pfree(y);
 	am_digest(VARDATA(out), len, r->mine);
+	memcpy(r->myvec, r->mine, AM_DIGEST_LEN);
 	return out;
 }
 
@@ -646,6 +680,13 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	/* pairwise keys: one DH agreement per peer party */
 	r->mac = MemoryContextAllocZero(cxt, sizeof(*r->mac) * np);
 	r->prg = MemoryContextAllocZero(cxt, sizeof(*r->prg) * np);
+	r->enc = MemoryContextAllocZero(cxt, sizeof(*r->enc) * np);
+	r->active = MemoryContextAlloc(cxt, np);
+	memset(r->active, 1, np);
+	r->present = MemoryContextAllocZero(cxt, np);
+	r->shares = MemoryContextAllocZero(cxt, (Size) np * PEM_SHARE);
+	r->released = MemoryContextAllocZero(cxt, np);
+	r->rel_round = MemoryContextAllocZero(cxt, sizeof(int64) * np);
 	snprintf(ids[0], sizeof(ids[0]), "%u", r->self + 1);
 	for (int k = 0; k < np; k++)
 	{
@@ -666,6 +707,8 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 			st = am_derive_key(seed, r->krun, strlen(r->krun), "mac", r->mac[k], &err);
 		if (st == MPC_OK)
 			st = am_derive_key(seed, r->krun, strlen(r->krun), "prg", r->prg[k], &err);
+		if (st == MPC_OK)
+			st = am_derive_key(seed, r->krun, strlen(r->krun), "enc", r->enc[k], &err);
 		mpc_wipe(seed, sizeof(seed));
 		if (st != MPC_OK)
 			mpc_raise(&err, "private eigentrust");
@@ -714,6 +757,7 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 		}
 	}
 	r->t = MemoryContextAlloc(cxt, sizeof(int64) * n);
+	r->sum = MemoryContextAlloc(cxt, sizeof(uint64) * Max(n, 1));
 	memcpy(r->t, r->p, sizeof(int64) * n);
 	memcpy(r->dprev, d0, AM_DIGEST_LEN);
 	mpc_wipe(pubs, (Size) np * ZS_PUB_LEN);
@@ -754,12 +798,13 @@ MPC_FUNCTION(private_eigentrust_masked_setup)
  * party checks no tag on it, so it compares it with what it sent.
  */
 static void
-pm_check_own(const pm_run *r, const uint8 *const *msgs, const size_t *lens, const char *fn)
+pm_check_own(const pm_run *r, const uint8 *const *msgs, const size_t *lens, const uint8 *mine,
+			 const char *fn)
 {
 	uint8		d[AM_DIGEST_LEN];
 
 	am_digest(msgs[r->self], lens[r->self], d);
-	if (memcmp(d, r->mine, AM_DIGEST_LEN) != 0)
+	if (memcmp(d, mine, AM_DIGEST_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("%s: the message in this party's own place (%u) is not the one it sent", fn, r->self + 1),
@@ -767,40 +812,137 @@ pm_check_own(const pm_run *r, const uint8 *const *msgs, const size_t *lens, cons
 }
 
 /*
- * Verify the P messages of round r->round, derive t for the next round:
- * the common part of step and final.  Returns t_next (palloc'd).
+ * Check an inbox of vectors of r->round (NULL for a party that dropped out
+ * or left), keep their sum, and answer with the unmask reply: the share of
+ * each present party's self-mask seed, the round key with each missing one.
+ * The either-or rule: for no party does this party release both in a round,
+ * and nothing at all after its round keys with a party were released.
+ */
+static bytea *
+pm_unmask(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
+{
+	const uint8 **msgs;
+	size_t	   *lens;
+	pem_ctx		c = pm_ctx(r);
+	mpc_error	err;
+	size_t		len = pem_msg_len(PEM_KIND_UNMASK, 0, r->parties);
+	bytea	   *out;
+
+	if (round != r->round)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: round %d asked for while this party is at round %lld", fn, round, (long long) r->round),
+				 errdetail("The run is aborted: rounds are never repeated or skipped.")));
+	bytea_arg_n(inbox, (int) r->parties, &msgs, &lens, fn, true);
+	if (pem_inbox(&c, PEM_KIND_ROUND, r->round, r->n, msgs, lens, r->dprev, r->sum, r->present,
+				  r->shares, r->dround, &err) != MPC_OK)
+		pm_raise(&err, fn);
+	pm_check_own(r, msgs, lens, r->myvec, fn);
+	for (uint32 k = 0; k < r->parties; k++)
+	{
+		int			want;
+
+		if (k == r->self || !r->active[k])
+			continue;
+		want = r->present[k] ? PEM_WHAT_SELF : PEM_WHAT_PAIR;
+		if (r->released[k] == PEM_WHAT_PAIR ||
+			(r->released[k] == PEM_WHAT_SELF && want == PEM_WHAT_PAIR && r->rel_round[k] == round))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("%s: this party released %s for party %u in round %lld and does not release %s too",
+							fn,
+							r->released[k] == PEM_WHAT_SELF ? "its share of the self mask" : "its round key",
+							k + 1, (long long) r->rel_round[k],
+							want == PEM_WHAT_SELF ? "its share of that party's self mask" : "its round key with it"),
+					 errdetail("The run is aborted: with both, the coordinator could unmask that party's vector.")));
+	}
+	for (uint32 k = 0; k < r->parties; k++)
+		if (k != r->self && r->active[k])
+		{
+			r->released[k] = r->present[k] ? PEM_WHAT_SELF : PEM_WHAT_PAIR;
+			r->rel_round[k] = round;
+		}
+	out = palloc(VARHDRSZ + len);
+	SET_VARSIZE(out, VARHDRSZ + len);
+	if (pem_reply_build(&c, round, r->present, r->shares, r->dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
+		pm_raise(&err, fn);
+	mpc_wipe(r->shares, (Size) r->parties * PEM_SHARE);
+	am_digest(VARDATA(out), len, r->mine);
+	r->phase = PM_UNMASKED;
+	return out;
+}
+
+/*
+ * Verify the unmask replies of r->round, recover the sum and derive t for
+ * the next round: the common part of step and final.  Returns t_next
+ * (palloc'd); the active set becomes the parties that answered.
  */
 static int64 *
-pm_advance(pm_run *r, int32 round, ArrayType *inbox, uint8 dround[AM_DIGEST_LEN],
+pm_advance(pm_run *r, int32 round, ArrayType *inbox, uint8 dreplies[AM_DIGEST_LEN],
 		   double *residual, const char *fn)
 {
 	const uint8 **msgs;
 	size_t	   *lens;
-	uint64	   *sum;
 	int64	   *sums,
 			   *tn;
 	pem_ctx		c = pm_ctx(r);
 	mpc_error	err;
+	unsigned char *answered = palloc(r->parties);
+	int			departed = 0;
 
 	if (round != r->round + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("%s: round %d asked for after round %lld", fn, round, (long long) r->round),
 				 errdetail("The run is aborted: rounds are never repeated or skipped.")));
-	bytea_arg(inbox, (int) r->parties, &msgs, &lens, fn);
-	sum = palloc(sizeof(uint64) * r->n);
+	bytea_arg_n(inbox, (int) r->parties, &msgs, &lens, fn, true);
+	if (msgs[r->self] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: the unmask reply in this party's own place (%u) is missing", fn, r->self + 1),
+				 errdetail("The run is aborted.")));
+	pm_check_own(r, msgs, lens, r->mine, fn);
 	sums = palloc(sizeof(int64) * r->n);
 	tn = palloc(sizeof(int64) * r->n);
-	if (pem_inbox(&c, PEM_KIND_ROUND, r->round, r->n, msgs, lens, r->dprev, sum, dround, &err) != MPC_OK)
+	if (pem_recover(&c, r->round, r->n, r->present, msgs, lens, r->dround, r->sum, answered,
+					dreplies, &err) != MPC_OK)
 		pm_raise(&err, fn);
-	pm_check_own(r, msgs, lens, fn);
-	if (pem_unmask(r->n, sum, sums, &err) != MPC_OK ||
-		pet_next(r->n, sums, r->t, r->p, r->hmask, r->alpha, tn, residual, &err) != MPC_OK ||
+	for (uint32 k = 0; k < r->parties; k++)
+		if (!r->active[k] || !r->present[k])
+			departed = 1;
+	if (pem_unmask(r->n, r->sum, sums, &err) != MPC_OK ||
+		pem_next(r->n, sums, r->t, r->p, r->hmask, r->alpha, departed, tn, residual, &err) != MPC_OK ||
 		pem_check_t(r->n, tn, r->p, r->alpha, &err) != MPC_OK)
 		pm_raise(&err, fn);
-	pfree(sum);
+	memcpy(r->active, answered, r->parties);
 	pfree(sums);
 	return tn;
+}
+
+/*
+ * private_eigentrust_masked_unmask(edges_sql text, run_id text, round integer,
+ *     inbox bytea[]) RETURNS bytea: check round's vectors, return the unmask reply
+ */
+MPC_FUNCTION(private_eigentrust_masked_unmask)
+{
+	pm_run	   *r;
+	bytea	   *volatile out = NULL;
+
+	pet_require_args(fcinfo, 4, 0, "private_eigentrust_masked_unmask");
+	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+			   PM_RUNNING, "private_eigentrust_masked_unmask");
+	PG_TRY();
+	{
+		out = pm_unmask(r, PG_GETARG_INT32(2), PG_GETARG_ARRAYTYPE_P(3),
+						"private_eigentrust_masked_unmask");
+	}
+	PG_CATCH();
+	{
+		pm_forget();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	PG_RETURN_BYTEA_P(out);
 }
 
 /*
@@ -816,7 +958,7 @@ MPC_FUNCTION(private_eigentrust_masked_step)
 
 	pet_require_args(fcinfo, 4, 0, "private_eigentrust_masked_step");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
-			   PM_RUNNING, "private_eigentrust_masked_step");
+			   PM_UNMASKED, "private_eigentrust_masked_step");
 	round = PG_GETARG_INT32(2);
 	PG_TRY();
 	{
@@ -835,6 +977,7 @@ MPC_FUNCTION(private_eigentrust_masked_step)
 		memcpy(r->dprev, dround, AM_DIGEST_LEN);
 		r->round = round;
 		r->residual = res;
+		r->phase = PM_RUNNING;
 	}
 	PG_CATCH();
 	{
@@ -858,7 +1001,7 @@ MPC_FUNCTION(private_eigentrust_masked_final)
 
 	pet_require_args(fcinfo, 4, 0, "private_eigentrust_masked_final");
 	r = pm_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
-			   PM_RUNNING, "private_eigentrust_masked_final");
+			   PM_UNMASKED, "private_eigentrust_masked_final");
 	round = PG_GETARG_INT32(2);
 	PG_TRY();
 	{
@@ -879,7 +1022,8 @@ MPC_FUNCTION(private_eigentrust_masked_final)
 					 errdetail("The run is aborted: the coordinator ended it early.")));
 		out = palloc(VARHDRSZ + len);
 		SET_VARSIZE(out, VARHDRSZ + len);
-		if (pem_msg_build(&c, PEM_KIND_FINAL, round, NULL, 0, dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
+		c.active = r->active;
+		if (pem_msg_build(&c, PEM_KIND_FINAL, round, NULL, 0, NULL, dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
 			pm_raise(&err, "private_eigentrust_masked_final");
 		am_digest(VARDATA(out), len, r->mine);
 		memcpy(r->t, tn, sizeof(int64) * r->n);
@@ -927,11 +1071,12 @@ MPC_FUNCTION(private_eigentrust_masked_result)
 		mpc_error	err;
 		long double total = 0;
 
-		bytea_arg(PG_GETARG_ARRAYTYPE_P(2), (int) r->parties, &msgs, &lens,
-				  "private_eigentrust_masked_result");
-		if (pem_inbox(&c, PEM_KIND_FINAL, r->round, 0, msgs, lens, r->dprev, NULL, NULL, &err) != MPC_OK)
+		bytea_arg_n(PG_GETARG_ARRAYTYPE_P(2), (int) r->parties, &msgs, &lens,
+					"private_eigentrust_masked_result", true);
+		if (pem_inbox(&c, PEM_KIND_FINAL, r->round, 0, msgs, lens, r->dprev, NULL, NULL, NULL, NULL,
+					  &err) != MPC_OK)
 			pm_raise(&err, "private_eigentrust_masked_result");
-		pm_check_own(r, msgs, lens, "private_eigentrust_masked_result");
+		pm_check_own(r, msgs, lens, r->mine, "private_eigentrust_masked_result");
 		for (uint32 j = 0; j < r->n; j++)
 			total += r->t[j];
 		old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
@@ -963,16 +1108,20 @@ MPC_FUNCTION(private_eigentrust_masked_result)
 }
 
 /*
- * private_eigentrust_masked_sum(msgs bytea[], round integer, t bigint[],
- *     pretrust bigint[], hosted boolean[], alpha float8,
- *     OUT t_next bigint[], OUT residual float8): the coordinator's view of a
- *     round: the sum of the masked vectors (which is all it can unmask) and
- *     the next t.  It checks shapes, not tags: it holds no keys.
+ * private_eigentrust_masked_sum(msgs bytea[], replies bytea[], round integer,
+ *     t bigint[], pretrust bigint[], hosted boolean[], alpha float8,
+ *     OUT t_next bigint[], OUT residual float8, OUT parties integer,
+ *     OUT answered integer): the coordinator's view of a round: the sum of the
+ *     present masked vectors with the self masks and the missing parties'
+ *     terms removed through the unmask replies (which is all it can unmask),
+ *     and the next t.  It checks shapes, not tags: it holds no keys.
  */
 MPC_FUNCTION(private_eigentrust_masked_sum)
 {
-	const uint8 **msgs;
-	size_t	   *lens;
+	const uint8 **msgs,
+			  **reps;
+	size_t	   *lens,
+			   *rlens;
 	int			nmsg,
 				n;
 	int64	   *t,
@@ -980,43 +1129,51 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 			   *sums,
 			   *tn;
 	uint64	   *sum;
-	unsigned char *hmask;
+	unsigned char *hmask,
+			   *active,
+			   *present,
+			   *answered;
 	double		alpha,
 				res;
 	pem_ctx		c;
 	mpc_error	err;
 	TupleDesc	td;
-	Datum		values[2];
-	bool		rn[2] = {false, false};
+	Datum		values[4];
+	bool		rn[4] = {false, false, false, false};
 	uint8		dround[AM_DIGEST_LEN];
 	uint8		dummy[AM_DIGEST_LEN];
 	ArrayType  *ma;
+	int			first = -1,
+				departed = 0,
+				npresent = 0,
+				nanswered = 0;
 
-	pet_require_args(fcinfo, 6, 1u << 3, "private_eigentrust_masked_sum");
+	pet_require_args(fcinfo, 7, 1u << 4, "private_eigentrust_masked_sum");
 	ma = PG_GETARG_ARRAYTYPE_P(0);
 	nmsg = ArrayGetNItems(ARR_NDIM(ma), ARR_DIMS(ma));
 	if (nmsg < 2 || nmsg > PEM_MAX_PARTIES)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private_eigentrust_masked_sum: 2 to %d messages are needed", PEM_MAX_PARTIES)));
-	bytea_arg(ma, nmsg, &msgs, &lens, "private_eigentrust_masked_sum");
-	t = pet_int8_array(PG_GETARG_ARRAYTYPE_P(2), &n, "t");
+	bytea_arg_n(ma, nmsg, &msgs, &lens, "private_eigentrust_masked_sum", true);
+	bytea_arg_n(PG_GETARG_ARRAYTYPE_P(1), nmsg, &reps, &rlens, "private_eigentrust_masked_sum replies", true);
+	t = pet_int8_array(PG_GETARG_ARRAYTYPE_P(3), &n, "t");
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private_eigentrust_masked_sum: t is empty")));
-	alpha = PG_GETARG_FLOAT8(5);
+	alpha = PG_GETARG_FLOAT8(6);
 	if (!(alpha > 0 && alpha <= 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private_eigentrust_masked_sum: alpha must be in (0, 1]")));
 	p = palloc(sizeof(int64) * n);
-	if (PG_ARGISNULL(3))
+	if (PG_ARGISNULL(4))
 		pem_uniform((uint32) n, p);
 	else
 	{
 		int			np;
-		int64	   *pre = pet_int8_array(PG_GETARG_ARRAYTYPE_P(3), &np, "pretrust");
+		int64	   *pre = pet_int8_array(PG_GETARG_ARRAYTYPE_P(4), &np, "pretrust");
 
 		if (np != n)
 			ereport(ERROR,
@@ -1029,19 +1186,44 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("private_eigentrust_masked_sum: t and pretrust values must be between 0 and 10^12")));
-	hmask = pet_bool_array(PG_GETARG_ARRAYTYPE_P(4), n, "hosted");
+	hmask = pet_bool_array(PG_GETARG_ARRAYTYPE_P(5), n, "hosted");
+	/* the round's active set, as the first present vector states it (pem_inbox checks the rest) */
+	active = palloc(nmsg);
+	for (int k = 0; k < nmsg && first < 0; k++)
+		if (msgs[k] != NULL && lens[k] == pem_msg_len(PEM_KIND_ROUND, (uint32) n, (uint32) nmsg))
+			first = k;
+	if (first < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("private_eigentrust_masked_sum: no well-formed round vector for %d peers and %d parties", n, nmsg)));
+	for (int k = 0; k < nmsg; k++)
+		active[k] = msgs[first][PEM_HDR + 8 * (Size) n + k] == 1;
 	memset(&c, 0, sizeof(c));
 	c.run = "coordinator";
 	c.run_len = strlen(c.run);
 	c.parties = (uint32) nmsg;
+	c.self = (uint32) nmsg;		/* no party: no own message, no tags */
+	c.active = active;
 	memset(dummy, 0, sizeof(dummy));
 	sum = palloc(sizeof(uint64) * n);
 	sums = palloc(sizeof(int64) * n);
 	tn = palloc(sizeof(int64) * n);
-	if (pem_inbox(&c, PEM_KIND_ROUND, PG_GETARG_INT32(1), (uint32) n, msgs, lens, dummy, sum, dround,
-				  &err) != MPC_OK ||
-		pem_unmask((uint32) n, sum, sums, &err) != MPC_OK ||
-		pet_next((size_t) n, sums, t, p, hmask, alpha, tn, &res, &err) != MPC_OK)
+	present = palloc(nmsg);
+	answered = palloc(nmsg);
+	if (pem_inbox(&c, PEM_KIND_ROUND, PG_GETARG_INT32(2), (uint32) n, msgs, lens, dummy, sum, present,
+				  NULL, dround, &err) != MPC_OK ||
+		pem_recover(&c, PG_GETARG_INT32(2), (uint32) n, present, reps, rlens, dround, sum, answered,
+					dummy, &err) != MPC_OK)
+		pm_raise(&err, "private_eigentrust_masked_sum");
+	for (int k = 0; k < nmsg; k++)
+	{
+		if (!active[k] || !present[k])
+			departed = 1;
+		npresent += present[k];
+		nanswered += answered[k];
+	}
+	if (pem_unmask((uint32) n, sum, sums, &err) != MPC_OK ||
+		pem_next((uint32) n, sums, t, p, hmask, alpha, departed, tn, &res, &err) != MPC_OK)
 		pm_raise(&err, "private_eigentrust_masked_sum");
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
@@ -1053,5 +1235,7 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 		values[0] = PointerGetDatum(construct_array(od, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	}
 	values[1] = Float8GetDatum(res);
+	values[2] = Int32GetDatum(npresent);
+	values[3] = Int32GetDatum(nanswered);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, rn)));
 }

@@ -25,12 +25,19 @@ LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_masked_setup(text, text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean, integer) IS
 'party side of masked private EigenTrust, step 2: check the public inputs (at least 3 parties unless allowed, every other key pinned, own key, nonce and hosted ids present, pre-trust support), agree pairwise keys bound to every nonce, return the authenticated masked round 1 vector';
 
+CREATE FUNCTION private_eigentrust_masked_unmask(edges_sql text, run_id text, round integer, inbox bytea[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_unmask'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_unmask(text, text, integer, bytea[]) IS
+'party side of masked private EigenTrust, second half of a round: verify the round''s vectors (NULL for a party that dropped out), keep their sum, and return the authenticated unmask reply: this party''s share of each present party''s self-mask seed, its round key with each missing party; it never releases both for one party (an ERROR ends the run)';
+
 CREATE FUNCTION private_eigentrust_masked_step(edges_sql text, run_id text, round integer, inbox bytea[])
 RETURNS bytea
 AS 'MODULE_PATHNAME', 'private_eigentrust_masked_step'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_masked_step(text, text, integer, bytea[]) IS
-'party side of masked private EigenTrust, one round: verify every party''s message of the previous round (tags, round, transcript confirmations), derive t itself, check its invariants, return this round''s authenticated masked vector; any failure ends the run';
+'party side of masked private EigenTrust, one round: verify the unmask replies of the previous round (tags, round, transcript confirmations), recover the sum, derive t itself, check its invariants, return this round''s authenticated double-masked vector for the parties that answered; any failure ends the run';
 
 CREATE FUNCTION private_eigentrust_masked_final(edges_sql text, run_id text, round integer, inbox bytea[])
 RETURNS bytea
@@ -47,13 +54,13 @@ LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 1000;
 COMMENT ON FUNCTION private_eigentrust_masked_result(text, text, bytea[]) IS
 'party side of masked private EigenTrust: verify every party''s final confirmation and return the result (and how many of the party''s ratings named ids outside the peer universe); ends the run';
 
-CREATE FUNCTION private_eigentrust_masked_sum(msgs bytea[], round integer, t bigint[],
+CREATE FUNCTION private_eigentrust_masked_sum(msgs bytea[], replies bytea[], round integer, t bigint[],
     pretrust bigint[], hosted boolean[], alpha double precision,
-    OUT t_next bigint[], OUT residual double precision)
+    OUT t_next bigint[], OUT residual double precision, OUT parties integer, OUT answered integer)
 AS 'MODULE_PATHNAME', 'private_eigentrust_masked_sum'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION private_eigentrust_masked_sum(bytea[], integer, bigint[], bigint[], boolean[], double precision) IS
-'coordinator side of masked private EigenTrust: sum one round''s masked vectors (the masks cancel only in the sum of all) and compute the next t at scale 12 and the L1 residual';
+COMMENT ON FUNCTION private_eigentrust_masked_sum(bytea[], bytea[], integer, bigint[], bigint[], boolean[], double precision) IS
+'coordinator side of masked private EigenTrust: sum one round''s present masked vectors (NULL for a party that dropped out), remove the self masks and the dropped parties'' pairwise masks through the parties'' unmask replies, and compute the next t at scale 12, the L1 residual, how many vectors and replies arrived';
 
 CREATE FUNCTION private_eigentrust_party_setup(
     edges_sql text, coordinator_role name,
@@ -75,6 +82,7 @@ DECLARE
         'masked_hello(text)',
         'masked_setup(text, integer, bytea[], bytea[], bigint[], boolean[], bigint[], double precision, double precision, integer, boolean)',
         'masked_step(text, integer, bytea[])',
+        'masked_unmask(text, integer, bytea[])',
         'masked_final(text, integer, bytea[])',
         'masked_publish(text, bytea[])'];
     f text;
@@ -157,6 +165,10 @@ BEGIN
         'CREATE OR REPLACE FUNCTION %I.masked_step(run_id text, round integer, inbox bytea[]) RETURNS bytea '
         'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
         format('SELECT @extschema@.private_eigentrust_masked_step(%L, run_id, round, inbox)', edges_sql));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.masked_unmask(run_id text, round integer, inbox bytea[]) RETURNS bytea '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_masked_unmask(%L, run_id, round, inbox)', edges_sql));
     EXECUTE format(
         'CREATE OR REPLACE FUNCTION %I.masked_final(run_id text, round integer, inbox bytea[]) RETURNS bytea '
         'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
@@ -357,6 +369,247 @@ $fn$;
 COMMENT ON FUNCTION private_eigentrust_broadcast(text, text[], text[], text[], integer) IS
 'internal: run one statement per party over dblink in parallel and collect one bytea from each';
 
+-- Send one statement to each party that has one (NULL: none) at once and
+-- collect one bytea each.  With tolerant, a party whose connection is lost
+-- (SQLSTATE class 08, or 57P01..57P03: its backend was ended) has dropped
+-- out: its entry is NULL and its connection is closed; any other failure is
+-- an ERROR naming the party and the round.
+CREATE FUNCTION private_eigentrust_masked_gather(dbl text, conns text[], names text[], sqls text[],
+                                                 round integer, tolerant boolean)
+RETURNS bytea[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    np   integer := cardinality(conns);
+    out  bytea[] := array_fill(NULL::bytea, ARRAY[np]);
+    sent boolean[] := array_fill(false, ARRAY[np]);
+    ok   integer;
+    v    bytea;
+    st   text;
+    msg  text;
+    det  text;
+BEGIN
+    IF dbl IS NULL OR conns IS NULL OR names IS NULL OR sqls IS NULL OR round IS NULL OR tolerant IS NULL
+       OR cardinality(names) <> np OR cardinality(sqls) <> np THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_gather: every argument is needed, with one name and one statement per connection'
+            USING ERRCODE = '22004';
+    END IF;
+    FOR k IN 1..np LOOP
+        CONTINUE WHEN sqls[k] IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
+            IF ok <> 1 THEN
+                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
+                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+            END IF;
+            sent[k] := true;
+        EXCEPTION WHEN query_canceled OR others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            IF NOT (tolerant AND (st LIKE '08%' OR st IN ('57P01', '57P02', '57P03'))) THEN
+                PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
+            END IF;
+        END;
+    END LOOP;
+    FOR k IN 1..np LOOP
+        CONTINUE WHEN NOT sent[k];
+        BEGIN
+            v := NULL;
+            EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                INTO v USING conns[k];
+            IF v IS NULL THEN
+                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+            END IF;
+            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                INTO ok USING conns[k];
+            out[k] := v;
+        EXCEPTION WHEN query_canceled OR others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            IF NOT (tolerant AND (st LIKE '08%' OR st IN ('57P01', '57P02', '57P03'))) THEN
+                PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
+            END IF;
+        END;
+    END LOOP;
+    -- a party that dropped out: close its connection (its backend is gone or going)
+    FOR k IN 1..np LOOP
+        IF sqls[k] IS NOT NULL AND out[k] IS NULL THEN
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING conns[k];
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END IF;
+    END LOOP;
+    RETURN out;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_gather(text, text[], text[], text[], integer, boolean) IS
+'internal: run one statement per party over dblink in parallel and collect one bytea each; with tolerant, a party whose connection is lost gives NULL (a dropout) instead of an ERROR';
+
+-- The statement that runs call (a party function returning bytea) at party k,
+-- labelled in application_name with the run, the party and the round.
+CREATE FUNCTION private_eigentrust_masked_sql(run text, k integer, label text, call text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $fn$
+    SELECT format('SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                  'LATERAL (SELECT %s AS m WHERE x.a IS NOT NULL) m',
+                  format('pet %s party%s %s', run, k, label), call)
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_sql(text, integer, text, text) IS
+'internal: the statement the masked coordinator sends to party k, naming the run, the party and the round in application_name';
+
+-- One call to every party that has a message in 'has' (or every party with
+-- has NULL): call_fmt is formatted with the party schema, the run, the
+-- round and the inbox literal.
+CREATE FUNCTION private_eigentrust_masked_round(dbl text, conns text[], names text[], run text,
+                                                party_schema name, fn text, round integer,
+                                                inbox bytea[], has bytea[], tolerant boolean)
+RETURNS bytea[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    sqls text[] := '{}';
+    lit  text := quote_literal(inbox::text) || '::bytea[]';   -- the same inbox for every party: quote it once
+BEGIN
+    IF conns IS NULL OR run IS NULL OR party_schema IS NULL OR fn IS NULL OR round IS NULL OR inbox IS NULL
+       OR cardinality(inbox) <> cardinality(conns) THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_round: every argument but has is needed, with one inbox entry per connection'
+            USING ERRCODE = '22004';
+    END IF;
+    FOR k IN 1..cardinality(conns) LOOP
+        sqls := sqls || CASE WHEN has IS NOT NULL AND has[k] IS NULL THEN NULL ELSE
+            @extschema@.private_eigentrust_masked_sql(run, k, format('round %s', round),
+                format('%I.%I(%L, %s, %s)', party_schema, fn, run, round, lit)) END;
+    END LOOP;
+    RETURN @extschema@.private_eigentrust_masked_gather(dbl, conns, names, sqls, round, tolerant);
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_round(text, text[], text[], text, name, text, integer, bytea[], bytea[], boolean) IS
+'internal: send one masked-mode party function (unmask, step or final) with one inbox to every party still in the run';
+
+-- Say which parties dropped out in a round, and what happens to their ratings.
+CREATE FUNCTION private_eigentrust_masked_dropouts(names text[], round integer, active bytea[],
+                                                   vecs bytea[], reps bytea[])
+RETURNS integer
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    gone integer := 0;
+BEGIN
+    IF names IS NULL OR round IS NULL OR active IS NULL OR vecs IS NULL OR reps IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_dropouts: no argument may be NULL' USING ERRCODE = '22004';
+    END IF;
+    FOR k IN 1..cardinality(names) LOOP
+        IF active[k] IS NOT NULL AND vecs[k] IS NULL THEN
+            RAISE NOTICE 'eigentrust_private: % dropped out in round % before its vector arrived; its ratings leave the computation from round % on', names[k], round, round;
+            gone := gone + 1;
+        ELSIF vecs[k] IS NOT NULL AND reps[k] IS NULL THEN
+            RAISE NOTICE 'eigentrust_private: % dropped out in round % after sending its vector (recovered from the others'' shares); its ratings count in round % and leave the computation from round % on', names[k], round, round, round + 1;
+            gone := gone + 1;
+        END IF;
+    END LOOP;
+    RETURN gone;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_dropouts(text[], integer, bytea[], bytea[], bytea[]) IS
+'internal: raise a NOTICE for each party that dropped out of a masked round and return how many did';
+
+-- Round 0 of a masked run: connect to every party and collect its identity
+-- key, nonce and hosted ids; a peer hosted by two parties is an ERROR.  On
+-- any failure the connections opened here are closed before the ERROR.
+CREATE FUNCTION private_eigentrust_masked_open(dbl text, run text, parties text[], party_schema name,
+    OUT conns text[], OUT names text[], OUT pubs bytea[], OUT nonces bytea[], OUT hosted bigint[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    h   bigint[];
+    pb  bytea;
+    nc  bytea;
+    dup bigint;
+    st  text;
+    msg text;
+    det text;
+    c   text;
+BEGIN
+    IF dbl IS NULL OR run IS NULL OR parties IS NULL OR party_schema IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_open: no argument may be NULL' USING ERRCODE = '22004';
+    END IF;
+    conns := '{}'; names := '{}'; pubs := '{}'; nonces := '{}'; hosted := '{}';
+    BEGIN
+        FOR k IN 1..cardinality(parties) LOOP
+            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
+                conns := conns || ('pet_' || run || '_' || k);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+        END LOOP;
+        FOR k IN 1..cardinality(parties) LOOP
+            BEGIN
+                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
+                    INTO pb, nc, h USING conns[k],
+                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
+                           format('pet %s party%s round 0', run, k), party_schema, run);
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+            END;
+            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted) LIMIT 1;
+            IF dup IS NOT NULL THEN
+                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
+                    USING ERRCODE = '22023',
+                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
+            END IF;
+            hosted := hosted || h;
+            pubs := pubs || pb;
+            nonces := nonces || nc;
+        END LOOP;
+    EXCEPTION WHEN query_canceled OR others THEN
+        -- closing a connection ends that party's session and its run state
+        FOREACH c IN ARRAY conns LOOP
+            BEGIN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+        END LOOP;
+        RAISE;
+    END;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_open(text, text, text[], name) IS
+'internal: round 0 of a masked run: connect to every party, collect its identity key, nonce and hosted ids (a peer hosted twice is an ERROR); closes its connections on any failure';
+
+-- The public peer universe of a masked run: the hosted ids and the pre-trust
+-- ids, ascending; which of them are hosted; pre-trust at scale 12 (NULL: uniform).
+CREATE FUNCTION private_eigentrust_masked_universe(hosted bigint[], pretrust_sql text,
+    OUT peers bigint[], OUT hmask boolean[], OUT p bigint[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    h bigint[];
+BEGIN
+    IF hosted IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_universe: hosted must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    peers := hosted;
+    IF pretrust_sql IS NOT NULL THEN
+        EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql) INTO h;
+        peers := peers || coalesce(h, '{}');
+    END IF;
+    SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(peers) x;
+    IF coalesce(cardinality(peers), 0) = 0 THEN
+        RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
+    END IF;
+    SELECT array_agg(x = ANY (hosted) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
+    p := CASE WHEN pretrust_sql IS NULL THEN NULL
+              ELSE @extschema@.private_eigentrust_pretrust(pretrust_sql, peers) END;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_masked_universe(bigint[], text) IS
+'internal: the public peer universe of a masked run (hosted ids and pre-trust ids, ascending), which of them are hosted, and the pre-trust at scale 12 (NULL for uniform)';
+
 CREATE FUNCTION private_eigentrust_masked_run(
     parties text[], alpha double precision, epsilon double precision, max_iter integer,
     pretrust_sql text, party_schema name, allow_two_parties boolean,
@@ -372,20 +625,19 @@ DECLARE
     names     text[] := '{}';
     pubs      bytea[] := '{}';
     nonces    bytea[] := '{}';
-    nc        bytea;
     hosted_all bigint[] := '{}';
-    h         bigint[];
-    pb        bytea;
     peers     bigint[];
     hmask     boolean[];
     n         integer;
     p         bigint[];
     t         bigint[];
     res       double precision := NULL;
-    msgs      bytea[];
+    vecs      bytea[];
+    reps      bytea[];
     sqls      text[];
     r         integer := 1;
-    dup       bigint;
+    npresent  integer;
+    nanswered integer;
     st        text;
     msg       text;
     det       text;
@@ -396,7 +648,6 @@ DECLARE
     logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
     app       text := current_setting('application_name');
     c         text;
-    lit       text;
 BEGIN
     IF np < 3 AND NOT allow_two_parties THEN
         RAISE EXCEPTION 'eigentrust_private: % parties given, masked mode needs at least 3', np
@@ -417,58 +668,15 @@ BEGIN
     BEGIN
         t0 := clock_timestamp();
         PERFORM set_config('application_name', format('pet %s coordinator round 0', run), false);
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
-                conns := conns || ('pet_' || run || '_' || k);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-        END LOOP;
-
-        -- round 0: every party's public key and hosted ids
-        FOR k IN 1..np LOOP
-            BEGIN
-                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
-                    INTO pb, nc, h USING conns[k],
-                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
-                           format('pet %s party%s round 0', run, k), party_schema, run);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
-            IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
-                    USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
-            END IF;
-            hosted_all := hosted_all || h;
-            pubs := pubs || pb;
-            nonces := nonces || nc;
-        END LOOP;
-
-        -- the public peer universe: hosted ids and pre-trust ids
-        peers := hosted_all;
-        IF pretrust_sql IS NOT NULL THEN
-            EXECUTE format('SELECT array_agg(q.peer::bigint) FROM (%s) AS q(peer, weight)', pretrust_sql) INTO h;
-            peers := peers || coalesce(h, '{}');
-        END IF;
-        SELECT array_agg(DISTINCT x ORDER BY x) INTO peers FROM unnest(peers) x;
-        n := coalesce(cardinality(peers), 0);
-        IF n = 0 THEN
-            RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
-        END IF;
-        SELECT array_agg(x = ANY (hosted_all) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
-        IF pretrust_sql IS NOT NULL THEN
-            p := @extschema@.private_eigentrust_pretrust(pretrust_sql, peers);
+        -- round 0: every party's public key, nonce and hosted ids; the public universe
+        SELECT * INTO conns, names, pubs, nonces, hosted_all
+        FROM @extschema@.private_eigentrust_masked_open(dbl, run, parties, party_schema);
+        SELECT * INTO peers, hmask, p FROM @extschema@.private_eigentrust_masked_universe(hosted_all, pretrust_sql);
+        n := cardinality(peers);
+        IF p IS NOT NULL THEN
             t := p;
             p_lit := quote_literal(p::text) || '::bigint[]';
         ELSE
-            p := NULL;
             t := array_fill(round(1e12 / n)::bigint, ARRAY[n]);
             p_lit := 'NULL';
         END IF;
@@ -478,67 +686,54 @@ BEGIN
         END IF;
         RAISE NOTICE 'eigentrust_private: run %, mode masked, % parties, % peers', run, np, n;
 
-        -- setup and round 1
+        -- setup and round 1's vectors; a party may drop out from here on
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L) AS m WHERE x.a IS NOT NULL) m',
-                format('pet %s party%s round 1', run, k), party_schema, run, k, pubs::text, nonces::text, peers::text, hmask::text,
-                p_lit, alpha, epsilon, max_iter, allow_two_parties);
+            sqls := sqls || @extschema@.private_eigentrust_masked_sql(run, k, 'round 1',
+                format('%I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L)',
+                       party_schema, run, k, pubs::text, nonces::text, peers::text, hmask::text,
+                       p_lit, alpha, epsilon, max_iter, allow_two_parties));
         END LOOP;
-        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 1);
-
+        t0 := clock_timestamp();
+        vecs := @extschema@.private_eigentrust_masked_gather(dbl, conns, names, sqls, 1, true);
+        reps := array_fill('\x'::bytea, ARRAY[np]);   -- who was asked in round 1: everyone
         LOOP
-            t0 := clock_timestamp();
-            SELECT x.t_next, x.residual INTO t, res
-            FROM @extschema@.private_eigentrust_masked_sum(msgs, r, t, p, hmask, alpha) x;
-            bytes := 0;
-            SELECT sum(octet_length(m)) * (np + 1) INTO bytes FROM unnest(msgs) m;
+            -- the round's second half: the unmask replies of the parties whose vectors arrived
+            PERFORM @extschema@.private_eigentrust_masked_dropouts(names, r, reps, vecs, vecs);
+            reps := @extschema@.private_eigentrust_masked_round(dbl, conns, names, run, party_schema,
+                                                               'masked_unmask', r, vecs, vecs, true);
+            PERFORM @extschema@.private_eigentrust_masked_dropouts(names, r, vecs, vecs, reps);
+            SELECT x.t_next, x.residual, x.parties, x.answered INTO t, res, npresent, nanswered
+            FROM @extschema@.private_eigentrust_masked_sum(vecs, reps, r, t, p, hmask, alpha) x;
+            SELECT coalesce(sum(octet_length(m)), 0) * (np + 1) INTO bytes FROM unnest(vecs || reps) m;
+            IF logging THEN
+                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
+                VALUES (run, r, 'masked', npresent, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
+            END IF;
             PERFORM set_config('application_name',
                                format('pet %s coordinator round %s residual %s', run, r, trim(to_char(res, '9.99EEEE'))), false);
             RAISE NOTICE 'eigentrust_private: round %, residual %', r, trim(to_char(res, '9.999EEEE'));
             EXIT WHEN res < epsilon OR r >= max_iter;
             r := r + 1;
-            sqls := '{}';
-            lit := quote_literal(msgs::text);   -- the same inbox for every party: quote it once
-            FOR k IN 1..np LOOP
-                sqls := sqls || format(
-                    'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.masked_step(%L, %s, %s::bytea[]) AS m WHERE x.a IS NOT NULL) m',
-                    format('pet %s party%s round %s', run, k, r), party_schema, run, r, lit);
-            END LOOP;
-            msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r);
-            IF logging THEN
-                INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
-                VALUES (run, r - 1, 'masked', np, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
-            END IF;
+            t0 := clock_timestamp();
+            vecs := @extschema@.private_eigentrust_masked_round(dbl, conns, names, run, party_schema,
+                                                               'masked_step', r, reps, reps, true);
         END LOOP;
-        IF logging THEN
-            INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
-            VALUES (run, r, 'masked', np, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
-        END IF;
 
-        -- the last round confirmed by every party, then published in every party
-        sqls := '{}';
-        lit := quote_literal(msgs::text);
-        FOR k IN 1..np LOOP
-            sqls := sqls || format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.masked_final(%L, %s, %s::bytea[]) AS m WHERE x.a IS NOT NULL) m',
-                format('pet %s party%s round %s', run, k, r + 1), party_schema, run, r + 1, lit);
-        END LOOP;
-        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r + 1);
+        -- the last round confirmed by every party still in, then published there
+        vecs := @extschema@.private_eigentrust_masked_round(dbl, conns, names, run, party_schema,
+                                                           'masked_final', r + 1, reps, reps, false);
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT int4send(%I.masked_publish(%L, %L::bytea[])) AS m WHERE x.a IS NOT NULL) m',
-                format('pet %s party%s publish', run, k), party_schema, run, msgs::text);
+            sqls := sqls || CASE WHEN vecs[k] IS NULL THEN NULL ELSE
+                @extschema@.private_eigentrust_masked_sql(run, k, 'publish',
+                    format('int4send(%I.masked_publish(%L, %L::bytea[]))', party_schema, run, vecs::text)) END;
         END LOOP;
-        msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, r + 1);
-        FOREACH c IN ARRAY conns LOOP
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+        vecs := @extschema@.private_eigentrust_masked_gather(dbl, conns, names, sqls, r + 1, false);
+        FOR k IN 1..np LOOP
+            IF vecs[k] IS NOT NULL THEN
+                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING conns[k];
+            END IF;
         END LOOP;
         conns := '{}';
     EXCEPTION WHEN query_canceled OR others THEN

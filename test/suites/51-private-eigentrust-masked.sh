@@ -9,8 +9,12 @@
 #   - the party count rule (3, or 2 with allow_two_parties)
 #   - the attacks of a deviating coordinator, with the coordinator's own role:
 #     a one-hot t, a coordinator-chosen key, a second vector for a round, a
-#     single party's vector offered for unmasking, equivocation, replay;
+#     single party's vector offered for unmasking, equivocation, replay,
+#     asking one party for both kinds of dropout-recovery data;
 #     each fails with an ERROR and ends the party's run
+#   - dropout recovery: a party whose backend ends mid-round (before or after
+#     its vector arrived) leaves, the run completes and equals eigentrust()
+#     over the other parties' ratings
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$ROOT/scripts/common.sh"
@@ -18,7 +22,7 @@ source "$ROOT/scripts/private-eigentrust-lib.sh"
 
 P=pet_msk
 NP=3
-trap 'pet_drop $P $NP; pet_drop pet_m16 16; pet_drop pet_mba 4; pet_drop pet_mns 3' EXIT
+trap 'pet_drop $P $NP; pet_drop pet_m16 16; pet_drop pet_mba 4; pet_drop pet_mns 3; pet_drop pet_mdrop 4' EXIT
 fail=0
 ok() { echo "  ok: $*"; }
 bad() { echo "  FAIL: $*"; fail=1; }
@@ -109,6 +113,8 @@ CREATE OR REPLACE FUNCTION atk_setup_sql(run text, k integer, pubs bytea[], nonc
                 run, k, pubs, nonces, peers, array_fill(true, ARRAY[cardinality(peers)]), pre, alpha) \$\$;
 CREATE OR REPLACE FUNCTION atk_step_sql(run text, r integer, msgs bytea[]) RETURNS text LANGUAGE sql AS
   \$\$ SELECT format('SELECT private_eigentrust_party.masked_step(%L, %s, %L::bytea[])', run, r, msgs) \$\$;
+CREATE OR REPLACE FUNCTION atk_unmask_sql(run text, r integer, msgs bytea[]) RETURNS text LANGUAGE sql AS
+  \$\$ SELECT format('SELECT private_eigentrust_party.masked_unmask(%L, %s, %L::bytea[])', run, r, msgs) \$\$;
 DROP TABLE IF EXISTS atk_conninfo;
 CREATE TABLE atk_conninfo (i integer, c text);
 INSERT INTO atk_conninfo VALUES (1, '$(pet_conn ${P}_p1)'), (2, '$(pet_conn ${P}_p2)'), (3, '$(pet_conn ${P}_p3)');" >/dev/null
@@ -141,9 +147,9 @@ out=$(attack "
 	                                    atk_call('a2', atk_setup_sql('onehot2', 2, pubs, nonces, peers)),
 	                                    atk_call('a3', atk_setup_sql('onehot2', 3, pubs, nonces, peers))] AS msgs FROM h;
 	-- the coordinator rewrites party 1's vector so that the sum becomes e_1
-	SELECT 'forged', atk_call('a2', atk_step_sql('onehot2', 2,
+	SELECT 'forged', atk_call('a2', atk_unmask_sql('onehot2', 1,
 	       ARRAY[overlay(msgs[1] placing '\\x00000000000000ff'::bytea from 29), msgs[2], msgs[3]])) IS NOT NULL FROM m;
-	SELECT 'after', atk_call('a2', atk_step_sql('onehot2', 2, msgs)) IS NOT NULL FROM m;")
+	SELECT 'after', atk_call('a2', atk_unmask_sql('onehot2', 1, msgs)) IS NOT NULL FROM m;")
 grep -q 'the round 1 vector of party 1 fails authentication at party 2' <<<"$out" \
 	&& ok "one-hot t through a forged vector: authentication fails at the party" || bad "forged vector: $out"
 grep -q 'run "onehot2" is not active' <<<"$out" && ok "... and the party's run is over (no retry)" || bad "run not ended: $out"
@@ -155,7 +161,7 @@ out=$(attack "
 	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('onehot3', 1, pubs, nonces, peers)),
 	                                    atk_call('a2', atk_setup_sql('onehot3', 2, pubs, nonces, peers)),
 	                                    atk_call('a3', atk_setup_sql('onehot3', 3, pubs, nonces, peers))] AS msgs FROM h;
-	SELECT 'own', atk_call('a2', atk_step_sql('onehot3', 2,
+	SELECT 'own', atk_call('a2', atk_unmask_sql('onehot3', 1,
 	       ARRAY[msgs[1], overlay(msgs[2] placing '\\x0000000000001000'::bytea from 29), msgs[3]])) IS NOT NULL FROM m;")
 grep -q "the message in this party's own place (2) is not the one it sent" <<<"$out" \
 	&& ok "a nudged copy of the party's own vector: refused" || bad "own slot: $out"
@@ -175,10 +181,13 @@ out=$(attack "
 	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('twice', 1, pubs, nonces, peers)),
 	                                    atk_call('a2', atk_setup_sql('twice', 2, pubs, nonces, peers)),
 	                                    atk_call('a3', atk_setup_sql('twice', 3, pubs, nonces, peers))] AS msgs FROM h;
-	SELECT 'first', octet_length(atk_call('a1', atk_step_sql('twice', 2, msgs))) > 0 FROM m;
-	SELECT 'again', atk_call('a1', atk_step_sql('twice', 2, msgs)) IS NOT NULL FROM m;
-	SELECT 'label', atk_call('a2', atk_step_sql('twice-b', 2, msgs)) IS NOT NULL FROM m;")
-grep -q '^first|t' <<<"$out" && grep -q 'round 2 asked for after round 2' <<<"$out" \
+	CREATE TEMP TABLE u AS SELECT ARRAY[atk_call('a1', atk_unmask_sql('twice', 1, msgs)),
+	                                    atk_call('a2', atk_unmask_sql('twice', 1, msgs)),
+	                                    atk_call('a3', atk_unmask_sql('twice', 1, msgs))] AS reps FROM m;
+	SELECT 'first', octet_length(atk_call('a1', atk_step_sql('twice', 2, reps))) > 0 FROM u;
+	SELECT 'again', atk_call('a1', atk_step_sql('twice', 2, reps)) IS NOT NULL FROM u;
+	SELECT 'label', atk_call('a2', atk_step_sql('twice-b', 2, reps)) IS NOT NULL FROM u;")
+grep -q '^first|t' <<<"$out" && grep -q 'private_eigentrust_masked_step: run "twice" is not at this step' <<<"$out" \
 	&& ok "a second vector for the same round: refused" || bad "second vector: $out"
 grep -q 'run "twice-b" is not active' <<<"$out" && ok "a new run label mid-run: refused" || bad "new label: $out"
 
@@ -190,17 +199,23 @@ out=$(attack "
 	                                    atk_call('a2', atk_setup_sql('single', 2, pubs, nonces, peers)),
 	                                    atk_call('a3', atk_setup_sql('single', 3, pubs, nonces, peers))] AS msgs,
 	                   peers FROM h;
-	SELECT 'pair', (private_eigentrust_masked_sum(msgs[1:2], 1, array_fill(1::bigint, ARRAY[cardinality(peers)]), NULL,
+	CREATE TEMP TABLE u AS SELECT ARRAY[atk_call('a1', atk_unmask_sql('single', 1, msgs)),
+	                                    atk_call('a2', atk_unmask_sql('single', 1, msgs)),
+	                                    atk_call('a3', atk_unmask_sql('single', 1, msgs))] AS reps FROM m;
+	SELECT 'pair', (private_eigentrust_masked_sum(msgs[1:2], reps[1:2], 1, array_fill(1::bigint, ARRAY[cardinality(peers)]), NULL,
+	               array_fill(true, ARRAY[cardinality(peers)]), 0.15)).residual FROM m, u;
+	SELECT 'norep', (private_eigentrust_masked_sum(msgs, ARRAY[NULL, NULL, NULL]::bytea[], 1, array_fill(round(1e12 / cardinality(peers))::bigint, ARRAY[cardinality(peers)]), NULL,
 	               array_fill(true, ARRAY[cardinality(peers)]), 0.15)).residual FROM m;
-	SELECT 'all', (private_eigentrust_masked_sum(msgs, 1, array_fill(round(1e12 / cardinality(peers))::bigint, ARRAY[cardinality(peers)]), NULL,
-	               array_fill(true, ARRAY[cardinality(peers)]), 0.15)).residual > 0 FROM m;
-	SELECT 'place', atk_call('a2', atk_step_sql('single', 2, ARRAY[msgs[1], msgs[2], msgs[1]])) IS NOT NULL FROM m;")
-grep -q 'ERROR:  private_eigentrust_masked_sum: ' <<<"$out" \
-	&& grep -q '^all|t' <<<"$out" && ok "two of three vectors do not unmask; all three do" || bad "subset unmask: $out"
+	SELECT 'all', (private_eigentrust_masked_sum(msgs, reps, 1, array_fill(round(1e12 / cardinality(peers))::bigint, ARRAY[cardinality(peers)]), NULL,
+	               array_fill(true, ARRAY[cardinality(peers)]), 0.15)).residual > 0 FROM m, u;
+	SELECT 'place', atk_call('a2', atk_unmask_sql('single', 1, ARRAY[msgs[1], msgs[2], msgs[1]])) IS NOT NULL FROM m;")
+grep -q 'ERROR:  private_eigentrust_masked_sum: no well-formed round vector for [0-9]* peers and 2 parties' <<<"$out" \
+	&& grep -q 'ERROR:  private_eigentrust_masked_sum: the self mask of party 1 in this round needs 2 shares, 0 parties sent one' <<<"$out" \
+	&& grep -q '^all|t' <<<"$out" && ok "two of three vectors do not unmask, nor all three without the unmask replies; all three with them do" || bad "subset unmask: $out"
 grep -q 'names another sender' <<<"$out" && ok "party 1's vector in party 3's place: refused" || bad "vector in another place: $out"
 # the sum of two of the three vectors, by hand: the masks do not cancel, so
 # the entries are far outside [0, 10^13] (each with probability 1 - 2^-40);
-# the sum of all three is in range
+# nor does the sum of all three: the self masks stay until the unmask replies
 out=$(attack "
 	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('single2', $CONNS);
 	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('single2', 1, pubs, nonces, peers)),
@@ -217,7 +232,7 @@ out=$(attack "
 	       count(*) FILTER (WHERE mod(mod(w1 + w2 + w3, 18446744073709551616) + 18446744073709551616, 18446744073709551616)
 	                        BETWEEN 0 AND 10000000000000)
 	FROM w;")
-grep -q '^inrange|0|100' <<<"$out" && ok "two of three vectors summed by hand: 0 of 100 entries look like partial sums (all three: 100)" \
+grep -q '^inrange|0|0' <<<"$out" && ok "two of three vectors summed by hand: 0 of 100 entries look like partial sums (all three, self-masked: 0)" \
 	|| bad "subset by hand: $out"
 
 # 5. equivocation: party 1 is shown another alpha than parties 2 and 3
@@ -226,8 +241,8 @@ out=$(attack "
 	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('equiv', 1, pubs, nonces, peers, 0.2)),
 	                                    atk_call('a2', atk_setup_sql('equiv', 2, pubs, nonces, peers)),
 	                                    atk_call('a3', atk_setup_sql('equiv', 3, pubs, nonces, peers))] AS msgs FROM h;
-	SELECT 'p2', atk_call('a2', atk_step_sql('equiv', 2, msgs)) IS NOT NULL FROM m;
-	SELECT 'p1', atk_call('a1', atk_step_sql('equiv', 2, msgs)) IS NOT NULL FROM m;")
+	SELECT 'p2', atk_call('a2', atk_unmask_sql('equiv', 1, msgs)) IS NOT NULL FROM m;
+	SELECT 'p1', atk_call('a1', atk_unmask_sql('equiv', 1, msgs)) IS NOT NULL FROM m;")
 grep -q 'party 1 saw another transcript of round 0 than this party (equivocation)' <<<"$out" \
 	&& grep -q 'party 2 saw another transcript of round 0 than this party (equivocation)' <<<"$out" \
 	&& ok "equivocation (different inputs to different parties): both sides abort" || bad "equivocation: $out"
@@ -239,7 +254,7 @@ out=$(attack "
 	                                    atk_call('a3', atk_setup_sql('equiv2', 3, pubs, nonces, peers))] AS msgs FROM h;
 	CREATE TEMP TABLE h2 AS SELECT * FROM atk_hello('equiv3', ARRAY['b1', 'b2', 'b3']);
 	CREATE TEMP TABLE other AS SELECT atk_call('b1', atk_setup_sql('equiv3', 1, pubs, nonces, peers)) AS v FROM h2;
-	SELECT 'p2', atk_call('a2', atk_step_sql('equiv2', 2, ARRAY[other.v, msgs[2], msgs[3]])) IS NOT NULL FROM m, other;")
+	SELECT 'p2', atk_call('a2', atk_unmask_sql('equiv2', 1, ARRAY[other.v, msgs[2], msgs[3]])) IS NOT NULL FROM m, other;")
 grep -q 'the round 1 vector of party 1 fails authentication at party 2' <<<"$out" \
 	&& ok "another vector of party 1 shown to party 2 (from a parallel run): refused" || bad "equivocation 2: $out"
 
@@ -249,14 +264,104 @@ out=$(attack "
 	CREATE TEMP TABLE m1 AS SELECT ARRAY[atk_call('a1', atk_setup_sql('replay', 1, pubs, nonces, peers)),
 	                                     atk_call('a2', atk_setup_sql('replay', 2, pubs, nonces, peers)),
 	                                     atk_call('a3', atk_setup_sql('replay', 3, pubs, nonces, peers))] AS msgs FROM h;
-	CREATE TEMP TABLE m2 AS SELECT ARRAY[atk_call('a1', atk_step_sql('replay', 2, msgs)),
-	                                     atk_call('a2', atk_step_sql('replay', 2, msgs)),
-	                                     atk_call('a3', atk_step_sql('replay', 2, msgs))] AS msgs FROM m1;
-	SELECT 'ok3', octet_length(atk_call('a1', atk_step_sql('replay', 3, m2.msgs))) > 0 FROM m2;
-	SELECT 'replay', atk_call('a2', atk_step_sql('replay', 3, m1.msgs)) IS NOT NULL FROM m1;")
+	CREATE TEMP TABLE u1 AS SELECT ARRAY[atk_call('a1', atk_unmask_sql('replay', 1, msgs)),
+	                                     atk_call('a2', atk_unmask_sql('replay', 1, msgs)),
+	                                     atk_call('a3', atk_unmask_sql('replay', 1, msgs))] AS reps FROM m1;
+	CREATE TEMP TABLE m2 AS SELECT ARRAY[atk_call('a1', atk_step_sql('replay', 2, reps)),
+	                                     atk_call('a2', atk_step_sql('replay', 2, reps)),
+	                                     atk_call('a3', atk_step_sql('replay', 2, reps))] AS msgs FROM u1;
+	SELECT 'ok3', octet_length(atk_call('a1', atk_unmask_sql('replay', 2, m2.msgs))) > 0 FROM m2;
+	SELECT 'replay', atk_call('a2', atk_unmask_sql('replay', 2, m1.msgs)) IS NOT NULL FROM m1;")
 grep -q '^ok3|t' <<<"$out" && grep -q 'the message of party 1 is from round 1, not round 2 (a replay)' <<<"$out" \
 	&& ok "replay of round 1's messages in round 3: refused" || bad "replay: $out"
+
+# 7. the either-or rule of dropout recovery: a coordinator that asks a party
+#    for its share of party 3's self mask (party 3's vector shown) and then,
+#    for the same round, for its round key with party 3 (party 3 "dropped
+#    out") would hold both halves that hide party 3's vector
+out=$(attack "
+	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('eitheror', $CONNS);
+	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('eitheror', 1, pubs, nonces, peers)),
+	                                    atk_call('a2', atk_setup_sql('eitheror', 2, pubs, nonces, peers)),
+	                                    atk_call('a3', atk_setup_sql('eitheror', 3, pubs, nonces, peers))] AS msgs FROM h;
+	SELECT 'self', octet_length(atk_call('a1', atk_unmask_sql('eitheror', 1, msgs))) > 0 FROM m;
+	SELECT 'again', octet_length(atk_call('a1', atk_unmask_sql('eitheror', 1, msgs))) > 0 FROM m;
+	SELECT 'pair', atk_call('a1', atk_unmask_sql('eitheror', 1, ARRAY[msgs[1], msgs[2], NULL])) IS NOT NULL FROM m;
+	SELECT 'after', atk_call('a1', atk_unmask_sql('eitheror', 1, msgs)) IS NOT NULL FROM m;")
+grep -q '^self|t' <<<"$out" && grep -q '^again|t' <<<"$out" \
+	&& grep -q 'this party released its share of the self mask for party 3 in round 1 and does not release its round key with it too' <<<"$out" \
+	&& grep -q 'run "eitheror" is not active' <<<"$out" \
+	&& ok "both kinds of recovery data for one party in one round: ERROR, the party's run ends (a repeated request for the same kind is answered)" \
+	|| bad "either-or: $out"
 pet_sql $C "SELECT dblink_disconnect(c) FROM unnest(dblink_get_connections()) c" >/dev/null 2>&1 || true
+
+echo "-- dropout recovery (4 parties; a party's backend ends itself mid-round)"
+D=pet_mdrop
+pet_create $D 4
+pet_generate $D 300 0.44
+pet_split $D 4
+# die PARTY FUNCTION ROUND: the party's FUNCTION ends its own backend at ROUND
+die() {
+	pet_sql ${D}_p$1 "
+	DROP FUNCTION IF EXISTS private_eigentrust_party.orig_$2(text, integer, bytea[]);
+	ALTER FUNCTION private_eigentrust_party.$2(text, integer, bytea[]) RENAME TO orig_$2;
+	CREATE FUNCTION private_eigentrust_party.$2(run_id text, round integer, inbox bytea[]) RETURNS bytea
+	LANGUAGE plpgsql SECURITY DEFINER AS \$f\$
+	BEGIN
+	    IF round = $3 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+	    RETURN private_eigentrust_party.orig_$2(run_id, round, inbox);
+	END \$f\$;
+	GRANT EXECUTE ON FUNCTION private_eigentrust_party.$2(text, integer, bytea[]) TO pet_coordinator;" >/dev/null
+}
+undie() {
+	pet_sql ${D}_p$1 "DROP FUNCTION private_eigentrust_party.$2(text, integer, bytea[]);
+	ALTER FUNCTION private_eigentrust_party.orig_$2(text, integer, bytea[]) RENAME TO $2;" >/dev/null
+}
+PRE="'SELECT g, 1 FROM generate_series(1, 20) g'"
+# dropped PARTY LABEL: the run against eigentrust() over the other parties' ratings
+dropped() {
+	local gone=$1 label=$2 out l1
+	out=$("${PET_PSQL[@]}" -At -d ${D}_coord 2>&1 <<-SQL
+		CREATE TEMP TABLE priv AS SELECT * FROM eigentrust_private($(pet_parties_array $D 4), alpha => 0.15,
+		    epsilon => 1e-10, pretrust_sql => $PRE);
+		CREATE TEMP TABLE plain AS SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings
+		    WHERE truster % 4 <> $((gone - 1))', $PRE, alpha => 0.15, epsilon => 1e-10);
+		SELECT 'L1=' || sum(abs(coalesce(a.trust, 0) - coalesce(b.trust, 0))) FROM priv a FULL JOIN plain b USING (peer);
+		SELECT 'log=' || string_agg(parties::text, ',' ORDER BY round) FROM private_eigentrust_log
+		WHERE run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1) AND round > 0;
+	SQL
+	) || { bad "$label: $out"; return 1; }
+	l1=$(grep -o 'L1=[^ ]*' <<<"$out" | cut -d= -f2)
+	if [ -n "$l1" ] && awk -v x="$l1" 'BEGIN { exit !(x <= 1e-8) }'; then
+		ok "$label: L1 vs eigentrust() over the other parties' ratings = $l1"
+	else
+		bad "$label: $(tail -5 <<<"$out")"
+	fi
+	echo "$out" > /tmp/pet_drop.$$
+}
+die 3 masked_step 3
+dropped 3 "party 3 dies before sending its round 3 vector"
+grep -q 'NOTICE:  eigentrust_private: party 3 (.*) dropped out in round 3 before its vector arrived; its ratings leave the computation from round 3 on' /tmp/pet_drop.$$ \
+	&& ok "... the NOTICE names the party, the round and what happens to its ratings" || bad "no dropout NOTICE: $(cat /tmp/pet_drop.$$)"
+grep -q '^log=4,4,3,3' /tmp/pet_drop.$$ && ok "... the round log counts 4 parties in rounds 1-2, 3 from round 3" || bad "round log: $(grep log= /tmp/pet_drop.$$)"
+undie 3 masked_step
+die 2 masked_unmask 2
+dropped 2 "party 2 dies after sending its round 2 vector (its self mask rebuilt from shares)"
+grep -q 'party 2 (.*) dropped out in round 2 after sending its vector (recovered from the others. shares); its ratings count in round 2 and leave the computation from round 3 on' /tmp/pet_drop.$$ \
+	&& ok "... the NOTICE says its round 2 vector counted" || bad "no dropout NOTICE: $(cat /tmp/pet_drop.$$)"
+grep -q '^log=4,4,3,3' /tmp/pet_drop.$$ && ok "... the round log counts 4 parties in rounds 1-2, 3 from round 3" || bad "round log: $(grep log= /tmp/pet_drop.$$)"
+undie 2 masked_unmask
+# two parties of four gone in one round: party 1 before its vector, party 2
+# after: the pair key of 1 and 2 is lost, and a self mask needs 2 shares from others
+die 1 masked_step 2
+die 2 masked_unmask 2
+err=$("${PET_PSQL[@]}" -d ${D}_coord -c "SELECT count(*) FROM eigentrust_private($(pet_parties_array $D 4), pretrust_sql => $PRE)" 2>&1 || true)
+grep -q 'ERROR:  private_eigentrust_masked_sum: round 2 cannot be recovered: party 1 dropped out and party 2, which masked with it, did not answer' <<<"$err" \
+	&& ok "two dropouts in one round with 4 parties: ERROR says why it cannot be recovered" || bad "two dropouts: $err"
+undie 1 masked_step
+undie 2 masked_unmask
+rm -f /tmp/pet_drop.$$
+pet_drop $D 4
 
 echo "-- operations"
 # parties named by foreign server with user mappings; passwords never in the

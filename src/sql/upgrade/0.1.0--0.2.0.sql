@@ -436,3 +436,13 @@ GRANT SELECT ON private_eigentrust_groups_log TO PUBLIC;
 
 --@create FUNCTION eigentrust_private_groups
 --@create FUNCTION private_eigentrust_groups_contribution
+
+-- ---- 11: masked mode recovers a party that drops out (double masking);
+-- the coordinator's round loop in small functions
+--@create FUNCTION private_eigentrust_masked_unmask
+--@create FUNCTION private_eigentrust_masked_gather
+--@create FUNCTION private_eigentrust_masked_sql
+--@create FUNCTION private_eigentrust_masked_round
+--@create FUNCTION private_eigentrust_masked_dropouts
+--@create FUNCTION private_eigentrust_masked_open
+--@create FUNCTION private_eigentrust_masked_universe
