@@ -108,20 +108,20 @@ main(void)
 		CHECK_OK(psi_parse(ba, PSI_HEADER_LEN + N * PSI_POINT_LEN, &bt[0], &e_));
 		CHECK_OK(psi_parse(bb, PSI_HEADER_LEN + N * PSI_POINT_LEN, &bt[1], &e_));
 		CHECK_OK(psi_parse(bc, PSI_HEADER_LEN + N * PSI_POINT_LEN, &bt[2], &e_));
-		CHECK_OK(psi_match(bt, 3, 0, hit, &common, &e_));
+		CHECK_OK(psi_match_batches(bt, 3, 0, hit, &common, &e_));
 		/* A ∩ B ∩ C = even numbers 52..100: 25 */
 		CHECK(common == 25);
 		for (int i = 0; i < N; i++)
 			CHECK(hit[i] == (A[i] >= 52 && A[i] % 2 == 0));
-		CHECK_OK(psi_match(bt, 2, 1, NULL, &common, &e_));
+		CHECK_OK(psi_match_batches(bt, 2, 1, NULL, &common, &e_));
 		CHECK(common == 50);
 		/* bad batches */
 		CHECK_STATUS(psi_parse(ba, PSI_HEADER_LEN + N * PSI_POINT_LEN - 1, &bt[0], &err), MPC_ERR_BINARY);
 		CHECK_STATUS(psi_parse(ba, 3, &bt[0], &err), MPC_ERR_BINARY);
 		bt[2].kind = PSI_KIND_TEXT;
-		CHECK_STATUS(psi_match(bt, 3, 0, hit, &common, &err), MPC_ERR_KEY_MISMATCH);
-		CHECK_STATUS(psi_match(bt, 3, 3, hit, &common, &err), MPC_ERR_ARG);
-		CHECK_STATUS(psi_match(bt, 1, 0, hit, &common, &err), MPC_ERR_ARG);
+		CHECK_STATUS(psi_match_batches(bt, 3, 0, hit, &common, &err), MPC_ERR_KEY_MISMATCH);
+		CHECK_STATUS(psi_match_batches(bt, 3, 3, hit, &common, &err), MPC_ERR_ARG);
+		CHECK_STATUS(psi_match_batches(bt, 1, 0, hit, &common, &err), MPC_ERR_ARG);
 		ba[5] = 1;
 		CHECK_STATUS(psi_parse(ba, PSI_HEADER_LEN + N * PSI_POINT_LEN, &bt[0], &err), MPC_ERR_BINARY);
 		/* duplicates are dropped */

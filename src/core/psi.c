@@ -208,7 +208,7 @@ psi_parse(const uint8_t *msg, size_t len, psi_batch *out, mpc_error *err)
 }
 
 mpc_status
-psi_match(const psi_batch *batches, int nbatches, int target, uint8_t *hit, size_t *common,
+psi_match_batches(const psi_batch *batches, int nbatches, int target, uint8_t *hit, size_t *common,
 		  mpc_error *err)
 {
 	uint8_t   **sorted;

@@ -69,7 +69,7 @@ void		psi_header(uint8_t hdr[PSI_HEADER_LEN], psi_kind kind, size_t count);
 /* For every element of batches[target], hit[i] = 1 when it occurs in every
  * other batch, else 0; *common = the number of hits.  All batches must be of
  * one kind.  Scratch memory comes from malloc and is freed. */
-mpc_status	psi_match(const psi_batch *batches, int nbatches, int target, uint8_t *hit,
+mpc_status	psi_match_batches(const psi_batch *batches, int nbatches, int target, uint8_t *hit,
 					  size_t *common, mpc_error *err);
 
 #endif
