@@ -2,6 +2,8 @@
 #include "unit.h"
 #include "psi.h"
 
+#include <gmp.h>
+
 static int
 failing_rng(void *buf, size_t len)
 {
@@ -52,6 +54,35 @@ main(void)
 	CHECK_OK(psi_hash_blind(p3, PSI_KIND_BIGINT, "alice", 5, b, &e_));
 	CHECK_OK(psi_blind(p3, 1, a, &e_));
 	CHECK(memcmp(p1, p3, PSI_POINT_LEN) != 0);
+	/* hashed ids are points of Curve25519: u^3 + A u^2 + u is a square mod p */
+	{
+		mpz_t		p,
+					u,
+					g;
+		int			on = 1;
+
+		mpz_inits(p, u, g, NULL);
+		mpz_ui_pow_ui(p, 2, 255);
+		mpz_sub_ui(p, p, 19);
+		for (int i = 0; i < 200; i++)
+		{
+			uint8_t		h[PSI_POINT_LEN];
+			char		id[16];
+
+			snprintf(id, sizeof(id), "id-%d", i);
+			CHECK_OK(psi_hash_to_curve(h, PSI_KIND_TEXT, id, strlen(id), &e_));
+			mpz_import(u, PSI_POINT_LEN, -1, 1, 0, 0, h);
+			CHECK(mpz_cmp(u, p) < 0);
+			mpz_add_ui(g, u, 486662);
+			mpz_mul(g, g, u);
+			mpz_add_ui(g, g, 1);
+			mpz_mul(g, g, u);
+			mpz_mod(g, g, p);
+			on &= mpz_legendre(g, p) == 1;
+		}
+		CHECK(on);
+		mpz_clears(p, u, g, NULL);
+	}
 	/* the empty string is an id too */
 	CHECK_OK(psi_hash_blind(p3, PSI_KIND_TEXT, "", 0, a, &e_));
 	/* a fresh scalar gives a different blinding of the same id */

@@ -1,5 +1,5 @@
 -- Private set intersection across databases: Diffie-Hellman commutative
--- blinding over ristretto255 (src/core/psi.c, glue src/pg/psi.c).  The
+-- blinding on Curve25519 (src/core/psi.c, glue src/pg/psi.c).  The
 -- coordinator reuses private EigenTrust's dblink helpers (50_*.sql):
 -- private_eigentrust_display, _fail and _broadcast.  docs/psi.md says what
 -- each role learns.
@@ -19,7 +19,7 @@ RETURNS bytea
 AS 'MODULE_PATHNAME', 'psi_party_hello'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION psi_party_hello(text, text, boolean, boolean, boolean) IS
-'party side of private set intersection, step 1: read the ids (NULLs skipped, duplicates once) with the caller''s privileges, start run_id in this session with a fresh secret scalar, and return the ids hashed to ristretto255, blinded by the scalar and sorted; an entitled party of an intersection run remembers which id is where';
+'party side of private set intersection, step 1: read the ids (NULLs skipped, duplicates once) with the caller''s privileges, start run_id in this session with a fresh secret scalar, and return the ids hashed to Curve25519 points, blinded by X25519 with the scalar and sorted; an entitled party of an intersection run remembers which id is where';
 
 CREATE FUNCTION psi_party_blind(run_id text, batch bytea, keep_order boolean)
 RETURNS bytea
