@@ -100,6 +100,7 @@ LOGFILE="$(dirname "${PG_CLUSTER_CONF_ROOT:-/nonexistent/x}")/log/postgresql-${P
 "${Q[@]}" -d postgres -c "ALTER SYSTEM SET log_min_messages = debug1" -c "ALTER SYSTEM SET log_statement = 'all'" \
 	-c "SELECT pg_reload_conf()" >/dev/null
 LOG_FROM=$( [ -f "$LOGFILE" ] && wc -l <"$LOGFILE" || echo 0 )
+val psi_ref "SELECT 'psi-log-control-marker'" >/dev/null	# the log does catch statements
 
 echo "-- psi_cardinality against plain SQL INTERSECT"
 card() {	# card LABEL PARTIES NP TAG COL
@@ -188,6 +189,7 @@ rm -f /tmp/psi_coord_dump.$$
 if [ -f "$LOGFILE" ]; then
 	tail -n +"$((LOG_FROM + 1))" "$LOGFILE" >/tmp/psi_log.$$
 	stm=$(grep -c "statement: .*psi_cardinality\|statement: .*blind(" /tmp/psi_log.$$ || true)
+	grep -q "psi-log-control-marker" /tmp/psi_log.$$ || stm=0
 	hits=0
 	for m in $markers; do grep -qF "$m" /tmp/psi_log.$$ && hits=$((hits + 1)); done
 	rm -f /tmp/psi_log.$$
