@@ -10,8 +10,9 @@
 #   - wall time of each;
 #   - CPU seconds of every backend involved (the postmaster's cutime + cstime
 #     grow by each backend's utime + stime when it exits);
-#   - CPU seconds of each party backend alone, sampled from /proc/<pid>/stat
-#     every 0.1 s while the run goes (so it misses at most the last 0.1 s).
+#   - CPU seconds of the coordinator's backend and of each party's alone,
+#     sampled from /proc/<pid>/stat every 0.1 s while the run goes (so each
+#     misses at most its last 0.1 s).
 # It prints the micro-costs of the primitives too (bench/bench_psi.c, one
 # process): ristretto255 hash-to-group and scalar multiplication against
 # mpz_powm_sec at 2048 and 3072 bits.
@@ -54,17 +55,19 @@ cluster_cpu() {
 	pid=$(head -1 "$(val postgres "SHOW data_directory")/postmaster.pid")
 	awk -v tck="$(getconf CLK_TCK)" '{ printf "%.3f", ($16 + $17) / tck }' "/proc/$pid/stat"
 }
-# sample LOGFILE: until killed, record "pid application_name cpu_seconds" of
-# every psi party backend, every 0.1 s (the last line per pid wins)
+# sample LOGFILE STOPFILE: until STOPFILE exists, record "pid role
+# cpu_seconds" of the coordinator's and every party's backend every 0.1 s
+# (the last line per pid wins), through one psql session so that sampling
+# adds no backends of its own
 sample() {
 	local tck; tck=$(getconf CLK_TCK)
-	while true; do
-		val postgres "SELECT pid, split_part(application_name, ' ', 3) FROM pg_stat_activity WHERE application_name LIKE 'psi % party%'" 2>/dev/null |
-		while IFS='|' read -r pid who; do
-			[ -r "/proc/$pid/stat" ] && awk -v p="$pid" -v w="$who" -v t="$tck" '{ printf "%s %s %.2f\n", p, w, ($14 + $15) / t }' "/proc/$pid/stat" 2>/dev/null || true
-		done >>"$1"
+	{ while [ ! -e "$2" ]; do
+		echo "SELECT pid || ' ' || split_part(application_name, ' ', 3) FROM pg_stat_activity WHERE application_name LIKE 'psi % %';"
 		sleep 0.1
-	done
+	  done; } | psql -X -At -d postgres 2>/dev/null |
+	while read -r pid who; do
+		[ -r "/proc/$pid/stat" ] && awk -v p="$pid" -v w="$who" -v t="$tck" '{ printf "%s %s %.2f\n", p, w, ($14 + $15) / t }' "/proc/$pid/stat" 2>/dev/null || true
+	done >>"$1"
 }
 run() {	# run LABEL SQL -> "wall cpu"
 	local a b t0 t1
@@ -78,17 +81,20 @@ want=$((N / 2))
 read -r jwall jcpu < <(run join "SELECT count(*) FROM a JOIN b USING (id)")
 jn=$(cat /tmp/psi_bench_out.$$)
 SAMPLES=/tmp/psi_bench_samples.$$
+STOP=/tmp/psi_bench_stop.$$
 : >"$SAMPLES"
-sample "$SAMPLES" &
+rm -f "$STOP"
+sample "$SAMPLES" "$STOP" &
 SPID=$!
 read -r pwall pcpu < <(run psi "SELECT psi_cardinality(ARRAY['$(conn psi_b1)', '$(conn psi_b2)'])")
-kill "$SPID" 2>/dev/null || true
+touch "$STOP"
 wait "$SPID" 2>/dev/null || true
+rm -f "$STOP"
 pn=$(cat /tmp/psi_bench_out.$$)
 per=$(awk '{ cpu[$2] = $3 } END { for (w in cpu) printf "%s %s s, ", w, cpu[w] }' "$SAMPLES")
 rm -f "$SAMPLES" /tmp/psi_bench_out.$$
 [ "$pn" = "$want" ] && [ "$jn" = "$want" ] || { echo "wrong result: psi $pn, join $jn, want $want"; exit 1; }
 echo "  plain SQL join:   |A ∩ B| = $jn in $jwall s wall, $jcpu CPU s (all backends)"
 echo "  psi_cardinality:  |A ∩ B| = $pn in $pwall s wall, $pcpu CPU s (all backends: coordinator and parties)"
-echo "  per party backend (sampled): ${per%, }"
+echo "  per backend (sampled): ${per%, }"
 echo "  ratio psi / join: $(awk -v a="$pwall" -v b="$jwall" 'BEGIN { printf "%.0f", a / b }')x wall, $(awk -v a="$pcpu" -v b="$jcpu" 'BEGIN { printf "%.0f", a / b }')x CPU"

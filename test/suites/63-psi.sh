@@ -21,6 +21,9 @@ if [ ! -f "$(pg_config --sharedir)/extension/dblink.control" ]; then
 	exit 77
 fi
 
+so="${STAGE:-}$(pg_config --pkglibdir)/mpc_eigentrust.so"; [ -f "$so" ] || so="$(pg_config --pkglibdir)/mpc_eigentrust.so"
+if ldd "$so" | grep -q 'libsodium\.so'; then echo "  ok: $so links libsodium"; else echo "  FAIL: $so does not link libsodium"; exit 1; fi
+
 PW=psi-coordinator-test-only
 Q=(psql -X -q -v ON_ERROR_STOP=1)
 val() { "${Q[@]}" -At -d "$1" -c "$2"; }
