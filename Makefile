@@ -37,7 +37,7 @@ endif
 PG_CPPFLAGS = -Isrc/core -Isrc/pg -I$(includedir) -DMPC_EXTVERSION='"$(EXTVERSION)"'
 PG_CFLAGS   = -Wall -Wextra $(WERROR_FLAG) -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Wno-cast-function-type
-SHLIB_LINK  = -lgmp -lpq
+SHLIB_LINK  = -lgmp -lpq -lsodium
 EXTRA_CLEAN = test/build bench/build $(DATA_built)
 
 PG_CONFIG  ?= pg_config
@@ -74,7 +74,7 @@ TEST_BINS    = $(patsubst test/%.c,test/build/%,$(TEST_SRCS))
 
 test/build/%: test/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit.h
 	@mkdir -p test/build
-	$(TEST_CC) $(TEST_CFLAGS) -D_GNU_SOURCE -DMPC_TEST_VECTORS='"$(abspath test/vectors)"' -Isrc/core -Itest -o $@ $< $(CORE_SRCS) -lgmp -lm
+	$(TEST_CC) $(TEST_CFLAGS) -D_GNU_SOURCE -DMPC_TEST_VECTORS='"$(abspath test/vectors)"' -Isrc/core -Itest -o $@ $< $(CORE_SRCS) -lgmp -lsodium -lm
 
 .PHONY: unittest bench
 unittest: $(TEST_BINS)
@@ -85,7 +85,7 @@ BENCH_SRCS   = $(sort $(wildcard bench/bench_*.c))
 BENCH_BINS   = $(patsubst bench/%.c,bench/build/%,$(BENCH_SRCS))
 bench/build/%: bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h) bench/bench_common.h
 	@mkdir -p bench/build
-	$(TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Isrc/core -o $@ $< $(CORE_SRCS) -lgmp -lm
+	$(TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Isrc/core -o $@ $< $(CORE_SRCS) -lgmp -lsodium -lm
 bench: $(BENCH_BINS)
 
 # ---- constant-time check (ctgrind style): valgrind memcheck with the
@@ -94,7 +94,7 @@ CTGRIND_BIN = test/build/ct_check
 $(CTGRIND_BIN): test/ctgrind/ct_check.c test/ctgrind/ifma_emul.h $(CORE_SRCS) $(wildcard src/core/*.h)
 	@mkdir -p test/build
 	$(TEST_CC) -std=c11 -O1 -g -Wall -Wextra $(WERROR_FLAG) -Wno-unused-parameter -D_GNU_SOURCE \
-		-DMPC_CTGRIND -DMPC_IFMA_EMULATE -Isrc/core -Itest/ctgrind -o $@ $< $(CORE_SRCS) -lgmp -lm
+		-DMPC_CTGRIND -DMPC_IFMA_EMULATE -Isrc/core -Itest/ctgrind -o $@ $< $(CORE_SRCS) -lgmp -lsodium -lm
 
 CTGRIND_RUN = valgrind -q --tool=memcheck --error-exitcode=99 --track-origins=yes \
 		--suppressions=test/ctgrind/gmp.supp $(CTGRIND_BIN)

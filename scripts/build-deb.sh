@@ -32,7 +32,7 @@ DEBVERSION=$(cd "$PROJECT" && dpkg-parsechangelog -S Version 2>/dev/null ||
 	sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog)
 # debian/control's Build-Depends, to be installed in the build root;
 # dpkg-buildpackage checks them again (dpkg-checkbuilddeps).
-BUILD_PKGS=(build-essential dpkg-dev debhelper libgmp-dev postgresql-all postgresql-server-dev-all)
+BUILD_PKGS=(build-essential dpkg-dev debhelper libgmp-dev libsodium-dev postgresql-all postgresql-server-dev-all)
 BROOT=$CACHE/root-build
 IROOT=$CACHE/root-install
 debroot_lock "$CACHE"

@@ -22,7 +22,7 @@ ROOT=$CACHE/root-pg$PGV
 debroot_lock "$CACHE"
 trap 'debroot_cleanup "$ROOT" || echo "test-pg17-trixie: mounts left under $ROOT" >&2' EXIT
 debroot_make "$SUITE" "$CACHE" "pg$PGV" \
-	postgresql-$PGV postgresql-server-dev-$PGV libgmp-dev build-essential
+	postgresql-$PGV postgresql-server-dev-$PGV libgmp-dev libsodium-dev build-essential
 mkdir -p "$ROOT/work/project"
 git -C "$PROJECT" archive HEAD | tar -C "$ROOT/work/project" -x
 if git -C "$PROJECT" status --porcelain | grep -q .; then

@@ -190,65 +190,7 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 -- Ask every live decryptor for the decryption shares of one combined
 -- vector at once, and combine the first threshold valid ones.
-CREATE FUNCTION eigentrust_private(
-    parties      text[],
-    key_holder   text             DEFAULT NULL,
-    mode         text             DEFAULT 'masked',
-    alpha        double precision DEFAULT 0.15,
-    epsilon      double precision DEFAULT 1e-8,
-    max_iter     integer          DEFAULT 1000,
-    pretrust_sql text             DEFAULT NULL,
-    key_bits     integer          DEFAULT 2048,
-    party_schema name             DEFAULT 'private_eigentrust_party',
-    allow_two_parties boolean     DEFAULT false,
-    decryptors   text[]           DEFAULT NULL)
-RETURNS TABLE(peer bigint, trust double precision)
-LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
-AS $fn$
-BEGIN
-    IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
-       OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: only key_holder, pretrust_sql and decryptors may be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF mode = 'fast' THEN
-        RAISE EXCEPTION 'eigentrust_private: mode "fast" was retired' USING ERRCODE = '0A000',
-            DETAIL = 'It let the coordinator choose t and the key holder decrypt what the coordinator asked for.',
-            HINT = 'Use mode ''masked'' (the default); see Upgrading in the README.';
-    END IF;
-    IF mode NOT IN ('masked', 'paper') THEN
-        RAISE EXCEPTION 'eigentrust_private: unknown mode "%"', mode
-            USING ERRCODE = '22023', HINT = 'Use ''masked'' (the default), or ''paper'' with a key holder or threshold decryptors.';
-    END IF;
-    IF NOT (alpha > 0 AND alpha <= 1) THEN
-        RAISE EXCEPTION 'eigentrust_private: alpha must be in (0, 1], got %', alpha USING ERRCODE = '22023';
-    END IF;
-    IF NOT (epsilon > 0) OR max_iter < 1 THEN
-        RAISE EXCEPTION 'eigentrust_private: epsilon must be > 0 and max_iter >= 1' USING ERRCODE = '22023';
-    END IF;
-    IF array_position(parties, NULL) IS NOT NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: parties must not contain NULLs' USING ERRCODE = '22004';
-    END IF;
-    IF decryptors IS NOT NULL AND mode <> 'paper' THEN
-        RAISE EXCEPTION 'eigentrust_private: decryptors are for mode paper, not %', mode USING ERRCODE = '22023';
-    END IF;
-    IF mode = 'masked' THEN
-        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(parties, alpha, epsilon, max_iter,
-            pretrust_sql, party_schema, allow_two_parties);
-        RETURN;
-    END IF;
-    IF (key_holder IS NULL) = (decryptors IS NULL) THEN
-        RAISE EXCEPTION 'eigentrust_private: mode % needs %', mode,
-            CASE WHEN key_holder IS NULL THEN 'a key holder or decryptors' ELSE 'a key holder or decryptors, not both' END
-            USING ERRCODE = '22023',
-                  HINT = 'Give key_holder (one database decrypts) or decryptors (databases holding shares of a threshold key).';
-    END IF;
-    IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
-        RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
-    END IF;
-    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_paper_run(parties, key_holder, decryptors, alpha,
-        epsilon, max_iter, pretrust_sql, key_bits, party_schema, allow_two_parties);
-END
-$fn$;
+--@create FUNCTION eigentrust_private
 
 -- ---- paper mode meets the deviating-coordinator model: authenticated round
 -- keys, decryption of the authenticated product only, once per round
@@ -446,3 +388,30 @@ GRANT SELECT ON private_eigentrust_groups_log TO PUBLIC;
 --@create FUNCTION private_eigentrust_masked_dropouts
 --@create FUNCTION private_eigentrust_masked_open
 --@create FUNCTION private_eigentrust_masked_universe
+
+-- ---- issue 17: private set intersection (src/sql/64_psi.sql)
+-- ---- party side --------------------------------------------------------
+
+--@create FUNCTION psi_ids_kind
+
+--@create FUNCTION psi_party_hello
+
+--@create FUNCTION psi_party_blind
+
+--@create FUNCTION psi_party_reveal
+
+--@create FUNCTION psi_party_end
+
+--@create FUNCTION psi_party_setup
+
+-- ---- coordinator side --------------------------------------------------
+
+--@create FUNCTION psi_match
+
+--@create FUNCTION psi_run
+
+--@create FUNCTION psi_check_args
+
+--@create FUNCTION psi_cardinality
+
+--@create FUNCTION psi_intersection
