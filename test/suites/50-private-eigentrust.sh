@@ -115,7 +115,7 @@ grep -q 'ERROR:  private eigentrust: party 2 (.*dbname=pet_suite_p2.*) failed in
 grep -q 'password=\*\*\*' <<<"$err" || bad "password not masked: $err"
 [ "$(log_rows)" = "$before" ] || bad "a failed run left log rows"
 # a closed connection's backend exits asynchronously: allow it a few seconds
-for _ in $(seq 1 20); do
+for _ in $(seq 1 60); do
 	conns=$(pet_val $C "SELECT count(*) FROM pg_stat_activity WHERE usename = 'pet_coordinator'")
 	[ "$conns" = 0 ] && break
 	sleep 0.5
