@@ -49,10 +49,11 @@ last_wall() {
 setup() {
 	pet_create $P $NP
 	pet_generate $P "$1" 0.29
-	pet_split $P $NP
+	PET_MEMBERS=1 pet_split $P $NP
 	for k in $(seq 1 $NP); do
 		pet_sql ${P}_p$k "SET client_min_messages = warning; SET ROLE pet_owner_$k;
-			SELECT private_eigentrust_groups_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator');
+			SELECT private_eigentrust_groups_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator',
+		    members_sql => 'SELECT id FROM public.members');
 			CREATE TABLE private_eigentrust_party.groups_test_delay (from_party integer, round integer, seconds double precision);" >/dev/null
 	done
 	pet_sql ${P}_coord "GRANT INSERT ON private_eigentrust_log, private_eigentrust_groups_log TO CURRENT_USER" >/dev/null

@@ -1007,22 +1007,21 @@ MPC_FUNCTION(private_eigentrust_groups_contribution)
 	pet_rows	rows;
 	int64	   *peers,
 			   *p;
-	int			n,
-				np;
+	int			n;
 	bytea	   *enc_t,
 			   *out;
 	size_t		vlen;
 	mpc_status	st;
 	mpc_error	err;
 
-	pet_require_args(fcinfo, 5, 0, "private_eigentrust_groups_contribution");
+	/* pretrust (argument 4) may be NULL: uniform */
+	pet_require_args(fcinfo, 5, 1u << 3, "private_eigentrust_groups_contribution");
 	peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(2), &n, "peers");
-	p = pet_int8_array(PG_GETARG_ARRAYTYPE_P(3), &np, "pretrust");
-	if (n < 1 || np != n)
+	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("private_eigentrust_groups_contribution: pretrust must have one value per peer"),
-				 errdetail("There are %d peers and %d pre-trust values.", n, np)));
+				 errmsg("private_eigentrust_groups_contribution: peers must not be empty")));
+	p = pet_pretrust(PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3), n);
 	enc_t = PG_GETARG_BYTEA_PP(4);
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(1)));
 	pet_read_ratings(text_to_cstring(PG_GETARG_TEXT_PP(0)), NULL, CurrentMemoryContext, &rt);

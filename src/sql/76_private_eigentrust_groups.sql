@@ -61,7 +61,8 @@ COMMENT ON FUNCTION private_eigentrust_groups_adapt(integer[], integer[], double
 -- ---- party setup ------------------------------------------------------
 
 CREATE FUNCTION private_eigentrust_groups_party_setup(edges_sql text, coordinator_role name,
-    party_schema name DEFAULT 'private_eigentrust_party', min_group_size integer DEFAULT 2)
+    party_schema name DEFAULT 'private_eigentrust_party', min_group_size integer DEFAULT 2,
+    members_sql text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
@@ -72,7 +73,7 @@ DECLARE
     ident text;
     known text;
     hook text;
-    fns text[] := ARRAY['groups_probe(text, integer, integer)',
+    fns text[] := ARRAY['groups_hosted()', 'groups_probe(text, integer, integer)',
         'groups_key(text, integer, integer, integer, bytea[], integer[], integer)',
         'groups_step(text, integer, integer, integer, integer, bytea[], integer[], @extschema@.paillier_pubkey, bytea, bytea, bigint[], bigint[], bytea, integer)',
         'groups_decrypt(text, integer, integer, integer, bytea[], bytea[], bytea)'];
@@ -93,6 +94,19 @@ BEGIN
     END IF;
     EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
                    'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
+    IF members_sql IS NOT NULL THEN
+        EXECUTE format('SELECT q.member::bigint FROM (%s) AS q(member) LIMIT 0', members_sql);
+    END IF;
+    -- the ids this party hosts (its trusters and members): the only ids it
+    -- publishes; its trustee sets never leave it
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.groups_hosted() RETURNS bigint[] '
+        'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT coalesce(array_agg(DISTINCT x ORDER BY x), ''{}'') FROM ('
+               'SELECT q.truster::bigint FROM (%s) AS q(truster, trustee, score)%s) AS u(x) WHERE x IS NOT NULL',
+               edges_sql,
+               CASE WHEN members_sql IS NULL THEN ''
+                    ELSE format(' UNION SELECT m.member::bigint FROM (%s) AS m(member)', members_sql) END));
     ident := format('(SELECT private_key FROM %I.masked_identity)', party_schema);
     known := format('(SELECT coalesce(array_agg(public_key), ''{}'') FROM %I.masked_known_parties)', party_schema);
     -- the test-only delay hook: when the owner creates
@@ -178,8 +192,8 @@ $b$, hook, ident));
     END LOOP;
 END
 $fn$;
-COMMENT ON FUNCTION private_eigentrust_groups_party_setup(text, name, name, integer) IS
-'make a private EigenTrust party (set up by private_eigentrust_party_setup, other parties'' keys pinned) take part in groups mode: SECURITY DEFINER functions groups_probe, groups_key, groups_step and groups_decrypt in party_schema for coordinator_role; the party refuses to add its ratings to a group of fewer than min_group_size members';
+COMMENT ON FUNCTION private_eigentrust_groups_party_setup(text, name, name, integer, text) IS
+'make a private EigenTrust party (set up by private_eigentrust_party_setup, other parties'' keys pinned) take part in groups mode: SECURITY DEFINER functions groups_hosted, groups_probe, groups_key, groups_step and groups_decrypt in party_schema for coordinator_role; the party publishes only the ids it hosts (trusters and members_sql''s ids) and refuses to add its ratings to a group of fewer than min_group_size members';
 
 -- ---- coordinator ------------------------------------------------------
 
@@ -529,8 +543,8 @@ BEGIN
                 dconns := dconns || ('pgd_' || run || '_' || i);
                 EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(pk bytea)', dbl)
                     INTO pb USING conns[i], format('SELECT %I.masked_public_key()', party_schema);
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(hosted bigint[], mentioned bigint[])', dbl)
-                    INTO h, mm USING conns[i], format('SELECT * FROM %I.peers()', party_schema);
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(hosted bigint[])', dbl)
+                    INTO h USING conns[i], format('SELECT %I.groups_hosted()', party_schema);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[i], 0, st, msg, det);
@@ -548,7 +562,7 @@ BEGIN
             END IF;
             hosted_all := hosted_all || h;
             hosts := hosts || array_fill(i, ARRAY[coalesce(cardinality(h), 0)]);
-            all_ids := all_ids || mm;
+            all_ids := all_ids || h;
         END LOOP;
         alive := array_fill(true, ARRAY[np]);
         last_dec := array_fill(0, ARRAY[np]);   -- the round each party last decrypted in

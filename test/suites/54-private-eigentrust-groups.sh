@@ -27,11 +27,12 @@ bad() { echo "  FAIL: $*"; fail=1; }
 
 pet_create $P $NP
 pet_generate $P 40 0.23
-pet_split $P $NP
+PET_MEMBERS=1 pet_split $P $NP
 C=${P}_coord
 for k in $(seq 1 $NP); do
 	pet_sql ${P}_p$k "SET client_min_messages = warning; SET ROLE pet_owner_$k;
-		SELECT private_eigentrust_groups_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator');
+		SELECT private_eigentrust_groups_party_setup('SELECT truster, trustee, score FROM public.ratings', 'pet_coordinator',
+		    members_sql => 'SELECT id FROM public.members');
 		CREATE TABLE private_eigentrust_party.groups_test_delay (from_party integer, round integer, seconds double precision);
 		GRANT SELECT ON private_eigentrust_party.groups_test_delay TO pet_owner_$k;" >/dev/null
 done
