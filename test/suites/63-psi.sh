@@ -3,7 +3,7 @@
 # a coordinator in the throwaway cluster, the coordinator reaching the parties
 # over dblink as a login role that may only EXECUTE their SECURITY DEFINER
 # wrappers.  Checks
-#   - psi_cardinality against plain SQL INTERSECT over 2 and 3 parties, with
+#   - psi_cardinality against plain SQL INTERSECT over 2, 3 and 5 parties, with
 #     bigint and text ids, duplicates and NULLs within a set, an empty set,
 #     disjoint sets, parties named by foreign server or connection string
 #   - psi_intersection: the entitled parties, and only they, store exactly
@@ -28,7 +28,7 @@ PW=psi-coordinator-test-only
 Q=(psql -X -q -v ON_ERROR_STOP=1)
 val() { "${Q[@]}" -At -d "$1" -c "$2"; }
 conn() { printf 'host=%s port=%s dbname=%s user=psi_coordinator password=%s' "${PGHOST:-localhost}" "${PGPORT:-5432}" "$1" "$PW"; }
-DBS="psi_coord psi_ref psi_p1 psi_p2 psi_p3"
+DBS="psi_coord psi_ref psi_p1 psi_p2 psi_p3 psi_p4 psi_p5"
 cleanup() { for d in $DBS; do dropdb --if-exists "$d" >/dev/null 2>&1 || true; done; }
 trap cleanup EXIT
 fail=0
@@ -41,7 +41,7 @@ cleanup
 	  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'psi_coordinator') THEN
 	    CREATE ROLE psi_coordinator LOGIN PASSWORD '$PW';
 	  END IF;
-	  FOR k IN 1..3 LOOP
+	  FOR k IN 1..5 LOOP
 	    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'psi_owner_' || k) THEN
 	      EXECUTE format('CREATE ROLE %I NOLOGIN', 'psi_owner_' || k);
 	    END IF;
@@ -64,7 +64,12 @@ INSERT INTO ids SELECT p, 'main', NULL, NULL FROM generate_series(1, 3) p;
 INSERT INTO ids SELECT 1, 'disjoint', 2 * g + 1, 'd' || (2 * g + 1) FROM generate_series(1, 500) g;
 INSERT INTO ids SELECT 2, 'disjoint', 2 * g, 'd' || (2 * g) FROM generate_series(1, 500) g;
 -- 'empty': party 1 has ids, party 2 none
-INSERT INTO ids SELECT 1, 'empty', g, 'e' || g FROM generate_series(1, 100) g;" >/dev/null
+INSERT INTO ids SELECT 1, 'empty', g, 'e' || g FROM generate_series(1, 100) g;
+-- 'five': 5 parties, negative and positive ids, ties within a set, a
+-- common core -5..5 and random others
+INSERT INTO ids SELECT p, 'five', g, 'f' || g FROM generate_series(1, 5) p, generate_series(-5, 5) g;
+INSERT INTO ids SELECT p, 'five', x, 'f' || x FROM generate_series(1, 5) p,
+    LATERAL (SELECT (random() * 120 - 60)::bigint AS x FROM generate_series(1, 80) WHERE p > 0) r;" >/dev/null
 expect() {	# expect TAG NPARTIES COLUMN -> |∩| by plain SQL INTERSECT
 	local tag=$1 np=$2 col=$3 q="" k
 	for k in $(seq 1 "$np"); do
@@ -74,7 +79,7 @@ expect() {	# expect TAG NPARTIES COLUMN -> |∩| by plain SQL INTERSECT
 	val psi_ref "SELECT count(*) FROM ($q) s"
 }
 
-for k in 1 2 3; do
+for k in 1 2 3 4 5; do
 	val psi_p$k "CREATE EXTENSION mpc_eigentrust;
 		GRANT CREATE ON DATABASE psi_p$k TO psi_owner_$k;
 		CREATE TABLE ids (tag text, big bigint, txt text);
@@ -90,13 +95,18 @@ setup() {	# setup K SQL ALLOW
 }
 for k in 1 2 3; do
 	allow=true; [ "$k" = 3 ] && allow=false
-	for t in main disjoint empty; do
+	for t in main disjoint empty five; do
 		setup $k "SELECT big FROM ids WHERE tag = '$t'" $allow
 		setup $k "SELECT txt FROM ids WHERE tag = '$t'" $allow
 	done
 done
+for k in 4 5; do
+	setup $k "SELECT big FROM ids WHERE tag = 'five'" false
+	setup $k "SELECT txt FROM ids WHERE tag = 'five'" false
+done
 P2="ARRAY['$(conn psi_p1)', '$(conn psi_p2)']"
 P3="ARRAY['$(conn psi_p1)', '$(conn psi_p2)', '$(conn psi_p3)']"
+P5="ARRAY['$(conn psi_p1)', '$(conn psi_p2)', '$(conn psi_p3)', '$(conn psi_p4)', '$(conn psi_p5)']"
 
 # from here on, the server logs every statement
 LOGFILE="$(dirname "${PG_CLUSTER_CONF_ROOT:-/nonexistent/x}")/log/postgresql-${PGVERSION:-15}-regress.log"
@@ -117,6 +127,9 @@ card "2 parties, text" "$P2" 2 main txt
 card "3 parties, bigint" "$P3" 3 main big
 card "3 parties, text" "$P3" 3 main txt
 card "disjoint sets" "$P2" 2 disjoint big
+card "5 parties, bigint, negative ids and ties" "$P5" 5 five big
+card "5 parties, text" "$P5" 5 five txt
+[ "$(expect five 5 big)" -ge 11 ] && ok "the 5-party data has its common core" || bad "5-party data: $(expect five 5 big)"
 card "an empty set" "$P2" 2 empty txt
 [ "$(expect main 3 big)" -gt 0 ] && [ "$(expect main 2 big)" -gt "$(expect main 3 big)" ] \
 	&& ok "the test data has a non-trivial intersection" || bad "test data: intersections $(expect main 2 big), $(expect main 3 big)"
