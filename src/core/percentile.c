@@ -310,3 +310,17 @@ pct_zero_mask(const pai_pub *pk, const uint8_t *keys, int np, int self, int64_t 
 	mpz_clear(p);
 	return MPC_OK;
 }
+
+mpc_status
+pct_encrypt_mod(const pai_pub *pk, pct_encrypt_fn enc, const mpz_t v, mpz_t c, mpc_error *err)
+{
+	mpz_t		m;
+	mpc_status	st;
+
+	mpz_init(m);
+	mpz_mod(m, v, pk->n);
+	st = enc(pk, c, m, err);
+	mpc_wipe(m->_mp_d, (size_t) m->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clear(m);
+	return st;
+}

@@ -70,6 +70,10 @@ mpc_status	pct_zero_mask(const pai_pub *pk, const uint8_t *keys, int np, int sel
 						  mpz_t mask, mpc_error *err);
 
 /* Bits of the comparison for lx: lx + PCT_SIGMA + 1. */
+/* Enc(v mod n) with enc: a party's term of the sum, which may exceed the
+ * key's fixed-point range (it is reduced mod n, as the protocol intends). */
+mpc_status	pct_encrypt_mod(const pai_pub *pk, pct_encrypt_fn enc, const mpz_t v, mpz_t c,
+							mpc_error *err);
 int			pct_cmp_len(int lx);
 
 /*

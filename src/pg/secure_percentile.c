@@ -376,8 +376,7 @@ MPC_FUNCTION(secure_percentile_encrypt)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s: value must be below 2^(bits of the key + 128) in absolute value", what)));
-	mpz_mod(v, v, pk->n);
-	st = mpc_encrypt_pub(pk, c, v, &err);
+	st = pct_encrypt_mod(pk, mpc_encrypt_pub, v, c, &err);
 	raise_if(st, &err, what);
 	res = put_cts(pk, &c, 1);
 	mpz_clears(v, c, NULL);
