@@ -323,9 +323,7 @@ AS $fn$
 DECLARE
     -- the wrappers run with this path (pg_temp last), so a caller's temp
     -- table cannot shadow what an approved query reads
-    path text := (SELECT string_agg(quote_ident(x), ', ')
-                  FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
-                 || ', pg_temp';
+    path text := @extschema@.private_eigentrust_wrapper_path();
     fns text[] := ARRAY[
         'hello(run_id text, self integer, n integer, t integer, value_sql text, scale integer)',
         'share(run_id text, identities bytea[], ephemerals bytea[])',
@@ -526,7 +524,6 @@ DECLARE
     msg     text;
     det     text;
     hnt     text;
-    c       text;
     app     text := current_setting('application_name');
     answered integer;
     sh_owner integer[] := '{}';
@@ -573,35 +570,18 @@ BEGIN
                   DETAIL = 'The threshold t must satisfy n/2 < t <= n: then the coordinator cannot gather both kinds of shares of one party.',
                   HINT = format('Leave it null for %s, or pass a value from %s to %s.', np / 2 + 1, np / 2 + 1, np);
     END IF;
-    SELECT quote_ident(x.nspname) INTO dbl
-    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
-    IF dbl IS NULL THEN
-        RAISE EXCEPTION 'secure_sum: the dblink extension is not installed in this database'
-            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
-    END IF;
+    dbl := @extschema@.private_eigentrust_dblink('secure_sum');
 
     BEGIN
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'ssum_' || run || '_' || k, parties[k];
-                conns := conns || ('ssum_' || run || '_' || k);
-            EXCEPTION WHEN query_canceled THEN
-                RAISE;
-            WHEN others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                RAISE EXCEPTION 'secure_sum: cannot connect to %: %', names[k], msg
-                    USING ERRCODE = st, DETAIL = coalesce(det, '');
-            END;
-        END LOOP;
+        SELECT pc.conns, pc.names INTO conns, names
+        FROM @extschema@.private_eigentrust_connect(dbl, parties, 'ssum_' || run || '_') pc;
 
         -- round 1: identity keys and per-run mask keys
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.hello(%L, %s, %s, %s, %L, %s) AS m WHERE x.a IS NOT NULL) m',
-                format('ssum %s party%s round 1', run, k), party_schema, run, k, np, t, value_sql, scale);
+            sqls := sqls || @extschema@.private_eigentrust_call_sql(
+                format('ssum %s party%s round 1', run, k),
+                format('%I.hello(%L, %s, %s, %s, %L, %s)', party_schema, run, k, np, t, value_sql, scale));
         END LOOP;
         msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 1);
         FOR k IN 1..np LOOP
@@ -616,10 +596,9 @@ BEGIN
         -- round 2: every party seals a share of its mask key and self-mask for every other party
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.share(%L, %L::bytea[], %L::bytea[]) AS m WHERE x.a IS NOT NULL) m',
-                format('ssum %s party%s round 2', run, k), party_schema, run, ids::text, ephs::text);
+            sqls := sqls || @extschema@.private_eigentrust_call_sql(
+                format('ssum %s party%s round 2', run, k),
+                format('%I.share(%L, %L::bytea[], %L::bytea[])', party_schema, run, ids::text, ephs::text));
         END LOOP;
         msgs := @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, 2);
         boxes := array_fill(NULL::bytea, ARRAY[np, np]);
@@ -642,10 +621,9 @@ BEGIN
             FOR k IN 1..np LOOP
                 inbox := inbox || boxes[k][j];
             END LOOP;
-            sqls := sqls || format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.mask(%L, %L::bytea[]) AS m WHERE x.a IS NOT NULL) m',
-                format('ssum %s party%s round 3', run, j), party_schema, run, inbox::text);
+            sqls := sqls || @extschema@.private_eigentrust_call_sql(
+                format('ssum %s party%s round 3', run, j),
+                format('%I.mask(%L, %L::bytea[])', party_schema, run, inbox::text));
         END LOOP;
         msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 3, timeout);
         FOR k IN 1..np LOOP
@@ -672,10 +650,9 @@ BEGIN
         -- mask-key shares of the dropped parties
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || CASE WHEN k = ANY (u2) THEN format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.unmask(%L, %L::integer[], %L::integer[]) AS m WHERE x.a IS NOT NULL) m',
-                format('ssum %s party%s round 4', run, k), party_schema, run, u2::text, gone::text) END;
+            sqls := sqls || CASE WHEN k = ANY (u2) THEN @extschema@.private_eigentrust_call_sql(
+                format('ssum %s party%s round 4', run, k),
+                format('%I.unmask(%L, %L::integer[], %L::integer[])', party_schema, run, u2::text, gone::text)) END;
         END LOOP;
         msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 4, timeout);
         answered := 0;
@@ -718,28 +695,17 @@ BEGIN
         -- the survivors forget the run's secrets
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || CASE WHEN k = ANY (u2) THEN format(
-                'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                'LATERAL (SELECT %I.finish(%L) AS m WHERE x.a IS NOT NULL) m',
-                format('ssum %s party%s done', run, k), party_schema, run) END;
+            sqls := sqls || CASE WHEN k = ANY (u2) THEN @extschema@.private_eigentrust_call_sql(
+                format('ssum %s party%s done', run, k),
+                format('%I.finish(%L)', party_schema, run)) END;
         END LOOP;
         msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 5, timeout);
-        FOREACH c IN ARRAY conns LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
         conns := '{}';
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
-        FOREACH c IN ARRAY conns LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
         PERFORM set_config('application_name', app, false);
         -- private_eigentrust_broadcast names its own protocol
         msg := regexp_replace(msg, '^private eigentrust: ', 'secure_sum: ');
@@ -751,14 +717,7 @@ BEGIN
                               party_schema);
             END IF;
         END IF;
-        IF coalesce(det, '') = '' AND coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st;
-        ELSIF coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det;
-        ELSIF coalesce(det, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, HINT = hnt;
-        END IF;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det, HINT = hnt;
+        PERFORM @extschema@.private_eigentrust_reraise(st, msg, det, hnt);
     END;
     PERFORM set_config('application_name', app, false);
     parties_counted := cardinality(u2);

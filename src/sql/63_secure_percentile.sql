@@ -498,9 +498,7 @@ AS $fn$
 DECLARE
     -- the wrappers run with this path (pg_temp last), so a caller's temp
     -- table cannot shadow what value_sql reads
-    path text := (SELECT string_agg(quote_ident(x), ', ')
-                  FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
-                 || ', pg_temp';
+    path text := @extschema@.private_eigentrust_wrapper_path();
     ops text[] := ARRAY['count', 'bits', 'blind', 'open_bit', 'finish'];
     f text;
 BEGIN
@@ -613,7 +611,6 @@ DECLARE
     msg    text;
     det    text;
     hnt    text;
-    c      text;
 BEGIN
     IF parties IS NULL OR value_sql IS NULL OR party_schema IS NULL OR key_bits IS NULL THEN
         RAISE EXCEPTION 'secure_percentile: parties, value_sql, party_schema and key_bits must not be null'
@@ -630,25 +627,12 @@ BEGIN
     END IF;
     p := @extschema@.secure_percentile_params(fraction, lower, upper, "precision");
     hi := p.m;
-    SELECT quote_ident(x.nspname) INTO dbl
-    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
-    IF dbl IS NULL THEN
-        RAISE EXCEPTION 'secure_percentile: the dblink extension is not installed in this database'
-            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
-    END IF;
+    dbl := @extschema@.private_eigentrust_dblink('secure_percentile');
 
     BEGIN
         t0 := clock_timestamp();
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'spc_' || run || '_' || k, parties[k];
-                conns := conns || ('spc_' || run || '_' || k);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-        END LOOP;
+        SELECT pc.conns, pc.names INTO conns, names
+        FROM @extschema@.private_eigentrust_connect(dbl, parties, 'spc_' || run || '_') pc;
         -- every party's identity key, then the run's parameters; party 1
         -- (the comparer) answers with its fresh Paillier key, tagged
         sqls := array_fill(format('SELECT ''k''::text, %I.public_key()', party_schema), ARRAY[np]);
@@ -704,9 +688,7 @@ BEGIN
                 RAISE EXCEPTION 'secure_percentile: % published another result', names[k] USING ERRCODE = 'XX000';
             END IF;
         END LOOP;
-        FOREACH c IN ARRAY conns LOOP
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
         conns := '{}';
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
@@ -721,20 +703,8 @@ BEGIN
             END IF;
         END IF;
         -- closing a connection ends that party's session; its run row expires
-        FOREACH c IN ARRAY conns LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        IF coalesce(det, '') = '' AND coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st;
-        ELSIF coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det;
-        ELSIF coalesce(det, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, HINT = hnt;
-        END IF;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = det, HINT = hnt;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
+        PERFORM @extschema@.private_eigentrust_reraise(st, msg, det, hnt);
     END;
     RAISE NOTICE 'secure_percentile: run %, % parties, steps: %', run, np, step;
     RETURN CASE WHEN empty THEN NULL ELSE lower + lo * "precision" END;

@@ -52,9 +52,7 @@ AS $fn$
 DECLARE
     -- the wrappers run with this path (pg_temp last), so a caller's temp
     -- table cannot shadow what ids_sql reads
-    path text := (SELECT string_agg(quote_ident(x), ', ')
-                  FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
-                 || ', pg_temp';
+    path text := @extschema@.private_eigentrust_wrapper_path();
     fns text[] := ARRAY['hello(text, text, boolean, boolean)', 'blind(text, bytea, boolean)',
                         'finish(text, bigint, integer, integer[])'];
     f text;
@@ -160,36 +158,18 @@ DECLARE
     msg    text;
     det    text;
     hnt    text;
-    c      text;
     app    text := current_setting('application_name');
-    -- every remote call first names itself in the party's pg_stat_activity
-    call   text := 'SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                   'LATERAL (SELECT %s AS m WHERE x.a IS NOT NULL) m';
 BEGIN
-    SELECT quote_ident(x.nspname) INTO dbl
-    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace x ON x.oid = e.extnamespace
-    WHERE e.extname = 'dblink';
-    IF dbl IS NULL THEN
-        RAISE EXCEPTION 'psi: the dblink extension is not installed in this database'
-            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
-    END IF;
+    dbl := @extschema@.private_eigentrust_dblink('psi');
     BEGIN
         PERFORM set_config('application_name', format('psi %s coordinator', run), false);
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'psi_' || run || '_' || k, parties[k];
-                conns := conns || ('psi_' || run || '_' || k);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-        END LOOP;
+        SELECT pc.conns, pc.names INTO conns, names
+        FROM @extschema@.private_eigentrust_connect(dbl, parties, 'psi_' || run || '_') pc;
 
         -- round 1: every party blinds and sorts its own ids, all at once
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || format(call, format('psi %s party%s round 1', run, k),
+            sqls := sqls || @extschema@.private_eigentrust_call_sql(format('psi %s party%s round 1', run, k),
                 format('%I.hello(%L, %L, %L, %L)', party_schema, run, ids_sql, intersection,
                        intersection AND k = ANY (entitled)));
         END LOOP;
@@ -211,7 +191,7 @@ BEGIN
             FOR k IN 1..np LOOP
                 prev := CASE WHEN k = 1 THEN np ELSE k - 1 END;
                 norig := norig || orig[prev];
-                sqls := sqls || format(call, format('psi %s party%s round %s', run, k, r),
+                sqls := sqls || @extschema@.private_eigentrust_call_sql(format('psi %s party%s round %s', run, k, r),
                     format('%I.blind(%L, %L::bytea, %L)', party_schema, run, cur[prev],
                            intersection AND orig[prev] = ANY (entitled)));
             END LOOP;
@@ -237,32 +217,25 @@ BEGIN
         -- the result to every party; the entitled ones get their matched positions
         sqls := '{}';
         FOR k IN 1..np LOOP
-            sqls := sqls || format(call, format('psi %s party%s finish', run, k),
+            sqls := sqls || @extschema@.private_eigentrust_call_sql(format('psi %s party%s finish', run, k),
                 format('%I.finish(%L, %s, %s, %L::integer[])', party_schema, run, card, np,
                        CASE WHEN intersection AND k = ANY (entitled) THEN @extschema@.psi_match(fin, k) END));
         END LOOP;
         PERFORM @extschema@.private_eigentrust_broadcast(dbl, conns, names, sqls, np + 1);
-        FOREACH c IN ARRAY conns LOOP
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
         conns := '{}';
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
         -- closing a connection ends that party's session and its run state
-        FOREACH c IN ARRAY conns LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
         PERFORM set_config('application_name', app, false);
         -- private_eigentrust_fail names the party and the round in EigenTrust's words
         msg := regexp_replace(msg, '^private eigentrust: ', 'psi: ');
         IF hnt LIKE 'Set the party up first%' THEN
             hnt := 'Set the party up first: in its database, as the owner of the ids, run SELECT psi_party_setup(''SELECT id FROM ...'', ''<coordinator role>''), and give the coordinator the same query text.';
         END IF;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = coalesce(hnt, '');
+        PERFORM @extschema@.private_eigentrust_reraise(st, msg, det, hnt);
     END;
     PERFORM set_config('application_name', app, false);
     run_id := run;

@@ -200,7 +200,7 @@ expect "a party never set up" 3F000 "party 1" \
 	"SELECT secure_sum($P3, 'SELECT v FROM public.data', party_schema => 'nowhere')"
 out=$("${PSQL[@]}" -At -d $C -c "SELECT secure_sum($P3, 'SELECT v FROM public.data', party_schema => 'nowhere')" 2>&1 || true)
 grep -q 'HINT:  Set the party up first: .*secure_sum_party_setup' <<<"$out" && ok "... with a hint to run secure_sum_party_setup" || bad "setup hint: $out"
-expect "a party that cannot be reached" 08001 "cannot connect to party 2" \
+expect "a party that cannot be reached" 08001 "secure_sum: party 2 (.*) failed in round 0" \
 	"SELECT secure_sum(ARRAY['$(conn ${P}_p1)', 'host=${PGHOST:-localhost} port=${PGPORT:-5432} dbname=${P}_nosuchdb user=ssum_coordinator password=secret-pw', '$(conn ${P}_p3)'], 'SELECT v FROM public.data')"
 out=$("${PSQL[@]}" -At -d $C -c "SELECT secure_sum(ARRAY['$(conn ${P}_p1)', 'host=${PGHOST:-localhost} port=${PGPORT:-5432} dbname=${P}_nosuchdb user=ssum_coordinator password=secret-pw', '$(conn ${P}_p3)'], 'SELECT v FROM public.data')" 2>&1 || true)
 grep -q 'secret-pw' <<<"$out" && bad "a password shows in the error: $out" || ok "the password is masked in the error"

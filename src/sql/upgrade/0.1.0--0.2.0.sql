@@ -161,6 +161,19 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_broadcast
 
+-- ---- the coordinator plumbing every cross-database protocol shares (45_coordinator.sql)
+--@create FUNCTION private_eigentrust_wrapper_path
+
+--@create FUNCTION private_eigentrust_dblink
+
+--@create FUNCTION private_eigentrust_connect
+
+--@create FUNCTION private_eigentrust_disconnect
+
+--@create FUNCTION private_eigentrust_reraise
+
+--@create FUNCTION private_eigentrust_call_sql
+
 --@create FUNCTION private_eigentrust_masked_run
 
 --@create FUNCTION private_eigentrust_pretrust

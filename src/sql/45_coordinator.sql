@@ -1,0 +1,124 @@
+-- The coordinator's plumbing, shared by every cross-database protocol
+-- (private EigenTrust's modes, secure_sum, secure_percentile and PSI):
+-- finding dblink, connecting to the parties, closing the connections, and
+-- raising a caught error again.  Internal; each protocol's own file holds
+-- only its messages.  The per-message pieces (private_eigentrust_fail,
+-- _display, _broadcast) live beside the masked mode in 50.
+
+-- The search path a party's SECURITY DEFINER wrappers run with: the
+-- extension's schema, the caller's schemas, pg_temp last, so that a caller's
+-- temp table cannot shadow what the party's queries read.
+CREATE FUNCTION private_eigentrust_wrapper_path()
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $fn$
+SELECT string_agg(quote_ident(x), ', ' ORDER BY i) || ', pg_temp'
+FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) WITH ORDINALITY AS s(x, i)
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_wrapper_path() IS
+'internal: the search_path of a party''s wrapper functions: the extension''s schema, the caller''s schemas, pg_temp last';
+
+-- The schema of dblink, quoted; ERROR 58P01 naming the caller when dblink is
+-- not installed.
+CREATE FUNCTION private_eigentrust_dblink(caller text)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $fn$
+DECLARE
+    dbl text;
+BEGIN
+    SELECT quote_ident(x.nspname) INTO dbl
+    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION '%: the dblink extension is not installed in this database', caller
+            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
+    END IF;
+    RETURN dbl;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_dblink(text) IS
+'internal: the quoted schema of the dblink extension, or ERROR 58P01 naming the caller';
+
+-- Open one dblink connection per party, named prefix || k.  names gets each
+-- party's display name (a password masked by libpq).  A failure closes what
+-- was opened and is an ERROR naming the party and round 0.
+CREATE FUNCTION private_eigentrust_connect(dbl text, parties text[], prefix text,
+                                           OUT conns text[], OUT names text[])
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    st  text;
+    msg text;
+    det text;
+BEGIN
+    conns := '{}';
+    names := '{}';
+    FOR k IN 1..cardinality(parties) LOOP
+        names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING prefix || k, parties[k];
+            conns := conns || (prefix || k);
+        EXCEPTION WHEN query_canceled OR others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
+            PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
+        END;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_connect(text, text[], text) IS
+'internal: connect to every party over dblink (connections prefix || k) and name each party for messages; a failure closes the opened connections and is an ERROR naming the party';
+
+-- Close connections, ignoring those already gone.  Closing a connection ends
+-- that party's session and with it the run's state there.
+CREATE FUNCTION private_eigentrust_disconnect(dbl text, conns text[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    c text;
+BEGIN
+    FOREACH c IN ARRAY coalesce(conns, '{}') LOOP
+        CONTINUE WHEN c IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_disconnect(text, text[]) IS
+'internal: close dblink connections, ignoring those already closed';
+
+-- Raise a caught error again with its SQLSTATE, and its detail and hint when
+-- it had them.
+CREATE FUNCTION private_eigentrust_reraise(state text, msg text, detail text, hint text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+AS $fn$
+BEGIN
+    IF coalesce(detail, '') = '' AND coalesce(hint, '') = '' THEN
+        RAISE EXCEPTION '%', msg USING ERRCODE = state;
+    ELSIF coalesce(hint, '') = '' THEN
+        RAISE EXCEPTION '%', msg USING ERRCODE = state, DETAIL = detail;
+    ELSIF coalesce(detail, '') = '' THEN
+        RAISE EXCEPTION '%', msg USING ERRCODE = state, HINT = hint;
+    END IF;
+    RAISE EXCEPTION '%', msg USING ERRCODE = state, DETAIL = detail, HINT = hint;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_reraise(text, text, text, text) IS
+'internal: raise an ERROR with the given SQLSTATE and message, and the detail and hint when they are not empty';
+
+-- The statement that runs call (an expression giving one bytea) at a party,
+-- with application_name set first to label (the run, the party and the
+-- step), so that other sessions can follow the run.
+CREATE FUNCTION private_eigentrust_call_sql(label text, call text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $fn$
+    SELECT format('SELECT x.a, m.m FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                  'LATERAL (SELECT %s AS m WHERE x.a IS NOT NULL) m', label, call)
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_call_sql(text, text) IS
+'internal: the statement a coordinator sends to a party: set application_name to label, then evaluate call (one bytea) as column m';
