@@ -122,3 +122,97 @@ AS $fn$
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_call_sql(text, text) IS
 'internal: the statement a coordinator sends to a party: set application_name to label, then evaluate call (one bytea) as column m';
+
+-- Send one statement to each party that has one (sqls[k] NULL: none) at
+-- once, and collect one bytea each.  With tolerant, a party that drops out
+-- gets NULL and its connection is closed: its connection failed (SQLSTATE
+-- class 08), its session was ended (57P01..57P03), or, with a timeout, it
+-- had not answered when the timeout ran out (its statement is cancelled, so
+-- its transaction rolls back).  Any other failure, or any failure without
+-- tolerant, is an ERROR naming the party and the round.
+CREATE FUNCTION private_eigentrust_gather(dbl text, conns text[], names text[], sqls text[],
+                                          round integer, tolerant boolean, timeout interval)
+RETURNS bytea[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    np       integer := cardinality(conns);
+    out      bytea[] := array_fill(NULL::bytea, ARRAY[np]);
+    pending  boolean[] := array_fill(false, ARRAY[np]);
+    deadline timestamptz := clock_timestamp() + timeout;
+    ok       integer;
+    busy     integer;
+    v        bytea;
+    st       text;
+    msg      text;
+    det      text;
+BEGIN
+    IF dbl IS NULL OR conns IS NULL OR names IS NULL OR sqls IS NULL OR round IS NULL OR tolerant IS NULL
+       OR cardinality(names) <> np OR cardinality(sqls) <> np THEN
+        RAISE EXCEPTION 'private_eigentrust_gather: every argument but timeout is needed, with one name and one statement per connection'
+            USING ERRCODE = '22004';
+    END IF;
+    IF timeout <= interval '0' THEN
+        RAISE EXCEPTION 'private_eigentrust_gather: timeout must be positive' USING ERRCODE = '22023';
+    END IF;
+    FOR k IN 1..np LOOP
+        CONTINUE WHEN sqls[k] IS NULL;
+        BEGIN
+            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
+            IF ok <> 1 THEN
+                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
+                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
+            END IF;
+            pending[k] := true;
+        EXCEPTION WHEN query_canceled OR others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+            IF NOT (tolerant AND (st LIKE '08%' OR st IN ('57P01', '57P02', '57P03'))) THEN
+                PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
+            END IF;
+        END;
+    END LOOP;
+    WHILE true = ANY (pending) LOOP
+        FOR k IN 1..np LOOP
+            CONTINUE WHEN NOT pending[k];
+            BEGIN
+                busy := 0;
+                IF timeout IS NOT NULL THEN
+                    EXECUTE format('SELECT %s.dblink_is_busy($1)', dbl) INTO busy USING conns[k];
+                    IF busy = 1 AND clock_timestamp() > deadline THEN
+                        EXECUTE format('SELECT %s.dblink_cancel_query($1)', dbl) USING conns[k];
+                        pending[k] := false;
+                        CONTINUE;
+                    END IF;
+                END IF;
+                CONTINUE WHEN busy = 1;
+                pending[k] := false;
+                v := NULL;
+                EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                    INTO v USING conns[k];
+                IF v IS NULL THEN
+                    RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
+                END IF;
+                EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
+                    INTO ok USING conns[k];
+                out[k] := v;
+            EXCEPTION WHEN query_canceled OR others THEN
+                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+                pending[k] := false;
+                IF NOT (tolerant AND (st LIKE '08%' OR st IN ('57P01', '57P02', '57P03'))) THEN
+                    PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
+                END IF;
+            END;
+        END LOOP;
+        IF true = ANY (pending) THEN
+            PERFORM pg_sleep(0.005);
+        END IF;
+    END LOOP;
+    -- a party that dropped out: close its connection (its backend is gone,
+    -- going, or out of the run)
+    PERFORM @extschema@.private_eigentrust_disconnect(dbl,
+        (SELECT array_agg(conns[k]) FROM generate_series(1, np) k WHERE sqls[k] IS NOT NULL AND out[k] IS NULL));
+    RETURN out;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_gather(text, text[], text[], text[], integer, boolean, interval) IS
+'internal: run one statement per party over dblink in parallel and collect one bytea each; with tolerant, a party whose connection is lost, whose session ends or that misses the timeout (NULL: none) has dropped out (NULL, connection closed); any other failure is an ERROR naming the party and the round';

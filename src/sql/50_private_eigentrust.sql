@@ -325,46 +325,9 @@ COMMENT ON FUNCTION private_eigentrust_display(text) IS
 -- turning a failure into an ERROR that names the party and the round.
 CREATE FUNCTION private_eigentrust_broadcast(dbl text, conns text[], names text[], sqls text[], round integer)
 RETURNS bytea[]
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
 AS $fn$
-DECLARE
-    out bytea[] := '{}';
-    ok integer;
-    v bytea;
-    st text;
-    msg text;
-    det text;
-BEGIN
-    FOR k IN 1..cardinality(conns) LOOP
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
-            IF ok <> 1 THEN
-                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
-                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-            END IF;
-        EXCEPTION WHEN query_canceled OR others THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
-        END;
-    END LOOP;
-    FOR k IN 1..cardinality(conns) LOOP
-        BEGIN
-            v := NULL;
-            EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                INTO v USING conns[k];
-            IF v IS NULL THEN
-                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-            END IF;
-            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                INTO ok USING conns[k];
-        EXCEPTION WHEN query_canceled OR others THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
-        END;
-        out := out || v;
-    END LOOP;
-    RETURN out;
-END
+    SELECT @extschema@.private_eigentrust_gather(dbl, conns, names, sqls, round, false, NULL)
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_broadcast(text, text[], text[], text[], integer) IS
 'internal: run one statement per party over dblink in parallel and collect one bytea from each';
@@ -377,69 +340,9 @@ COMMENT ON FUNCTION private_eigentrust_broadcast(text, text[], text[], text[], i
 CREATE FUNCTION private_eigentrust_masked_gather(dbl text, conns text[], names text[], sqls text[],
                                                  round integer, tolerant boolean)
 RETURNS bytea[]
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
 AS $fn$
-DECLARE
-    np   integer := cardinality(conns);
-    out  bytea[] := array_fill(NULL::bytea, ARRAY[np]);
-    sent boolean[] := array_fill(false, ARRAY[np]);
-    ok   integer;
-    v    bytea;
-    st   text;
-    msg  text;
-    det  text;
-BEGIN
-    IF dbl IS NULL OR conns IS NULL OR names IS NULL OR sqls IS NULL OR round IS NULL OR tolerant IS NULL
-       OR cardinality(names) <> np OR cardinality(sqls) <> np THEN
-        RAISE EXCEPTION 'private_eigentrust_masked_gather: every argument is needed, with one name and one statement per connection'
-            USING ERRCODE = '22004';
-    END IF;
-    FOR k IN 1..np LOOP
-        CONTINUE WHEN sqls[k] IS NULL;
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
-            IF ok <> 1 THEN
-                EXECUTE format('SELECT %s.dblink_error_message($1)', dbl) INTO msg USING conns[k];
-                RAISE EXCEPTION '%', msg USING ERRCODE = '08006';
-            END IF;
-            sent[k] := true;
-        EXCEPTION WHEN query_canceled OR others THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            IF NOT (tolerant AND (st LIKE '08%' OR st IN ('57P01', '57P02', '57P03'))) THEN
-                PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
-            END IF;
-        END;
-    END LOOP;
-    FOR k IN 1..np LOOP
-        CONTINUE WHEN NOT sent[k];
-        BEGIN
-            v := NULL;
-            EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                INTO v USING conns[k];
-            IF v IS NULL THEN
-                RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-            END IF;
-            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                INTO ok USING conns[k];
-            out[k] := v;
-        EXCEPTION WHEN query_canceled OR others THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            IF NOT (tolerant AND (st LIKE '08%' OR st IN ('57P01', '57P02', '57P03'))) THEN
-                PERFORM @extschema@.private_eigentrust_fail(names[k], round, st, msg, det);
-            END IF;
-        END;
-    END LOOP;
-    -- a party that dropped out: close its connection (its backend is gone or going)
-    FOR k IN 1..np LOOP
-        IF sqls[k] IS NOT NULL AND out[k] IS NULL THEN
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING conns[k];
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END IF;
-    END LOOP;
-    RETURN out;
-END
+    SELECT @extschema@.private_eigentrust_gather(dbl, conns, names, sqls, round, tolerant, NULL)
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_masked_gather(text, text[], text[], text[], integer, boolean) IS
 'internal: run one statement per party over dblink in parallel and collect one bytea each; with tolerant, a party whose connection is lost gives NULL (a dropout) instead of an ERROR';

@@ -394,101 +394,6 @@ COMMENT ON FUNCTION secure_sum_party_setup(name, text[], name) IS
 
 -- ---- coordinator ------------------------------------------------------
 
--- Raise the coordinator's ERROR for a remote failure, unless it means the
--- party dropped out: its connection failed (SQLSTATE class 08) or its
--- session was ended (57P01-57P03), or it was cancelled at the deadline.
-CREATE FUNCTION secure_sum_dropout(who text, round integer, state text, msg text, detail text)
-RETURNS void
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-AS $fn$
-BEGIN
-    IF state LIKE '08%' OR state IN ('57P01', '57P02', '57P03') THEN
-        RETURN;
-    END IF;
-    IF coalesce(detail, '') = '' THEN
-        RAISE EXCEPTION 'secure_sum: % failed in round %: %', who, round, msg USING ERRCODE = state;
-    END IF;
-    RAISE EXCEPTION 'secure_sum: % failed in round %: %', who, round, msg USING ERRCODE = state, DETAIL = detail;
-END
-$fn$;
-COMMENT ON FUNCTION secure_sum_dropout(text, integer, text, text, text) IS
-'internal to secure sums: return when a remote failure means the party dropped out (connection lost, session ended), else raise the coordinator''s ERROR naming the party and the round';
-
--- Send one statement to each party in sqls (NULL: skip it) and collect one
--- bytea each.  A party that drops out (secure_sum_dropout) or has not
--- answered when the timeout (NULL: none) runs out gets NULL; any other remote
--- ERROR ends the run, naming the party and the round.
-CREATE FUNCTION secure_sum_gather(dbl text, conns text[], names text[], sqls text[], round integer,
-    timeout interval)
-RETURNS bytea[]
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-AS $fn$
-DECLARE
-    out bytea[] := array_fill(NULL::bytea, ARRAY[cardinality(conns)]);
-    pending boolean[] := array_fill(false, ARRAY[cardinality(conns)]);
-    deadline timestamptz := clock_timestamp() + timeout;
-    ok integer;
-    busy integer;
-    v bytea;
-    st text;
-    msg text;
-    det text;
-BEGIN
-    FOR k IN 1..cardinality(conns) LOOP
-        CONTINUE WHEN sqls[k] IS NULL;
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_send_query($1, $2)', dbl) INTO ok USING conns[k], sqls[k];
-            IF ok <> 1 THEN
-                RAISE EXCEPTION 'cannot send' USING ERRCODE = '08006';
-            END IF;
-            pending[k] := true;
-        EXCEPTION WHEN others THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-            PERFORM @extschema@.secure_sum_dropout(names[k], round, st, msg, det);
-        END;
-    END LOOP;
-    WHILE true = ANY (pending) LOOP
-        FOR k IN 1..cardinality(conns) LOOP
-            CONTINUE WHEN NOT pending[k];
-            BEGIN
-                busy := 0;
-                IF deadline IS NOT NULL THEN
-                    EXECUTE format('SELECT %s.dblink_is_busy($1)', dbl) INTO busy USING conns[k];
-                    IF busy = 1 AND clock_timestamp() > deadline THEN
-                        -- too late: stop the party's step (its transaction
-                        -- rolls back) and count it as dropped
-                        EXECUTE format('SELECT %s.dblink_cancel_query($1)', dbl) USING conns[k];
-                        pending[k] := false;
-                        CONTINUE;
-                    END IF;
-                END IF;
-                CONTINUE WHEN busy = 1;
-                pending[k] := false;
-                v := NULL;
-                EXECUTE format('SELECT r.m FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                    INTO v USING conns[k];
-                IF v IS NULL THEN
-                    RAISE EXCEPTION 'no result' USING ERRCODE = '08006';
-                END IF;
-                EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1) AS r(a text, m bytea)', dbl)
-                    INTO ok USING conns[k];
-                out[k] := v;
-            EXCEPTION WHEN others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                pending[k] := false;
-                PERFORM @extschema@.secure_sum_dropout(names[k], round, st, msg, det);
-            END;
-        END LOOP;
-        IF true = ANY (pending) THEN
-            PERFORM pg_sleep(0.005);
-        END IF;
-    END LOOP;
-    RETURN out;
-END
-$fn$;
-COMMENT ON FUNCTION secure_sum_gather(text, text[], text[], text[], integer, interval) IS
-'internal to secure sums: run one statement per party over dblink in parallel and collect one bytea each; a party whose connection fails, whose session ends or that misses the timeout has dropped out (NULL), any other remote ERROR is raised';
-
 CREATE FUNCTION secure_sum_run(parties text[], value_sql text, scale integer DEFAULT 0,
     threshold integer DEFAULT NULL, allow_two_parties boolean DEFAULT false,
     party_schema name DEFAULT 'secure_sum_party', timeout interval DEFAULT NULL,
@@ -625,7 +530,7 @@ BEGIN
                 format('ssum %s party%s round 3', run, j),
                 format('%I.mask(%L, %L::bytea[])', party_schema, run, inbox::text));
         END LOOP;
-        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 3, timeout);
+        msgs := @extschema@.private_eigentrust_gather(dbl, conns, names, sqls, 3, true, timeout);
         FOR k IN 1..np LOOP
             IF msgs[k] IS NULL THEN
                 gone := gone || k;
@@ -654,7 +559,7 @@ BEGIN
                 format('ssum %s party%s round 4', run, k),
                 format('%I.unmask(%L, %L::integer[], %L::integer[])', party_schema, run, u2::text, gone::text)) END;
         END LOOP;
-        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 4, timeout);
+        msgs := @extschema@.private_eigentrust_gather(dbl, conns, names, sqls, 4, true, timeout);
         answered := 0;
         FOR k IN 1..np LOOP
             CONTINUE WHEN msgs[k] IS NULL;
@@ -699,7 +604,7 @@ BEGIN
                 format('ssum %s party%s done', run, k),
                 format('%I.finish(%L)', party_schema, run)) END;
         END LOOP;
-        msgs := @extschema@.secure_sum_gather(dbl, conns, names, sqls, 5, timeout);
+        msgs := @extschema@.private_eigentrust_gather(dbl, conns, names, sqls, 5, true, timeout);
         PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
         conns := '{}';
     EXCEPTION WHEN query_canceled OR others THEN

@@ -174,6 +174,8 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_call_sql
 
+--@create FUNCTION private_eigentrust_gather
+
 --@create FUNCTION private_eigentrust_masked_run
 
 --@create FUNCTION private_eigentrust_pretrust
@@ -337,17 +339,6 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 --@create FUNCTION secure_sum_party_setup
 
 -- ---- coordinator ------------------------------------------------------
-
--- Raise the coordinator's ERROR for a remote failure, unless it means the
--- party dropped out: its connection failed (SQLSTATE class 08) or its
--- session was ended (57P01-57P03), or it was cancelled at the deadline.
---@create FUNCTION secure_sum_dropout
-
--- Send one statement to each party in sqls (NULL: skip it) and collect one
--- bytea each.  A party that drops out (secure_sum_dropout) or has not
--- answered when the timeout (NULL: none) runs out gets NULL; any other remote
--- ERROR ends the run, naming the party and the round.
---@create FUNCTION secure_sum_gather
 
 --@create FUNCTION secure_sum_run
 
