@@ -216,3 +216,29 @@ END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_gather(text, text[], text[], text[], integer, boolean, interval) IS
 'internal: run one statement per party over dblink in parallel and collect one bytea each; with tolerant, a party whose connection is lost, whose session ends or that misses the timeout (NULL: none) has dropped out (NULL, connection closed); any other failure is an ERROR naming the party and the round';
+
+-- The end of a failed run at the coordinator: close every connection (which
+-- ends each party's session and the run's state there), restore
+-- application_name (NULL: leave it), and raise the caught error again in
+-- the protocol's words: private_eigentrust_fail's prefix becomes proto's,
+-- and its set-up hint, which names EigenTrust's party set-up, becomes
+-- setup_hint.
+CREATE FUNCTION private_eigentrust_coordinator_error(dbl text, conns text[], app text, proto text,
+    setup_hint text, state text, msg text, detail text, hint text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
+    IF app IS NOT NULL THEN
+        PERFORM set_config('application_name', app, false);
+    END IF;
+    msg := regexp_replace(msg, '^private eigentrust: ', proto || ': ');
+    IF hint LIKE 'Set the party up first%' AND setup_hint IS NOT NULL THEN
+        hint := setup_hint;
+    END IF;
+    PERFORM @extschema@.private_eigentrust_reraise(state, msg, detail, hint);
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_coordinator_error(text, text[], text, text, text, text, text, text, text) IS
+'internal: end a failed run at the coordinator: close the connections, restore application_name, and raise the error again with proto''s prefix and set-up hint';

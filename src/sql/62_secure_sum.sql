@@ -610,19 +610,11 @@ BEGIN
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
-        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
-        PERFORM set_config('application_name', app, false);
-        -- private_eigentrust_broadcast names its own protocol
-        msg := regexp_replace(msg, '^private eigentrust: ', 'secure_sum: ');
-        IF st IN ('3F000', '42883', '42501')
-           AND (coalesce(hnt, '') = '' OR hnt LIKE '%private_eigentrust_party_setup%') THEN
-            hnt := 'Set the party up first: in its database, as the owner of the data, run SELECT secure_sum_party_setup(''<coordinator role>'', ARRAY[''<value_sql>'']), and pin the other parties'' public keys in its known_parties.';
-            IF msg LIKE '%has not approved the query%' THEN
-                hnt := format('The party''s owner approves a query with INSERT INTO %I.approved_queries (value_sql) VALUES (...).',
-                              party_schema);
-            END IF;
-        END IF;
-        PERFORM @extschema@.private_eigentrust_reraise(st, msg, det, hnt);
+        PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns, app, 'secure_sum',
+            CASE WHEN msg LIKE '%has not approved the query%' THEN
+                format('The party''s owner approves a query with INSERT INTO %I.approved_queries (value_sql) VALUES (...).', party_schema)
+            ELSE 'Set the party up first: in its database, as the owner of the data, run SELECT secure_sum_party_setup(''<coordinator role>'', ARRAY[''<value_sql>'']), and pin the other parties'' public keys in its known_parties.'
+            END, st, msg, det, hnt);
     END;
     PERFORM set_config('application_name', app, false);
     parties_counted := cardinality(u2);

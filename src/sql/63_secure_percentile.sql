@@ -693,18 +693,11 @@ BEGIN
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
-        -- private_eigentrust_broadcast names the party and the step ("round");
-        -- its set-up hint is EigenTrust's, so say what this needs instead
-        IF msg LIKE 'private eigentrust: %' THEN
-            msg := 'secure_percentile: ' || substr(msg, 21);
-            IF hnt LIKE 'Set the party up first%' THEN
-                hnt := format('In the party''s database, as the owner of the values, run SELECT secure_percentile_party_setup(%L, ''<coordinator role>''), and pin the other parties'' public keys in %I.known_parties.',
-                              value_sql, party_schema);
-            END IF;
-        END IF;
-        -- closing a connection ends that party's session; its run row expires
-        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
-        PERFORM @extschema@.private_eigentrust_reraise(st, msg, det, hnt);
+        -- private_eigentrust_fail names the party and the step ("round")
+        PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns, NULL, 'secure_percentile',
+            format('In the party''s database, as the owner of the values, run SELECT secure_percentile_party_setup(%L, ''<coordinator role>''), and pin the other parties'' public keys in %I.known_parties.',
+                   value_sql, party_schema),
+            st, msg, det, hnt);
     END;
     RAISE NOTICE 'secure_percentile: run %, % parties, steps: %', run, np, step;
     RETURN CASE WHEN empty THEN NULL ELSE lower + lo * "precision" END;

@@ -227,15 +227,9 @@ BEGIN
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
-        -- closing a connection ends that party's session and its run state
-        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
-        PERFORM set_config('application_name', app, false);
-        -- private_eigentrust_fail names the party and the round in EigenTrust's words
-        msg := regexp_replace(msg, '^private eigentrust: ', 'psi: ');
-        IF hnt LIKE 'Set the party up first%' THEN
-            hnt := 'Set the party up first: in its database, as the owner of the ids, run SELECT psi_party_setup(''SELECT id FROM ...'', ''<coordinator role>''), and give the coordinator the same query text.';
-        END IF;
-        PERFORM @extschema@.private_eigentrust_reraise(st, msg, det, hnt);
+        PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns, app, 'psi',
+            'Set the party up first: in its database, as the owner of the ids, run SELECT psi_party_setup(''SELECT id FROM ...'', ''<coordinator role>''), and give the coordinator the same query text.',
+            st, msg, det, hnt);
     END;
     PERFORM set_config('application_name', app, false);
     run_id := run;

@@ -176,6 +176,8 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_gather
 
+--@create FUNCTION private_eigentrust_coordinator_error
+
 --@create FUNCTION private_eigentrust_masked_run
 
 --@create FUNCTION private_eigentrust_pretrust
