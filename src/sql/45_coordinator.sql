@@ -242,3 +242,23 @@ END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_coordinator_error(text, text[], text, text, text, text, text, text, text) IS
 'internal: end a failed run at the coordinator: close the connections, restore application_name, and raise the error again with proto''s prefix and set-up hint';
+
+-- A party's wrappers may be run by the coordinator's role only: each
+-- signature in fns (name(argument types)) is revoked from PUBLIC and granted
+-- to coordinator_role, with USAGE on the party schema.
+CREATE FUNCTION private_eigentrust_grant(party_schema name, fns text[], coordinator_role name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    f text;
+BEGIN
+    FOREACH f IN ARRAY fns LOOP
+        EXECUTE format('REVOKE ALL ON FUNCTION %I.%s FROM PUBLIC', party_schema, f);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, f, coordinator_role);
+    END LOOP;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_grant(name, text[], name) IS
+'internal: revoke a party''s wrapper functions (signatures name(types)) from PUBLIC and grant them and USAGE on the party schema to the coordinator''s role';

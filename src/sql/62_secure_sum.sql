@@ -381,10 +381,8 @@ BEGIN
         EXECUTE format('CREATE OR REPLACE FUNCTION %I.%s RETURNS bytea '
                        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L',
                        party_schema, fns[k], path, 'SELECT @extschema@.' || format(calls[k], party_schema));
-        EXECUTE format('REVOKE ALL ON FUNCTION %I.%s FROM PUBLIC', party_schema, fns[k]);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, fns[k], coordinator_role);
     END LOOP;
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
+    PERFORM @extschema@.private_eigentrust_grant(party_schema, fns, coordinator_role);
     EXECUTE format('SELECT public_key FROM %I.identity', party_schema) INTO pub;
     RETURN pub;
 END

@@ -547,16 +547,12 @@ BEGIN
                        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, f, path,
                        format('SELECT @extschema@.secure_percentile_party_%s(%L, run_id, step, msg)', f, party_schema));
     END LOOP;
-    EXECUTE format('REVOKE ALL ON FUNCTION %I.public_key(), %I.join_run(text, integer, bytea[], text, numeric, numeric, numeric, numeric, integer), '
-                   '%I.combine(text, integer, bytea[]) FROM PUBLIC', party_schema, party_schema, party_schema);
+    PERFORM @extschema@.private_eigentrust_grant(party_schema,
+        ARRAY['join_run(text, integer, bytea[], text, numeric, numeric, numeric, numeric, integer)',
+              'combine(text, integer, bytea[])']
+        || (SELECT array_agg(format('%I(text, integer, bytea)', o)) FROM unnest(ops) o), coordinator_role);
+    -- anyone may read the party's public identity key
     EXECUTE format('GRANT EXECUTE ON FUNCTION %I.public_key() TO PUBLIC', party_schema);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.join_run(text, integer, bytea[], text, numeric, numeric, numeric, numeric, integer), '
-                   '%I.combine(text, integer, bytea[]) TO %I', party_schema, party_schema, coordinator_role);
-    FOREACH f IN ARRAY ops LOOP
-        EXECUTE format('REVOKE ALL ON FUNCTION %I.%I(text, integer, bytea) FROM PUBLIC', party_schema, f);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%I(text, integer, bytea) TO %I', party_schema, f, coordinator_role);
-    END LOOP;
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
 END
 $fn$;
 COMMENT ON FUNCTION secure_percentile_party_setup(text, name, name) IS

@@ -55,7 +55,6 @@ DECLARE
     path text := @extschema@.private_eigentrust_wrapper_path();
     fns text[] := ARRAY['hello(text, text, boolean, boolean)', 'blind(text, bytea, boolean)',
                         'finish(text, bigint, integer, integer[])'];
-    f text;
 BEGIN
     IF ids_sql IS NULL OR coordinator_role IS NULL OR party_schema IS NULL OR allow_intersection IS NULL THEN
         RAISE EXCEPTION 'psi_party_setup: no argument may be NULL' USING ERRCODE = '22004';
@@ -115,11 +114,7 @@ BEGIN
 END
 $b$, party_schema, party_schema));
 
-    FOREACH f IN ARRAY fns LOOP
-        EXECUTE format('REVOKE ALL ON FUNCTION %I.%s FROM PUBLIC', party_schema, f);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, f, coordinator_role);
-    END LOOP;
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', party_schema, coordinator_role);
+    PERFORM @extschema@.private_eigentrust_grant(party_schema, fns, coordinator_role);
 END
 $fn$;
 COMMENT ON FUNCTION psi_party_setup(text, name, name, boolean) IS
