@@ -236,7 +236,7 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_paper_run
 
--- ---- secure_percentile and secure_median (src/sql/63_secure_percentile.sql)
+-- ---- secure_percentile and secure_median (src/sql/63_secure_percentile*.sql)
 -- The k-th ranked value (median, percentiles) across databases, by
 -- bisection with a secure comparison (docs/secure-sum.md, "The median and
 -- other percentiles").  Parties hold values; a coordinator drives the steps
@@ -312,7 +312,7 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 
 --@create FUNCTION paillier_encrypt_many
 
--- ---- secure sums (src/sql/62_secure_sum.sql)
+-- ---- secure sums (src/sql/62_secure_sum*.sql)
 -- Secure sums and averages across databases (docs/secure-sum.md): a
 -- coordinator adds the masked values of party databases over dblink.  Double
 -- masking after Bonawitz et al. (CCS 2017): pairwise zero-sum masks from
