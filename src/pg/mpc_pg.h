@@ -92,6 +92,11 @@ void		mpc_recv_need(struct StringInfoData *buf, Size len, const char *type);
 uint32		mpc_recv_len(struct StringInfoData *buf, uint32 max, const char *type,
 						 const char *what);
 
+/* The elements of an array of any element type (deconstruct_array with the
+ * type's storage properties); returns how many.  arrays.c. */
+struct ArrayType;
+int			mpc_array_elements(struct ArrayType *arr, Datum **elems, bool **nulls);
+
 /* Install the emit_log_hook that keeps private-key text out of reports. */
 void		mpc_errors_init(void);
 

@@ -386,10 +386,6 @@ MPC_FUNCTION(paillier_decrypt_many)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	PaillierPrivkey *skv = PG_GETARG_PAILLIER_PRIVKEY_P(1);
-	Oid			elemtype = ARR_ELEMTYPE(arr);
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			nelems,
@@ -398,8 +394,7 @@ MPC_FUNCTION(paillier_decrypt_many)
 	Datum	   *out;
 
 	mpc_check_privkey(skv);
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &nelems);
+	nelems = mpc_array_elements(arr, &elems, &nulls);
 	if (nelems == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(NUMERICOID));
 	for (i = 0; i < nelems; i++)

@@ -244,11 +244,8 @@ layout_args(FunctionCallInfo fcinfo, int slot_arg, int terms_arg, int32 *slot_bi
 
 /* A 1-D (or empty) array's elements; NULL elements are an error. */
 static int
-array_elems(ArrayType *arr, Oid elemtype, Datum **elems, const char *what)
+array_elems(ArrayType *arr, Datum **elems, const char *what)
 {
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 	bool	   *nulls;
 	int			n,
 				i;
@@ -257,8 +254,7 @@ array_elems(ArrayType *arr, Oid elemtype, Datum **elems, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s: expected a one-dimensional array", what)));
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, elems, &nulls, &n);
+	n = mpc_array_elements(arr, elems, &nulls);
 	if (n == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -292,7 +288,7 @@ MPC_FUNCTION(paillier_encrypt_packed)
 	layout_args(fcinfo, 3, 4, &slot_bits, &max_terms, "paillier_encrypt_packed");
 	if (enc_check_scale(scale, &err) != MPC_OK)
 		mpc_raise(&err, "paillier_encrypt_packed");
-	n = array_elems(arr, NUMERICOID, &elems, "paillier_encrypt_packed");
+	n = array_elems(arr, &elems, "paillier_encrypt_packed");
 	if (pack_check_layout(pk, (size_t) n, (unsigned) slot_bits, (unsigned long) max_terms,
 						  &err) != MPC_OK)
 		mpc_raise(&err, "paillier_encrypt_packed");
@@ -427,7 +423,7 @@ MPC_FUNCTION(paillier_pack)
 	PaillierPacked *res;
 
 	layout_args(fcinfo, 1, 2, &slot_bits, &max_terms, "paillier_pack");
-	n = array_elems(arr, ARR_ELEMTYPE(arr), &elems, "paillier_pack");
+	n = array_elems(arr, &elems, "paillier_pack");
 	first = DatumGetPaillierCiphertextP(elems[0]);
 	pai_pub_copy(&key, mpc_ct_key(first));
 	if (pack_check_layout(&key, (size_t) n, (unsigned) slot_bits, (unsigned long) max_terms,

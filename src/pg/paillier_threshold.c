@@ -515,10 +515,6 @@ MPC_FUNCTION(paillier_decrypt_share)
 MPC_FUNCTION(paillier_combine_array)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	Oid			elemtype = ARR_ELEMTYPE(arr);
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			nelems,
@@ -532,8 +528,7 @@ MPC_FUNCTION(paillier_combine_array)
 	mpz_t		m, v;
 	Datum		result;
 
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &nelems);
+	nelems = mpc_array_elements(arr, &elems, &nulls);
 	if (nelems > 4 * THR_MAX_SHARES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

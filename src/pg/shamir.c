@@ -123,13 +123,8 @@ sharing_shares_from_array(ArrayType *arr, int32 **xs, int32 **ts, mpz_t **ys,
 	bool	   *nulls;
 	int			n,
 				i;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 
-	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign,
-					  &elems, &nulls, &n);
+	n = mpc_array_elements(arr, &elems, &nulls);
 	if (n > SHAMIR_MAX_N)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
