@@ -78,6 +78,13 @@ BEGIN
                   HINT = format('The party''s owner approves a query with INSERT INTO %I.approved_queries (value_sql) VALUES (...).',
                                 party_schema);
     END IF;
+    -- a run that never finished (aborted, or this party dropped out) keeps
+    -- its mask key, self-mask and held shares for a day at most: each new
+    -- run wipes those of older ones
+    EXECUTE format('DELETE FROM %I.held h USING %I.runs r WHERE h.run_id = r.run_id '
+                   'AND r.finished IS NULL AND r.started < now() - interval ''1 day''', party_schema, party_schema);
+    EXECUTE format('UPDATE %I.runs SET eph_private = NULL, self_mask = NULL, finished = now() '
+                   'WHERE finished IS NULL AND started < now() - interval ''1 day''', party_schema);
     EXECUTE format('SELECT private_key, public_key FROM %I.identity', party_schema) INTO STRICT idk;
     ek := @extschema@.zerosum_keygen();
     -- two self-masks (sum, count) packed in one field element: b0 + 2^128 b1

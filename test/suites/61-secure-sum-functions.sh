@@ -181,6 +181,16 @@ same "party 2 silent past the 15 s timeout, dropped after $((t1 - t0)) s" "$got"
 [ $((t1 - t0)) -lt 90 ] || bad "the timeout did not cut the wait: $((t1 - t0)) s"
 for k in 2; do sqlc ${P}_p$k "CREATE OR REPLACE FUNCTION ssum_hook() RETURNS boolean LANGUAGE sql SECURITY DEFINER AS 'SELECT true'" >/dev/null; done
 
+echo "-- the secrets of runs that never finished"
+stale=$(val ${P}_p2 "SELECT count(*) FROM secure_sum_party.runs WHERE finished IS NULL AND eph_private IS NOT NULL")
+[ "${stale:-0}" -ge 1 ] && ok "party 2 holds the mask key of $stale run(s) it dropped out of" || bad "no unfinished run at party 2: $stale"
+sqlc ${P}_p2 "UPDATE secure_sum_party.runs SET started = started - interval '2 days' WHERE finished IS NULL" >/dev/null
+val $C "SELECT secure_sum($P3, 'SELECT v FROM public.data')" >/dev/null
+left=$(val ${P}_p2 "SELECT count(*) FROM secure_sum_party.runs r WHERE started < now() - interval '1 day'
+	AND (eph_private IS NOT NULL OR self_mask IS NOT NULL OR EXISTS (SELECT 1 FROM secure_sum_party.held h WHERE h.run_id = r.run_id))")
+[ "$left" = 0 ] && ok "the next run wipes the mask keys, self-masks and held shares of runs unfinished after a day" \
+	|| bad "$left runs older than a day keep their secrets"
+
 echo "-- remote bad input"
 # expect LABEL SQLSTATE PATTERN SQL
 expect() {
