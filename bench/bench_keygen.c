@@ -1,17 +1,19 @@
 /*
- * bench_keygen.c: Paillier key generation with the trial exponentiations
- * of the prime search on the multi-buffer IFMA (eight candidates per
- * ifma8_powm_limbs call, prime_fermat2_many) against the GMP path
- * (mpz_probab_prime_p per candidate, IFMA turned off: the code key
- * generation ran before), in thread CPU time.
+ * bench_keygen.c: Paillier key generation with its trial exponentiations
+ * on the multi-buffer IFMA, in thread CPU time, against
+ *   - "before": what pai_keygen did on this CPU before: the prime search
+ *     with mpz_probab_prime_p(x, 30) per sieved candidate, pai_priv_check
+ *     with mpz_probab_prime_p(x, 32), both on GMP, then pai_priv_setup
+ *     (its CRT constants on IFMA);
+ *   - "GMP path": pai_keygen with IFMA turned off (a CPU without IFMA);
+ *   - "IFMA8": pai_keygen now: eight sieved candidates per base-2 Fermat
+ *     call (prime_fermat2_many), and pai_priv_check's eight Miller-Rabin
+ *     rounds in one call (prime_probable).
  *
  * Key generation time is random (how far the first prime is from a random
  * start), so each figure is a mean over many keys, with its standard error;
- * the two paths alternate key by key so both see the same machine.  Also
- * the prime search alone (prime_random_batch, batch 8 against batch 1),
- * which is the part the multi-buffer path changes; the rest of a key is
- * pai_priv_check (mpz_probab_prime_p(p, 32) on both primes) and the CRT
- * constants, the same on both paths.
+ * the paths alternate key by key so all see the same machine.  Also the
+ * prime search alone (prime_random_batch, batch 1 against batch 8).
  *
  *   bench/build/bench_keygen [keys] [bits...]   (default: 20 keys, 2048 3072)
  */
@@ -55,6 +57,36 @@ sem(const stat *s)
 	return sqrt(var > 0 ? var / s->n : 0);
 }
 
+/* pai_keygen as it ran before the multi-buffer path (see the top) */
+static mpc_status
+keygen_before(pai_priv *sk, size_t bits, mpc_error *err)
+{
+	mpz_t		p,
+				q;
+	mpc_status	st;
+
+	mpz_inits(p, q, NULL);
+	do
+	{
+		ifma_set_enabled(0);
+		st = prime_random_batch(p, (bits + 1) / 2, 1, err);
+		if (st == MPC_OK)
+			st = prime_random_batch(q, bits / 2, 1, err);
+		if (st == MPC_OK)
+			st = pai_priv_check(p, q, 512, err);
+		ifma_set_enabled(1);
+		if (st == MPC_OK)
+			st = pai_priv_setup(sk, p, q, 512, err);
+		if (st == MPC_OK && sk->pub.nbits != bits)
+		{
+			pai_priv_clear(sk);
+			st = MPC_ERR_KEY;
+		}
+	} while (st == MPC_ERR_KEY);
+	mpz_clears(p, q, NULL);
+	return st;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -77,12 +109,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 	printf("keys per figure: %d; thread CPU time, mean +- standard error\n", keys);
-	printf("%6s  %-22s %14s %14s %7s\n", "bits", "what", "GMP path ms", "IFMA8 ms", "ratio");
+	printf("%6s  %-20s %14s %14s %14s %8s\n", "bits", "what", "before ms", "GMP path ms", "IFMA8 ms",
+		   "before/IFMA8");
 	for (a = 0; a < nsizes; a++)
 	{
 		size_t		bits = sizes[a];
-		stat		kg[2] = {{0}},
-					pr[2] = {{0}};
+		stat		kg[3] = {{0}},
+					pr[3] = {{0}};
 		mpc_error	err;
 		mpz_t		p;
 
@@ -91,14 +124,15 @@ main(int argc, char **argv)
 		{
 			int			path;
 
-			for (path = 0; path < 2; path++)
+			/* 0: before, 1: GMP path, 2: IFMA8 */
+			for (path = 0; path < 3; path++)
 			{
 				pai_priv	sk;
 				double		t0;
 
-				ifma_set_enabled(path);
+				ifma_set_enabled(path == 2);
 				t0 = cpu_now();
-				if (pai_keygen(&sk, bits, 512, &err) != MPC_OK)
+				if (path == 0 ? keygen_before(&sk, bits, &err) : pai_keygen(&sk, bits, 512, &err))
 				{
 					fprintf(stderr, "keygen: %s\n", err.msg);
 					return 1;
@@ -106,8 +140,10 @@ main(int argc, char **argv)
 				add(&kg[path], cpu_now() - t0);
 				pai_priv_clear(&sk);
 
+				if (path == 0)
+					continue;	/* the search of "before" is the GMP path's */
 				t0 = cpu_now();
-				if (prime_random_batch(p, bits / 2, path ? 8 : 1, &err) != MPC_OK)
+				if (prime_random_batch(p, bits / 2, path == 2 ? 8 : 1, &err) != MPC_OK)
 				{
 					fprintf(stderr, "prime: %s\n", err.msg);
 					return 1;
@@ -116,12 +152,12 @@ main(int argc, char **argv)
 			}
 		}
 		ifma_set_enabled(1);
-		printf("%6zu  %-22s %7.1f +- %4.1f %7.1f +- %4.1f %6.2fx\n", bits, "pai_keygen",
-			   1e3 * mean(&kg[0]), 1e3 * sem(&kg[0]), 1e3 * mean(&kg[1]), 1e3 * sem(&kg[1]),
-			   mean(&kg[0]) / mean(&kg[1]));
-		printf("%6zu  %-22s %7.1f +- %4.1f %7.1f +- %4.1f %6.2fx\n", bits, "one prime of bits/2",
-			   1e3 * mean(&pr[0]), 1e3 * sem(&pr[0]), 1e3 * mean(&pr[1]), 1e3 * sem(&pr[1]),
-			   mean(&pr[0]) / mean(&pr[1]));
+		printf("%6zu  %-20s %7.1f +- %4.1f %7.1f +- %4.1f %7.1f +- %4.1f %7.2fx\n", bits,
+			   "pai_keygen", 1e3 * mean(&kg[0]), 1e3 * sem(&kg[0]), 1e3 * mean(&kg[1]),
+			   1e3 * sem(&kg[1]), 1e3 * mean(&kg[2]), 1e3 * sem(&kg[2]), mean(&kg[0]) / mean(&kg[2]));
+		printf("%6zu  %-20s %14s %7.1f +- %4.1f %7.1f +- %4.1f %7.2fx (GMP/IFMA8)\n", bits,
+			   "one prime, bits/2", "(= GMP path)", 1e3 * mean(&pr[1]), 1e3 * sem(&pr[1]),
+			   1e3 * mean(&pr[2]), 1e3 * sem(&pr[2]), mean(&pr[1]) / mean(&pr[2]));
 		mpz_clear(p);
 	}
 	return 0;

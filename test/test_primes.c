@@ -221,6 +221,70 @@ test_random_primes(void)
 	mpz_clears(p, first, NULL);
 }
 
+/* prime_probable and its Miller-Rabin rounds against GMP */
+static void
+test_probable(int ifma)
+{
+	mpz_t		x,
+				f;
+	unsigned long k;
+	int			i;
+
+	mpz_inits(x, f, NULL);
+	/* primes of several sizes, and their neighbours' products */
+	for (i = 0; i < 12; i++)
+	{
+		size_t		bits = i < 4 ? 40 + 20 * i : 128 * i;
+
+		random_odd(x, bits);
+		mpz_nextprime(x, x);
+		CHECK(prime_probable(x) == 1);
+		CHECK(prime_miller_rabin8(x) == (ifma && mpz_sizeinbase(x, 2) >= 64 ? 1 : -1));
+		mpz_nextprime(f, x);
+		mpz_mul(x, x, f);
+		CHECK(prime_probable(x) == 0);
+		CHECK(prime_miller_rabin8(x) == (ifma && mpz_sizeinbase(x, 2) >= 64 ? 0 : -1));
+	}
+	/* a Carmichael number (6k+1)(12k+1)(18k+1) of about 94 bits: every base
+	 * coprime to it is a Fermat liar, Miller-Rabin must still see it */
+	for (k = (1UL << 30) + 1;; k++)
+	{
+		mpz_t		a,
+					b,
+					c;
+
+		mpz_inits(a, b, c, NULL);
+		mpz_set_ui(a, 6 * k + 1);
+		mpz_set_ui(b, 12 * k + 1);
+		mpz_set_ui(c, 18 * k + 1);
+		if (mpz_probab_prime_p(a, 30) && mpz_probab_prime_p(b, 30) && mpz_probab_prime_p(c, 30))
+		{
+			int			passes;
+			const mpz_t *xs;
+
+			mpz_mul(x, a, b);
+			mpz_mul(x, x, c);
+			xs = (const mpz_t *) &x;
+			CHECK_OK(prime_fermat2_many(&passes, xs, 1, &e_));
+			CHECK(passes == 1);	/* a Fermat liar, as it must be */
+			CHECK(prime_probable(x) == 0);
+			CHECK(prime_miller_rabin8(x) == (ifma ? 0 : -1));
+			mpz_clears(a, b, c, NULL);
+			break;
+		}
+		mpz_clears(a, b, c, NULL);
+	}
+	/* small and even ones go to GMP */
+	mpz_set_ui(x, 3215031751UL);	/* strong pseudoprime to bases 2, 3, 5, 7 */
+	CHECK(prime_probable(x) == 0);
+	CHECK(prime_miller_rabin8(x) == -1);
+	mpz_set_ui(x, 1000);
+	CHECK(prime_probable(x) == 0);
+	mpz_set_ui(x, 2);
+	CHECK(prime_probable(x) == 1);
+	mpz_clears(x, f, NULL);
+}
+
 /* keys from pai_keygen: proven primes of the right sizes */
 static void
 test_keys(size_t bits)
@@ -251,6 +315,7 @@ main(void)
 		printf("path: %s\n", path ? "multi-buffer IFMA" : "GMP");
 		test_fermat();
 		test_random_primes();
+		test_probable(path);
 		test_keys(1024);
 		test_keys(1025);
 	}

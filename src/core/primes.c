@@ -10,6 +10,7 @@
 #include "ifma8.h"
 #include "paillier.h"
 #include "serial.h"
+#include "sha256.h"
 
 /* ---------------------------------------------------------------------
  * Small primes, for trial division of moduli and sieving in keygen.
@@ -183,6 +184,109 @@ prime_fermat2_many(int *passes, const mpz_t *x, size_t count, mpc_error *err)
 }
 
 /* ---------------------------------------------------------------------
+ * Miller-Rabin, eight bases at once
+ * --------------------------------------------------------------------- */
+#define MR_ROUNDS IFMA8_LANES
+
+int
+prime_miller_rabin8(const mpz_t x)
+{
+	size_t		bits = mpz_sizeinbase(x, 2),
+				n = mpz_size(x),
+				nbytes = (bits + 7) / 8,
+				s,
+				l,
+				j;
+	mpz_t		xm3,
+				d,
+				a,
+				y,
+				xm1,
+				scratch;
+	mp_limb_t  *mem,
+			   *rp[MR_ROUNDS];
+	const mp_limb_t *bp[MR_ROUNDS],
+			   *ep[MR_ROUNDS],
+			   *mp[MR_ROUNDS];
+	uint8_t		xb[PAI_MAX_BITS / 8],
+				hb[PAI_MAX_BITS / 8 + 16];
+	mpc_error	err;
+	int			ok = 1;
+
+	if (mpz_even_p(x) || bits < 64 || nbytes > PAI_MAX_BITS / 8 || !ifma_available() ||
+		ifma_digits(bits) == 0)
+		return -1;
+	mpz_inits(xm3, d, a, y, xm1, scratch, NULL);
+	mpz_sub_ui(xm1, x, 1);
+	mpz_sub_ui(xm3, x, 3);
+	s = mpz_scan1(xm1, 0);
+	mpz_fdiv_q_2exp(d, xm1, s);
+	/* limbs: 8 bases, d, 8 results, each n limbs */
+	mem = mpz_limbs_write(scratch, (mp_size_t) (n * (2 * MR_ROUNDS + 1)));
+	memset(mem, 0, n * (2 * MR_ROUNDS + 1) * sizeof(mp_limb_t));
+	memcpy(mem + n * MR_ROUNDS, mpz_limbs_read(d), mpz_size(d) * sizeof(mp_limb_t));
+	mpz_export(xb, NULL, 1, 1, 1, 0, x);
+	for (l = 0; l < MR_ROUNDS; l++)
+	{
+		uint8_t		tag[2] = {'M', (uint8_t) l};
+
+		/* base l: 2 + (SHA-256 counter-mode stream of x, 16 bytes more
+		 * than x) mod (x - 3), in [2, x - 2] */
+		sha256_ctr_expand("mpc prime mr", 12, xb, nbytes, tag, 2, hb, nbytes + 16);
+		mpz_import(a, nbytes + 16, 1, 1, 1, 0, hb);
+		mpz_mod(a, a, xm3);
+		mpz_add_ui(a, a, 2);
+		memcpy(mem + l * n, mpz_limbs_read(a), mpz_size(a) * sizeof(mp_limb_t));
+		bp[l] = mem + l * n;
+		ep[l] = mem + n * MR_ROUNDS;
+		mp[l] = mpz_limbs_read(x);
+		rp[l] = mem + n * (MR_ROUNDS + 1 + l);
+	}
+	if (ifma8_powm_limbs(rp, bp, ep, bits, mp, n, bits, &err) != MPC_OK)
+		ok = -1;
+	for (l = 0; l < MR_ROUNDS && ok == 1; l++)
+	{
+		int			pass;
+
+		mpz_import(y, n, -1, sizeof(mp_limb_t), 0, 0, rp[l]);
+		pass = mpz_cmp_ui(y, 1) == 0 || mpz_cmp(y, xm1) == 0;
+		for (j = 1; j < s && !pass; j++)
+		{
+			mpz_mul(y, y, y);
+			mpz_mod(y, y, x);
+			if (mpz_cmp_ui(y, 1) == 0)
+				break;			/* a non-trivial square root of 1 */
+			pass = mpz_cmp(y, xm1) == 0;
+		}
+		ok = pass;
+	}
+	mpc_wipe(mem, n * (2 * MR_ROUNDS + 1) * sizeof(mp_limb_t));
+	mpc_wipe(xb, nbytes);
+	mpc_wipe(hb, nbytes + 16);
+	mpc_wipe(d->_mp_d, (size_t) d->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(xm1->_mp_d, (size_t) xm1->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(xm3->_mp_d, (size_t) xm3->_mp_alloc * sizeof(mp_limb_t));
+	mpc_wipe(y->_mp_d, (size_t) y->_mp_alloc * sizeof(mp_limb_t));
+	mpz_clears(xm3, d, a, y, xm1, scratch, NULL);
+	return ok;
+}
+
+int
+prime_probable(const mpz_t x)
+{
+	int			r;
+
+	if (mpz_even_p(x) || mpz_sizeinbase(x, 2) < 64 || !ifma_available())
+		return mpz_probab_prime_p(x, 24 + MR_ROUNDS) != 0;
+	if (mpz_probab_prime_p(x, 24) == 0)		/* Baillie-PSW */
+		return 0;
+	r = prime_miller_rabin8(x);
+	if (r < 0)
+		return mpz_probab_prime_p(x, 24 + MR_ROUNDS) != 0;
+	return r;
+}
+
+/* ---------------------------------------------------------------------
  * Random primes
  * --------------------------------------------------------------------- */
 #define SEARCH_SPAN (1UL << 20)		/* odd offsets tried from one start */
@@ -276,7 +380,7 @@ prime_random_batch(mpz_t out, size_t bits, int batch, mpc_error *err)
 			{
 				st = prime_fermat2_many(passes, (const mpz_t *) cand, (size_t) nc, err);
 				for (i = 0; i < nc && st == MPC_OK && !found; i++)
-					if (passes[i] && mpz_probab_prime_p(cand[i], 1) != 0)
+					if (passes[i])
 					{
 						mpz_set(out, cand[i]);
 						found = 1;
