@@ -9,35 +9,42 @@
 
 #include <string.h>
 
-void
+uint64_t
 ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len)
 {
 	/*
 	 * Digit i is bits [52 i, 52 i + 52): the 8 bytes that end 52 i / 8
 	 * bytes before the end of the big-endian number, byte-swapped and
-	 * shifted by (52 i) mod 8 (0 or 4).  The number is copied behind enough
-	 * zero bytes that every such load is inside the buffer, so the loop is
-	 * one unaligned load, a bswap, a shift and a mask per digit.
+	 * shifted by (52 i) mod 8 (0 or 4): one unaligned load, a bswap, a
+	 * shift and a mask per digit, straight from the caller's bytes.  Only
+	 * the top digits, whose 8 bytes would start before be[0], read a zero-
+	 * padded copy of the number's first bytes.
 	 */
-	uint8_t		buf[8 * IFMA_MAX_DIGITS + 16];
+	uint8_t		top[16];
+	uint64_t	any = 0;
 	size_t		D = c->digits,
-				need = (52 * D) / 8 + 8,	/* bytes the loads can reach */
-				pad,
 				i;
 
 	if (len > 8 * D)
 		len = 8 * D;			/* callers pass len <= 52 D / 8 */
-	pad = need > len ? need - len : 0;
-	memset(buf, 0, pad);
-	memcpy(buf + pad, be, len);
+	memset(top, 0, sizeof(top));
+	memcpy(top + 8, be, len < 8 ? len : 8);	/* be[k] is top[8 + k], k >= -8 */
 	for (i = 0; i < D; i++)
 	{
-		size_t		bit = 52 * i;
+		size_t		bit = 52 * i,
+					off = bit / 8;	/* bytes from the end to the load's end */
 		uint64_t	w;
 
-		memcpy(&w, buf + pad + len - bit / 8 - 8, 8);
+		if (off + 8 <= len)
+			memcpy(&w, be + len - off - 8, 8);
+		else if (off < len)
+			memcpy(&w, top + len - off, 8);	/* from be[len - off - 8] */
+		else
+			w = 0;
 		d[i] = (__builtin_bswap64(w) >> (bit % 8)) & MASK52;
+		any |= d[i];
 	}
+	return any;
 }
 
 /* out[0, len) = the big-endian bytes of the number with limbs l[0, L),
