@@ -16,15 +16,21 @@
  * prime search alone (prime_random_batch, batch 1 against batch 8).
  *
  *   bench/build/bench_keygen [keys] [bits...]   (default: 20 keys, 2048 3072)
+ *   bench/build/bench_keygen -s [count] [bits...]
+ *       the threshold scheme's safe primes of bits/2 bits instead
+ *       (thr_safe_prime: eight candidates per Fermat call against the
+ *       one-at-a-time search, IFMA off), count of each, alternating
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench_common.h"
 #include "ifma.h"
 #include "paillier.h"
 #include "primes.h"
+#include "threshold.h"
 
 typedef struct
 {
@@ -87,15 +93,61 @@ keygen_before(pai_priv *sk, size_t bits, mpc_error *err)
 	return st;
 }
 
+static int
+safe_primes(int count, const size_t *sizes, int nsizes)
+{
+	int			a,
+				k,
+				path;
+
+	printf("safe primes per figure: %d; thread CPU time, mean +- standard error\n", count);
+	printf("%6s  %14s %14s %7s\n", "bits", "GMP path ms", "IFMA8 ms", "ratio");
+	for (a = 0; a < nsizes; a++)
+	{
+		stat		sp[2] = {{0}};
+		mpc_error	err;
+		mpz_t		p;
+
+		mpz_init(p);
+		for (k = 0; k < count; k++)
+			for (path = 0; path < 2; path++)
+			{
+				double		t0;
+
+				ifma_set_enabled(path);
+				t0 = cpu_now();
+				if (thr_safe_prime(p, sizes[a] / 2, &err) != MPC_OK)
+				{
+					fprintf(stderr, "thr_safe_prime: %s\n", err.msg);
+					return 1;
+				}
+				add(&sp[path], cpu_now() - t0);
+			}
+		ifma_set_enabled(1);
+		printf("%6zu  %7.0f +- %4.0f %7.0f +- %4.0f %6.2fx  (safe primes of %zu bits)\n", sizes[a],
+			   1e3 * mean(&sp[0]), 1e3 * sem(&sp[0]), 1e3 * mean(&sp[1]), 1e3 * sem(&sp[1]),
+			   mean(&sp[0]) / mean(&sp[1]), sizes[a] / 2);
+		mpz_clear(p);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	int			keys = argc > 1 ? atoi(argv[1]) : 20;
+	int			safe = argc > 1 && strcmp(argv[1], "-s") == 0;
+	int			keys;
 	size_t		sizes[8] = {2048, 3072};
 	int			nsizes = 2,
 				a,
 				k;
 
+	if (safe)
+	{
+		argv++;
+		argc--;
+	}
+	keys = argc > 1 ? atoi(argv[1]) : (safe ? 4 : 20);
 	mpc_set_rng(rng);
 	if (argc > 2)
 	{
@@ -108,6 +160,8 @@ main(int argc, char **argv)
 		printf("no AVX-512 IFMA on this CPU: nothing to compare\n");
 		return 0;
 	}
+	if (safe)
+		return safe_primes(keys, sizes, nsizes);
 	printf("keys per figure: %d; thread CPU time, mean +- standard error\n", keys);
 	printf("%6s  %-20s %14s %14s %14s %8s\n", "bits", "what", "before ms", "GMP path ms", "IFMA8 ms",
 		   "before/IFMA8");

@@ -10,6 +10,7 @@
 #include "ifma.h"
 #include "paillier.h"
 #include "primes.h"
+#include "threshold.h"
 #include "unit.h"
 
 /* 2^(x-1) mod x == 1, by GMP's variable-time mpz_powm */
@@ -221,6 +222,40 @@ test_random_primes(void)
 	mpz_clears(p, first, NULL);
 }
 
+/* the threshold scheme's safe primes: the same p = 2q + 1 from the same
+ * random bytes on the multi-buffer path and on the one-at-a-time path */
+static void
+test_safe_primes(void)
+{
+	static const size_t sizes[] = {16, 64, 200, 256};
+	size_t		s;
+	mpz_t		p,
+				first,
+				q;
+	int			path;
+
+	mpz_inits(p, first, q, NULL);
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+	{
+		for (path = 0; path <= 1; path++)
+		{
+			ifma_set_enabled(path);
+			det_state = 77 + sizes[s];
+			mpc_set_rng(det_rng);
+			CHECK_OK(thr_safe_prime(p, sizes[s], &e_));
+			mpz_fdiv_q_2exp(q, p, 1);
+			CHECK(mpz_probab_prime_p(p, 30) != 0 && mpz_probab_prime_p(q, 30) != 0);
+			CHECK(mpz_sizeinbase(p, 2) == sizes[s]);
+			if (path == 0)
+				mpz_set(first, p);
+			else
+				CHECK(mpz_cmp(p, first) == 0);
+		}
+	}
+	UNIT_INIT();
+	mpz_clears(p, first, q, NULL);
+}
+
 /* prime_probable and its Miller-Rabin rounds against GMP */
 static void
 test_probable(int ifma)
@@ -316,6 +351,9 @@ main(void)
 		test_fermat();
 		test_random_primes();
 		test_probable(path);
+		if (path == 1)
+			test_safe_primes();	/* both paths, from the same bytes */
+		ifma_set_enabled(path);
 		test_keys(1024);
 		test_keys(1025);
 	}
