@@ -103,5 +103,5 @@ ctgrind: $(CTGRIND_BIN)
 	@echo "== ctgrind: a variable-time exponentiation must be reported"
 	@$(CTGRIND_RUN) leak >/dev/null 2>&1; rc=$$?; if [ $$rc -ne 99 ]; then \
 		echo "FAIL: valgrind did not report the negative control (exit $$rc)"; exit 1; fi
-	@echo "== ctgrind: decryption, fixed-base exponentiation, IFMA ladder, multi-buffer IFMA"
+	@echo "== ctgrind: decryption, fixed-base exponentiation, IFMA ladder, multi-buffer IFMA, keygen Fermat test"
 	$(CTGRIND_RUN)

@@ -544,6 +544,60 @@ test_paillier_paths(void)
 	mpz_clears(m, c, got, textbook, NULL);
 }
 
+/* ifma_digits_of_be against ifma_digits_of_limbs for every length from 0 to
+ * the context's widest (short numbers, odd lengths, leading zero bytes),
+ * with its OR of the digits; the bytes around the input are poisoned */
+static void
+test_digits_of_be(gmp_randstate_t rs)
+{
+	static const size_t bits[] = {64, 1000, 2048, 4096};
+	size_t		b;
+
+	for (b = 0; b < sizeof(bits) / sizeof(bits[0]); b++)
+	{
+		size_t		bytes = ifma_ctx_bytes(bits[b]);
+		void	   *buf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+		ifma_ctx	c;
+		mpz_t		N,
+					x;
+		uint64_t	want[IFMA_MAX_DIGITS],
+					got[IFMA_MAX_DIGITS],
+					any;
+		uint8_t		mem[8 + 2048 + 8];
+		size_t		len,
+					i,
+					maxlen;
+		int			bad = 0;
+
+		mpz_inits(N, x, NULL);
+		mpz_urandomb(N, rs, bits[b]);
+		mpz_setbit(N, bits[b] - 1);
+		mpz_setbit(N, 0);
+		CHECK_OK(ifma_ctx_init(&c, buf, bytes, N, &e_));
+		maxlen = (52 * c.digits) / 8;
+		if (maxlen > 2048)
+			maxlen = 2048;
+		for (len = 0; len <= maxlen; len++)
+		{
+			memset(mem, 0xA5, sizeof(mem));
+			mpz_urandomb(x, rs, 8 * len);
+			if (len % 5 == 1 && len > 2)
+				mpz_tdiv_r_2exp(x, x, 8 * (len - 2));	/* leading zero bytes */
+			if (len == 3)
+				mpz_set_ui(x, 0);
+			be_bytes(mem + 8, len, x);
+			ifma_digits_of_limbs(want, c.digits, mpz_limbs_read(x), mpz_size(x));
+			any = ifma_digits_of_be(&c, got, mem + 8, len);
+			for (i = 0; i < c.digits; i++)
+				bad += got[i] != want[i];
+			bad += (any != 0) != (mpz_sgn(x) != 0);
+		}
+		CHECK(bad == 0);
+		mpz_clears(N, x, NULL);
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
@@ -560,6 +614,7 @@ main(void)
 	test_powm(rs);
 	test_mul_select(rs);
 	test_acc(rs);
+	test_digits_of_be(rs);
 	test_mb(rs);
 	test_paillier_paths();
 	gmp_randclear(rs);

@@ -125,8 +125,9 @@ void		mpc_powm_sec_limbs(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep
  * Factors and P are public (ciphertexts): nothing here is constant time.
  */
 /* d = the big-endian number be[0, len), read a word at a time; it must be
- * below 2N (callers check it is below N). */
-void		ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len);
+ * below 2N (callers check it is below N).  Returns the OR of the digits:
+ * 0 exactly when the number is 0. */
+uint64_t	ifma_digits_of_be(const ifma_ctx *c, uint64_t *d, const uint8_t *be, size_t len);
 /* out[0, len) = a b mod N, big-endian, for big-endian a, b < N of len bytes
  * (len <= 52 D / 8): two products, a b / R and then times R^2, and one
  * conditional subtraction.  Public operands (ciphertexts): ct + ct. */

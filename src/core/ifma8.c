@@ -15,11 +15,11 @@
 #include "ifma8.h"
 
 #include "ifma.h"
+#include "ifma_priv.h"
 #include "ct.h"
 
 #include <string.h>
 
-#define MASK52 ((UINT64_C(1) << 52) - 1)
 #define L8 IFMA8_LANES
 
 #if defined(MPC_IFMA_EMULATE)
@@ -282,12 +282,6 @@ select8(uint64_t *out, const uint64_t *tab, size_t count, size_t D, const uint64
 }
 
 #endif
-
-static uint64_t *
-align64(void *p)
-{
-	return (uint64_t *) (((uintptr_t) p + 63) & ~(uintptr_t) 63);
-}
 
 /* words of scratch ctx8 needs besides the caller's: n, rr, one, k0, q */
 static size_t

@@ -7,78 +7,9 @@
 #include <string.h>
 
 #include "ifma.h"
+#include "primes.h"
 #include "serial.h"
 #include "sha256.h"
-
-/* ---------------------------------------------------------------------
- * Small primes, for trial division of moduli and sieving in keygen.
- * A plain table filled once; no GMP state is cached anywhere in the core.
- * --------------------------------------------------------------------- */
-#define SMALL_PRIME_LIMIT 65536
-#define SMALL_PRIME_MAX 6542		/* primes below 2^16 */
-
-static unsigned int small_primes[SMALL_PRIME_MAX];
-static int	n_small_primes = 0;
-
-static void
-init_small_primes(void)
-{
-	static unsigned char composite[SMALL_PRIME_LIMIT];
-	unsigned int i,
-				j;
-
-	if (n_small_primes > 0)
-		return;
-	memset(composite, 0, sizeof(composite));
-	for (i = 2; i < SMALL_PRIME_LIMIT; i++)
-	{
-		if (composite[i])
-			continue;
-		if (n_small_primes < SMALL_PRIME_MAX)
-			small_primes[n_small_primes] = i;
-		for (j = i * i; j < SMALL_PRIME_LIMIT; j += i)
-			composite[j] = 1;
-		if (n_small_primes < SMALL_PRIME_MAX)
-			n_small_primes++;
-	}
-}
-
-static unsigned long
-gcd_ul(unsigned long a, unsigned long b)
-{
-	while (b != 0)
-	{
-		unsigned long t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-/* Does x have a prime factor below 2^16 (other than x itself)?  Primes are
- * grouped into products that fit in an unsigned long so one division of x
- * serves several primes. */
-static int
-has_small_factor(const mpz_t x)
-{
-	int			i = 0;
-
-	init_small_primes();
-	while (i < n_small_primes)
-	{
-		unsigned long prod = 1;
-		int			start = i;
-
-		while (i < n_small_primes && prod <= (~0UL) / small_primes[i])
-			prod *= small_primes[i++];
-		if (i == start)
-			break;
-		if (gcd_ul(mpz_fdiv_ui(x, prod), prod) != 1)
-			return 1;
-	}
-	return 0;
-}
 
 void
 pai_fingerprint(const mpz_t n, unsigned char fp[PAI_FP_LEN])
@@ -119,7 +50,7 @@ pai_pub_init(pai_pub *pk, const mpz_t n, size_t min_bits, mpc_error *err)
 		return mpc_fail(err, MPC_ERR_KEY, "modulus n is even");
 	if (mpz_perfect_square_p(n))
 		return mpc_fail(err, MPC_ERR_KEY, "modulus n is a perfect square");
-	if (has_small_factor(n))
+	if (prime_has_small_factor(n))
 		return mpc_fail(err, MPC_ERR_KEY, "modulus n has a small prime factor");
 
 	mpz_init_set(pk->n, n);
@@ -152,68 +83,6 @@ pai_pub_copy(pai_pub *dst, const pai_pub *src)
 	dst->nbits = src->nbits;
 	dst->nbytes = src->nbytes;
 	memcpy(dst->fp, src->fp, PAI_FP_LEN);
-}
-
-/* Random prime of exactly 'bits' bits with the top two bits set. */
-static mpc_status
-random_prime(mpz_t out, size_t bits, mpc_error *err)
-{
-	size_t		nbytes = (bits + 7) / 8;
-	unsigned char buf[PAI_MAX_BITS / 8];
-	unsigned int residues[SMALL_PRIME_MAX];
-	const int	sieve_primes = 2000;
-	mpc_status	st;
-
-	init_small_primes();
-	for (;;)
-	{
-		unsigned long delta;
-		int			i;
-
-		if (mpc_interrupted())
-			return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-		st = mpc_random_bytes(buf, nbytes, err);
-		if (st != MPC_OK)
-			return st;
-		ser_from_bytes(out, buf, nbytes);
-		mpc_wipe(buf, nbytes);
-		mpz_fdiv_r_2exp(out, out, bits);
-		mpz_setbit(out, bits - 1);
-		mpz_setbit(out, bits - 2);
-		mpz_setbit(out, 0);
-		for (i = 1; i < sieve_primes; i++)
-			residues[i] = (unsigned int) mpz_fdiv_ui(out, small_primes[i]);
-
-		/* walk odd candidates out + delta, skipping those with a small factor */
-		for (delta = 0; delta < (1UL << 20); delta += 2)
-		{
-			int			ok = 1;
-
-			for (i = 1; i < sieve_primes; i++)
-			{
-				if ((residues[i] + delta) % small_primes[i] == 0)
-				{
-					ok = 0;
-					break;
-				}
-			}
-			if (!ok)
-				continue;
-			if ((delta & 0x3ff) == 0 && mpc_interrupted())
-				return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-			mpz_add_ui(out, out, delta);
-			if (mpz_sizeinbase(out, 2) != bits)
-				break;			/* ran past the top: draw again */
-			if (mpz_probab_prime_p(out, 30) != 0)
-			{
-				mpc_wipe(residues, sizeof(residues));
-				return MPC_OK;
-			}
-			mpz_sub_ui(out, out, delta);
-			if (mpc_interrupted())
-				return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-		}
-	}
 }
 
 mpc_status
@@ -252,7 +121,7 @@ pai_keygen_with(pai_priv *sk, size_t bits, size_t min_bits, pai_prime_fn prime,
 mpc_status
 pai_keygen(pai_priv *sk, size_t bits, size_t min_bits, mpc_error *err)
 {
-	return pai_keygen_with(sk, bits, min_bits, random_prime, 100, err);
+	return pai_keygen_with(sk, bits, min_bits, prime_random, 100, err);
 }
 
 /* ---------------------------------------------------------------------

@@ -10,6 +10,7 @@
  * pai_decrypt under valgrind with the key marked secret.
  */
 #include "paillier.h"
+#include "primes.h"
 
 #include <string.h>
 
@@ -138,7 +139,7 @@ pai_priv_check(const mpz_t p_in, const mpz_t q_in, size_t min_bits, mpc_error *e
 		if (mpz_sizeinbase(t, 2) + 100 < pbits)
 			st = mpc_fail(err, MPC_ERR_KEY, "primes p and q are too close together");
 	}
-	if (st == MPC_OK && (mpz_probab_prime_p(p, 32) == 0 || mpz_probab_prime_p(q, 32) == 0))
+	if (st == MPC_OK && (!prime_probable(p) || !prime_probable(q)))
 		st = mpc_fail(err, MPC_ERR_KEY, "p or q is not prime");
 	if (st == MPC_OK)
 	{

@@ -11,6 +11,8 @@
 
 #include "encoding.h"
 #include "ifma.h"
+#include "ifma8.h"
+#include "primes.h"
 #include "serial.h"
 #include "sha256.h"
 
@@ -273,18 +275,27 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 	size_t		nbytes;
 	uint8_t		buf[PAI_MAX_BITS / 8];
 	unsigned int res[SIEVE_PRIMES];
-	mpz_t		base, q, tmp;
+	mpz_t		base, tmp, qs[IFMA8_LANES], ps[IFMA8_LANES];
+	int			passes[IFMA8_LANES],
+				batch,
+				found = 0,
+				i;
 	mpc_status	st = MPC_OK;
 
 	if (bits < 16 || bits > PAI_MAX_BITS / 2)
 		return mpc_fail(err, MPC_ERR_ARG, "safe prime size %zu is out of range", bits);
+	/* with IFMA, eight sieved candidates p = 2q'+1 per base-2 Fermat call
+	 * (constant time in them); without, one at a time as before */
+	batch = ifma_available() ? IFMA8_LANES : 1;
 	nbytes = (qbits + 7) / 8;
 	init_sieve_primes();
-	mpz_inits(base, q, tmp, NULL);
-	for (;;)
+	mpz_inits(base, tmp, NULL);
+	for (i = 0; i < batch; i++)
+		mpz_inits(qs[i], ps[i], NULL);
+	while (!found && st == MPC_OK)
 	{
-		unsigned long delta;
-		int			i;
+		unsigned long delta = 0;
+		int			top = 0;
 
 		if (mpc_interrupted())
 		{
@@ -305,45 +316,75 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 		for (i = 0; i < SIEVE_PRIMES; i++)
 			res[i] = (unsigned int) mpz_fdiv_ui(base, sieve_primes[i]);
 
-		for (delta = 0; delta < (1UL << 24); delta += 2)
+		while (!found && !top && delta < (1UL << 24) && st == MPC_OK)
 		{
-			int			ok = 1;
+			int			nc = 0;
 
-			/* neither q' nor 2q'+1 may have a small factor r:
-			 * q' mod r != 0 and q' mod r != (r-1)/2 */
-			for (i = 0; i < SIEVE_PRIMES; i++)
+			for (; nc < batch && delta < (1UL << 24); delta += 2)
 			{
-				unsigned int r = sieve_primes[i];
-				unsigned int m = (unsigned int) ((res[i] + delta) % r);
+				int			ok = 1;
 
-				if (m == 0 || m == (r - 1) / 2)
+				/* neither q' nor 2q'+1 may have a small factor r:
+				 * q' mod r != 0 and q' mod r != (r-1)/2 */
+				for (i = 0; i < SIEVE_PRIMES; i++)
 				{
-					ok = 0;
+					unsigned int r = sieve_primes[i];
+					unsigned int m = (unsigned int) ((res[i] + delta) % r);
+
+					if (m == 0 || m == (r - 1) / 2)
+					{
+						ok = 0;
+						break;
+					}
+				}
+				if (!ok)
+					continue;
+				mpz_add_ui(qs[nc], base, delta);
+				if (mpz_sizeinbase(qs[nc], 2) != qbits)
+				{
+					top = 1;	/* ran past the top: draw again */
 					break;
 				}
+				mpz_mul_2exp(ps[nc], qs[nc], 1);
+				mpz_add_ui(ps[nc], ps[nc], 1);
+				nc++;
 			}
-			if (!ok)
-				continue;
 			if (mpc_interrupted())
 			{
 				st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-				goto done;
+				break;
 			}
-			mpz_add_ui(q, base, delta);
-			if (mpz_sizeinbase(q, 2) != qbits)
-				break;			/* ran past the top: draw again */
-			mpz_mul_2exp(p, q, 1);
-			mpz_add_ui(p, p, 1);
-			if (fermat2(p, tmp) && fermat2(q, tmp) &&
-				mpz_probab_prime_p(q, 25) != 0 && mpz_probab_prime_p(p, 25) != 0)
-				goto done;
+			if (batch == 1)
+				passes[0] = nc == 1 && fermat2(ps[0], tmp);
+			else if ((st = prime_fermat2_many(passes, (const mpz_t *) ps, (size_t) nc, err)) != MPC_OK)
+				break;
+			for (i = 0; i < nc && !found && st == MPC_OK; i++)
+			{
+				int			qpass = 0;
+
+				if (!passes[i])
+					continue;
+				if (batch == 1)
+					qpass = fermat2(qs[i], tmp);
+				else
+					st = prime_fermat2_many(&qpass, (const mpz_t *) &qs[i], 1, err);
+				if (st == MPC_OK && qpass &&
+					mpz_probab_prime_p(qs[i], 25) != 0 && mpz_probab_prime_p(ps[i], 25) != 0)
+				{
+					mpz_set(p, ps[i]);
+					found = 1;
+				}
+			}
 		}
 	}
-done:
 	mpc_wipe(res, sizeof(res));
 	thr_wipe_clear(base);
-	thr_wipe_clear(q);
 	thr_wipe_clear(tmp);
+	for (i = 0; i < batch; i++)
+	{
+		thr_wipe_clear(qs[i]);
+		thr_wipe_clear(ps[i]);
+	}
 	return st;
 }
 

@@ -187,16 +187,11 @@ state_account(SumState *st, uint32 max_bound, uint64 count)
 		mpc_raise_fx(&err, "sum(paillier_ciphertext)");
 }
 
-/* is the big-endian c (2 nbytes) below n^2, and are its digits st->ix not
- * all zero? (public data) */
+/* is the big-endian c (2 nbytes) nonzero (any: the OR of its digits) and
+ * below n^2? (public data) */
 static bool
-ct_in_range(const SumState *st, const uint8 *c)
+ct_in_range(const SumState *st, const uint8 *c, uint64 any)
 {
-	uint64		any = 0;
-	size_t		i;
-
-	for (i = 0; i < st->ictx.digits; i++)
-		any |= st->ix[i];
 	return any != 0 && memcmp(c, st->n2be, 2 * st->nbytes) < 0;
 }
 
@@ -231,9 +226,10 @@ MPC_FUNCTION(paillier_sum_transfn)
 	}
 	if (st->ictx.digits != 0 && CT_SCALE(ct) == st->sum.scale)
 	{
-		ifma_digits_of_be(&st->ictx, st->ix, CT_C(ct), 2 * st->nbytes);
+		uint64		any = ifma_digits_of_be(&st->ictx, st->ix, CT_C(ct), 2 * st->nbytes);
+
 		/* cheap range check: stored values were validated on input */
-		if (!ct_in_range(st, CT_C(ct)))
+		if (!ct_in_range(st, CT_C(ct), any))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("sum: corrupted paillier_ciphertext: c is not below n^2")));

@@ -33,6 +33,7 @@
 #include "ifma.h"
 #include "ifma8.h"
 #include "paillier.h"
+#include "primes.h"
 
 static int	failures = 0;
 
@@ -335,6 +336,42 @@ check_multibuffer(pai_priv *sk)
 	free(mem);
 }
 
+/* nine secret candidates of 512 bits, every third a prime */
+static void
+check_fermat(const char *path)
+{
+	mpz_t		x[9];
+	int			passes[9],
+				ok = 1,
+				i;
+	mpc_error	err;
+	char		what[128];
+
+	for (i = 0; i < 9; i++)
+	{
+		mpz_init(x[i]);
+		random_mpz(x[i], NULL);
+		mpz_fdiv_r_2exp(x[i], x[i], 512);
+		mpz_setbit(x[i], 511);
+		mpz_setbit(x[i], 0);
+		if (i % 3 == 0)
+			mpz_nextprime(x[i], x[i]);
+		if (mpz_sizeinbase(x[i], 2) != 512)
+			mpz_clrbit(x[i], 512);	/* a composite of 512 bits then */
+		secret(x[i]);
+	}
+	if (prime_fermat2_many(passes, (const mpz_t *) x, 9, &err) != MPC_OK)
+		expect(0, "prime_fermat2_many returned an error");
+	for (i = 0; i < 9; i++)
+	{
+		public(x[i]);
+		ok &= passes[i] == (mpz_probab_prime_p(x[i], 25) != 0);
+		mpz_clear(x[i]);
+	}
+	snprintf(what, sizeof(what), "Fermat test of secret candidates (%s) is right", path);
+	expect(ok, what);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,7 +381,8 @@ main(int argc, char **argv)
 	int			dec = !*only || strcmp(only, "decrypt") == 0,
 				fb = !*only || strcmp(only, "fixedbase") == 0,
 				lad = !*only || strcmp(only, "ladder") == 0,
-				mb = !*only || strcmp(only, "multibuffer") == 0;
+				mb = !*only || strcmp(only, "multibuffer") == 0,
+				fe = !*only || strcmp(only, "fermat") == 0;
 
 	mpc_set_rng(rng);
 	if (pai_keygen(&sk, 1024, 512, &err) != MPC_OK)
@@ -368,11 +406,15 @@ main(int argc, char **argv)
 		check_ladder(&sk.pub);
 	if (mb)
 		check_multibuffer(&sk);
+	if (fe)
+		check_fermat("multi-buffer IFMA, emulated");
 	ifma_set_enabled(0);
 	if (dec)
 		check_decrypt(&sk, "GMP");
 	if (fb)
 		check_fixed_base(&sk.pub, "GMP");
+	if (fe)
+		check_fermat("GMP");
 	pai_priv_clear(&sk);
 	printf("ctgrind: %d failed\n", failures);
 	return failures ? 1 : 0;
