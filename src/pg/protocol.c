@@ -91,11 +91,7 @@ MPC_FUNCTION(private_eigentrust_encrypt_vector)
 	v = pet_int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	out = vec_alloc(&pk, (uint32) n);
-	djn = mpc_djn_get(&pk);
-	/* a key's first use has no table yet (it comes with the second use):
-	 * a vector is worth the table at once */
-	if (!djn->has_table && n >= 4)
-		djn = mpc_djn_get(&pk);
+	djn = mpc_djn_get_batch(&pk, (size_t) n);
 	CORE_CALL(st, pet_vec_encrypt(&pk, djn, v, (uint32) n, PG_GETARG_INT32(2),
 								  (unsigned char *) VARDATA(out), &err));
 	pai_pub_clear(&pk);

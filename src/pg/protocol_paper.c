@@ -262,7 +262,7 @@ pp_inbox(pp_party *r, int64 round, ArrayType *inbox, pai_pub *pk, unsigned char 
 			pet_protocol_raise(&err, "private eigentrust");
 		*enc_len = pet_vec_bytes(pk, r->n);
 		*enc_t = palloc(*enc_len);
-		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get(pk), t, r->n, PET_SCALE_T, *enc_t, &err));
+		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get_batch(pk, r->n), t, r->n, PET_SCALE_T, *enc_t, &err));
 		if (st != MPC_OK)
 			mpc_raise(&err, "private eigentrust");
 	}

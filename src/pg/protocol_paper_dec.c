@@ -115,7 +115,7 @@ pd_message(pd_run *r)
 	if (kind == PP_BODY_ENC)
 	{
 		enc = palloc(pet_vec_bytes(pk, r->n));
-		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get(pk), r->t, r->n, PET_SCALE_T, enc, &err));
+		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get_batch(pk, r->n), r->t, r->n, PET_SCALE_T, enc, &err));
 		if (st != MPC_OK)
 			mpc_raise(&err, "private eigentrust");
 	}
