@@ -2,7 +2,10 @@
 # Paper-mode private EigenTrust on Bitcoin Alpha over 4 parties, to
 # convergence (docs/performance.md, "Paper mode on Bitcoin Alpha").
 #
-#   bash bench/private-eigentrust-paper.sh
+#   bash bench/private-eigentrust-paper.sh [MAX_ITER]
+#
+# (MAX_ITER, default 1000, stops paper mode early: a before/after
+# comparison with an older build needs only a few rounds of it.)
 #
 # 1. bench/bench_paper_round.c: one round with the core functions the SQL
 #    roles call (key holder: key, table, Enc(t); each party's vector; the
@@ -19,6 +22,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/common.sh"
 DATA="$MPC_SHARED_DIR/data/trust/soc-sign-bitcoinalpha.csv"
+MAX_ITER=${1:-1000}
 
 if [ -z "${PET_BENCH_INNER:-}" ]; then
 	cd "$ROOT"
@@ -31,7 +35,7 @@ if [ -z "${PET_BENCH_INNER:-}" ]; then
 	log "one round in C (thread CPU seconds)"
 	bench/build/bench_paper_round "$DATA" 4
 	log "paper mode in SQL, Bitcoin Alpha over 4 parties, to convergence"
-	PET_BENCH_INNER=1 in_virtualenv bash "$ROOT/bench/private-eigentrust-paper.sh"
+	PET_BENCH_INNER=1 in_virtualenv bash "$ROOT/bench/private-eigentrust-paper.sh" "$MAX_ITER"
 	exit $?
 fi
 
@@ -53,7 +57,7 @@ PET_MEMBERS=1 pet_split $P 4
 pet_sql $C "GRANT INSERT ON private_eigentrust_log TO CURRENT_USER" >/dev/null
 t0=$(date +%s.%N)
 cpu=$(cpu_of "CREATE TABLE priv AS SELECT * FROM eigentrust_private($(pet_parties_array $P 4), '$(pet_conn ${P}_kh)',
-	'paper', alpha => 0.5, epsilon => 1e-10)")
+	'paper', alpha => 0.5, epsilon => 1e-10, max_iter => $MAX_ITER)")
 wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a - 1 }')
 cpu_plain=$(cpu_of "CREATE TABLE plain AS SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings',
 	alpha => 0.5, epsilon => 1e-10)")
