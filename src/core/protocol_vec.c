@@ -595,35 +595,40 @@ pet_slots_bytes(const pai_pub *pk, uint32_t count, unsigned slot_bits, uint32_t 
  * out[q] = prod_s x[q S + s]^(2^(b s)) mod n^2 for q < nct, an x[j] with
  * j >= count or has[j] = 0 counting as 1: Horner's rule, one slot shift
  * (b squarings) and one product per value.  Eight ciphertexts at a time on
- * the multi-buffer IFMA exponentiation where the CPU has it (the exponent
- * 2^b is public, the same in every lane).
+ * the multi-buffer IFMA products where the CPU has them (ifma8_horner_limbs;
+ * b and the layout are public), else GMP.
  */
 static mpc_status
 slots_horner(const pai_pub *pk, mpz_t *x, const unsigned char *has, uint32_t count, uint32_t S,
 			 uint32_t nct, unsigned b, mpz_t *out, mpc_error *err)
 {
 	size_t		nl = mpz_size(pk->n2),
-				nbits = mpz_sizeinbase(pk->n2, 2),
-				el = (b + 1 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+				nbits = mpz_sizeinbase(pk->n2, 2);
 	int			fast = ifma_available() && ifma_digits(nbits) != 0;
-	mp_limb_t  *buf = calloc(2 * IFMA8_LANES * nl + el, sizeof(mp_limb_t));
-	mp_limb_t  *bp[IFMA8_LANES],
-			   *rp[IFMA8_LANES],
-			   *ep = buf + 2 * IFMA8_LANES * nl;
-	const mp_limb_t *mp[IFMA8_LANES],
-			   *epp[IFMA8_LANES];
+	mp_limb_t  *buf = NULL;
+	const mp_limb_t **xp = NULL;
+	mp_limb_t  *rp[IFMA8_LANES];
+	const mp_limb_t *mp[IFMA8_LANES];
 	mpz_t		shift;
 	mpc_status	st = MPC_OK;
 
-	if (buf == NULL)
-		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
-	ep[b / GMP_NUMB_BITS] = (mp_limb_t) 1 << (b % GMP_NUMB_BITS);
-	for (int l = 0; l < IFMA8_LANES; l++)
+	if (fast)
 	{
-		bp[l] = buf + (size_t) 2 * l * nl;
-		rp[l] = bp[l] + nl;
-		mp[l] = mpz_limbs_read(pk->n2);
-		epp[l] = ep;
+		/* S x 8 zero-padded inputs, 8 results, and the number 1 */
+		buf = calloc(((size_t) S + 1) * IFMA8_LANES * nl + nl, sizeof(mp_limb_t));
+		xp = calloc((size_t) S * IFMA8_LANES, sizeof(*xp));
+		if (buf == NULL || xp == NULL)
+		{
+			free(buf);
+			free(xp);
+			return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
+		}
+		buf[((size_t) S + 1) * IFMA8_LANES * nl] = 1;
+		for (int l = 0; l < IFMA8_LANES; l++)
+		{
+			rp[l] = buf + ((size_t) S * IFMA8_LANES + l) * nl;
+			mp[l] = mpz_limbs_read(pk->n2);
+		}
 	}
 	mpz_init(shift);
 	mpz_setbit(shift, b);
@@ -631,34 +636,44 @@ slots_horner(const pai_pub *pk, mpz_t *x, const unsigned char *has, uint32_t cou
 	{
 		uint32_t	lanes = nct - q0 < IFMA8_LANES ? nct - q0 : IFMA8_LANES;
 
-		for (uint32_t l = 0; l < lanes; l++)
-			mpz_set_ui(out[q0 + l], 1);
-		for (uint32_t s = S; s-- > 0 && st == MPC_OK;)
+		if (mpc_interrupted())
 		{
-			if (mpc_interrupted())
-			{
-				st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-				break;
-			}
-			if (s + 1 < S)
-			{
-				/* shift every slot one up: acc^(2^b) */
-				if (fast && lanes >= 4)
+			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		if (fast && lanes >= 4)
+		{
+			const mp_limb_t *one = buf + ((size_t) S + 1) * IFMA8_LANES * nl;
+
+			/* spare lanes repeat lane 0 and are dropped */
+			for (uint32_t s = 0; s < S; s++)
+				for (uint32_t l = 0; l < IFMA8_LANES; l++)
 				{
-					for (int l = 0; l < IFMA8_LANES; l++)
-						mpc_limbs_of_mpz(bp[l], out[q0 + ((uint32_t) l < lanes ? (uint32_t) l : 0)], nl);
-					st = ifma8_powm_limbs(rp, (const mp_limb_t *const *) bp, epp, b + 1, mp, nl, nbits, err);
-					for (uint32_t l = 0; l < lanes && st == MPC_OK; l++)
-						mpc_ct_mpz_set_limbs(out[q0 + l], rp[l], nl);
+					uint64_t	j = (uint64_t) (q0 + (l < lanes ? l : 0)) * S + s;
+					mp_limb_t  *xl = buf + ((size_t) s * IFMA8_LANES + l) * nl;
+
+					if (j < count && has[j])
+					{
+						mpc_limbs_of_mpz(xl, x[j], nl);
+						xp[s * IFMA8_LANES + l] = xl;
+					}
+					else
+						xp[s * IFMA8_LANES + l] = one;
 				}
-				else
-					for (uint32_t l = 0; l < lanes; l++)
-						mpz_powm(out[q0 + l], out[q0 + l], shift, pk->n2);
-			}
+			st = ifma8_horner_limbs(rp, xp, S, b, mp, nl, nbits, err);
 			for (uint32_t l = 0; l < lanes && st == MPC_OK; l++)
+				mpc_ct_mpz_set_limbs(out[q0 + l], rp[l], nl);
+			continue;
+		}
+		for (uint32_t l = 0; l < lanes; l++)
+		{
+			mpz_set_ui(out[q0 + l], 1);
+			for (uint32_t s = S; s-- > 0;)
 			{
 				uint64_t	j = (uint64_t) (q0 + l) * S + s;
 
+				if (s + 1 < S)
+					mpz_powm(out[q0 + l], out[q0 + l], shift, pk->n2);
 				if (j < count && has[j])
 				{
 					mpz_mul(out[q0 + l], out[q0 + l], x[j]);
@@ -669,6 +684,7 @@ slots_horner(const pai_pub *pk, mpz_t *x, const unsigned char *has, uint32_t cou
 	}
 	mpz_clear(shift);
 	free(buf);
+	free(xp);
 	return st;
 }
 
