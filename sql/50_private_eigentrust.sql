@@ -38,6 +38,19 @@ FROM pk a, v vb WHERE a.name = 'a' AND vb.name = 'b';
 SELECT private_eigentrust_vector_info('\x00'::bytea);
 SELECT private_eigentrust_vector_slice(pk, vec, 5, 5) FROM v JOIN pk USING (name) WHERE name = 'a';
 
+-- kind 3 (slots, a paper-mode party's packed partial sums): the same
+-- ciphertexts relabelled as one slot of 83 bits each decode alike; such a
+-- vector is not sliced (0A000), and a layout that leaves a ciphertext
+-- empty is refused
+CREATE TEMP TABLE vs AS
+SELECT name, set_byte(set_byte(vec, 4, 3), 5, 83) AS vec FROM v WHERE name = 'a';
+SELECT (private_eigentrust_vector_info(vec)).kind, (private_eigentrust_vector_info(vec)).ciphertexts,
+       private_eigentrust_decrypt_vector(vec, sk, 12) AS slots
+FROM vs JOIN pk USING (name);
+SELECT private_eigentrust_vector_slice(pk, vec, 1, 2) FROM vs JOIN pk USING (name);
+SELECT private_eigentrust_vector_info(overlay(vec PLACING '\x00000003'::bytea FROM 13)) FROM vs;
+SELECT private_eigentrust_combine(pk, ARRAY[vs.vec, v.vec]) FROM vs JOIN v USING (name) JOIN pk USING (name);
+
 -- the coordinator's update: peers 1, 2 hosted, 3 not
 SELECT * FROM private_eigentrust_next('{3000000000000, 5000000000000, 0}', '{500000000000, 300000000000, 200000000000}',
                                       NULL, '{t, t, f}', 0.15);

@@ -401,6 +401,88 @@ test_mb(gmp_randstate_t rs)
 	}
 }
 
+/*
+ * Horner's rule on eight lanes against GMP: lanes with their own moduli and
+ * one shared modulus, terms 0, 1, N - 1 and random, 1 to 5 terms, slots of
+ * 1, 52 and 83 bits.
+ */
+static void
+test_horner(gmp_randstate_t rs)
+{
+	size_t		sizes[] = {100, 2048, 4096};
+	unsigned	slot_bits[] = {1, 52, 83};
+	mpc_error	err;
+	int			bad = 0;
+
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		bits = sizes[si],
+					n = (bits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+		mp_limb_t  *mem = calloc(8 * (7 * n), sizeof(mp_limb_t));
+		mp_limb_t  *rp[8];
+		const mp_limb_t *mp[8],
+				   *xp[5 * 8];
+		mpz_t		N[8], x[5][8], want, got;
+
+		mpz_inits(want, got, NULL);
+		for (int l = 0; l < 8; l++)
+		{
+			mp_limb_t  *base = mem + l * 7 * n;
+
+			mpz_init(N[l]);
+			mpz_urandomb(N[l], rs, bits);
+			mpz_setbit(N[l], bits - 1);
+			mpz_setbit(N[l], 0);
+			if (l >= 6)
+				mpz_set(N[l], N[5]);	/* lanes sharing a modulus */
+			mpz_export(base, NULL, -1, sizeof(mp_limb_t), 0, 0, N[l]);
+			mp[l] = l >= 6 ? mp[5] : base;
+			rp[l] = base + n;
+			for (int s = 0; s < 5; s++)
+			{
+				mpz_init(x[s][l]);
+				mpz_urandomm(x[s][l], rs, N[l]);
+				if (l == 1)
+					mpz_set_ui(x[s][l], s % 2);
+				if (l == 2)
+					mpz_sub_ui(x[s][l], N[l], 1);
+				mpz_export(base + (2 + s) * n, NULL, -1, sizeof(mp_limb_t), 0, 0, x[s][l]);
+				xp[s * 8 + l] = base + (2 + s) * n;
+			}
+		}
+		for (size_t count = 1; count <= 5; count++)
+			for (size_t bi = 0; bi < 3; bi++)
+			{
+				CHECK_OK(ifma8_horner_limbs(rp, xp, count, slot_bits[bi], mp, n, bits, &err));
+				for (int l = 0; l < 8; l++)
+				{
+					mpz_set_ui(want, 1);
+					for (size_t s = count; s-- > 0;)
+					{
+						mpz_set_ui(got, 0);
+						mpz_setbit(got, slot_bits[bi]);
+						if (s + 1 < count)
+							mpz_powm(want, want, got, N[l]);
+						mpz_mul(want, want, x[s][l]);
+						mpz_mod(want, want, N[l]);
+					}
+					mpz_import(got, n, -1, sizeof(mp_limb_t), 0, 0, rp[l]);
+					bad += mpz_cmp(want, got) != 0;
+				}
+			}
+		CHECK_STATUS(ifma8_horner_limbs(rp, xp, 0, 8, mp, n, bits, &err), MPC_ERR_ARG);
+		for (int l = 0; l < 8; l++)
+		{
+			mpz_clear(N[l]);
+			for (int s = 0; s < 5; s++)
+				mpz_clear(x[s][l]);
+		}
+		mpz_clears(want, got, NULL);
+		free(mem);
+	}
+	CHECK(bad == 0);
+}
+
 static void
 test_paillier_paths(void)
 {
@@ -616,6 +698,7 @@ main(void)
 	test_acc(rs);
 	test_digits_of_be(rs);
 	test_mb(rs);
+	test_horner(rs);
 	test_paillier_paths();
 	gmp_randclear(rs);
 	UNIT_DONE("test_ifma");

@@ -83,6 +83,133 @@ test_vectors(void)
 	pai_priv_clear(&other);
 }
 
+/*
+ * Slots: a party's packed vector decrypts to the same partial sums as its
+ * one-ciphertext-per-value vector (n = 61: six ciphertexts of 11 slots and
+ * a last of 6, on the eight-lane path where the CPU has IFMA; n = 20: two
+ * ciphertexts, one at a time), the product of three parties' packed
+ * vectors to their sum; shapes and layouts that do not fit are refused.
+ */
+static void
+test_slots(void)
+{
+	pai_priv	sk;
+	pai_djn		djn;
+	mpc_error	err;
+	const uint32_t sizes[2] = {61, 20};
+
+	CHECK_OK(pai_keygen(&sk, 1024, 512, &err));
+	CHECK_OK(pai_djn_init(&djn, &sk.pub, 0, NULL, 0, &err));
+	CHECK(pet_slot_bits(1) == 81 && pet_slot_bits(3) == 83 && pet_slot_bits(4) == 83 &&
+		  pet_slot_bits(5) == 84);
+	for (int z = 0; z < 2; z++)
+	{
+		uint32_t	n = sizes[z],
+					nct;
+		size_t		plen = pet_vec_bytes(&sk.pub, n),
+					slen = pet_slots_bytes(&sk.pub, n, pet_slot_bits(3), &nct);
+		int64_t    *t = calloc(n, sizeof(int64_t)),
+				   *p = calloc(n, sizeof(int64_t)),
+				   *u = calloc(n, sizeof(int64_t)),
+				   *w = calloc(n, sizeof(int64_t)),
+				   *sum = calloc(n, sizeof(int64_t));
+		unsigned char *enc_t = malloc(plen),
+				   *vp = malloc(plen),
+				   *vs[3],
+				   *prod = malloc(slen);
+		size_t		lens[3] = {slen, slen, slen};
+		pet_vec_hdr h;
+
+		CHECK(nct == (n + 11) / 12);
+		for (uint32_t j = 0; j < n; j++)
+		{
+			p[j] = j % 3 == 0 ? 0 : PET_ONE_T / n;
+			t[j] = PET_ONE_T / n;
+		}
+		t[0] += PET_ONE_T - (PET_ONE_T / n) * n;
+		CHECK_OK(pet_vec_encrypt(&sk.pub, &djn, t, n, PET_SCALE_T, enc_t, &err));
+		for (int q = 0; q < 3; q++)
+		{
+			/* party q hosts trusters j = q mod 3; every fifth one is dangling */
+			pet_edge   *e = malloc(sizeof(pet_edge) * 4 * n);
+			uint32_t   *hosted = malloc(sizeof(uint32_t) * 4 * n);
+			unsigned char *dangling = malloc(4 * n);
+			size_t		m = 0,
+						kept,
+						nrows;
+
+			for (uint32_t i = (uint32_t) q; i < n; i += 3)
+				for (uint32_t k = 0; k < 4; k++)
+					e[m++] = (pet_edge) {i, (i * 7 + k * 13 + 1) % n, i % 5 == 0 ? -1.0 : 1.0 + k};
+			CHECK_OK(pet_rows_build(e, m, &kept, hosted, dangling, &nrows, &err));
+			vs[q] = malloc(slen);
+			CHECK_OK(pet_party_vector(&sk.pub, &djn, e, kept, hosted, dangling, nrows, enc_t, plen,
+									  p, n, vp, &err));
+			CHECK_OK(pet_vec_decrypt(&sk, vp, plen, PET_SCALE_U, u, &err));
+			CHECK_OK(pet_party_vector_packed(&sk.pub, &djn, e, kept, hosted, dangling, nrows, enc_t,
+											 plen, p, n, 3, vs[q], &err));
+			CHECK_OK(pet_vec_read_hdr(&h, vs[q], slen, &sk.pub, &err));
+			CHECK(h.kind == PET_KIND_SLOTS && h.slot_bits == 83 && h.count == n && h.nct == nct &&
+				  h.scale == PET_SCALE_TC);
+			CHECK_OK(pet_vec_decrypt(&sk, vs[q], slen, PET_SCALE_U, w, &err));
+			for (uint32_t j = 0; j < n; j++)
+			{
+				CHECK(w[j] == u[j]);
+				sum[j] += u[j];
+			}
+			/* a plain vector cannot be multiplied with a packed one */
+			{
+				const unsigned char *mix[2] = {vs[q], vp};
+				size_t		ml[2] = {slen, plen};
+
+				CHECK_STATUS(pet_vec_product(&sk.pub, mix, ml, 2, prod, &err), MPC_ERR_ARG);
+			}
+			free(e);
+			free(hosted);
+			free(dangling);
+		}
+		CHECK_OK(pet_vec_product(&sk.pub, (const unsigned char *const *) vs, lens, 3, prod, &err));
+		CHECK_OK(pet_vec_decrypt(&sk, prod, slen, PET_SCALE_U, u, &err));
+		for (uint32_t j = 0; j < n; j++)
+			CHECK(u[j] == sum[j]);
+		/* layouts the header does not allow */
+		h.nct = n + 1;			/* more ciphertexts than values */
+		pet_vec_write_hdr(&h, prod);
+		CHECK_STATUS(pet_vec_read_hdr(&h, prod, PET_VEC_HDR + (size_t) (n + 1) * 2 * sk.pub.nbytes,
+									  NULL, &err), MPC_ERR_BINARY);
+		h.nct = nct;
+		h.slot_bits = 200;		/* 11 slots of 200 bits do not fit 1024 bits */
+		pet_vec_write_hdr(&h, prod);
+		CHECK_STATUS(pet_vec_read_hdr(&h, prod, slen, &sk.pub, &err), MPC_ERR_BINARY);
+		CHECK_OK(pet_vec_read_hdr(&h, prod, slen, NULL, &err));
+		for (int q = 0; q < 3; q++)
+			free(vs[q]);
+		free(t);
+		free(p);
+		free(u);
+		free(w);
+		free(sum);
+		free(enc_t);
+		free(vp);
+		free(prod);
+	}
+	/* 3 values in 2 ciphertexts of 2 slots: the last one would be empty */
+	{
+		unsigned char buf[PET_VEC_HDR];
+		pet_vec_hdr h = {PET_KIND_SLOTS, 83, 24, 3, 2, (uint32_t) sk.pub.nbytes, {0}};
+		pet_vec_hdr g;
+
+		pet_vec_write_hdr(&h, buf);
+		CHECK_STATUS(pet_vec_read_hdr(&g, buf, sizeof(buf), NULL, &err), MPC_ERR_BINARY);
+		h.count = 4;
+		h.nct = 3;
+		pet_vec_write_hdr(&h, buf);
+		CHECK_STATUS(pet_vec_read_hdr(&g, buf, sizeof(buf), NULL, &err), MPC_ERR_BINARY);
+	}
+	pai_djn_clear(&djn);
+	pai_priv_clear(&sk);
+}
+
 /* Envelopes: the right receiver accepts; a changed body, another round,
  * another receiver, another run or another setup digest is refused. */
 static void
@@ -136,6 +263,7 @@ main(void)
 {
 	UNIT_INIT();
 	test_vectors();
+	test_slots();
 	test_envelopes();
 	UNIT_DONE("test_paper");
 }

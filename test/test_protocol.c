@@ -126,7 +126,7 @@ test_hdr_fuzz(void)
 		if (pet_vec_read_hdr(&g, buf, len, NULL, &err) == MPC_OK)
 		{
 			accepted++;
-			CHECK((g.kind == PET_KIND_PLAIN || g.kind == PET_KIND_PACKED) &&
+			CHECK((g.kind == PET_KIND_PLAIN || g.kind == PET_KIND_SLOTS) &&
 				  g.scale >= 0 && g.scale <= 1000 && g.nbytes > 0 &&
 				  PET_VEC_HDR + (uint64_t) g.nct * 2 * g.nbytes == len);
 		}

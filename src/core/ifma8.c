@@ -437,6 +437,52 @@ ifma8_mulmod_limbs(mp_limb_t *const rp[L8], const mp_limb_t *const ap[L8],
 }
 
 mpc_status
+ifma8_horner_limbs(mp_limb_t *const rp[L8], const mp_limb_t *const *xp, size_t count, unsigned b,
+				   const mp_limb_t *const mp[L8], size_t n, size_t modbits, mpc_error *err)
+{
+	size_t		D = ifma_digits(modbits),
+				words;
+	mpz_t		scratch;
+	uint64_t   *mem,
+			   *acc,
+			   *x;
+	ctx8		c;
+	mpc_status	st;
+
+	if (!ifma_available() || D == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "the multi-buffer IFMA path is not available");
+	if (count == 0)
+		return mpc_fail(err, MPC_ERR_ARG, "nothing to pack");
+	words = ctx8_words(D) + 2 * 8 * D + 8;
+	mpz_init(scratch);
+	mem = (uint64_t *) mpz_limbs_write(scratch, (mp_size_t) words);
+	st = ctx8_init(&c, mem, mp, n, modbits, err);
+	if (st == MPC_OK)
+	{
+		acc = c.k0 + 8;
+		x = acc + 8 * D;
+		for (size_t s = count; s-- > 0;)
+		{
+			digits_in(&c, x, xp + s * L8, n);
+			if (s == count - 1)
+			{
+				amm8(acc, x, c.rr, &c);	/* x R */
+				continue;
+			}
+			for (unsigned i = 0; i < b; i++)
+				asqr8(acc, acc, &c);	/* one slot up */
+			amm8(x, x, c.rr, &c);
+			amm8(acc, acc, x, &c);
+		}
+		amm8(acc, acc, c.one, &c);	/* out of Montgomery form: below N + 1 */
+		limbs_out(&c, rp, acc);
+	}
+	mpc_wipe(mem, words * sizeof(uint64_t));
+	mpz_clear(scratch);
+	return st;
+}
+
+mpc_status
 ifma8_powm_limbs(mp_limb_t *const rp[L8], const mp_limb_t *const bp[L8],
 				 const mp_limb_t *const ep[L8], size_t ebits, const mp_limb_t *const mp[L8],
 				 size_t n, size_t modbits, mpc_error *err)

@@ -53,6 +53,18 @@ mpc_status	ifma8_mulmod_limbs(mp_limb_t *const rp[IFMA8_LANES], const mp_limb_t 
 							   mpc_error *err);
 
 /*
+ * Horner's rule on the eight lanes: rp[l][0, n) = prod_{s < count}
+ * xp[s * 8 + l]^(2^(b s)) mod mp[l] (each xp[...] < mp[l], n limbs; the
+ * same conditions on the moduli as above).  count - 1 runs of b squarings
+ * and two products per term, in Montgomery form throughout: what packing
+ * count values into slots of b bits costs on ciphertexts.  count and b are
+ * public.
+ */
+mpc_status	ifma8_horner_limbs(mp_limb_t *const rp[IFMA8_LANES], const mp_limb_t *const *xp,
+							   size_t count, unsigned b, const mp_limb_t *const mp[IFMA8_LANES],
+							   size_t n, size_t modbits, mpc_error *err);
+
+/*
  * Eight powers of one fixed base from its single-buffer IFMA table
  * (fixedbase.h: 'windows' rows of 2^k entries of ic->digits digits each,
  * Montgomery form for ic): rp[l][0, ic->nlimbs) = prod over windows w of

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "packing.h"
+
 /* ---------------------------------------------------------------------
  * A party's local rows
  * --------------------------------------------------------------------- */
@@ -132,7 +134,7 @@ pet_vec_read_hdr(pet_vec_hdr *h, const unsigned char *in, size_t len,
 	if (h->kind == PET_KIND_PACKED)
 		return mpc_fail(err, MPC_ERR_BINARY,
 						"packed ciphertext vectors (the retired fast mode) are no longer supported");
-	if (h->kind != PET_KIND_PLAIN)
+	if (h->kind != PET_KIND_PLAIN && h->kind != PET_KIND_SLOTS)
 		return mpc_fail(err, MPC_ERR_BINARY, "unknown ciphertext vector kind %d", h->kind);
 	if (h->scale < 0 || h->scale > 1000)
 		return mpc_fail(err, MPC_ERR_BINARY, "ciphertext vector scale %d out of range", h->scale);
@@ -142,8 +144,22 @@ pet_vec_read_hdr(pet_vec_hdr *h, const unsigned char *in, size_t len,
 			return mpc_fail(err, MPC_ERR_KEY_MISMATCH,
 							"ciphertext vector was encrypted under a different key than this round's");
 	}
-	if (h->slot_bits != 0 || h->nct != h->count)
+	if (h->kind == PET_KIND_PLAIN && (h->slot_bits != 0 || h->nct != h->count))
 		return mpc_fail(err, MPC_ERR_BINARY, "plain ciphertext vector with inconsistent counts");
+	if (h->kind == PET_KIND_SLOTS)
+	{
+		/* S = ceil(count / nct) slots a ciphertext, the last one not empty */
+		uint64_t	slots;
+
+		if (h->slot_bits < PACK_MIN_SLOT_BITS || h->count == 0 || h->nct == 0 || h->nct > h->count)
+			return mpc_fail(err, MPC_ERR_BINARY, "slot ciphertext vector with an invalid layout");
+		slots = ((uint64_t) h->count + h->nct - 1) / h->nct;
+		if ((uint64_t) (h->nct - 1) * slots >= h->count)
+			return mpc_fail(err, MPC_ERR_BINARY, "slot ciphertext vector with an empty ciphertext");
+		if (pk != NULL && slots > pack_max_slots(pk, (unsigned) h->slot_bits))
+			return mpc_fail(err, MPC_ERR_BINARY, "%llu slots of %d bits do not fit this key",
+							(unsigned long long) slots, h->slot_bits);
+	}
 	want = PET_VEC_HDR + (uint64_t) h->nct * 2 * h->nbytes;
 	if (h->nbytes == 0 || want != len)
 		return mpc_fail(err, MPC_ERR_BINARY, "ciphertext vector length does not match its header");

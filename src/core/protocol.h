@@ -53,8 +53,10 @@ mpc_status	pet_rows_build(pet_edge *e, size_t m, size_t *kept, uint32_t *hosted,
 
 /* ---- wire format of a ciphertext vector (big-endian header) ----
  *   0  'P' 'E' 'T' 1        magic and version
- *   4  kind                 1: one value per ciphertext (2, packed, is retired)
- *   5  slot_bits            0
+ *   4  kind                 1: one value per ciphertext; 3: slots (a paper-mode
+ *                           party's partial sums, packing.h layout); 2, the
+ *                           retired fast mode's packing, is refused
+ *   5  slot_bits            0 (kind 1) or the bits of a slot (kind 3)
  *   6  scale (int16)        decimal scale of the values
  *   8  count (uint32)       number of values
  *  12  nct (uint32)         number of ciphertexts
@@ -65,6 +67,17 @@ mpc_status	pet_rows_build(pet_edge *e, size_t m, size_t *kept, uint32_t *hosted,
 #define PET_VEC_HDR		28
 #define PET_KIND_PLAIN	1
 #define PET_KIND_PACKED	2		/* the retired fast mode's; refused */
+#define PET_KIND_SLOTS	3		/* count values in nct ciphertexts, see below */
+
+/*
+ * Kind 3 (slots): value k of the vector sits in slot k mod S of ciphertext
+ * k / S, where S = ceil(count / nct) values share one ciphertext (the last
+ * holds the rest) as sum_s v_s 2^(slot_bits s) (packing.h: signed slots,
+ * decoded by balanced digits).  S slots of slot_bits must fit the key
+ * (pack_max_slots).  A party packs its partial sums so that the key holder
+ * decrypts S times fewer ciphertexts and the party re-randomises S times
+ * fewer.
+ */
 
 typedef struct pet_vec_hdr
 {
@@ -117,12 +130,14 @@ mpc_status	pet_vec_put(unsigned char *v, const pai_pub *pk, uint32_t k, const mp
 mpc_status	pet_vec_encrypt(const pai_pub *pk, const pai_djn *djn, const int64_t *vals,
 							uint32_t n, int scale, unsigned char *v, mpc_error *err);
 
-/* The slot-wise product (homomorphic sum) of k vectors of one shape under
- * pk into out (as large as each); every ciphertext is checked. */
+/* The ciphertext-wise product (homomorphic sum) of k vectors of one shape
+ * (kind, slots, count, scale) under pk into out (as large as each); every
+ * ciphertext is checked. */
 mpc_status	pet_vec_product(const pai_pub *pk, const unsigned char *const *vecs,
 							const size_t *lens, int k, unsigned char *out, mpc_error *err);
 
-/* Decrypt every value of v, rounded half away from zero to out_scale. */
+/* Decrypt every value of v (kind 1 or 3), rounded half away from zero to
+ * out_scale. */
 mpc_status	pet_vec_decrypt(const pai_priv *sk, const unsigned char *v, size_t len,
 							int out_scale, int64_t *vals, mpc_error *err);
 
@@ -152,5 +167,32 @@ mpc_status	pet_party_vector(const pai_pub *pk, const pai_djn *djn, const pet_edg
 							 size_t kept, const uint32_t *hosted, const unsigned char *dangling,
 							 size_t nrows, const unsigned char *enc_t, size_t enc_len,
 							 const int64_t *p, uint32_t n, unsigned char *out, mpc_error *err);
+
+/*
+ * Paper-mode slot layout for np parties: a party's partial sum at scale
+ * PET_SCALE_TC is at most (sum of its trusters' t) * PET_ONE_C < 2^80 (t
+ * sums to 1 at scale PET_SCALE_T, c_ij and p_j are at most 1 at scale
+ * PET_SCALE_C), so a slot holds 80 value bits, a sign bit and
+ * ceil(log2(np)) bits of headroom for the sum over the parties
+ * (packing.h's bound for np terms).
+ */
+#define PET_SLOT_VALUE_BITS	80
+unsigned	pet_slot_bits(uint32_t np);
+/* Bytes of a kind-3 vector of count values in slots of slot_bits under pk
+ * (0 when no slot fits or too large); *nct receives its ciphertexts. */
+size_t		pet_slots_bytes(const pai_pub *pk, uint32_t count, unsigned slot_bits, uint32_t *nct);
+
+/*
+ * The same vector as pet_party_vector, packed: kind 3 with pet_slot_bits(np)
+ * bits a slot (pet_slots_bytes(pk, n, pet_slot_bits(np)) bytes into out),
+ * each ciphertext re-randomised once.  The slots are filled by Horner's rule
+ * on the ciphertexts (eight at a time on the multi-buffer IFMA products
+ * where the CPU has them).
+ */
+mpc_status	pet_party_vector_packed(const pai_pub *pk, const pai_djn *djn, const pet_edge *e,
+									size_t kept, const uint32_t *hosted,
+									const unsigned char *dangling, size_t nrows,
+									const unsigned char *enc_t, size_t enc_len, const int64_t *p,
+									uint32_t n, uint32_t np, unsigned char *out, mpc_error *err);
 
 #endif

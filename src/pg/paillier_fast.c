@@ -204,6 +204,21 @@ mpc_djn_get(const pai_pub *pk)
 	return &e->djn;
 }
 
+/*
+ * The DJN context for count encryptions under pk: a key's first use has no
+ * table (it comes with the second use), but count >= 4 values are worth
+ * the table at once.
+ */
+const pai_djn *
+mpc_djn_get_batch(const pai_pub *pk, size_t count)
+{
+	const pai_djn *d = mpc_djn_get(pk);
+
+	if (!d->has_table && count >= 4)
+		d = mpc_djn_get(pk);
+	return d;
+}
+
 mpc_status
 mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err)
 {
@@ -225,11 +240,7 @@ mpc_encrypt_pub_many(const pai_pub *pk, mpz_t *c, const mpz_t *m, size_t count, 
 			st = pai_encrypt(pk, c[i], m[i], err);
 		return st;
 	}
-	d = mpc_djn_get(pk);
-	/* a key's first use has no table yet (it comes with the second use):
-	 * a batch is worth the table at once */
-	if (!d->has_table && count >= 4)
-		d = mpc_djn_get(pk);
+	d = mpc_djn_get_batch(pk, count);
 	return pai_djn_encrypt_many(pk, d, c, m, count, err);
 }
 

@@ -63,6 +63,9 @@ void		mpc_require_same_key(const uint8 *fp_a, const uint8 *n_a, Size nbytes_a,
  */
 struct pai_djn;
 const struct pai_djn *mpc_djn_get(const pai_pub *pk);
+/* The same with its table built at once when count >= 4 values will be
+ * encrypted under the key (a fresh round key, a vector). */
+const struct pai_djn *mpc_djn_get_batch(const pai_pub *pk, size_t count);
 mpc_status	mpc_encrypt_pub(const pai_pub *pk, mpz_t c, const mpz_t m, mpc_error *err);
 /* The same for m[0, count) into c[0, count): DJN eight at a time on the
  * multi-buffer IFMA products when the key's table is built for them. */

@@ -91,11 +91,7 @@ MPC_FUNCTION(private_eigentrust_encrypt_vector)
 	v = pet_int8_array(PG_GETARG_ARRAYTYPE_P(1), &n, "vals");
 	pai_pub_copy(&pk, mpc_pubkey_key(PG_GETARG_PAILLIER_PUBKEY_P(0)));
 	out = vec_alloc(&pk, (uint32) n);
-	djn = mpc_djn_get(&pk);
-	/* a key's first use has no table yet (it comes with the second use):
-	 * a vector is worth the table at once */
-	if (!djn->has_table && n >= 4)
-		djn = mpc_djn_get(&pk);
+	djn = mpc_djn_get_batch(&pk, (size_t) n);
 	CORE_CALL(st, pet_vec_encrypt(&pk, djn, v, (uint32) n, PG_GETARG_INT32(2),
 								  (unsigned char *) VARDATA(out), &err));
 	pai_pub_clear(&pk);
@@ -227,7 +223,7 @@ MPC_FUNCTION(private_eigentrust_vector_info)
 	pai_fingerprint_hex(h.fp, fp);
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	values[0] = CStringGetTextDatum(h.kind == PET_KIND_PACKED ? "packed" : "plain");
+	values[0] = CStringGetTextDatum(h.kind == PET_KIND_SLOTS ? "slots" : "plain");
 	values[1] = Int32GetDatum((int32) h.count);
 	values[2] = Int32GetDatum((int32) h.nct);
 	values[3] = Int32GetDatum(h.scale);
@@ -258,13 +254,17 @@ MPC_FUNCTION(private_eigentrust_vector_slice)
 	part = PG_GETARG_INT32(2);
 	parts = PG_GETARG_INT32(3);
 	vec_read_b(v, pk, &h, "private_eigentrust_vector_slice");
+	if (h.kind != PET_KIND_PLAIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("private_eigentrust_vector_slice: only vectors of one value per ciphertext can be sliced"),
+				 errdetail("The vector packs its values into slots.")));
 	if (parts < 1 || part < 1 || part > parts || (uint32) parts > Max(h.nct, 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private_eigentrust_vector_slice: part must be between 1 and parts, and parts at most the number of ciphertexts")));
 	q0 = (uint32) (((uint64) h.nct * (part - 1)) / parts);
 	q1 = (uint32) (((uint64) h.nct * part) / parts);
-	/* packed: every ciphertext but the last holds a full set of slots */
 	per = 1;
 	count = q1 == h.nct ? h.count - q0 * per : (q1 - q0) * per;
 	csz = 2 * (Size) h.nbytes;
@@ -491,7 +491,7 @@ MPC_FUNCTION(private_eigentrust_threshold_decrypt)
 							k / (int) h.nct + 1),
 					 errdetail("%s", err.msg)));
 	}
-	vals = palloc(sizeof(int64) * h.nct);
+	vals = palloc(sizeof(int64) * Max(h.count, 1));
 	CORE_CALL(st, pet_vec_thr_decrypt(pk, (const uint8 *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), ds, m,
 									  thr, out_scale, vals, &first_bad, &nbad, &bad_ct, &err));
 	for (int k = 0; k < nelems; k++)
@@ -510,7 +510,7 @@ MPC_FUNCTION(private_eigentrust_threshold_decrypt)
 		ereport(WARNING,
 				(errmsg("private eigentrust: decryption share %d was invalid and left out", first_bad),
 				 errdetail("%d invalid decryption shares were skipped; enough valid ones remained.", nbad)));
-	PG_RETURN_ARRAYTYPE_P(pet_int8_array_build(vals, (int) h.nct));
+	PG_RETURN_ARRAYTYPE_P(pet_int8_array_build(vals, (int) h.count));
 }
 
 /*

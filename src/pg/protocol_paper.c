@@ -262,7 +262,7 @@ pp_inbox(pp_party *r, int64 round, ArrayType *inbox, pai_pub *pk, unsigned char 
 			pet_protocol_raise(&err, "private eigentrust");
 		*enc_len = pet_vec_bytes(pk, r->n);
 		*enc_t = palloc(*enc_len);
-		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get(pk), t, r->n, PET_SCALE_T, *enc_t, &err));
+		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get_batch(pk, r->n), t, r->n, PET_SCALE_T, *enc_t, &err));
 		if (st != MPC_OK)
 			mpc_raise(&err, "private eigentrust");
 	}
@@ -281,6 +281,7 @@ pp_step(pp_party *r, int64 round, ArrayType *inbox)
 	size_t		enc_len,
 				vlen,
 				mlen;
+	uint32		nct;
 	unsigned char *vec;
 	bytea	   *out;
 	mpc_status	st;
@@ -293,11 +294,17 @@ pp_step(pp_party *r, int64 round, ArrayType *inbox)
 						(long long) round, (long long) (r->round + 1)),
 				 errdetail("The run is aborted: a party answers each round once, rounds in order.")));
 	pp_inbox(r, round, inbox, &pk, &enc_t, &enc_len);
-	vlen = pet_vec_bytes(&pk, r->n);
+	/* the partial sums packed into slots: the key holder decrypts, and this
+	 * party re-randomises, one ciphertext per slot group */
+	vlen = pet_slots_bytes(&pk, r->n, pet_slot_bits(r->np), &nct);
+	if (vlen == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("private eigentrust: %u peers do not fit a vector under this key", r->n)));
 	vec = palloc(vlen);
-	CORE_CALL(st, pet_party_vector(&pk, mpc_djn_get(&pk), r->rows.e, r->rows.kept, r->rows.hosted,
-								   r->rows.dangling, r->rows.nrows, enc_t, enc_len, r->p, r->n,
-								   vec, &err));
+	CORE_CALL(st, pet_party_vector_packed(&pk, mpc_djn_get_batch(&pk, nct), r->rows.e, r->rows.kept,
+										  r->rows.hosted, r->rows.dangling, r->rows.nrows, enc_t,
+										  enc_len, r->p, r->n, r->np, vec, &err));
 	if (st != MPC_OK)
 		pet_protocol_raise(&err, "private eigentrust");
 	mlen = pp_env_size(vlen, r->nd);

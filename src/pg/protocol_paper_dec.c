@@ -115,7 +115,7 @@ pd_message(pd_run *r)
 	if (kind == PP_BODY_ENC)
 	{
 		enc = palloc(pet_vec_bytes(pk, r->n));
-		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get(pk), r->t, r->n, PET_SCALE_T, enc, &err));
+		CORE_CALL(st, pet_vec_encrypt(pk, mpc_djn_get_batch(pk, r->n), r->t, r->n, PET_SCALE_T, enc, &err));
 		if (st != MPC_OK)
 			mpc_raise(&err, "private eigentrust");
 	}
@@ -282,6 +282,7 @@ pd_product(pd_run *r, int64 round, ArrayType *vectors)
 	size_t	   *blens = palloc0(sizeof(size_t) * r->np);
 	const pai_pub *pk = pd_key(r);
 	pet_vec_hdr h;
+	uint32		nct;
 	mpc_status	st;
 	mpc_error	err;
 
@@ -320,18 +321,22 @@ pd_product(pd_run *r, int64 round, ArrayType *vectors)
 		bodies[e.sender - 1] = e.body;
 		blens[e.sender - 1] = e.blen;
 	}
-	r->prod_len = pet_vec_bytes(pk, r->n);
-	r->prod = MemoryContextAlloc(r->s.cxt, r->prod_len);
-	CORE_CALL(st, pet_vec_product(pk, bodies, blens, (int) r->np, r->prod, &err));
-	if (st == MPC_OK)
-		st = pet_vec_read_hdr(&h, r->prod, r->prod_len, pk, &err);
-	if (st != MPC_OK)
+	/* every party packs its partial sums into slots of pet_slot_bits(np)
+	 * bits, which leave room for the sum over the parties */
+	if (pet_vec_read_hdr(&h, bodies[0], blens[0], pk, &err) != MPC_OK)
 		pet_protocol_raise(&err, "private eigentrust");
-	if (h.count != r->n || h.scale != PET_SCALE_TC)
+	if (h.kind != PET_KIND_SLOTS || h.slot_bits != (int) pet_slot_bits(r->np) ||
+		h.count != r->n || h.scale != PET_SCALE_TC ||
+		pet_slots_bytes(pk, r->n, pet_slot_bits(r->np), &nct) != blens[0] || h.nct != nct)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
-				 errmsg("private eigentrust: the parties' vectors hold %u values at scale %d, not %u at scale %d",
-						h.count, h.scale, r->n, PET_SCALE_TC)));
+				 errmsg("private eigentrust: party 1's vector holds %u values at scale %d in %u ciphertexts of %d-bit slots, not %u at scale %d in %u-bit slots",
+						h.count, h.scale, h.nct, h.slot_bits, r->n, PET_SCALE_TC, pet_slot_bits(r->np))));
+	r->prod_len = blens[0];
+	r->prod = MemoryContextAlloc(r->s.cxt, r->prod_len);
+	CORE_CALL(st, pet_vec_product(pk, bodies, blens, (int) r->np, r->prod, &err));
+	if (st != MPC_OK)
+		pet_protocol_raise(&err, "private eigentrust");
 }
 
 /* sums (scale PET_SCALE_U) -> t_{r+1}; round r+1's message and outputs */
@@ -496,6 +501,7 @@ dec_advance(FunctionCallInfo fcinfo, void *state)
 				first_bad,
 				nbad;
 	uint32		bad_ct = 0;
+	pet_vec_hdr h;
 	thr_decshare *ds;
 	int64	   *sums = palloc(sizeof(int64) * r->n);
 	mpc_status	st;
@@ -506,10 +512,11 @@ dec_advance(FunctionCallInfo fcinfo, void *state)
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("private eigentrust: round %lld cannot advance here", (long long) round),
 				 errdetail("A decryptor advances once per round, after giving its shares of that round.")));
-	ds = pd_decode_answers(PG_GETARG_ARRAYTYPE_P(2), r->n, &m);
+	(void) pet_vec_read_hdr(&h, r->prod, r->prod_len, NULL, &err);
+	ds = pd_decode_answers(PG_GETARG_ARRAYTYPE_P(2), h.nct, &m);
 	CORE_CALL(st, pet_vec_thr_decrypt(&r->ks.pub, r->prod, r->prod_len, ds, m, r->ks.t,
 									  PET_SCALE_U, sums, &first_bad, &nbad, &bad_ct, &err));
-	for (Size k = 0; k < (Size) m * r->n; k++)
+	for (Size k = 0; k < (Size) m * h.nct; k++)
 		if (ds[k].index > 0)
 			thr_decshare_clear(&ds[k]);
 	if (st != MPC_OK)
