@@ -222,6 +222,24 @@ test_random_primes(void)
 	mpz_clears(p, first, NULL);
 }
 
+/* the one table of small primes, as the sieves read it */
+static void
+test_small_table(void)
+{
+	const unsigned int *odd = prime_small_odd(1500);
+	mpz_t		x;
+
+	CHECK(odd != NULL && odd[0] == 3 && odd[1] == 5 && odd[2] == 7 && odd[3] == 11);
+	CHECK(odd != NULL && odd[1499] == 12569);	/* the 1,501st prime */
+	CHECK(prime_small_odd(6541) != NULL && prime_small_odd(6541)[6540] == 65521);
+	CHECK(prime_small_odd(6542) == NULL);
+	mpz_init_set_ui(x, 65521UL * 65519UL);
+	CHECK(prime_has_small_factor(x) == 1);
+	mpz_set_ui(x, 65537UL * 65539UL);
+	CHECK(prime_has_small_factor(x) == 0);
+	mpz_clear(x);
+}
+
 /* the threshold scheme's safe primes: the same p = 2q + 1 from the same
  * random bytes on the multi-buffer path and on the one-at-a-time path */
 static void
@@ -309,7 +327,10 @@ test_probable(int ifma)
 		}
 		mpz_clears(a, b, c, NULL);
 	}
-	/* small and even ones go to GMP */
+	/* small, even and negative ones go to GMP */
+	mpz_set_str(x, "-340282366920938463463374607431768211297", 10);	/* -(2^128 - 159) */
+	CHECK(prime_probable(x) == 1);	/* GMP tests |x| */
+	CHECK(prime_miller_rabin8(x) == -1);
 	mpz_set_ui(x, 3215031751UL);	/* strong pseudoprime to bases 2, 3, 5, 7 */
 	CHECK(prime_probable(x) == 0);
 	CHECK(prime_miller_rabin8(x) == -1);
@@ -339,6 +360,7 @@ main(void)
 	int			path;
 
 	UNIT_INIT();
+	test_small_table();
 	for (path = 1; path >= 0; path--)
 	{
 		ifma_set_enabled(path);

@@ -46,6 +46,13 @@ init_small_primes(void)
 	}
 }
 
+const unsigned int *
+prime_small_odd(int count)
+{
+	init_small_primes();
+	return count < n_small_primes ? small_primes + 1 : NULL;
+}
+
 static unsigned long
 gcd_ul(unsigned long a, unsigned long b)
 {
@@ -213,7 +220,8 @@ prime_miller_rabin8(const mpz_t x)
 	mpc_error	err;
 	int			ok = 1;
 
-	if (mpz_even_p(x) || bits < 64 || nbytes > PAI_MAX_BITS / 8 || !ifma_available() ||
+	if (mpz_sgn(x) <= 0 || mpz_even_p(x) || bits < 64 || nbytes > PAI_MAX_BITS / 8 ||
+		!ifma_available() ||
 		ifma_digits(bits) == 0)
 		return -1;
 	mpz_inits(xm3, d, a, y, xm1, scratch, NULL);
@@ -276,7 +284,7 @@ prime_probable(const mpz_t x)
 {
 	int			r;
 
-	if (mpz_even_p(x) || mpz_sizeinbase(x, 2) < 64 || !ifma_available())
+	if (mpz_sgn(x) <= 0 || mpz_even_p(x) || mpz_sizeinbase(x, 2) < 64 || !ifma_available())
 		return mpz_probab_prime_p(x, 24 + MR_ROUNDS) != 0;
 	if (mpz_probab_prime_p(x, 24) == 0)		/* Baillie-PSW */
 		return 0;

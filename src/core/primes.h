@@ -12,6 +12,11 @@
 /* Does x have a prime factor below 2^16 (other than x itself)? */
 int			prime_has_small_factor(const mpz_t x);
 
+/* The first count odd primes (3, 5, 7, ...), from the one table of primes
+ * below 2^16, for sieves; NULL when count is more than 6541 (the odd
+ * primes below 2^16). */
+const unsigned int *prime_small_odd(int count);
+
 /*
  * passes[i] = 1 when 2^(x[i] - 1) mod x[i] = 1 (x[i] is a base-2 Fermat
  * probable prime), else 0, for count odd candidates x[i] > 3 of one bit
@@ -29,13 +34,14 @@ mpc_status	prime_fermat2_many(int *passes, const mpz_t *x, size_t count, mpc_err
  * and all eight exponentiations in one multi-buffer IFMA call when
  * ifma_available() and x has at least 64 bits; otherwise GMP's own 8
  * rounds.  Variable time, like mpz_probab_prime_p: for checking a key once,
- * not per use.  1 = probably prime, 0 = composite.
+ * not per use.  1 = probably prime, 0 = composite (x <= 0 goes to GMP,
+ * which tests |x|).
  */
 int			prime_probable(const mpz_t x);
 
 /* The 8 Miller-Rabin rounds of prime_probable alone, for tests: 1 when x
  * passes all, 0 when one shows x composite, -1 when the multi-buffer path
- * cannot run (no IFMA, x even, or below 64 bits). */
+ * cannot run (no IFMA, x not positive, even, or below 64 bits). */
 int			prime_miller_rabin8(const mpz_t x);
 
 /*

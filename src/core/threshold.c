@@ -225,33 +225,7 @@ thr_proof_challenge(const pai_pub *pk, const uint8_t digest[THR_HASH_LEN], int i
 /* ---------------------------------------------------------------------
  * Safe primes
  * --------------------------------------------------------------------- */
-#define SIEVE_PRIMES 1500
-
-static unsigned int sieve_primes[SIEVE_PRIMES];
-
-static void
-init_sieve_primes(void)
-{
-	unsigned int x;
-	int			n = 0;
-
-	if (sieve_primes[SIEVE_PRIMES - 1] != 0)
-		return;
-	for (x = 3; n < SIEVE_PRIMES; x += 2)
-	{
-		int			i,
-					prime = 1;
-
-		for (i = 0; i < n && sieve_primes[i] * sieve_primes[i] <= x; i++)
-			if (x % sieve_primes[i] == 0)
-			{
-				prime = 0;
-				break;
-			}
-		if (prime)
-			sieve_primes[n++] = x;
-	}
-}
+#define SIEVE_PRIMES 1500			/* the odd primes 3 .. 12,569 */
 
 /* base-2 Fermat test: a cheap filter before Miller-Rabin */
 static int
@@ -275,6 +249,7 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 	size_t		nbytes;
 	uint8_t		buf[PAI_MAX_BITS / 8];
 	unsigned int res[SIEVE_PRIMES];
+	const unsigned int *sieve_primes = prime_small_odd(SIEVE_PRIMES);
 	mpz_t		base, tmp, qs[IFMA8_LANES], ps[IFMA8_LANES];
 	int			passes[IFMA8_LANES],
 				batch,
@@ -288,7 +263,6 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 	 * (constant time in them); without, one at a time as before */
 	batch = ifma_available() ? IFMA8_LANES : 1;
 	nbytes = (qbits + 7) / 8;
-	init_sieve_primes();
 	mpz_inits(base, tmp, NULL);
 	for (i = 0; i < batch; i++)
 		mpz_inits(qs[i], ps[i], NULL);
