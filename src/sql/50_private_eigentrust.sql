@@ -556,7 +556,10 @@ BEGIN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
-            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted) LIMIT 1;
+            -- grouped, not x = ANY (hosted): that was quadratic in the peers
+            SELECT u.x INTO dup
+            FROM (SELECT DISTINCT unnest(h) UNION ALL SELECT unnest(hosted)) u(x)
+            GROUP BY u.x HAVING count(*) > 1 LIMIT 1;
             IF dup IS NOT NULL THEN
                 RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
                     USING ERRCODE = '22023',
@@ -602,7 +605,11 @@ BEGIN
     IF coalesce(cardinality(peers), 0) = 0 THEN
         RAISE EXCEPTION 'eigentrust_private: the parties host no peers' USING ERRCODE = '22023';
     END IF;
-    SELECT array_agg(x = ANY (hosted) ORDER BY o) INTO hmask FROM unnest(peers) WITH ORDINALITY u(x, o);
+    -- grouped, not x = ANY (hosted), which scanned hosted once per peer (N^2)
+    SELECT array_agg(g.h ORDER BY g.x) INTO hmask
+    FROM (SELECT u.x, bool_or(u.h) AS h
+          FROM (SELECT unnest(peers), false UNION ALL SELECT unnest(hosted), true) u(x, h)
+          GROUP BY u.x) g;
     p := CASE WHEN pretrust_sql IS NULL THEN NULL
               ELSE @extschema@.private_eigentrust_pretrust(pretrust_sql, peers) END;
 END
