@@ -467,19 +467,24 @@ RETURNS bytea[]
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    sqls text[] := '{}';
-    lit  text := quote_literal(inbox::text) || '::bytea[]';   -- the same inbox for every party: quote it once
+    sqls text[];
+    -- the same inbox for every party, built once: ARRAY[decode('<base64>', 'base64'), ...]
+    -- costs the party a third fewer bytes than hex and no bytea[] literal parsing (array_in)
+    lit  text := (SELECT 'ARRAY[' || string_agg(CASE WHEN m IS NULL THEN 'NULL'
+                                                   ELSE 'decode(''' || encode(m, 'base64') || ''', ''base64'')' END,
+                                              ', ' ORDER BY o) || ']::bytea[]'
+                  FROM unnest(inbox) WITH ORDINALITY u(m, o));
 BEGIN
     IF conns IS NULL OR run IS NULL OR party_schema IS NULL OR fn IS NULL OR round IS NULL OR inbox IS NULL
        OR cardinality(inbox) <> cardinality(conns) THEN
         RAISE EXCEPTION 'private_eigentrust_masked_round: every argument but has is needed, with one inbox entry per connection'
             USING ERRCODE = '22004';
     END IF;
-    FOR k IN 1..cardinality(conns) LOOP
-        sqls := sqls || CASE WHEN has IS NOT NULL AND has[k] IS NULL THEN NULL ELSE
-            @extschema@.private_eigentrust_masked_sql(run, k, format('round %s', round),
-                format('%I.%I(%L, %s, %s)', party_schema, fn, run, round, lit)) END;
-    END LOOP;
+    -- in one statement: appending in a loop copied the array of large texts each time
+    sqls := ARRAY(SELECT CASE WHEN has IS NOT NULL AND has[k] IS NULL THEN NULL ELSE
+                      @extschema@.private_eigentrust_masked_sql(run, k, format('round %s', round),
+                          format('%I.%I(%L, %s, %s)', party_schema, fn, run, round, lit)) END
+                  FROM generate_series(1, cardinality(conns)) k ORDER BY k);
     RETURN @extschema@.private_eigentrust_masked_gather(dbl, conns, names, sqls, round, tolerant);
 END
 $fn$;
