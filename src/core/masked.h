@@ -6,7 +6,8 @@
  * its partial sum sum_{a hosted by i} t_a c_aj (dangling rows: t_a p_j) at
  * decimal scale PET_SCALE_U, and m_i the zero-sum mask
  *   m_i[j] = sum_{k > i} PRG(prg_ik, round, j) - sum_{k < i} PRG(prg_ik, round, j)
- * with prg_ik the pairwise PRG key of authmsg.h.  The masks of all parties
+ * with prg_ik the pairwise PRG key of authmsg.h (the PRG: ChaCha20, see
+ * mask_add in masked_mask.c).  The masks of all parties
  * cancel, so sum_i y_i = sum_i u_i mod 2^64, exact because the true sum is
  * below 2^63.
  *
@@ -95,7 +96,8 @@ uint32_t	pem_threshold(uint32_t parties);
 /* rk = HMAC-SHA256(prg, "mpc_eigentrust masked round key v1" || be64(round)) */
 void		pem_round_key(const uint8_t prg[AM_KEY_LEN], int64_t round, uint8_t rk[PEM_SEED_LEN]);
 
-/* y += PRG(b, round) (sign > 0) or y -= it (sign < 0), mod 2^64 */
+/* y += PRG(b, round) (sign > 0) or y -= it (sign < 0), mod 2^64; the mask
+ * PRG is ChaCha20 (masked_mask.c, docs/design.md) */
 void		pem_self_mask(const uint8_t b[PEM_SEED_LEN], int64_t round, uint32_t n, int sign,
 						  uint64_t *y);
 
