@@ -8,11 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "sha256.h"
 #include "sharing.h"
 
 static const char setup_tag[] = "mpc_eigentrust masked setup v1";
 static const uint8_t magic[4] = {'P', 'E', 'M', 1};
+
+void
+pem_digest(const void *msg, size_t len, uint8_t d[AM_DIGEST_LEN])
+{
+	/* picks the vectorised BLAKE2b (idempotent); on failure the portable one runs */
+	if (sodium_init() < 0)
+		memset(d, 0, AM_DIGEST_LEN);
+	crypto_generichash(d, AM_DIGEST_LEN, msg, len, NULL, 0);
+}
 
 /* bytes before the tags of a kind 1 or kind 3 message */
 static size_t
@@ -168,7 +179,7 @@ pem_msg_build(const pem_ctx *c, int kind, int64_t round, const uint64_t *y, uint
 	if (st != MPC_OK)
 		return st;
 	blen = body_len(kind, n, c->parties);
-	am_digest(out, blen, dvec);
+	pem_digest(out, blen, dvec);
 	vt = out + blen;
 	return put_tags(c, vt, "vec", round, dvec, vt + (size_t) c->parties * AM_TAG_LEN,
 					round - 1, dprev, err);
@@ -203,7 +214,7 @@ pem_reply_build(const pem_ctx *c, int64_t round, const unsigned char *present,
 			pem_round_key(c->prg[k], round, vals + (size_t) k * PEM_SHARE);
 		}
 	}
-	am_digest(out, blen, d);
+	pem_digest(out, blen, d);
 	return put_tags(c, out + blen, "unmask", round, d,
 					out + blen + (size_t) c->parties * AM_TAG_LEN, round, dround, err);
 }
@@ -264,7 +275,7 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 					return mpc_fail(err, MPC_ERR_CIPHERTEXT,
 									"party %u masked round %lld with another set of parties than this party (equivocation)",
 									k + 1, (long long) round);
-		am_digest(m, blen, dvec);
+		pem_digest(m, blen, dvec);
 		if (kind == PEM_KIND_ROUND)
 		{
 			st = am_transcript_add(&tr, k, dvec, err);
@@ -424,7 +435,7 @@ pem_recover(const pem_ctx *c, int64_t round, uint32_t n, const unsigned char *pr
 								"party %u saw another set of round %lld vectors than this party (equivocation)",
 								k + 1, (long long) round);
 		}
-		am_digest(m, blen, d);
+		pem_digest(m, blen, d);
 		st = am_transcript_add(&tr, k, d, err);
 		if (st != MPC_OK)
 			return st;

@@ -249,7 +249,7 @@ pm_message(pm_run *r, int64 round, const int64 *t, const uint8 dprev[AM_DIGEST_L
 	if (st != MPC_OK)
 		pm_raise(&err, "private eigentrust");
 	pfree(y);
-	am_digest(VARDATA(out), len, r->mine);
+	pem_digest(VARDATA(out), len, r->mine);
 	memcpy(r->myvec, r->mine, AM_DIGEST_LEN);
 	return out;
 }

@@ -35,7 +35,7 @@ pm_check_own(const pm_run *r, const uint8 *const *msgs, const size_t *lens, cons
 {
 	uint8		d[AM_DIGEST_LEN];
 
-	am_digest(msgs[r->self], lens[r->self], d);
+	pem_digest(msgs[r->self], lens[r->self], d);
 	if (memcmp(d, mine, AM_DIGEST_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
@@ -99,7 +99,7 @@ pm_unmask(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 	if (pem_reply_build(&c, round, r->present, r->shares, r->dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
 		pm_raise(&err, fn);
 	mpc_wipe(r->shares, (Size) r->parties * PEM_SHARE);
-	am_digest(VARDATA(out), len, r->mine);
+	pem_digest(VARDATA(out), len, r->mine);
 	r->phase = PM_UNMASKED;
 	return out;
 }
@@ -214,7 +214,7 @@ pm_final_guarded(FunctionCallInfo fcinfo, void *state)
 	c = pm_ctx(r);
 	if (pem_msg_build(&c, PEM_KIND_FINAL, round, NULL, 0, NULL, r->dprev, (uint8 *) VARDATA(out), &err) != MPC_OK)
 		pm_raise(&err, "private_eigentrust_masked_final");
-	am_digest(VARDATA(out), len, r->mine);
+	pem_digest(VARDATA(out), len, r->mine);
 	r->phase = PM_FINAL;
 	PG_RETURN_BYTEA_P(out);
 }
