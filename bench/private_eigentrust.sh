@@ -15,7 +15,8 @@
 #    children's utime + stime, read from /proc before and after each job) and
 #    wall time; bytes each party sends and receives per round.  With --large
 #    also a generated network of 100,000 peers and 2,000,000 ratings over 8
-#    parties for 3 rounds (seconds per round from the round log).
+#    parties: runs of 2 and 5 rounds, CPU per round from their difference
+#    (and wall seconds per round from the round log).
 #
 # 1. The privacy cost per round at N = 1024 (bench/bench_privacy_cost.c):
 #    textbook Paillier against this implementation, in one process.
@@ -103,24 +104,56 @@ cpu_of() {
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }'
 }
 
-masked_bench() {	# PREFIX NPARTIES MAXITER LABEL
-	local p=$1 np=$2 maxiter=$3 label=$4 c=${1}_coord t0 wall cpu cpu_plain n rounds msg rep
+# masked_job PREFIX NPARTIES MAXITER: CPU seconds of the whole cluster for one
+# masked run (epsilon 1e-12, so it runs MAXITER rounds unless it converges)
+masked_job() {
+	cpu_of ${1}_coord "DROP TABLE IF EXISTS priv_masked; CREATE TABLE priv_masked AS
+		SELECT * FROM eigentrust_private($(pet_parties_array $1 $2), alpha => 0.15, epsilon => $4, max_iter => $3)"
+}
+last_rounds() {	# DB: rounds of the last run in the round log
+	pet_val $1 "SELECT max(round) FROM private_eigentrust_log WHERE run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)"
+}
+
+# masked_bench PREFIX NPARTIES MAXITER LABEL [SHORT]: with SHORT, also a run of
+# SHORT rounds, and the CPU per round is the difference of the two runs over
+# the difference of their rounds (setup, reading the ratings and publishing
+# cancel); without, the whole run's CPU over its rounds.
+masked_bench() {
+	local p=$1 np=$2 maxiter=$3 label=$4 short=${5:-} c=${1}_coord t0 wall cpu cpu_s cpu_plain n rounds rounds_s eps msg rep per
 	pet_sql $c "GRANT INSERT ON private_eigentrust_log TO CURRENT_USER" >/dev/null
+	eps=1e-8
+	[ -n "$short" ] && eps=1e-15
+	if [ -n "$short" ]; then
+		cpu_s=$(masked_job $p $np $short $eps)
+		rounds_s=$(last_rounds $c)
+	fi
 	t0=$(date +%s.%N)
-	cpu=$(cpu_of $c "DROP TABLE IF EXISTS priv_masked; CREATE TABLE priv_masked AS
-		SELECT * FROM eigentrust_private($(pet_parties_array $p $np), alpha => 0.15, epsilon => 1e-8, max_iter => $maxiter)")
+	cpu=$(masked_job $p $np $maxiter $eps)
 	wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a - 1 }')
+	rounds=$(last_rounds $c)
 	cpu_plain=$(cpu_of $c "DROP TABLE IF EXISTS plain_m; CREATE TABLE plain_m AS
-		SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings', alpha => 0.15, epsilon => 1e-8, max_iter => $maxiter)")
+		SELECT * FROM eigentrust('SELECT truster, trustee, score FROM all_ratings', alpha => 0.15, epsilon => $eps, max_iter => $maxiter)")
 	n=$(pet_val $c "SELECT count(*) FROM priv_masked")
-	rounds=$(pet_val $c "SELECT max(round) FROM private_eigentrust_log WHERE run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)")
+	if [ -n "$short" ]; then
+		per=$(awk -v a="$cpu_s" -v b="$cpu" -v r1="$rounds_s" -v r2="$rounds" 'BEGIN { printf "%.2f", (b - a) / (r2 - r1) }')
+		per="$per CPU s per round ((CPU of $rounds rounds - CPU of $rounds_s) / $((rounds - rounds_s)))"
+	else
+		per="$(awk -v a="$cpu" -v r="$rounds" 'BEGIN { printf "%.3f", a / r }') CPU s per round (whole run / rounds)"
+	fi
 	msg=$((28 + 8 * n + 131 * np))	# the double-masked vector (masked.h)
 	rep=$((28 + 131 * np))	# the unmask reply
 	echo "  $label: $n peers, $rounds rounds; masked: $cpu CPU s (all backends), $wall s wall; plain eigentrust(): $cpu_plain CPU s; ratio $(awk -v a="$cpu" -v b="$cpu_plain" 'BEGIN { printf "%.0f", a / b }')"
-	pet_sql $c "SELECT '  L1 vs eigentrust(): ' || sum(abs(a.trust - b.trust)) FROM priv_masked a JOIN plain_m b USING (peer)" | sed -n 3p
+	echo "  $per"
+	# a run cut at a few rounds is no fixed point: compare converged runs only
+	[ -n "$short" ] || pet_sql $c "SELECT '  L1 vs eigentrust(): ' || sum(abs(a.trust - b.trust)) FROM priv_masked a JOIN plain_m b USING (peer)" | sed -n 3p
 	pet_sql $c "SELECT '  seconds per round (wall, round log): avg ' || round(avg(seconds)::numeric, 3) || ', max ' || round(max(seconds)::numeric, 3)
 		FROM private_eigentrust_log WHERE round > 0 AND run_id = (SELECT run_id FROM private_eigentrust_log ORDER BY logged_at DESC LIMIT 1)" | sed -n 3p
-	echo "  per party per round: sends a vector of $msg bytes and a reply of $rep bytes ($((msg + rep))), receives $np of each ($((np * (msg + rep))) bytes); as hex in the dblink query text, twice that"
+	# on the wire: a party's message leaves as hex in dblink's text result
+	# (2 characters a byte); an inbox arrives as base64 (4 characters per 3
+	# bytes, a newline every 76) inside the query text
+	awk -v m="$msg" -v r="$rep" -v np="$np" 'function b64(x) { c = 4 * int((x + 2) / 3); return c + int((c - 1) / 76) }
+		BEGIN { printf "  per party per round, binary: sends %d (vector %d + reply %d), receives %d (the %d vectors and the %d replies)\n", m + r, m, r, np * (m + r), np, np
+		        printf "  per party per round, as dblink text: sends %d (hex), receives %d (base64 inside the query text)\n", 2 * (m + r), np * (b64(m) + b64(r)) }'
 }
 
 if [ "$LARGE" = --sweep ]; then
@@ -157,7 +190,7 @@ masked_bench $P $NP 1000 "Bitcoin Alpha, to convergence"
 pet_drop $P $NP
 
 if [ "$LARGE" = --large ]; then
-	log "masked mode: 100,000 peers, 2,000,000 ratings over 8 parties, 3 rounds"
+	log "masked mode: 100,000 peers, 2,000,000 ratings over 8 parties, runs of 2 and 5 rounds"
 	P=pml
 	pet_create $P 8
 	pet_sql ${P}_coord "CREATE TABLE all_ratings (truster bigint, trustee bigint, score double precision);
@@ -165,7 +198,7 @@ if [ "$LARGE" = --large ]; then
 		INSERT INTO all_ratings SELECT i, 1 + floor(100000 * power(random(), 2))::bigint, ceil(10 * random())
 		FROM generate_series(1, 100000) i, generate_series(1, 20) d;" >/dev/null
 	PET_MEMBERS=1 pet_split $P 8
-	masked_bench $P 8 3 "100k peers / 2M ratings"
+	masked_bench $P 8 5 "100k peers / 2M ratings" 2
 	pet_drop $P 8
 fi
 

@@ -1,13 +1,14 @@
 /*
- * masked.c: the arithmetic and messages of masked private EigenTrust
- * (masked.h).
+ * masked.c: the messages of masked private EigenTrust (masked.h): build,
+ * check, recover; the masks and the arithmetic are in masked_mask.c.
  */
-#include "masked.h"
+#include "masked_priv.h"
 
 #include <gmp.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "sha256.h"
 #include "sharing.h"
@@ -15,32 +16,13 @@
 static const char setup_tag[] = "mpc_eigentrust masked setup v1";
 static const uint8_t magic[4] = {'P', 'E', 'M', 1};
 
-static void
-put32(uint8_t *b, uint32_t v)
+void
+pem_digest(const void *msg, size_t len, uint8_t d[AM_DIGEST_LEN])
 {
-	b[0] = (uint8_t) (v >> 24);
-	b[1] = (uint8_t) (v >> 16);
-	b[2] = (uint8_t) (v >> 8);
-	b[3] = (uint8_t) v;
-}
-
-static void
-put64(uint8_t *b, uint64_t v)
-{
-	put32(b, (uint32_t) (v >> 32));
-	put32(b + 4, (uint32_t) v);
-}
-
-static uint32_t
-get32(const uint8_t *b)
-{
-	return ((uint32_t) b[0] << 24) | ((uint32_t) b[1] << 16) | ((uint32_t) b[2] << 8) | b[3];
-}
-
-static uint64_t
-get64(const uint8_t *b)
-{
-	return ((uint64_t) get32(b) << 32) | get32(b + 4);
+	/* picks the vectorised BLAKE2b (idempotent); on failure the portable one runs */
+	if (sodium_init() < 0)
+		memset(d, 0, AM_DIGEST_LEN);
+	crypto_generichash(d, AM_DIGEST_LEN, msg, len, NULL, 0);
 }
 
 /* bytes before the tags of a kind 1 or kind 3 message */
@@ -64,78 +46,6 @@ pem_msg_len(int kind, uint32_t n, uint32_t parties)
 	return PEM_HDR + (size_t) parties * AM_TAG_LEN;
 }
 
-uint32_t
-pem_threshold(uint32_t parties)
-{
-	uint32_t	t = (parties + 1) / 2;
-
-	/* two parties (allow_two_parties): the one other party holds the seed */
-	if (parties <= 2)
-		return 1;
-	return t < 2 ? 2 : t;
-}
-
-void
-pem_round_key(const uint8_t prg[AM_KEY_LEN], int64_t round, uint8_t rk[PEM_SEED_LEN])
-{
-	static const char tag[] = "mpc_eigentrust masked round key v1";
-	uint8_t		buf[sizeof(tag) - 1 + 8];
-
-	memcpy(buf, tag, sizeof(tag) - 1);
-	put64(buf + sizeof(tag) - 1, (uint64_t) round);
-	hmac_sha256(prg, AM_KEY_LEN, buf, sizeof(buf), rk);
-}
-
-/* tweaks of am_prg_fill: 0 pairwise masks, 1 self masks, then share pads */
-#define TW_PAIR		0
-#define TW_SELF		1
-#define TW_SHARE(sender)	(((uint64_t) (sender) + 1) << 32 | 2)
-
-void
-pem_self_mask(const uint8_t b[PEM_SEED_LEN], int64_t round, uint32_t n, int sign, uint64_t *y)
-{
-	uint64_t	buf[256];
-
-	for (uint32_t j = 0; j < n; j += 256)
-	{
-		size_t		cnt = n - j < 256 ? n - j : 256;
-
-		am_prg_fill(b, round, TW_SELF, j, cnt, buf);
-		if (sign > 0)
-			for (size_t x = 0; x < cnt; x++)
-				y[j + x] += buf[x];
-		else
-			for (size_t x = 0; x < cnt; x++)
-				y[j + x] -= buf[x];
-	}
-	mpc_wipe(buf, sizeof(buf));
-}
-
-/* y +/-= the pairwise term of party 'of' with party 'with' under round key rk */
-static void
-pair_term(const uint8_t rk[PEM_SEED_LEN], int64_t round, uint32_t of, uint32_t with,
-		  uint32_t n, int sign, uint64_t *y)
-{
-	uint64_t	buf[256];
-
-	/* + for peers above 'of', - for peers below: the masks cancel */
-	if (with < of)
-		sign = -sign;
-	for (uint32_t j = 0; j < n; j += 256)
-	{
-		size_t		cnt = n - j < 256 ? n - j : 256;
-
-		am_prg_fill(rk, round, TW_PAIR, j, cnt, buf);
-		if (sign > 0)
-			for (size_t x = 0; x < cnt; x++)
-				y[j + x] += buf[x];
-		else
-			for (size_t x = 0; x < cnt; x++)
-				y[j + x] -= buf[x];
-	}
-	mpc_wipe(buf, sizeof(buf));
-}
-
 /* the keystream that hides the share from 'sender' to 'receiver' */
 static void
 share_pad(const uint8_t key[AM_KEY_LEN], int64_t round, uint32_t sender, uint8_t pad[PEM_SHARE])
@@ -154,65 +64,6 @@ wipe_clear(mpz_t x)
 {
 	mpc_wipe(x->_mp_d, sizeof(mp_limb_t) * (size_t) x->_mp_alloc);
 	mpz_clear(x);
-}
-
-static int
-is_active(const pem_ctx *c, uint32_t k)
-{
-	return c->active == NULL || c->active[k];
-}
-
-mpc_status
-pem_partial(const pet_edge *e, size_t kept, const uint32_t *dangling, size_t ndangling,
-			uint32_t n, const int64_t *t, const int64_t *p, uint64_t *u, mpc_error *err)
-{
-	long double *acc;
-	long double dmass = 0;
-	const long double up = powl(10.0L, PET_SCALE_U - PET_SCALE_T);
-	const long double down = powl(10.0L, 2 * PET_SCALE_T - PET_SCALE_U);
-	const int64_t one = PET_ONE_T;
-
-	for (uint32_t j = 0; j < n; j++)
-		if (t[j] < 0 || t[j] > one || p[j] < 0 || p[j] > one)
-			return mpc_fail(err, MPC_ERR_ARG, "trust and pre-trust values must be between 0 and 10^%d",
-							PET_SCALE_T);
-	for (size_t x = 0; x < kept; x++)
-		if (e[x].i >= n || e[x].j >= n || !(e[x].w >= 0 && e[x].w <= 1))
-			return mpc_fail(err, MPC_ERR_ARG, "a local row entry is out of range");
-	for (size_t x = 0; x < ndangling; x++)
-		if (dangling[x] >= n)
-			return mpc_fail(err, MPC_ERR_ARG, "a dangling row index is out of range");
-	acc = calloc(n ? n : 1, sizeof(long double));
-	if (acc == NULL)
-		return mpc_fail(err, MPC_ERR_NOMEM, "out of memory");
-	for (size_t x = 0; x < kept; x++)
-		acc[e[x].j] += (long double) t[e[x].i] * (long double) e[x].w;
-	for (size_t x = 0; x < ndangling; x++)
-		dmass += (long double) t[dangling[x]];
-	for (uint32_t j = 0; j < n; j++)
-	{
-		/* t c at scale T -> U; dmass p at scale 2T -> U */
-		long double v = roundl(acc[j] * up + dmass * (long double) p[j] / down);
-
-		u[j] = (uint64_t) v;
-	}
-	free(acc);
-	return MPC_OK;
-}
-
-void
-pem_mask(const pem_ctx *c, int64_t round, uint32_t n, uint64_t *y)
-{
-	uint8_t		rk[PEM_SEED_LEN];
-
-	for (uint32_t k = 0; k < c->parties; k++)
-	{
-		if (k == c->self || !is_active(c, k))
-			continue;
-		pem_round_key(c->prg[k], round, rk);
-		pair_term(rk, round, c->self, k, n, 1, y);
-	}
-	mpc_wipe(rk, sizeof(rk));
 }
 
 static void
@@ -328,7 +179,7 @@ pem_msg_build(const pem_ctx *c, int kind, int64_t round, const uint64_t *y, uint
 	if (st != MPC_OK)
 		return st;
 	blen = body_len(kind, n, c->parties);
-	am_digest(out, blen, dvec);
+	pem_digest(out, blen, dvec);
 	vt = out + blen;
 	return put_tags(c, vt, "vec", round, dvec, vt + (size_t) c->parties * AM_TAG_LEN,
 					round - 1, dprev, err);
@@ -363,7 +214,7 @@ pem_reply_build(const pem_ctx *c, int64_t round, const unsigned char *present,
 			pem_round_key(c->prg[k], round, vals + (size_t) k * PEM_SHARE);
 		}
 	}
-	am_digest(out, blen, d);
+	pem_digest(out, blen, d);
 	return put_tags(c, out + blen, "unmask", round, d,
 					out + blen + (size_t) c->parties * AM_TAG_LEN, round, dround, err);
 }
@@ -424,7 +275,7 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 					return mpc_fail(err, MPC_ERR_CIPHERTEXT,
 									"party %u masked round %lld with another set of parties than this party (equivocation)",
 									k + 1, (long long) round);
-		am_digest(m, blen, dvec);
+		pem_digest(m, blen, dvec);
 		if (kind == PEM_KIND_ROUND)
 		{
 			st = am_transcript_add(&tr, k, dvec, err);
@@ -584,7 +435,7 @@ pem_recover(const pem_ctx *c, int64_t round, uint32_t n, const unsigned char *pr
 								"party %u saw another set of round %lld vectors than this party (equivocation)",
 								k + 1, (long long) round);
 		}
-		am_digest(m, blen, d);
+		pem_digest(m, blen, d);
 		st = am_transcript_add(&tr, k, d, err);
 		if (st != MPC_OK)
 			return st;
@@ -618,7 +469,7 @@ pem_recover(const pem_ctx *c, int64_t round, uint32_t n, const unsigned char *pr
 								(long long) round, k + 1, j + 1);
 		for (uint32_t j = 0; j < c->parties; j++)
 			if (present[j])
-				pair_term(replies[j] + PEM_HDR + c->parties + (size_t) k * PEM_SHARE, round, j, k,
+				pem_pair_term(replies[j] + PEM_HDR + c->parties + (size_t) k * PEM_SHARE, round, j, k,
 						  n, -1, sum);
 	}
 	/* a present vector: its self mask, rebuilt from the others' shares */
@@ -634,68 +485,6 @@ pem_recover(const pem_ctx *c, int64_t round, uint32_t n, const unsigned char *pr
 		if (mpc_interrupted())
 			return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 	}
-	return MPC_OK;
-}
-
-mpc_status
-pem_unmask(uint32_t n, const uint64_t *sum, int64_t *sums, mpc_error *err)
-{
-	const int64_t lim = 2 * PET_ONE_U;
-
-	for (uint32_t j = 0; j < n; j++)
-	{
-		int64_t		v = (int64_t) sum[j];
-
-		if (v < 0 || v > lim)
-			return mpc_fail(err, MPC_ERR_OVERFLOW,
-							"the sum of the masked vectors is not a vector of partial sums (entry %u)", j + 1);
-		sums[j] = v;
-	}
-	return MPC_OK;
-}
-
-mpc_status
-pem_next(uint32_t n, int64_t *sums, const int64_t *t, const int64_t *p,
-		 const unsigned char *hosted, double alpha, int departed, int64_t *tn,
-		 double *residual, mpc_error *err)
-{
-	if (departed)
-	{
-		/* the rows that arrived carry sum_i t_i (scale T -> U); the rest is missing */
-		long double missing = 0;
-
-		for (uint32_t j = 0; j < n; j++)
-		{
-			if (hosted[j])
-				missing += (long double) t[j] * (long double) (PET_ONE_U / PET_ONE_T);
-			missing -= (long double) sums[j];
-		}
-		if (missing < 0)
-			missing = 0;
-		for (uint32_t j = 0; j < n; j++)
-			sums[j] += (int64_t) roundl(missing * (long double) p[j] / (long double) PET_ONE_T);
-	}
-	return pet_next(n, sums, t, p, hosted, alpha, tn, residual, err);
-}
-
-mpc_status
-pem_check_t(uint32_t n, const int64_t *t, const int64_t *p, double alpha, mpc_error *err)
-{
-	long double total = 0;
-	long double tol;
-
-	if (!(alpha > 0 && alpha <= 1))
-		return mpc_fail(err, MPC_ERR_ARG, "alpha must be in (0, 1]");
-	/* rounding: half a unit per entry per round, amplified by at most 1/alpha */
-	tol = (long double) n * (2.0L + 2.0L / alpha);
-	for (uint32_t j = 0; j < n; j++)
-	{
-		if (t[j] < 0 || (long double) t[j] < (long double) alpha * (long double) p[j] - 1)
-			return mpc_fail(err, MPC_ERR_ARG, "t[%u] is below alpha times its pre-trust", j + 1);
-		total += (long double) t[j];
-	}
-	if (fabsl(total - (long double) PET_ONE_T) > tol)
-		return mpc_fail(err, MPC_ERR_ARG, "t sums to %.12Lf, not 1", total / (long double) PET_ONE_T);
 	return MPC_OK;
 }
 
@@ -744,13 +533,4 @@ pem_setup_digest(const char *run, size_t run_len, uint32_t parties, const uint8_
 	sha256_update(&c, b, 4);
 	sha256_final(&c, out);
 	return MPC_OK;
-}
-
-void
-pem_uniform(uint32_t n, int64_t *p)
-{
-	int64_t		u = (int64_t) llroundl((long double) PET_ONE_T / (long double) (n ? n : 1));
-
-	for (uint32_t j = 0; j < n; j++)
-		p[j] = u;
 }
