@@ -68,17 +68,9 @@ CREATE FUNCTION private_eigentrust_abort(dbl text, conns text[], state text, msg
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
-DECLARE
-    c text;
 BEGIN
-    FOREACH c IN ARRAY coalesce(conns, '{}') LOOP
-        CONTINUE WHEN c IS NULL;
-        BEGIN
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-        EXCEPTION WHEN OTHERS THEN NULL;
-        END;
-    END LOOP;
-    RAISE EXCEPTION '%', msg USING ERRCODE = state, DETAIL = coalesce(detail, ''), HINT = coalesce(hint, '');
+    PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
+    PERFORM @extschema@.private_eigentrust_reraise(state, msg, detail, hint);
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_abort(text, text[], text, text, text, text) IS
@@ -123,10 +115,7 @@ BEGIN
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
                 why := coalesce(why || '; ', '') || format('%s: %s', names[k], msg);
                 IF c IS NOT NULL THEN
-                    BEGIN
-                        EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-                    EXCEPTION WHEN OTHERS THEN NULL;
-                    END;
+                    PERFORM @extschema@.private_eigentrust_disconnect(dbl, ARRAY[c]);
                     conns[k] := NULL;
                 ELSE
                     conns := conns || NULL::text;

@@ -198,7 +198,6 @@ DECLARE
     res       double precision;
     rk        double precision;
     r         integer := 1;
-    c         text;
     lit       text;
     t0        timestamptz;
     bytes     bigint;
@@ -217,25 +216,12 @@ BEGIN
     IF np < 2 THEN
         RAISE EXCEPTION 'eigentrust_private: paper mode needs at least 2 parties' USING ERRCODE = '22023';
     END IF;
-    SELECT quote_ident(x.nspname) INTO dbl
-    FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname = 'dblink';
-    IF dbl IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
-            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
-    END IF;
+    dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
 
     BEGIN
         t0 := clock_timestamp();
-        FOR k IN 1..np LOOP
-            names := names || format('party %s (%s)', k, @extschema@.private_eigentrust_display(parties[k]));
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_connect($1, $2)', dbl) USING 'pet_' || run || '_' || k, parties[k];
-                conns := conns || ('pet_' || run || '_' || k);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
-        END LOOP;
+        SELECT pc.conns, pc.names INTO conns, names
+        FROM @extschema@.private_eigentrust_connect(dbl, parties, 'pet_' || run || '_') pc;
         IF decryptors IS NOT NULL THEN
             SELECT x.conns, x.names, x.threshold INTO decs, dnames, thr
             FROM @extschema@.private_eigentrust_decryptors_open(dbl, run, decryptors) x;
@@ -379,9 +365,7 @@ BEGIN
             r := r + 1;
         END LOOP;
         -- closing the sessions ends the run everywhere: the round key dies with the key holder's
-        FOREACH c IN ARRAY conns || decs LOOP
-            EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns || decs);
         conns := '{}';
         decs := '{}';
     EXCEPTION WHEN query_canceled OR others THEN
