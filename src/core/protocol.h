@@ -126,6 +126,9 @@ void		pet_vec_get(const unsigned char *v, const pet_vec_hdr *h, uint32_t k, mpz_
 mpc_status	pet_vec_put(unsigned char *v, const pai_pub *pk, uint32_t k, const mpz_t c,
 						mpc_error *err);
 
+/* x = v, an int64 as a signed mpz. */
+void		pet_set_i64(mpz_t x, int64_t v);
+
 /* Encrypt vals[0..n) / 10^scale into v (DJN encryption with table djn). */
 mpc_status	pet_vec_encrypt(const pai_pub *pk, const pai_djn *djn, const int64_t *vals,
 							uint32_t n, int scale, unsigned char *v, mpc_error *err);
