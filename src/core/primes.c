@@ -312,11 +312,33 @@ sieved_out(const unsigned int *residues, unsigned long delta)
 	return 0;
 }
 
+/* x = a uniform odd number of exactly bits bits with its top two bits set
+ * (so that a product of two such has twice the bits), from
+ * mpc_random_bytes; the buffer is wiped. */
+mpc_status
+prime_random_start(mpz_t x, size_t bits, mpc_error *err)
+{
+	unsigned char buf[PAI_MAX_BITS / 8];
+	size_t		nbytes = (bits + 7) / 8;
+	mpc_status	st;
+
+	if (bits < 3 || nbytes > sizeof(buf))
+		return mpc_fail(err, MPC_ERR_ARG, "a random start needs 3 to %d bits", PAI_MAX_BITS);
+	st = mpc_random_bytes(buf, nbytes, err);
+	if (st != MPC_OK)
+		return st;
+	ser_from_bytes(x, buf, nbytes);
+	mpc_wipe(buf, nbytes);
+	mpz_fdiv_r_2exp(x, x, bits);
+	mpz_setbit(x, bits - 1);
+	mpz_setbit(x, bits - 2);
+	mpz_setbit(x, 0);
+	return MPC_OK;
+}
+
 mpc_status
 prime_random_batch(mpz_t out, size_t bits, int batch, mpc_error *err)
 {
-	size_t		nbytes = (bits + 7) / 8;
-	unsigned char buf[PAI_MAX_BITS / 8];
 	unsigned int residues[SIEVE_PRIMES];
 	mpz_t		start,
 				cand[IFMA8_LANES];
@@ -343,15 +365,9 @@ prime_random_batch(mpz_t out, size_t bits, int batch, mpc_error *err)
 			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 			break;
 		}
-		st = mpc_random_bytes(buf, nbytes, err);
+		st = prime_random_start(start, bits, err);
 		if (st != MPC_OK)
 			break;
-		ser_from_bytes(start, buf, nbytes);
-		mpc_wipe(buf, nbytes);
-		mpz_fdiv_r_2exp(start, start, bits);
-		mpz_setbit(start, bits - 1);
-		mpz_setbit(start, bits - 2);
-		mpz_setbit(start, 0);
 		for (i = 1; i < SIEVE_PRIMES; i++)
 			residues[i] = (unsigned int) mpz_fdiv_ui(start, small_primes[i]);
 

@@ -56,6 +56,9 @@ int			prime_miller_rabin8(const mpz_t x);
  */
 mpc_status	prime_random(mpz_t out, size_t bits, mpc_error *err);
 
+/* x = a uniform odd number of exactly bits bits, top two bits set. */
+mpc_status	prime_random_start(mpz_t x, size_t bits, mpc_error *err);
+
 /* prime_random with a batch of 'batch' candidates per Fermat call (1 .. 8):
  * batch 1 is the GMP path.  For tests and benchmarks. */
 mpc_status	prime_random_batch(mpz_t out, size_t bits, int batch, mpc_error *err);

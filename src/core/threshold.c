@@ -246,8 +246,6 @@ mpc_status
 thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 {
 	size_t		qbits = bits - 1;
-	size_t		nbytes;
-	uint8_t		buf[PAI_MAX_BITS / 8];
 	unsigned int res[SIEVE_PRIMES];
 	const unsigned int *sieve_primes = prime_small_odd(SIEVE_PRIMES);
 	mpz_t		base, tmp, qs[IFMA8_LANES], ps[IFMA8_LANES];
@@ -262,7 +260,6 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 	/* with IFMA, eight sieved candidates p = 2q'+1 per base-2 Fermat call
 	 * (constant time in them); without, one at a time as before */
 	batch = ifma_available() ? IFMA8_LANES : 1;
-	nbytes = (qbits + 7) / 8;
 	mpz_inits(base, tmp, NULL);
 	for (i = 0; i < batch; i++)
 		mpz_inits(qs[i], ps[i], NULL);
@@ -276,17 +273,11 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 			break;
 		}
-		st = mpc_random_bytes(buf, nbytes, err);
-		if (st != MPC_OK)
-			break;
 		/* q' of qbits bits with its top two bits set, so p = 2q'+1 has
 		 * exactly 'bits' bits with the top two set; q' odd */
-		ser_from_bytes(base, buf, nbytes);
-		mpc_wipe(buf, nbytes);
-		mpz_fdiv_r_2exp(base, base, qbits);
-		mpz_setbit(base, qbits - 1);
-		mpz_setbit(base, qbits - 2);
-		mpz_setbit(base, 0);
+		st = prime_random_start(base, qbits, err);
+		if (st != MPC_OK)
+			break;
 		for (i = 0; i < SIEVE_PRIMES; i++)
 			res[i] = (unsigned int) mpz_fdiv_ui(base, sieve_primes[i]);
 

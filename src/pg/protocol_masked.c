@@ -137,57 +137,6 @@ pm_find_id(const int64 *ids, int n, int64 id)
 	return hit ? (int) (hit - ids) : -1;
 }
 
-/* Run a query for int8 columns into palloc'd arrays in cxt. */
-static uint64
-read_rows(const char *sql, int ncols, MemoryContext cxt, int64 **c1, int64 **c2, double **c3)
-{
-	uint64		m;
-	int			rc;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	/* the owner's query is user code: GMP's allocator is not ours meanwhile */
-	MPC_USER_CODE(rc = SPI_execute(sql, true, 0));
-	if (rc != SPI_OK_SELECT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("private eigentrust: the ratings and members queries must be SELECTs")));
-	m = SPI_processed;
-	if (m > (uint64) (MaxAllocHugeSize / sizeof(double)) || m > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("private eigentrust: too many rows")));
-	*c1 = MemoryContextAllocHuge(cxt, sizeof(int64) * Max(m, 1));
-	if (c2)
-		*c2 = MemoryContextAllocHuge(cxt, sizeof(int64) * Max(m, 1));
-	if (c3)
-		*c3 = MemoryContextAllocHuge(cxt, sizeof(double) * Max(m, 1));
-	for (uint64 k = 0; k < m; k++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[k];
-		TupleDesc	td = SPI_tuptable->tupdesc;
-		bool		isnull[3] = {false, false, false};
-
-		(*c1)[k] = DatumGetInt64(SPI_getbinval(tup, td, 1, &isnull[0]));
-		if (ncols > 1)
-			(*c2)[k] = DatumGetInt64(SPI_getbinval(tup, td, 2, &isnull[1]));
-		if (ncols > 2)
-			(*c3)[k] = DatumGetFloat8(SPI_getbinval(tup, td, 3, &isnull[2]));
-		if (isnull[0] || isnull[1] || isnull[2])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("private eigentrust: a rating or member row has a NULL")));
-		if (ncols > 2 && !isfinite((*c3)[k]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("private eigentrust: a rating is not a finite number")));
-		if ((k & 0xffff) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	SPI_finish();
-	return m;
-}
-
 /* A protocol failure: the run is over (the caller's PG_CATCH wipes it). */
 void
 pm_raise(const mpc_error *err, const char *fn)
@@ -258,75 +207,27 @@ pm_message(pm_run *r, int64 round, const int64 *t, const uint8 dprev[AM_DIGEST_L
 static void
 pm_hello(FunctionCallInfo fcinfo, pm_run *r, const char *edges_sql, const char *run)
 {
-	MemoryContext cxt = r->cxt;
-	StringInfoData q;
-	int64	   *mem = NULL;
-	uint64		nmem = 0;
-	int64	   *all;
-	int			na = 0;
+	pet_ratings rt;
 	mpc_error	err;
 
 	strlcpy(r->run, run, sizeof(r->run));
-	r->edges_sql = MemoryContextStrdup(cxt, edges_sql);
+	r->edges_sql = MemoryContextStrdup(r->cxt, edges_sql);
 	r->owner = GetUserId();
-	initStringInfo(&q);
-	appendStringInfo(&q,
-					 "SELECT e.truster::bigint, e.trustee::bigint, e.score::double precision "
-					 "FROM (%s) AS e(truster, trustee, score)", edges_sql);
-	r->m = read_rows(q.data, 3, cxt, &r->ra, &r->rb, &r->rs);
-	if (!PG_ARGISNULL(1))
+	pet_read_ratings(edges_sql, PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
+					 r->cxt, &rt);
+	r->ra = rt.ra;
+	r->rb = rt.rb;
+	r->rs = rt.rs;
+	r->m = rt.m;
+	r->hosted_ids = rt.hosted;
+	r->nhosted = rt.nhosted;
 	{
-		resetStringInfo(&q);
-		appendStringInfo(&q, "SELECT q.member::bigint FROM (%s) AS q(member)",
-						 text_to_cstring(PG_GETARG_TEXT_PP(1)));
-		nmem = read_rows(q.data, 1, CurrentMemoryContext, &mem, NULL, NULL);
-	}
-	all = MemoryContextAllocHuge(cxt, sizeof(int64) * Max(r->m + nmem, 1));
-	for (size_t k = 0; k < r->m; k++)
-		all[na++] = r->ra[k];
-	for (uint64 k = 0; k < nmem; k++)
-		all[na++] = mem[k];
-	if (na > 1)
-		qsort(all, na, sizeof(int64), cmp_int64);
-	r->nhosted = 0;
-	for (int k = 0; k < na; k++)
-		if (r->nhosted == 0 || all[k] != all[r->nhosted - 1])
-			all[r->nhosted++] = all[k];
-	r->hosted_ids = all;
-	{
-		bytea	   *id = PG_GETARG_BYTEA_PP(3);
-		ArrayType  *ka = PG_GETARG_ARRAYTYPE_P(4);
-		Datum	   *d;
-		bool	   *nulls;
+		pet_known	known;
 
-		if (zs_check_private((const uint8 *) VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), &err) != MPC_OK)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("private eigentrust: the party's identity key is not valid: %s", err.msg)));
-		memcpy(r->priv, VARDATA_ANY(id), ZS_PRIV_LEN);
-		if (zs_public_key(r->priv, ZS_PRIV_LEN, r->pub, &err) != MPC_OK)
-			mpc_raise(&err, "private eigentrust");
-		if (ARR_NDIM(ka) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("known_keys must be a one-dimensional array")));
-		deconstruct_array(ka, BYTEAOID, -1, false, TYPALIGN_INT, &d, &nulls, &r->nknown);
-		r->known = MemoryContextAlloc(cxt, (Size) Max(r->nknown, 1) * ZS_PUB_LEN);
-		for (int k = 0; k < r->nknown; k++)
-		{
-			bytea	   *b;
-
-			if (nulls[k])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("known_keys must not contain NULLs")));
-			b = DatumGetByteaPP(d[k]);
-			if (zs_check_public((const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &err) != MPC_OK)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("private eigentrust: known party key %d: %s", k + 1, err.msg)));
-			memcpy(r->known + (Size) k * ZS_PUB_LEN, VARDATA_ANY(b), ZS_PUB_LEN);
-		}
+		pet_identity(PG_GETARG_BYTEA_PP(3), r->priv, r->pub);
+		pet_known_keys(PG_GETARG_ARRAYTYPE_P(4), r->cxt, &known);
+		r->known = known.keys;
+		r->nknown = known.n;
 	}
 	if (mpc_random_bytes(r->nonce, PM_NONCE, &err) != MPC_OK)
 		mpc_raise(&err, "private eigentrust");
