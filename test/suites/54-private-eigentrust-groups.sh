@@ -12,6 +12,9 @@
 #     completes, the NOTICE and the round log say who left, and the result
 #     equals eigentrust() over the remaining parties' ratings
 #   - bad arguments and a tampered key tag / receipt refused
+#   - a deviating coordinator, with its own role: a one-hot or re-encrypted
+#     Enc(t), another group's Enc(t), and replayed, forged, untagged,
+#     repeated or left-out group aggregates are refused with an ERROR
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$ROOT/scripts/common.sh"
@@ -185,6 +188,118 @@ else
 	bad "placement run: $(cat "$OUTF")"
 fi
 nodelay
+
+# ---- a deviating coordinator, with its own role, against the party functions ----
+# Round 1: group 1 = {1,2} decrypted by 3, group 2 = {4,5} by 6; round 2:
+# party 7 decrypts {1,2}.  Every attack must end in an ERROR that names what
+# is inconsistent; the genuine messages pass (the controls).
+attack=$("${PET_PSQL[@]}" -At -d $C 2>&1 <<-SQL
+	CREATE TEMP TABLE att_pub AS
+	SELECT i, c, dblink_connect('att' || i, c) AS ok,
+	       (SELECT pk FROM dblink(c, 'SELECT private_eigentrust_party.masked_public_key()') r(pk bytea)) AS pk,
+	       (SELECT h FROM dblink(c, 'SELECT private_eigentrust_party.groups_hosted()') r(h bigint[])) AS h
+	FROM unnest($PARTIES) WITH ORDINALITY u(c, i);
+	CREATE TEMP TABLE att AS
+	SELECT (SELECT array_agg(pk ORDER BY i) FROM att_pub) AS pubs,
+	       (SELECT array_agg(DISTINCT id ORDER BY id) FROM att_pub, unnest(h) id) AS peers;
+	ALTER TABLE att ADD owner integer[];
+	UPDATE att SET owner = ARRAY(SELECT coalesce((SELECT max(i) FROM att_pub WHERE id = ANY (h)), 0)::integer
+	                             FROM unnest(peers) WITH ORDINALITY u(id, o) ORDER BY o);
+	-- a party function through the coordinator's connection: its text, or its ERROR
+	CREATE FUNCTION pg_temp.q(who integer, sql text) RETURNS text LANGUAGE plpgsql AS \$f\$
+	DECLARE v text;
+	BEGIN
+	    SELECT r.v INTO v FROM dblink('att' || who, sql) r(v text);
+	    RETURN v;
+	EXCEPTION WHEN OTHERS THEN
+	    RETURN 'ERROR: ' || SQLERRM;
+	END \$f\$;
+	CREATE FUNCTION pg_temp.ja(j json) RETURNS bigint[] LANGUAGE sql AS
+	    'SELECT array_agg(x::bigint ORDER BY o) FROM json_array_elements_text(j) WITH ORDINALITY e(x, o)';
+	-- the decryptor's key, Enc(t), t and tags (json), round r
+	CREATE FUNCTION pg_temp.key(dr integer, r integer, g integer, m integer[], prev_t bigint[], prev bytea[],
+	    own integer[] DEFAULT NULL) RETURNS text LANGUAGE sql AS \$f\$
+	    SELECT pg_temp.q(dr, format('SELECT row_to_json(x)::text FROM private_eigentrust_party.groups_key(''att'', %s, %s, %s, '
+	        '%L::bytea[], %L::integer[], $KB, %L::bigint[], NULL, 0.5, %L::integer[], %L::bigint[], %L::bytea[]) x',
+	        r, g, dr, pubs::text, m::text, peers::text, coalesce(own, owner)::text, prev_t::text, prev::text))
+	    FROM att \$f\$;
+	-- a member's chain step in round 1: its message and receipt, space-separated
+	CREATE FUNCTION pg_temp.step(who integer, g integer, dr integer, m integer[], k json, tag text, enc text, msg_in bytea)
+	    RETURNS text LANGUAGE sql AS \$f\$
+	    SELECT pg_temp.q(who, format('SELECT s.msg::text || '' '' || s.receipt::text FROM private_eigentrust_party.groups_step(''att'', 1, '
+	        '%s, %s, %s, %L::bytea[], %L::integer[], %L::paillier_pubkey, %L::bytea, %L::bytea, %L::bigint[], NULL, 0.5, %L::bytea, 0) s',
+	        g, who, dr, pubs::text, m::text, k->>'key', tag, enc, peers::text, msg_in::text))
+	    FROM att \$f\$;
+	CREATE TEMP TABLE k1 AS
+	SELECT g, dr, m, pg_temp.key(dr, 1, g, m, NULL, '{}')::json AS k
+	FROM (VALUES (1, 3, '{1,2}'::integer[]), (2, 6, '{4,5}'::integer[])) v(g, dr, m);
+	-- (a) a one-hot Enc(t) under the real group key; (b) the decryptor's t
+	-- re-encrypted by the coordinator; (b') group 2's genuine Enc(t) and tag
+	-- shown to a member of group 1
+	SELECT 'a|' || pg_temp.step(1, 1, 3, m, k, (k->'tags'->>0),
+	    private_eigentrust_encrypt_vector((k->>'key')::paillier_pubkey,
+	        ARRAY(SELECT CASE WHEN o = 1 THEN 1000000000000 ELSE 0 END FROM generate_series(1, cardinality(att.peers)) o), 12)::text, NULL)
+	FROM k1, att WHERE g = 1;
+	SELECT 'b|' || pg_temp.step(1, 1, 3, m, k, (k->'tags'->>0),
+	    private_eigentrust_encrypt_vector((k->>'key')::paillier_pubkey, pg_temp.ja(k->'t'), 12)::text, NULL)
+	FROM k1 WHERE g = 1;
+	SELECT 'b2|' || pg_temp.step(1, 1, 3, k1.m, k2.k, (k2.k->'tags'->>0), k2.k->>'enc_t', NULL)
+	FROM k1, k1 k2 WHERE k1.g = 1 AND k2.g = 2;
+	-- the genuine chains and decryptions (controls)
+	CREATE TEMP TABLE s1 AS
+	SELECT g, dr, m, k, pg_temp.step(m[1], g, dr, m, k, (k->'tags'->>0), k->>'enc_t', NULL) AS s FROM k1;
+	CREATE TEMP TABLE s2 AS
+	SELECT g, dr, m, k, s AS s1, pg_temp.step(m[2], g, dr, m, k, (k->'tags'->>1), k->>'enc_t', split_part(s, ' ', 1)::bytea) AS s
+	FROM s1;
+	SELECT 'steps|' || string_agg(left(s, 6), ',' ORDER BY g) FROM s2;
+	CREATE TEMP TABLE d1 AS
+	SELECT g, pg_temp.q(dr, format('SELECT d.sums::text || '' '' || d.aggregate::text FROM private_eigentrust_party.groups_decrypt('
+	    '''att'', 1, %s, %s, %L::bytea[], %L::bytea[], %L::bytea) d', g, dr, att.pubs::text,
+	    ARRAY[split_part(s1, ' ', 2)::bytea, split_part(s, ' ', 2)::bytea]::text, split_part(s, ' ', 1))) AS d,
+	    pg_temp.ja(k->'t') AS t1
+	FROM s2, att;
+	SELECT 'decrypt|' || string_agg(left(d, 6), ',' ORDER BY g) FROM d1;
+	CREATE TEMP TABLE r2 AS
+	SELECT (SELECT t1 FROM d1 WHERE g = 1) AS t1,
+	       ARRAY(SELECT split_part(d, ' ', 2)::bytea FROM d1 ORDER BY g) AS aggs,
+	       (SELECT array_agg(g) FROM d1 WHERE d LIKE 'ERROR%') AS failed;
+	-- round 2's t, derived by decryptor 7, against the coordinator's own update
+	SELECT 'r2|' || CASE WHEN pg_temp.ja(pg_temp.key(7, 2, 1, '{1,2}', t1, aggs)::json->'t')
+	    = (SELECT q.t_next FROM att, private_eigentrust_next(
+	          ARRAY(SELECT sum(v)::bigint FROM d1, unnest(split_part(d, ' ', 1)::bigint[]) WITH ORDINALITY u(v, o) GROUP BY o ORDER BY o),
+	          r2.t1, NULL, ARRAY(SELECT w IN (1, 2, 4, 5) FROM unnest(att.owner) WITH ORDINALITY u(w, o) ORDER BY o), 0.5) q)
+	    THEN 'same t' ELSE 'another t: ' || pg_temp.key(7, 2, 1, '{1,2}', t1, aggs) END
+	FROM r2;
+	-- (c) round 1's aggregates replayed into round 3; one forged; one without
+	-- its tags; group 2's left out while its peers stay hosted (named as party
+	-- 1's); group 2 left out and its member 4 brought back
+	SELECT 'c1|' || pg_temp.key(7, 3, 1, '{1,2}', t1, aggs) FROM r2;
+	SELECT 'c2|' || pg_temp.key(7, 2, 1, '{1,2}', t1, ARRAY[aggs[1], overlay(aggs[2] placing '\x07' from 60)]) FROM r2;
+	SELECT 'c3|' || pg_temp.key(7, 2, 1, '{1,2}', t1, ARRAY[aggs[1], substr(aggs[2], 1, octet_length(aggs[2]) - 32)]) FROM r2;
+	SELECT 'c4|' || pg_temp.key(7, 2, 1, '{1,2}', t1, ARRAY[aggs[1]],
+	    ARRAY(SELECT CASE WHEN w IN (4, 5) THEN 1 ELSE w END FROM unnest(att.owner) WITH ORDINALITY u(w, o) ORDER BY o)) FROM r2, att;
+	SELECT 'c5|' || pg_temp.key(7, 2, 1, '{1,4}', t1, ARRAY[aggs[1]]) FROM r2;
+	SELECT 'c6|' || pg_temp.key(7, 2, 1, '{1,2}', t1, ARRAY[aggs[1], aggs[1]]) FROM r2;
+SQL
+) || true
+# expect LABEL PATTERN WHAT
+expect() {
+	local line
+	line=$(grep "^$1|" <<<"$attack" | head -1) || true
+	if grep -qE "$2" <<<"$line"; then ok "$3: ${line#*|}" | cut -c1-300; else bad "$3: '$line' ($(grep -v '^[a-z0-9]*|' <<<"$attack" | head -5 || true))"; fi
+}
+expect a "^a\|ERROR: .*not authenticated by decryptor 3" "(a) a one-hot Enc(t) under the real group key refused by the member"
+expect b "^b\|ERROR: .*not authenticated by decryptor 3" "(b) t re-encrypted by the coordinator refused by the member"
+expect b2 "^b2\|ERROR: .*not authenticated by decryptor 3" "(b) another group's Enc(t) and tag refused by the member"
+expect steps "^steps\|\\\\x[0-9a-f]{4},\\\\x[0-9a-f]{4}$" "control: the genuine Enc(t) passes both chains"
+expect decrypt "^decrypt\|\{[0-9,-]{5},\{[0-9,-]{5}$" "control: both group aggregates decrypted and tagged"
+expect r2 "^r2\|same t$" "control: round 2's decryptor derives the coordinator's t from the tagged aggregates"
+expect c1 "^c1\|ERROR: .*is for round 1, not round 2" "(c) round 1's aggregates replayed into round 3 refused"
+expect c2 "^c2\|ERROR: .*aggregate 2 of round 1 does not verify" "(c) a forged aggregate refused"
+expect c3 "^c3\|ERROR: .*aggregate 2 of the previous round is not a tagged group aggregate" "(c) an aggregate without its tags refused"
+expect c4 "^c4\|ERROR: .*t derived from round 1's aggregates fails its check: t sums to" "(c) a group left out while its peers stay hosted refused"
+expect c5 "^c5\|ERROR: .*party 4 is in no group aggregate of round 1" "(c) a party of a left-out group brought back refused"
+expect c6 "^c6\|ERROR: .*repeats a group" "(c) one group's aggregate given twice refused"
 
 # ---- a refusal that is not a departure ends the run ----
 pet_sql ${P}_p2 "DELETE FROM private_eigentrust_party.masked_known_parties" >/dev/null
