@@ -304,19 +304,29 @@ groups_t_values_digest(const int64 *t, int n, uint8 out[AM_DIGEST_LEN])
 }
 
 void
-groups_public_args(FunctionCallInfo fcinfo, int a0, const groups_ctx *c, groups_public *gp,
+groups_public_args(FunctionCallInfo fcinfo, int a0, groups_ctx *c, groups_public *gp,
 				   const char *fn)
 {
 	static const char label[] = "mpc_eigentrust groups public v1";
 	sha256_ctx	h;
 	uint64		ab;
 
-	gp->peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(a0), &gp->n, "peers");
-	pet_check_peers(gp->peers, gp->n);
-	gp->p = pet_pretrust(PG_ARGISNULL(a0 + 1) ? NULL : PG_GETARG_ARRAYTYPE_P(a0 + 1), gp->n);
-	gp->alpha = PG_GETARG_FLOAT8(a0 + 2);
-	if (!(gp->alpha > 0 && gp->alpha <= 1))
-		groups_bad(fn, "alpha must be in (0, 1]");
+	/* the identity is loaded already: wipe it when an argument is refused */
+	PG_TRY();
+	{
+		gp->peers = pet_int8_array(PG_GETARG_ARRAYTYPE_P(a0), &gp->n, "peers");
+		pet_check_peers(gp->peers, gp->n);
+		gp->p = pet_pretrust(PG_ARGISNULL(a0 + 1) ? NULL : PG_GETARG_ARRAYTYPE_P(a0 + 1), gp->n);
+		gp->alpha = PG_GETARG_FLOAT8(a0 + 2);
+		if (!(gp->alpha > 0 && gp->alpha <= 1))
+			groups_bad(fn, "alpha must be in (0, 1]");
+	}
+	PG_CATCH();
+	{
+		mpc_wipe(c->priv, sizeof(c->priv));
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	sha256_init(&h);
 	sha256_update(&h, label, sizeof(label) - 1);
 	put_be32(&h, (uint32) strlen(c->krun));

@@ -64,8 +64,9 @@ typedef struct groups_public
 	double		alpha;
 	uint8		digest[AM_DIGEST_LEN];
 } groups_public;
-/* peers bigint[], pretrust bigint[] (NULL: uniform), alpha at a0..a0+2 */
-void		groups_public_args(FunctionCallInfo fcinfo, int a0, const groups_ctx *c,
+/* peers bigint[], pretrust bigint[] (NULL: uniform), alpha at a0..a0+2;
+ * after groups_args (wipes c->priv when it refuses one) */
+void		groups_public_args(FunctionCallInfo fcinfo, int a0, groups_ctx *c,
 							   groups_public *gp, const char *fn);
 
 /* the group, its chain and the public key */

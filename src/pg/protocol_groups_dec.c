@@ -312,7 +312,7 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 	int32	   *members;
 	int32		bits;
 	groups_public gp;
-	int64	   *t;
+	int64	   *volatile t = NULL;
 	bool	   *present;
 	held_key   *h;
 	Datum		skd,
@@ -356,9 +356,18 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 		groups_require_pinned(&c, PG_GETARG_ARRAYTYPE_P(6), members[k], fn);
 	}
 	present = palloc0(sizeof(bool) * (c.np + 1));
-	t = derive_t(&c, &gp, PG_GETARG_ARRAYTYPE_P(6), PG_GETARG_ARRAYTYPE_P(12),
-				 PG_ARGISNULL(13) ? NULL : PG_GETARG_ARRAYTYPE_P(13), PG_GETARG_ARRAYTYPE_P(14),
-				 present, fn);
+	PG_TRY();
+	{
+		t = derive_t(&c, &gp, PG_GETARG_ARRAYTYPE_P(6), PG_GETARG_ARRAYTYPE_P(12),
+					 PG_ARGISNULL(13) ? NULL : PG_GETARG_ARRAYTYPE_P(13), PG_GETARG_ARRAYTYPE_P(14),
+					 present, fn);
+	}
+	PG_CATCH();
+	{
+		mpc_wipe(c.priv, sizeof(c.priv));
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	for (int k = 0; k < nm; k++)
 		if (!present[members[k]])
 		{
