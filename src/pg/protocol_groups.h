@@ -1,8 +1,9 @@
 /*
  * protocol_groups.h: what the glue files of groups-mode private EigenTrust
  * share (protocol_groups.c: arguments, pairwise keys, digests and the
- * member's side; protocol_groups_dec.c: the decryptor's keys, its own t and
- * the tagged group aggregates; protocol_groups_place.c: placement).
+ * member's side; protocol_groups_dec.c: the decryptor's keys and decryption;
+ * protocol_groups_agg.c: the tagged group aggregates and the decryptor's t;
+ * protocol_groups_place.c: placement).
  * docs/design.md, "Groups mode".
  */
 #ifndef MPC_PROTOCOL_GROUPS_H
@@ -83,5 +84,20 @@ void		groups_step_digest(const uint8 kd[AM_DIGEST_LEN], const uint8 *din, const 
 void		groups_bytea_digest(bytea *b, uint8 out[AM_DIGEST_LEN]);
 /* SHA-256 of t as be64 values */
 void		groups_t_values_digest(const int64 *t, int n, uint8 out[AM_DIGEST_LEN]);
+
+/* ---- the tagged group aggregate (protocol_groups_agg.c) ----
+ * Body (big-endian): grp (u32), nm (u32), the members in chain order (u32
+ * each), td = SHA-256 of the t it was computed under, n (u32), the n sums at
+ * scale PET_SCALE_U (i64 each), palloc'd. */
+uint8	   *groups_agg_body(int32 grp, const int32 *members, int nm, const uint8 td[AM_DIGEST_LEN],
+							int n, const int64 *sums, size_t *blen);
+/*
+ * t for this round (palloc'd, n values): the public pre-trust in round 1,
+ * else from prev (the previous round's tagged aggregates), prev_t and owner
+ * (each peer's hosting party, 0: none).  present[1..np] receives the
+ * parties those aggregates cover.  ERROR 08P01 naming what is inconsistent.
+ */
+int64	   *groups_derive_t(groups_ctx *c, const groups_public *gp, ArrayType *known, ArrayType *owner,
+							ArrayType *prev_t, ArrayType *prev, bool *present, const char *fn);
 
 #endif
