@@ -48,6 +48,7 @@ typedef struct held_key
 	uint8		td[AM_DIGEST_LEN];	/* t, as values */
 	uint8		ed[AM_DIGEST_LEN];	/* Enc(t) */
 	PaillierPrivkey *sk;		/* NULL once used */
+	bool		decrypted;		/* its chain was decrypted (or tried) */
 	PaillierPubkey *pk;
 } held_key;
 static held_key held[PG_GROUPS_MAX_KEYS];
@@ -87,6 +88,33 @@ held_other_runs(const char *run, int32 round)
 	nheld = w;
 }
 
+/*
+ * One decryption per member and round, whatever the group label: ERROR 08P01
+ * when a key of this run and round other than skip, already used to
+ * decrypt, covers one of members.
+ */
+static void
+held_require_unseen(groups_ctx *c, const int32 *members, int nm, const held_key *skip, const char *fn)
+{
+	for (int q = 0; q < nheld; q++)
+	{
+		if (&held[q] == skip || !held[q].decrypted || held[q].round != c->round ||
+			strcmp(held[q].run, c->run) != 0)
+			continue;
+		for (int a = 0; a < held[q].nm; a++)
+			for (int b = 0; b < nm; b++)
+				if (held[q].members[a] == members[b])
+				{
+					mpc_wipe(c->priv, sizeof(c->priv));
+					ereport(ERROR,
+							(errcode(ERRCODE_PROTOCOL_VIOLATION),
+							 errmsg("%s: party %d's contribution to round %d was already decrypted here (group %d)", fn,
+									members[b], c->round, held[q].grp),
+							 errdetail("A decryptor decrypts at most one chain holding a party's contributions per round, whatever its group number: two aggregates over overlapping groups would reveal their difference.")));
+				}
+	}
+}
+
 static held_key *
 held_find(const char *run, int32 round, int32 grp)
 {
@@ -108,8 +136,9 @@ held_find(const char *run, int32 round, int32 grp)
  * group, the chain, the key, Enc(t) and the public inputs for each member
  * (in the order of members).  Refuses a group it belongs to, one with fewer
  * than 2 members, an unpinned member, a member that no aggregate of the
- * previous round covers (a party that left does not come back), and a
- * second key for a (round, group) it already decrypted.
+ * previous round covers (a party that left does not come back), and, with
+ * 08P01, a chain holding a member whose contribution to this round it
+ * already decrypted (under any group number).
  */
 MPC_FUNCTION(private_eigentrust_groups_key)
 {
@@ -185,30 +214,18 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 					 errdetail("A party that left does not come back: its ratings left the computation.")));
 		}
 	held_other_runs(c.run, c.round);
-	/* one aggregate per party and round: a second group sharing a member
-	 * with one decrypted here this round would reveal differences */
-	for (int q = 0; q < nheld; q++)
-	{
-		if (held[q].round != c.round || held[q].sk != NULL)
-			continue;
-		for (int a = 0; a < held[q].nm; a++)
-			for (int b = 0; b < nm; b++)
-				if (held[q].members[a] == members[b])
-				{
-					mpc_wipe(c.priv, sizeof(c.priv));
-					ereport(ERROR,
-							(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-							 errmsg("%s: party %d's contribution to round %d was already decrypted here", fn,
-									members[b], c.round),
-							 errdetail("A decryptor decrypts at most one aggregate holding a party's contributions per round; a redone round needs another decryptor.")));
-				}
-	}
+	/* one aggregate per party and round (a second chain sharing a member
+	 * with one decrypted here this round would reveal differences) */
+	held_require_unseen(&c, members, nm, NULL, fn);
 	h = held_find(c.run, c.round, c.grp);
-	if (h != NULL && h->sk == NULL)
+	if (h != NULL && h->decrypted)
+	{
+		mpc_wipe(c.priv, sizeof(c.priv));
 		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("%s: group %d of round %d was already decrypted here", fn, c.grp, c.round),
 				 errdetail("A decryptor decrypts each group once per round; a redone round needs another decryptor.")));
+	}
 	if (h == NULL)
 	{
 		if (nheld >= PG_GROUPS_MAX_KEYS)
@@ -227,6 +244,7 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 	if (h->pk)
 		pfree(h->pk);
 	h->members = NULL;
+	h->nm = 0;
 	h->pk = NULL;
 
 	skd = DirectFunctionCall1(paillier_keygen, Int32GetDatum(bits));
@@ -344,10 +362,13 @@ MPC_FUNCTION(private_eigentrust_groups_decrypt)
 	{
 		mpc_wipe(c.priv, sizeof(c.priv));
 		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("%s: group %d of round %d was already decrypted here", fn, c.grp, c.round),
 				 errdetail("A decryptor decrypts each group once per round.")));
 	}
+	/* keys made for overlapping chains before either was decrypted: only
+	 * the first one decrypts */
+	held_require_unseen(&c, h->members, h->nm, h, fn);
 	rc = groups_bytea_list(PG_GETARG_ARRAYTYPE_P(6), &nr, PG_RECEIPT_LEN, "receipts", fn);
 	if (nr != h->nm)
 	{
@@ -402,6 +423,7 @@ MPC_FUNCTION(private_eigentrust_groups_decrypt)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("%s: the aggregate of group %d is not what its last member passed on", fn, c.grp)));
 	/* the key is used up whatever the decryption does */
+	h->decrypted = true;
 	{
 		PaillierPrivkey *sk = h->sk;
 		Datum		skd = PointerGetDatum(sk);
