@@ -20,6 +20,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -346,6 +347,108 @@ groups_public_args(FunctionCallInfo fcinfo, int a0, groups_ctx *c, groups_public
 /* ---- the member ---- */
 
 /*
+ * What this member contributed to in each round of a run, in this session:
+ * the decryptor and member set of its first verified chain, and whether
+ * every chain since had the same decryptor or the same member set.  A
+ * contribution that keeps neither is refused: two aggregates over different
+ * sets holding this party, decrypted by two decryptors, would differ by
+ * other parties' vectors (docs/design.md, "Groups mode").
+ */
+#define PG_GROUPS_MAX_CONTRIB	256
+typedef struct contrib_rec
+{
+	char		run[PG_GROUPS_MAX_RUN + 1];
+	int32		self;
+	int32		round;
+	int32		dec;			/* the first chain's decryptor */
+	int			nm;
+	int32	   *members;		/* its member set, sorted */
+	bool		same_dec;		/* every chain since: that decryptor */
+	bool		same_set;		/* every chain since: that member set */
+} contrib_rec;
+static contrib_rec contribs[PG_GROUPS_MAX_CONTRIB];
+static int ncontribs = 0;
+
+static int
+int32_cmp(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a,
+				y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static char *
+set_text(const int32 *m, int nm)
+{
+	StringInfoData b;
+
+	initStringInfo(&b);
+	appendStringInfoChar(&b, '{');
+	for (int k = 0; k < nm; k++)
+		appendStringInfo(&b, "%s%d", k ? "," : "", m[k]);
+	appendStringInfoChar(&b, '}');
+	return b.data;
+}
+
+/* ERROR 08P01 unless this member may contribute to (dec, members) in round */
+static void
+contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const char *fn)
+{
+	int32	   *sorted = palloc(sizeof(int32) * nm);
+	contrib_rec *r = NULL;
+	int			w = 0;
+
+	memcpy(sorted, members, sizeof(int32) * nm);
+	qsort(sorted, nm, sizeof(int32), int32_cmp);
+	/* another run in this session: forget the old one's records */
+	for (int k = 0; k < ncontribs; k++)
+	{
+		if (strcmp(contribs[k].run, c->run) == 0)
+		{
+			contribs[w++] = contribs[k];
+			continue;
+		}
+		pfree(contribs[k].members);
+	}
+	ncontribs = w;
+	for (int k = 0; k < ncontribs; k++)
+		if (contribs[k].round == c->round && contribs[k].self == c->self)
+			r = &contribs[k];
+	if (r != NULL)
+	{
+		bool		sd = r->same_dec && r->dec == dec;
+		bool		ss = r->same_set && r->nm == nm && memcmp(r->members, sorted, sizeof(int32) * nm) == 0;
+
+		if (!sd && !ss)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("%s: party %d already contributed to round %d for decryptor %d with members %s; refusing a chain for decryptor %d with members %s",
+							fn, c->self, c->round, r->dec, set_text(r->members, r->nm), dec, set_text(sorted, nm)),
+					 errdetail("In one round a member's contributions go to one decryptor, unless the group is the same: two decryptors' aggregates over different groups holding this party would reveal the difference.")));
+		r->same_dec = sd;
+		r->same_set = ss;
+		return;
+	}
+	if (ncontribs >= PG_GROUPS_MAX_CONTRIB)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: this session recorded %d rounds' contributions already", fn, ncontribs)));
+	r = &contribs[ncontribs];
+	strlcpy(r->run, c->run, sizeof(r->run));
+	r->self = c->self;
+	r->round = c->round;
+	r->dec = dec;
+	r->nm = nm;
+	r->members = MemoryContextAlloc(TopMemoryContext, sizeof(int32) * nm);
+	memcpy(r->members, sorted, sizeof(int32) * nm);
+	r->same_dec = true;
+	r->same_set = true;
+	ncontribs++;
+}
+
+
+/*
  * private_eigentrust_groups_check_key(identity bytea, run_id text,
  *     round integer, grp integer, self integer, public_keys bytea[],
  *     known_keys bytea[], decryptor integer, members integer[],
@@ -355,7 +458,9 @@ groups_public_args(FunctionCallInfo fcinfo, int a0, groups_ctx *c, groups_public
  * and outside the group, this party is in the group, the group has at least
  * max(2, min_group) members, and tag is the decryptor's for exactly this
  * group, chain, key, Enc(t) and these public inputs (pretrust may be NULL:
- * uniform).  true, or ERROR.
+ * uniform); and, in this session, that this party's earlier chains of the
+ * round all had this decryptor or all had this member set (contrib_admit).
+ * true, or ERROR.
  */
 MPC_FUNCTION(private_eigentrust_groups_check_key)
 {
@@ -416,6 +521,7 @@ MPC_FUNCTION(private_eigentrust_groups_check_key)
 						fn, c.grp, c.round, dec),
 				 errdetail("The decryptor derives t itself and tags the key, Enc(t) and the public inputs for each member; this party was shown another key, another Enc(t) or other public inputs. %s",
 						   err.msg)));
+	contrib_admit(&c, dec, members, nm, fn);
 	PG_RETURN_BOOL(true);
 }
 
