@@ -57,6 +57,19 @@ DECLARE
     decs      integer[];
     used      integer[];
     last_dec  integer[];
+    keep      boolean;                  -- redo only the groups not decrypted yet
+    pend      integer[];                -- the groups this attempt runs
+    gres      text[];                   -- each group's decrypted sums and tagged aggregate
+    csec      double precision[];       -- each group's circulation time
+    cm2       integer[];
+    co2       integer[];
+    gset      text;
+    req       integer;
+    c_dec     integer[];                -- per party, this round: its first chain's decryptor,
+    c_set     text[];                   -- that chain's member set, and whether every chain
+    c_sd      boolean[];                -- since had that decryptor / that member set (what
+    c_ss      boolean[];                -- the member itself enforces)
+    phase     text;
     gconn     text;
     keys      text[];
     tags      text[];
@@ -221,19 +234,30 @@ BEGIN
             tr := clock_timestamp();
             used := '{}';
             attempt := 0;
+            keep := false;
+            c_dec := array_fill(0, ARRAY[np]);
+            c_set := array_fill(NULL::text, ARRAY[np]);
+            c_sd := array_fill(true, ARRAY[np]);
+            c_ss := array_fill(true, ARRAY[np]);
             <<attempts>>
             LOOP
                 attempt := attempt + 1;
-                -- the chains from the placement: flat list, offsets
-                k := (SELECT max(g) FROM unnest(g_of) g);
-                cm := '{}';
-                co := ARRAY[0];
-                FOR g IN 1..k LOOP
-                    cm := cm || ARRAY(SELECT o FROM unnest(g_of, g_pos) WITH ORDINALITY u(gg, pp, o)
-                                      WHERE gg = g ORDER BY pp);
-                    co := co || cardinality(cm);
-                END LOOP;
-                IF r = 1 AND attempt = 1 OR attempt > 1 THEN
+                IF NOT keep THEN
+                    -- the chains from the placement: flat list, offsets
+                    k := (SELECT max(g) FROM unnest(g_of) g);
+                    cm := '{}';
+                    co := ARRAY[0];
+                    FOR g IN 1..k LOOP
+                        cm := cm || ARRAY(SELECT o FROM unnest(g_of, g_pos) WITH ORDINALITY u(gg, pp, o)
+                                          WHERE gg = g ORDER BY pp);
+                        co := co || cardinality(cm);
+                    END LOOP;
+                    gres := array_fill(NULL::text, ARRAY[k]);
+                    csec := array_fill(0::double precision, ARRAY[k]);
+                    decs := array_fill(0, ARRAY[k]);
+                END IF;
+                pend := ARRAY(SELECT g FROM generate_series(1, k) g WHERE gres[g] IS NULL);
+                IF (r = 1 AND attempt = 1 OR attempt > 1) AND NOT keep THEN
                     IF logging THEN
                         INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, attempt, event, grp, members, detail)
                         SELECT run, r, attempt, 'placement', g, cm[co[g] + 1 : co[g + 1]],
@@ -242,9 +266,39 @@ BEGIN
                     END IF;
                 END IF;
                 -- decryptors: alive, outside the group, one group each, rotating
-                -- every round, never twice for the same group in a round
-                decs := '{}';
+                -- every round, never twice in a round.  A member takes a second
+                -- chain of a round only for the decryptor of its first, or for
+                -- the same member set: a group re-formed after its members
+                -- contributed keeps its decryptor
                 FOR g IN 1..k LOOP
+                    CONTINUE WHEN NOT (g = ANY (pend));
+                    decs[g] := 0;
+                END LOOP;
+                FOR g IN 1..k LOOP
+                    CONTINUE WHEN NOT (g = ANY (pend));
+                    gset := (SELECT array_agg(q ORDER BY q) FROM unnest(cm[co[g] + 1 : co[g + 1]]) q)::text;
+                    req := NULL;
+                    FOREACH x IN ARRAY cm[co[g] + 1 : co[g + 1]] LOOP
+                        CONTINUE WHEN c_dec[x] = 0 OR (c_ss[x] AND c_set[x] = gset);
+                        IF NOT c_sd[x] OR (req IS NOT NULL AND req <> c_dec[x]) THEN
+                            RAISE EXCEPTION 'eigentrust_private: group % of round % cannot be re-formed as %: its members contributed to chains of other decryptors and member sets', g, r, gset
+                                USING ERRCODE = '55000',
+                                      DETAIL = 'In one round a member contributes only to one decryptor''s chains, or only to one member set; a group merged after its members contributed to two decryptors cannot be decrypted without revealing a difference.';
+                        END IF;
+                        req := c_dec[x];
+                    END LOOP;
+                    IF req IS NOT NULL THEN
+                        IF NOT alive[req] OR req = ANY (cm[co[g] + 1 : co[g + 1]]) OR req = ANY (decs) OR req = ANY (used) THEN
+                            RAISE EXCEPTION 'eigentrust_private: group % of round % cannot be re-formed as %: its members contributed to a chain of party %, which cannot decrypt it', g, r, gset, req
+                                USING ERRCODE = '55000',
+                                      DETAIL = 'A member re-formed into another group in one round contributes only to the decryptor of its first chain.';
+                        END IF;
+                        decs[g] := req;
+                    END IF;
+                END LOOP;
+                FOR g IN 1..k LOOP
+                    CONTINUE WHEN NOT (g = ANY (pend));
+                    CONTINUE WHEN decs[g] <> 0;
                     SELECT q INTO cand
                     FROM generate_series(1, np) q
                     WHERE alive[q] AND NOT (q = ANY (cm[co[g] + 1 : co[g + 1]])) AND NOT (q = ANY (decs))
@@ -257,12 +311,13 @@ BEGIN
                                   DETAIL = format('%s parties are left; each group needs a decryptor outside it that has not decrypted it this round.',
                                                   (SELECT count(*) FROM unnest(alive) a WHERE a));
                     END IF;
-                    decs := decs || cand;
+                    decs[g] := cand;
                 END LOOP;
                 -- per group and round, its decryptor derives t from the previous
                 -- round's tagged aggregates, makes a fresh key and encrypts t
                 sqls := '{}';
                 FOR g IN 1..k LOOP
+                    CONTINUE WHEN NOT (g = ANY (pend));
                     sqls := sqls || format(
                         'SELECT m.v FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
                         'LATERAL (SELECT json_build_object(''key'', q.key::text, ''enc_t'', q.enc_t::text, ''t'', q.t::text, '
@@ -275,31 +330,60 @@ BEGIN
                         peers::text, p_lit, alpha, owner_::text, t_prev::text, aggs::text);
                 END LOOP;
                 SELECT q.vals, q.seconds, q.errors INTO gv, gs, ge
-                FROM @extschema@.private_eigentrust_groups_gather(dbl, ARRAY(SELECT dconns[d] FROM unnest(decs) d), sqls) q;
+                FROM @extschema@.private_eigentrust_groups_gather(dbl, ARRAY(SELECT dconns[decs[g]] FROM unnest(pend) g), sqls) q;
                 gone := NULL;
-                FOR g IN 1..k LOOP
-                    IF ge[g] IS NOT NULL THEN
-                        gone := decs[g]; why := ge[g]; who_role := format('the decryptor of group %s', g);
+                phase := 'key';
+                FOR i IN 1..cardinality(pend) LOOP
+                    IF ge[i] IS NOT NULL THEN
+                        gone := decs[pend[i]]; why := ge[i]; who_role := format('the decryptor of group %s', pend[i]);
                         gconn := dconns[gone];
                         EXIT;
                     END IF;
                 END LOOP;
                 IF gone IS NULL THEN
-                    keys := '{}'; tags := '{}'; encs := '{}';
-                    FOR g IN 1..k LOOP
-                        j := gv[g]::json;
+                    keys := array_fill(NULL::text, ARRAY[k]);
+                    tags := array_fill(NULL::text, ARRAY[k]);
+                    encs := array_fill(NULL::bytea, ARRAY[k]);
+                    FOR i IN 1..cardinality(pend) LOOP
+                        j := gv[i]::json;
                         -- the decryptors derive t themselves; the same t as here
                         IF (j->>'t')::bigint[] IS DISTINCT FROM t THEN
-                            RAISE EXCEPTION 'private eigentrust: the decryptor of group % derived another t in round % than the coordinator', g, r
+                            RAISE EXCEPTION 'private eigentrust: the decryptor of group % derived another t in round % than the coordinator', pend[i], r
                                 USING ERRCODE = '08P01';
                         END IF;
-                        keys := keys || (j->>'key');
-                        tags := tags || (j->>'tags');
-                        encs := encs || (j->>'enc_t')::bytea;
+                        keys[pend[i]] := j->>'key';
+                        tags[pend[i]] := j->>'tags';
+                        encs[pend[i]] := (j->>'enc_t')::bytea;
                     END LOOP;
-                    -- the chains
-                    SELECT * INTO ch FROM @extschema@.private_eigentrust_groups_chains(dbl, conns, run, r, cm, co, decs, pubs,
+                    -- the chains (a group not in pend: an empty chain)
+                    cm2 := '{}';
+                    co2 := ARRAY[0];
+                    FOR g IN 1..k LOOP
+                        IF g = ANY (pend) THEN
+                            cm2 := cm2 || cm[co[g] + 1 : co[g + 1]];
+                        END IF;
+                        co2 := co2 || cardinality(cm2);
+                    END LOOP;
+                    SELECT * INTO ch FROM @extschema@.private_eigentrust_groups_chains(dbl, conns, run, r, cm2, co2, decs, pubs,
                         keys, tags, encs, peers, p_lit, alpha, party_schema) q;
+                    phase := 'chain';
+                    -- who may have contributed, to which decryptor and member set:
+                    -- the members that answered and the one asked next
+                    FOR g IN 1..k LOOP
+                    CONTINUE WHEN NOT (g = ANY (pend));
+                        csec[g] := ch.seconds[g];
+                        gset := (SELECT array_agg(q ORDER BY q) FROM unnest(cm[co[g] + 1 : co[g + 1]]) q)::text;
+                        FOREACH x IN ARRAY cm[co[g] + 1 : co[g] + least(co[g + 1] - co[g],
+                                coalesce(cardinality(ch.receipts[g]::bytea[]), 0) + 1)] LOOP
+                            IF c_dec[x] = 0 THEN
+                                c_dec[x] := decs[g];
+                                c_set[x] := gset;
+                            ELSE
+                                c_sd[x] := c_sd[x] AND c_dec[x] = decs[g];
+                                c_ss[x] := c_ss[x] AND c_set[x] = gset;
+                            END IF;
+                        END LOOP;
+                    END LOOP;
                     IF ch.failed IS NOT NULL THEN
                         gone := ch.failed; why := ch.failure; who_role := 'a member of its chain';
                         gconn := conns[gone];
@@ -308,7 +392,9 @@ BEGIN
                 IF gone IS NULL THEN
                     -- hand-off: each group's aggregate to its decryptor
                     sqls := '{}';
+                    phase := 'decrypt';
                     FOR g IN 1..k LOOP
+                    CONTINUE WHEN NOT (g = ANY (pend));
                         sqls := sqls || format(
                             'SELECT m.v FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
                             'LATERAL (SELECT d.sums::text || '' '' || d.aggregate::text AS v '
@@ -320,11 +406,15 @@ BEGIN
                         last_dec[decs[g]] := r;
                     END LOOP;
                     SELECT q.vals, q.seconds, q.errors INTO gv, gs, ge
-                    FROM @extschema@.private_eigentrust_groups_gather(dbl, ARRAY(SELECT dconns[d] FROM unnest(decs) d), sqls) q;
-                    FOR g IN 1..k LOOP
-                        IF ge[g] IS NOT NULL THEN
-                            gone := decs[g]; why := ge[g]; who_role := format('the decryptor of group %s', g);
-                            EXIT;
+                    FROM @extschema@.private_eigentrust_groups_gather(dbl, ARRAY(SELECT dconns[decs[g]] FROM unnest(pend) g), sqls) q;
+                    FOR i IN 1..cardinality(pend) LOOP
+                        IF ge[i] IS NOT NULL THEN
+                            IF gone IS NULL THEN
+                                gone := decs[pend[i]]; why := ge[i]; who_role := format('the decryptor of group %s', pend[i]);
+                                gconn := dconns[gone];
+                            END IF;
+                        ELSE
+                            gres[pend[i]] := gv[i];
                         END IF;
                     END LOOP;
                 END IF;
@@ -355,16 +445,32 @@ BEGIN
                     EXCEPTION WHEN OTHERS THEN NULL;
                     END;
                 END LOOP;
+                -- a decryptor that left after the chains: the groups decrypted
+                -- stand (its own contribution in its group's with them), only
+                -- its group is redone, for the same members; the groups are
+                -- re-formed without it from the next round on
+                keep := (phase = 'decrypt');
                 x := g_of[gone];
                 g_of[gone] := 0;
                 -- the rest of its chain closes up
                 g_pos := ARRAY(SELECT CASE WHEN gg = x AND pp > g_pos[gone] THEN pp - 1
                                            WHEN o = gone THEN 0 ELSE pp END
                                FROM unnest(g_of, g_pos) WITH ORDINALITY u(gg, pp, o) ORDER BY o);
-                -- a group left too small joins the smallest other group
+                -- a group left too small joins the smallest other group with which
+                -- the members that contributed this round keep their decryptor
+                -- (one decryptor for all, alive, outside the merged group, that
+                -- decrypted nothing this round); else the smallest, and the
+                -- redo ends the run
                 IF (SELECT count(*) FROM unnest(g_of) gg WHERE gg = x) < min_group_size THEN
-                    SELECT gg INTO cand FROM unnest(g_of) gg WHERE gg > 0 AND gg <> x
-                    GROUP BY gg ORDER BY count(*), gg LIMIT 1;
+                    SELECT z.gg INTO cand
+                    FROM (SELECT DISTINCT gg FROM unnest(g_of) gg WHERE gg > 0 AND gg <> x) z(gg)
+                    ORDER BY (keep OR coalesce((
+                                 SELECT bool_and(c_sd[o]) AND count(DISTINCT c_dec[o]) <= 1
+                                        AND bool_and(alive[c_dec[o]] AND NOT (g_of[c_dec[o]] IN (z.gg, x))
+                                                     AND NOT (c_dec[o] = ANY (used)))
+                                 FROM unnest(g_of) WITH ORDINALITY u(q, o) WHERE q IN (z.gg, x) AND c_dec[o] <> 0), true)) DESC,
+                             (SELECT count(*) FROM unnest(g_of) q WHERE q = z.gg), z.gg
+                    LIMIT 1;
                     IF cand IS NULL THEN
                         RAISE EXCEPTION 'eigentrust_private: too few parties are left to form groups (round %)', r
                             USING ERRCODE = '55000';
@@ -381,13 +487,20 @@ BEGIN
                         USING ERRCODE = '55000';
                 END IF;
                 x := (SELECT count(*) FROM unnest(owner_) w WHERE w = gone);
-                RAISE NOTICE 'eigentrust_private: % left in round % (as %): %; its ratings (% hosted peers) leave the computation from round % on, its group''s chain is re-formed without it and round % is redone',
-                    names[gone], r, who_role, why, x, r, r;
+                IF keep THEN
+                    RAISE NOTICE 'eigentrust_private: % left in round % (as %): %; its ratings (% hosted peers) leave the computation from round % on, the groups already decrypted stand and round % is redone for group(s) % only',
+                        names[gone], r, who_role, why, x, r + 1, r,
+                        array_to_string(ARRAY(SELECT g FROM generate_series(1, k) g WHERE gres[g] IS NULL), ', ');
+                ELSE
+                    RAISE NOTICE 'eigentrust_private: % left in round % (as %): %; its ratings (% hosted peers) leave the computation from round % on, its group''s chain is re-formed without it and round % is redone',
+                        names[gone], r, who_role, why, x, r, r;
+                END IF;
                 IF logging THEN
                     INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, attempt, event, detail, decryptor)
                     VALUES (run, r, attempt, 'left',
-                            format('%s left as %s: its %s hosted peers'' ratings leave from round %s on; round redone',
-                                   names[gone], who_role, x, r),
+                            format('%s left as %s: its %s hosted peers'' ratings leave from round %s on; round redone%s',
+                                   names[gone], who_role, x, r + keep::integer,
+                                   CASE WHEN keep THEN ' for the groups not decrypted' ELSE '' END),
                             CASE WHEN who_role LIKE 'the decryptor%' THEN gone END);
                 END IF;
             END LOOP;
@@ -397,24 +510,25 @@ BEGIN
             sums := NULL;
             naggs := '{}';
             FOR g IN 1..k LOOP
-                naggs := naggs || split_part(gv[g], ' ', 2)::bytea;
-                gv[g] := split_part(gv[g], ' ', 1);
-                IF coalesce(cardinality(gv[g]::bigint[]), -1) <> n THEN
+                naggs := naggs || split_part(gres[g], ' ', 2)::bytea;
+                gres[g] := split_part(gres[g], ' ', 1);
+                IF coalesce(cardinality(gres[g]::bigint[]), -1) <> n THEN
                     RAISE EXCEPTION 'private eigentrust: the decryptor of group % returned % sums for % peers', g,
-                        cardinality(gv[g]::bigint[]), n USING ERRCODE = '08P01';
+                        cardinality(gres[g]::bigint[]), n USING ERRCODE = '08P01';
                 END IF;
-                sums := CASE WHEN sums IS NULL THEN gv[g]::bigint[]
-                             ELSE ARRAY(SELECT a + b FROM unnest(sums, gv[g]::bigint[]) WITH ORDINALITY u(a, b, o) ORDER BY o) END;
+                sums := CASE WHEN sums IS NULL THEN gres[g]::bigint[]
+                             ELSE ARRAY(SELECT a + b FROM unnest(sums, gres[g]::bigint[]) WITH ORDINALITY u(a, b, o) ORDER BY o) END;
             END LOOP;
             aggs := naggs;
             t_prev := t;
-            -- the ratings of parties that left are gone: their peers are unhosted now
-            hm_r := ARRAY(SELECT w > 0 AND alive[w] FROM unnest(owner_) WITH ORDINALITY u(w, o) ORDER BY o);
+            -- the ratings of parties no aggregate of this round covers are gone:
+            -- their peers are unhosted now (as the decryptors derive it)
+            hm_r := ARRAY(SELECT w > 0 AND w = ANY (cm) FROM unnest(owner_) WITH ORDINALITY u(w, o) ORDER BY o);
             SELECT q.t_next, q.residual INTO tn, res FROM @extschema@.private_eigentrust_next(sums, t, p, hm_r, alpha) q;
             t := tn;
             IF logging THEN
                 INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, attempt, event, grp, members, decryptor, seconds)
-                SELECT run, r, attempt, 'chain', g, cm[co[g] + 1 : co[g + 1]], decs[g], ch.seconds[g]
+                SELECT run, r, attempt, 'chain', g, cm[co[g] + 1 : co[g + 1]], decs[g], csec[g]
                 FROM generate_series(1, k) g;
             END IF;
             IF logging0 THEN
@@ -423,7 +537,7 @@ BEGIN
                         extract(epoch FROM clock_timestamp() - tr));
             END IF;
             RAISE NOTICE 'eigentrust_private: round %, residual %, slowest chain % s', r,
-                trim(to_char(res, '9.999EEEE')), round((SELECT max(s) FROM unnest(ch.seconds) s)::numeric, 3);
+                trim(to_char(res, '9.999EEEE')), round((SELECT max(s) FROM unnest(csec) s)::numeric, 3);
             EXIT WHEN res < epsilon OR r >= max_iter;
             -- adaptive balancing from the chains' circulation times
             IF adapt THEN
@@ -433,7 +547,7 @@ BEGIN
                     chg boolean;
                 BEGIN
                     SELECT q.grp, q.pos, q.changed INTO ng, npos, chg
-                    FROM @extschema@.private_eigentrust_groups_adapt(g_of, g_pos, ch.seconds, min_group_size) q;
+                    FROM @extschema@.private_eigentrust_groups_adapt(g_of, g_pos, csec, min_group_size) q;
                     IF chg AND (SELECT count(DISTINCT gg) FROM unnest(ng) gg WHERE gg > 0) >= 2 THEN
                         g_of := ng;
                         g_pos := npos;
@@ -441,7 +555,7 @@ BEGIN
                             INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, event, grp, members, detail)
                             SELECT run, r, 'adapt', g,
                                    ARRAY(SELECT o FROM unnest(g_of, g_pos) WITH ORDINALITY u(gg, pp, o) WHERE gg = g ORDER BY pp),
-                                   format('from chain times %s', ch.seconds::text)
+                                   format('from chain times %s', csec::text)
                             FROM generate_series(1, (SELECT max(gg) FROM unnest(g_of) gg)) g;
                         END IF;
                     END IF;
