@@ -11,7 +11,7 @@ CREATE FUNCTION private_eigentrust_groups_key(identity bytea, run_id text, round
 AS 'MODULE_PATHNAME', 'private_eigentrust_groups_key'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_groups_key(bytea, text, integer, integer, integer, bytea[], bytea[], integer[], integer, bigint[], bigint[], double precision, integer[], bigint[], bytea[]) IS
-'decryptor side of groups-mode private EigenTrust: derives the round''s t itself (round 1: the pre-trust, NULL for uniform; later: from previous, every group aggregate of the previous round tagged for this party by its decryptor, and prev_t, with the peers whose owner no aggregate covers unhosted; sum t = 1 and t_j >= alpha p_j checked), makes a fresh Paillier key for one group and round (the private half kept in this session only, bound to the calling role), encrypts t under it, and for each member tags (authmsg MAC over the pairwise Diffie-Hellman seed) the group, its chain, the key, Enc(t) and the public inputs; refuses a group of fewer than 2, one the decryptor belongs to, an unpinned member or sender, a member no previous aggregate covers, and a group it already decrypted this round';
+'decryptor side of groups-mode private EigenTrust: derives the round''s t itself (round 1: the pre-trust, NULL for uniform; later: from previous, every group aggregate of the previous round tagged for this party by its decryptor, and prev_t, with the peers whose owner no aggregate covers unhosted; sum t = 1 and t_j >= alpha p_j checked), makes a fresh Paillier key for one group and round (the private half kept in this session only, bound to the calling role), encrypts t under it, and for each member tags (authmsg MAC over the pairwise Diffie-Hellman seed) the group, its chain, the key, Enc(t) and the public inputs; refuses a group of fewer than 2, one the decryptor belongs to, an unpinned member or sender, a member no previous aggregate covers, and (08P01) a chain holding a member whose contribution to this round it already decrypted, under any group number';
 
 CREATE FUNCTION private_eigentrust_groups_check_key(identity bytea, run_id text, round integer, grp integer,
     self integer, public_keys bytea[], known_keys bytea[], decryptor integer, members integer[],
@@ -21,7 +21,7 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', 'private_eigentrust_groups_check_key'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_groups_check_key(bytea, text, integer, integer, integer, bytea[], bytea[], integer, integer[], paillier_pubkey, bytea, integer, bytea, bigint[], bigint[], double precision) IS
-'member side of groups-mode private EigenTrust: before computing on Enc(t), check that the decryptor is pinned and outside the group, that this party is a member, that the group has at least max(2, min_group) members and that tag is the decryptor''s over the group, its chain, key, enc_t and the public inputs (peers, pretrust, alpha); true or ERROR';
+'member side of groups-mode private EigenTrust: before computing on Enc(t), check that the decryptor is pinned and outside the group, that this party is a member, that the group has at least max(2, min_group) members and that tag is the decryptor''s over the group, its chain, key, enc_t and the public inputs (peers, pretrust, alpha), and (08P01) that this party''s earlier chains of the round in this session all had this decryptor or all had this member set; true or ERROR';
 
 CREATE FUNCTION private_eigentrust_groups_receipt(identity bytea, run_id text, round integer, grp integer,
     self integer, public_keys bytea[], decryptor integer, members integer[], key paillier_pubkey,
@@ -43,7 +43,7 @@ CREATE FUNCTION private_eigentrust_groups_decrypt(identity bytea, run_id text, r
 AS 'MODULE_PATHNAME', 'private_eigentrust_groups_decrypt'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_groups_decrypt(bytea, text, integer, integer, integer, bytea[], bytea[], bytea) IS
-'decryptor side of groups-mode private EigenTrust: verify every member''s receipt, that they link into one chain ending in msg and all name the Enc(t) this decryptor made, then decrypt msg (sums at scale 13) and wipe the key: once per group and round; aggregate is the sums with the group, its chain and a digest of the t they were computed under, tagged for every party (for the next round''s decryptors)';
+'decryptor side of groups-mode private EigenTrust: verify every member''s receipt, that they link into one chain ending in msg and all name the Enc(t) this decryptor made, then decrypt msg (sums at scale 13) and wipe the key: once per group and round, and (08P01) never a second chain holding a member whose contribution to the round it decrypted, under any group number; aggregate is the sums with the group, its chain and a digest of the t they were computed under, tagged for every party (for the next round''s decryptors)';
 
 CREATE FUNCTION private_eigentrust_groups_place(rtt double precision[], k integer, method text, seed bigint,
     OUT grp integer[], OUT pos integer[], OUT changed boolean)
