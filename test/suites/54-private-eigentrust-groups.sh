@@ -280,6 +280,41 @@ attack=$("${PET_PSQL[@]}" -At -d $C 2>&1 <<-SQL
 	    ARRAY(SELECT CASE WHEN w IN (4, 5) THEN 1 ELSE w END FROM unnest(att.owner) WITH ORDINALITY u(w, o) ORDER BY o)) FROM r2, att;
 	SELECT 'c5|' || pg_temp.key(7, 2, 1, '{1,4}', t1, ARRAY[aggs[1]]) FROM r2;
 	SELECT 'c6|' || pg_temp.key(7, 2, 1, '{1,2}', t1, ARRAY[aggs[1], aggs[1]]) FROM r2;
+	-- (d) differencing within a round: after decryptor 3 decrypted {1,2},
+	-- a chain holding 1 or 2 under another group number; decryptor 8 keys
+	-- {3,6,7} as group 5 and as group 6 (relabelled) and decryptor 4 as
+	-- group 8 (a redo with the identical members); members asked for a
+	-- smaller set {6,7} for decryptor 2
+	SELECT 'e1|' || pg_temp.key(3, 1, 3, '{1,2}', NULL, '{}');
+	SELECT 'e2|' || pg_temp.key(3, 1, 4, '{2,8}', NULL, '{}');
+	-- a whole chain in round 1: the last message and the receipts, or the first ERROR
+	CREATE FUNCTION pg_temp.chain(g integer, dr integer, m integer[], k json) RETURNS text LANGUAGE plpgsql AS \$f\$
+	DECLARE s text; msg bytea := NULL; rc bytea[] := '{}';
+	BEGIN
+	    FOR i IN 1..cardinality(m) LOOP
+	        s := pg_temp.step(m[i], g, dr, m, k, k->'tags'->>(i - 1), k->>'enc_t', msg);
+	        IF s IS NULL OR s LIKE 'ERROR%' THEN RETURN s; END IF;
+	        msg := split_part(s, ' ', 1)::bytea;
+	        rc := rc || split_part(s, ' ', 2)::bytea;
+	    END LOOP;
+	    RETURN msg::text || ' ' || rc::text;
+	END \$f\$;
+	CREATE FUNCTION pg_temp.dec(dr integer, g integer, ch text) RETURNS text LANGUAGE sql AS \$f\$
+	    SELECT pg_temp.q(dr, format('SELECT d.sums::text || '' '' || d.aggregate::text FROM private_eigentrust_party.groups_decrypt('
+	        '''att'', 1, %s, %s, %L::bytea[], %L::bytea[], %L::bytea) d', g, dr, pubs::text, split_part(ch, ' ', 2), split_part(ch, ' ', 1)))
+	    FROM att \$f\$;
+	CREATE TEMP TABLE k5 AS
+	SELECT g, dr, m, pg_temp.key(dr, 1, g, m, NULL, '{}')::json AS k
+	FROM (VALUES (5, 8, '{3,6,7}'::integer[]), (6, 8, '{7,3,6}'::integer[]), (8, 4, '{3,6,7}'::integer[])) v(g, dr, m);
+	CREATE TEMP TABLE c5 AS SELECT g, pg_temp.chain(g, dr, m, k) AS ch FROM k5;
+	SELECT 'f0|' || string_agg(g || ':' || left(ch, 6), ',' ORDER BY g) FROM c5;
+	CREATE TEMP TABLE dd AS SELECT 'f1' AS l, pg_temp.dec(4, 8, ch) AS d FROM c5 WHERE g = 8;
+	INSERT INTO dd SELECT 'f2', pg_temp.dec(8, 5, ch) FROM c5 WHERE g = 5;
+	INSERT INTO dd SELECT 'f3', pg_temp.dec(8, 6, ch) FROM c5 WHERE g = 6;
+	SELECT l || '|' || d FROM dd ORDER BY l;
+	SELECT 'f12|' || CASE WHEN (SELECT split_part(d, ' ', 1) FROM dd WHERE l = 'f1') = (SELECT split_part(d, ' ', 1) FROM dd WHERE l = 'f2')
+	    THEN 'same sums' ELSE 'other sums' END;
+	SELECT 'f4|' || pg_temp.chain(7, 2, '{6,7}', pg_temp.key(2, 1, 7, '{6,7}', NULL, '{}')::json);
 SQL
 ) || true
 # expect LABEL PATTERN WHAT
@@ -300,6 +335,14 @@ expect c3 "^c3\|ERROR: .*aggregate 2 of the previous round is not a tagged group
 expect c4 "^c4\|ERROR: .*t derived from round 1's aggregates fails its check: t sums to" "(c) a group left out while its peers stay hosted refused"
 expect c5 "^c5\|ERROR: .*party 4 is in no group aggregate of round 1" "(c) a party of a left-out group brought back refused"
 expect c6 "^c6\|ERROR: .*repeats a group" "(c) one group's aggregate given twice refused"
+expect e1 "^e1\|ERROR: .*party 1's contribution to round 1 was already decrypted here \(group 1\)" "(d) the decrypted group again under another group number refused by its decryptor"
+expect e2 "^e2\|ERROR: .*party 2's contribution to round 1 was already decrypted here \(group 1\)" "(d) a chain over part of a decrypted group (relabelled) refused by its decryptor"
+expect f0 "^f0\|5:\\\\x[0-9a-f]{4},6:\\\\x[0-9a-f]{4},8:\\\\x[0-9a-f]{4}$" "control: members add to a second chain of the same decryptor, and to another decryptor's chain over the same members"
+expect f1 "^f1\|\{[0-9,-]{5}" "control: a redo by another decryptor over the identical members decrypted"
+expect f2 "^f2\|\{[0-9,-]{5}" "control: the first chain of decryptor 8 decrypted"
+expect f12 "^f12\|same sums$" "control: both decryptors of the identical members got the same sums"
+expect f3 "^f3\|ERROR: .*party 3's contribution to round 1 was already decrypted here \(group 5\)" "(d) decryptor 8's second, relabelled chain over the same members refused at decryption"
+expect f4 "^f4\|ERROR: .*party 6 already contributed to round 1 for decryptor 8 with members \{3,6,7\}; refusing a chain for decryptor 2 with members \{6,7\}" "(d) a smaller member set for another decryptor refused by the member"
 
 # ---- a refusal that is not a departure ends the run ----
 pet_sql ${P}_p2 "DELETE FROM private_eigentrust_party.masked_known_parties" >/dev/null
