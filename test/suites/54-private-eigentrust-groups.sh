@@ -8,13 +8,17 @@
 #     test-only pg_sleep hook gives the parties two clusters) are the
 #     clusters; the log is reproducible from the seed
 #   - churn: a party terminated mid-round (pg_terminate_backend), a party
-#     that refuses connections, a decryptor terminated mid-round: the run
+#     that refuses connections (the first of its chain, k = 4), a decryptor
+#     terminated before the chains and one while it decrypts: the run
 #     completes, the NOTICE and the round log say who left, and the result
 #     equals eigentrust() over the remaining parties' ratings
 #   - bad arguments and a tampered key tag / receipt refused
 #   - a deviating coordinator, with its own role: a one-hot or re-encrypted
 #     Enc(t), another group's Enc(t), and replayed, forged, untagged,
-#     repeated or left-out group aggregates are refused with an ERROR
+#     repeated or left-out group aggregates are refused with an ERROR; within
+#     a round, a chain over a decrypted group's members (relabelled, or
+#     part of it) at its decryptor and a smaller set for another decryptor
+#     at the members are refused; a redo over identical members is not
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$ROOT/scripts/common.sh"
@@ -113,21 +117,42 @@ nodelay() { local i; for i in $(seq 1 $NP); do pet_sql ${P}_p$i "TRUNCATE privat
 # churn K LEAVER HOW: party LEAVER leaves in round 2 (HOW = terminate: its
 # chain backend is terminated; refuse: its database stops accepting
 # connections and its backends are terminated), then a decryptor is
-# terminated in round 4
+# terminated in round 4.  LEAVER = first: the party that leaves is one
+# whose step is the first of its chain (every step of round 2 is slow): with
+# groups of exactly min_group_size members a party leaving later in its
+# chain, after the other chains began, ends the run (docs/design.md, "Churn")
 churn() {
-	local k=$1 leaver=$2 how=$3 row dec j label="k=$1, party $2 leaves ($3) in round 2, a decryptor in round 4" run_id
+	local k=$1 leaver=$2 how=$3 row dec j label run_id
 	nodelay
-	delay $leaver -1 2 4
+	if [ "$leaver" = first ]; then
+		for j in $(seq 1 $NP); do delay $j -1 2 4; done
+	else
+		delay $leaver -1 2 4
+	fi
 	for j in $(seq 1 $NP); do delay $j 0 4 3; done
 	run res_churn$k "eigentrust_private($PARTIES, mode => 'groups', groups => $k, alpha => 0.5,
 		epsilon => 1e-10, pretrust_sql => $PRE, key_bits => $KB)" &
 	local bg=$!
-	row=$(wait_app "pet % party$leaver round 2") || { wait $bg; bad "$label: party $leaver never reached round 2: $(cat "$OUTF")"; return; }
+	if [ "$leaver" = first ]; then
+		row=$(wait_app "pet % party% round 2") || { wait $bg; bad "k=$k: no party reached round 2: $(cat "$OUTF")"; return; }
+		leaver=$(sed -E 's/.*party([0-9]+) .*/\1/' <<<"$row")
+		label="k=$k, party $leaver leaves ($how) in round 2, a decryptor in round 4"
+	else
+		label="k=$k, party $leaver leaves ($how) in round 2, a decryptor in round 4"
+		row=$(wait_app "pet % party$leaver round 2") || { wait $bg; bad "$label: party $leaver never reached round 2: $(cat "$OUTF")"; return; }
+	fi
 	if [ "$how" = refuse ]; then
 		pet_sql postgres "ALTER DATABASE ${P}_p$leaver ALLOW_CONNECTIONS false;
 			SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${P}_p$leaver'" >/dev/null
 	else
 		pet_sql postgres "SELECT pg_terminate_backend(${row%% *})" >/dev/null
+	fi
+	if [ "$2" = first ]; then
+		# the other parties' steps of the redone round 2 need not be slow
+		for j in $(seq 1 $NP); do
+			[ "$j" = "$leaver" ] && continue
+			pet_sql ${P}_p$j "DELETE FROM private_eigentrust_party.groups_test_delay WHERE round = 2" >/dev/null
+		done
 	fi
 	row=$(wait_app "pet % decryptor% round 4") || { wait $bg; bad "$label: no decryptor reached round 4: $(cat "$OUTF")"; return; }
 	dec=$(sed -E 's/.*decryptor([0-9]+) .*/\1/' <<<"$row")
@@ -158,7 +183,41 @@ churn() {
 	[ "$row" = t ] && ok "$label: party $leaver in no chain from round 2 on" || bad "$label: party $leaver still in a chain"
 }
 churn 2 3 terminate
-churn 4 6 refuse
+churn 4 first refuse
+
+# a decryptor terminated while it decrypts (after the chains) in round 3: the
+# groups already decrypted stand, only its group is redone for the same
+# members by another decryptor (the member rule allows the identical set)
+churn_dec() {
+	local k=$1 row dec label="k=$1, a decryptor leaves while it decrypts in round 3"
+	nodelay
+	for j in $(seq 1 $NP); do delay $j 0 3 3; done
+	run res_cdec$k "eigentrust_private($PARTIES, mode => 'groups', groups => $k, alpha => 0.5,
+		epsilon => 1e-10, pretrust_sql => $PRE, key_bits => $KB)" &
+	local bg=$!
+	row=
+	for _ in $(seq 1 300); do
+		row=$(pet_val postgres "SELECT pid || ' ' || application_name FROM pg_stat_activity
+			WHERE application_name LIKE 'pet % decryptor% round 3' AND state = 'active' AND query LIKE '%groups_decrypt(%'
+			ORDER BY backend_start LIMIT 1")
+		[ -n "$row" ] && break
+		sleep 0.2
+	done
+	[ -n "$row" ] || { wait $bg; bad "$label: no decryptor decrypted in round 3: $(cat "$OUTF")"; return; }
+	dec=$(sed -E 's/.*decryptor([0-9]+) .*/\1/' <<<"$row")
+	pet_sql postgres "SELECT pg_terminate_backend(${row%% *})" >/dev/null
+	if ! wait $bg; then
+		bad "$label: $(cat "$OUTF")"
+		return
+	fi
+	check "$label (decryptor $dec left)" res_cdec$k "$dec" || true
+	if grep -q "party $dec (.*) left in round 3 (as the decryptor of group [0-9]*).*leave the computation from round 4 on, the groups already decrypted stand and round 3 is redone for group(s) [0-9]* only" "$OUTF"; then
+		ok "$label: NOTICE: only its group is redone"
+	else
+		bad "$label: NOTICEs: $(grep -i left "$OUTF")"
+	fi
+}
+churn_dec 2
 nodelay
 
 # ---- placement from measured round-trip times ----
