@@ -347,12 +347,13 @@ groups_public_args(FunctionCallInfo fcinfo, int a0, groups_ctx *c, groups_public
 /* ---- the member ---- */
 
 /*
- * What this member contributed to in each round of a run, in this session:
- * the decryptor and member set of its first verified chain, and whether
- * every chain since had the same decryptor or the same member set.  A
- * contribution that keeps neither is refused: two aggregates over different
- * sets holding this party, decrypted by two decryptors, would differ by
- * other parties' vectors (docs/design.md, "Groups mode").
+ * What this member contributed to in the latest round of a run, in this
+ * session: the decryptor and member set of its first verified chain, and
+ * whether every chain since had the same decryptor or the same member set.
+ * A contribution that keeps neither is refused: two aggregates over
+ * different sets holding this party, decrypted by two decryptors, would
+ * differ by this party's vector (docs/design.md, "Groups mode").  Rounds
+ * only move forward: an earlier round than the one recorded is refused.
  */
 #define PG_GROUPS_MAX_CONTRIB	256
 typedef struct contrib_rec
@@ -413,9 +414,15 @@ contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const char
 	}
 	ncontribs = w;
 	for (int k = 0; k < ncontribs; k++)
-		if (contribs[k].round == c->round && contribs[k].self == c->self)
+		if (contribs[k].self == c->self)
 			r = &contribs[k];
-	if (r != NULL)
+	if (r != NULL && c->round < r->round)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: party %d already contributed to round %d of this run; refusing a chain of round %d",
+						fn, c->self, r->round, c->round),
+				 errdetail("Rounds only move forward: a round redone after a later one could be decrypted twice.")));
+	if (r != NULL && c->round == r->round)
 	{
 		bool		sd = r->same_dec && r->dec == dec;
 		bool		ss = r->same_set && r->nm == nm && memcmp(r->members, sorted, sizeof(int32) * nm) == 0;
@@ -430,11 +437,14 @@ contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const char
 		r->same_set = ss;
 		return;
 	}
-	if (ncontribs >= PG_GROUPS_MAX_CONTRIB)
+	if (r != NULL)
+		pfree(r->members);		/* a later round replaces the record */
+	else if (ncontribs >= PG_GROUPS_MAX_CONTRIB)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s: this session recorded %d rounds' contributions already", fn, ncontribs)));
-	r = &contribs[ncontribs];
+				 errmsg("%s: this session records %d parties' contributions already", fn, ncontribs)));
+	else
+		r = &contribs[ncontribs++];
 	strlcpy(r->run, c->run, sizeof(r->run));
 	r->self = c->self;
 	r->round = c->round;
@@ -444,7 +454,6 @@ contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const char
 	memcpy(r->members, sorted, sizeof(int32) * nm);
 	r->same_dec = true;
 	r->same_set = true;
-	ncontribs++;
 }
 
 
