@@ -44,48 +44,68 @@ SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2}', '{1}', 0);
 SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2}', '{-1}', 2);
 SELECT private_eigentrust_groups_adapt('{1,1}', '{1,2}', NULL, 2);
 
--- ---- keys, receipts, decryption ----
+-- ---- keys, t, receipts, decryption, tagged aggregates ----
 CREATE TEMP TABLE ids AS SELECT i, k AS priv, zerosum_public_key(k) AS pub
 FROM generate_series(1, 4) i, LATERAL (SELECT zerosum_keygen() AS k WHERE i > 0) z;
 SELECT count(DISTINCT pub) AS distinct_identities FROM ids;
 CREATE TEMP TABLE run AS SELECT (SELECT array_agg(pub ORDER BY i) FROM ids WHERE i <= 3) AS pubs;
 CREATE FUNCTION pg_temp.id(integer) RETURNS bytea LANGUAGE sql AS 'SELECT priv FROM ids WHERE i = $1';
 CREATE FUNCTION pg_temp.pub(integer) RETURNS bytea LANGUAGE sql AS 'SELECT pub FROM ids WHERE i = $1';
--- the decryptor (party 3) makes the key of group 1 = parties 1, 2 in round 1
+-- the public inputs (peers 1 and 2, uniform pre-trust, alpha 0.5), and for
+-- the decryptor the hosting party of each peer and, in round 1, no previous round
+\set pin '''{1,2}''::bigint[], NULL::bigint[], 0.5::float8'
+\set r1 '''{1,2}''::bigint[], NULL::bigint[], 0.5::float8, ''{1,2}''::integer[], NULL::bigint[], ''{}''::bytea[]'
+-- the decryptor (party 3) makes the key of group 1 = parties 1, 2 in round 1:
+-- t is the pre-trust, encrypted by the decryptor
 CREATE TEMP TABLE k AS
 SELECT q.* FROM run, private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs,
-    ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048) q;
-SELECT paillier_bits(key), cardinality(tags) AS tags, octet_length(tags[1]) AS tag_bytes FROM k;
--- each member checks its tag
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2),
-       private_eigentrust_groups_check_key(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[2], 2)
+    ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1) q;
+SELECT paillier_bits(key), t, octet_length(enc_t) > 0 AS has_enc_t, cardinality(tags) AS tags,
+       octet_length(tags[1]) AS tag_bytes FROM k;
+-- each member checks its tag over the key, Enc(t) and the public inputs
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t, :pin),
+       private_eigentrust_groups_check_key(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[2], 2, k.enc_t, :pin)
 FROM run, k;
 -- the other member's tag, another round, another member list, an unpinned
--- decryptor, a bigger minimum, a key of another group: refused
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[2], 2) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 2, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{2,1}', k.key, k.tags[1], 2) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(2)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 3) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 2, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,3}', k.key, k.tags[1], 2) FROM run, k;
-SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 2, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2) FROM run, k;
+-- decryptor, a bigger minimum, a key of another group, a group without the
+-- decryptor's ..., the wrong self: refused
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[2], 2, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 2, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{2,1}', k.key, k.tags[1], 2, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(2)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 3, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 2, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,3}', k.key, k.tags[1], 2, k.enc_t, :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 2, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t, :pin) FROM run, k;
+-- a one-hot t under the real key, the same t re-encrypted by someone else,
+-- another pre-trust, another alpha: refused before any computation on them
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2,
+    private_eigentrust_encrypt_vector(k.key, '{1000000000000,0}', 12), :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2,
+    private_eigentrust_encrypt_vector(k.key, k.t, 12), :pin) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t,
+    '{1,2}', '{1000000000000,0}', 0.5) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t,
+    '{1,2}', NULL, 1.0) FROM run, k;
+SELECT private_eigentrust_groups_check_key(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, ARRAY[pg_temp.pub(3)], 3, '{1,2}', k.key, k.tags[1], 2, k.enc_t,
+    '{1,2}', NULL, 0) FROM run, k;
 -- the chain: party 1 adds (1, 2), party 2 adds (30, 40)
 CREATE TEMP TABLE chain AS
-SELECT private_eigentrust_encrypt_vector(key, '{5,5}', 12) AS enc_t,
+SELECT k.enc_t,
        private_eigentrust_encrypt_vector(key, '{1,2}', 13) AS m1,
        private_eigentrust_encrypt_vector(key, '{30,40}', 13) AS own2
 FROM k;
 ALTER TABLE chain ADD m2 bytea;
 UPDATE chain SET m2 = private_eigentrust_combine((SELECT key FROM k), ARRAY[m1, own2]);
 -- a member's factor: one ciphertext pair per peer; bad arguments refused
-SELECT octet_length(private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8',
+SELECT octet_length(private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', 'r1',
            k.key, '{1,2}', '{500000000000,500000000000}', chain.enc_t))
        = octet_length(chain.enc_t) AS contribution_has_its_size
 FROM k, chain;
-SELECT private_eigentrust_groups_contribution(NULL, k.key, '{1,2}', '{1,1}', chain.enc_t) FROM k, chain;
-SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', k.key, '{1,2}', '{1}', chain.enc_t) FROM k, chain;
-SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', k.key, '{1,2}', '{1,1}', '\x00') FROM k, chain;
+SELECT private_eigentrust_groups_contribution(NULL, 'r1', k.key, '{1,2}', '{1,1}', chain.enc_t) FROM k, chain;
+SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', 'r1', k.key, '{1,2}', '{1}', chain.enc_t) FROM k, chain;
+SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', 'r1', k.key, '{2,1}', NULL, chain.enc_t) FROM k, chain;
+SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', 'r1', k.key, '{1,2}', '{1,1}', '\x00') FROM k, chain;
 CREATE TEMP TABLE rc AS
 SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 3, '{1,2}', k.key, chain.enc_t, NULL, chain.m1) AS r1,
        private_eigentrust_groups_receipt(pg_temp.id(2), 'r1', 1, 1, 2, run.pubs, 3, '{1,2}', k.key, chain.enc_t, chain.m1, chain.m2) AS r2,
@@ -94,7 +114,7 @@ SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs,
 FROM run, k, chain;
 SELECT octet_length(r1) FROM rc;
 -- the decryptor refuses: a missing member, receipts out of order, another
--- Enc(t), an aggregate that is not the chain's, another session's role
+-- Enc(t) than its own, an aggregate that is not the chain's, another group
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r2], chain.m2) FROM run, rc, chain;
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r2, rc.r1], chain.m2) FROM run, rc, chain;
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2_other_t], chain.m2) FROM run, rc, chain;
@@ -103,33 +123,90 @@ SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 2, 3, run.pubs,
 -- a forged receipt tag
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs,
     ARRAY[rc.r1, overlay(rc.r2 placing '\x00' from 100)], chain.m2) FROM run, rc, chain;
--- the genuine chain: (1 + 30, 2 + 40), once
+-- the genuine chain: (1 + 30, 2 + 40), once, with its tagged aggregate
+CREATE TEMP TABLE agg1 AS
+SELECT d.* FROM run, rc, chain,
+    private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) d;
+SELECT sums, octet_length(aggregate) AS aggregate_bytes FROM agg1;
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
-SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
--- no second aggregate holding party 1 or 2 in round 1 here, but round 2 is fine
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 5, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{2,1}', 2048)).tags IS NOT NULL FROM run;
-SELECT paillier_bits((private_eigentrust_groups_key(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).key) FROM run;
+-- no second aggregate holding party 1 or 2 in round 1 here
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 5, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{2,1}', 2048, :r1)).tags IS NOT NULL FROM run;
+-- round 2's t from that aggregate does not sum to 1 (parties 1 and 2 host
+-- both peers, but (31, 42) is not what their rows give): refused
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', k.t, ARRAY[agg1.aggregate])).t FROM run, k, agg1;
 -- key requests refused: a group of one, the decryptor in its group, an
 -- unpinned member, a wrong self, a foreign identity, bad numbers, NULLs
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,3}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 2, run.pubs, ARRAY[pg_temp.pub(1)], '{1,3}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(4), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,4}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,1}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 0, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 512)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key('\x01', 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), '', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL FROM run;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, ARRAY['\x01'::bytea], ARRAY[pg_temp.pub(1)], '{1,2}', 2048)).tags IS NOT NULL;
-SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, NULL, '{1,2}', 2048)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,3}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 2, run.pubs, ARRAY[pg_temp.pub(1)], '{1,3}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(4), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,4}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,1}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 0, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 512, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key('\x01', 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), '', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1)], '{1,2}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, ARRAY['\x01'::bytea], ARRAY[pg_temp.pub(1)], '{1,2}', 2048, :r1)).tags IS NOT NULL;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, NULL, '{1,2}', 2048, :r1)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', NULL, NULL)).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{2,1}', NULL, 0.5, '{1,2}', NULL, '{}')).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 1.5, '{1,2}', NULL, '{}')).tags IS NOT NULL FROM run;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r1', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', '{1,1}', '{}')).tags IS NOT NULL FROM run;
 SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 1, '{1,2}', k.key, '\x00', NULL, '\x00') FROM run, k;
 SELECT private_eigentrust_groups_receipt(pg_temp.id(1), 'r1', 1, 1, 1, run.pubs, 3, '{1,2}', k.key, NULL, NULL, '\x00') FROM run, k;
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY['\x00'::bytea], '\x00') FROM run;
--- a new run in this session drops the old run's keys
-SELECT paillier_bits((private_eigentrust_groups_key(pg_temp.id(3), 'r2', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048)).key) FROM run;
-SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r1', 2, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
+
+-- ---- a genuine round 1 and the next round's t ----
+-- party 1 hosts peer 1 (rates 2), party 2 hosts peer 2 (rates 1)
+CREATE TEMP TABLE g AS
+SELECT q.* FROM run, private_eigentrust_groups_key(pg_temp.id(3), 'r3', 1, 1, 3, run.pubs,
+    ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1) q;
+CREATE TEMP TABLE gc AS
+SELECT private_eigentrust_groups_contribution('SELECT 1::bigint, 2::bigint, 1.0::float8', 'r3', g.key, '{1,2}', NULL, g.enc_t) AS m1
+FROM g;
+ALTER TABLE gc ADD m2 bytea;
+UPDATE gc SET m2 = private_eigentrust_combine(g.key, ARRAY[gc.m1,
+    private_eigentrust_groups_contribution('SELECT 2::bigint, 1::bigint, 1.0::float8', 'r3', g.key, '{1,2}', NULL, g.enc_t)]) FROM g;
+CREATE TEMP TABLE agg3 AS
+SELECT d.* FROM run, g, gc,
+    private_eigentrust_groups_decrypt(pg_temp.id(3), 'r3', 1, 1, 3, run.pubs, ARRAY[
+        private_eigentrust_groups_receipt(pg_temp.id(1), 'r3', 1, 1, 1, run.pubs, 3, '{1,2}', g.key, g.enc_t, NULL, gc.m1),
+        private_eigentrust_groups_receipt(pg_temp.id(2), 'r3', 1, 1, 2, run.pubs, 3, '{1,2}', g.key, g.enc_t, gc.m1, gc.m2)], gc.m2) d;
+SELECT sums FROM agg3;
+-- round 2: the decryptor (again party 3, reading its own tag) derives t
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', g.t, ARRAY[agg3.aggregate])).t AS round2_t FROM run, g, agg3;
+-- refused: a forged aggregate, the round-1 aggregate replayed into round 3,
+-- no aggregate, the aggregate twice, another previous t, another pre-trust
+-- or alpha than its decryptor tagged, a peer's host misnamed (party 2's peer
+-- counted as no party's: sum t would be 1.25)
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', g.t, ARRAY[overlay(agg3.aggregate placing '\x01' from 40)])).t FROM run, g, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 3, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', g.t, ARRAY[agg3.aggregate])).t FROM run, g, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', g.t, '{}')).t FROM run, g;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', g.t, ARRAY[agg3.aggregate, agg3.aggregate])).t FROM run, g, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,2}', '{500000000001,499999999999}', ARRAY[agg3.aggregate])).t FROM run, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', '{2,1}', 0.5, '{1,2}', g.t, ARRAY[agg3.aggregate])).t FROM run, g, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.25, '{1,2}', g.t, ARRAY[agg3.aggregate])).t FROM run, g, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,0}', g.t, ARRAY[agg3.aggregate])).t FROM run, g, agg3;
+SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048,
+    '{1,2}', NULL, 0.5, '{1,5}', g.t, ARRAY[agg3.aggregate])).t FROM run, g, agg3;
+-- a new run in this session drops the old run's keys (round 2's of r3)
+SELECT paillier_bits((private_eigentrust_groups_key(pg_temp.id(3), 'r4', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1)).key) FROM run;
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
 
 -- ---- the coordinator's gather on no connections ----
 SELECT * FROM private_eigentrust_groups_gather('public', '{}', '{}');

@@ -350,7 +350,9 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 
 --@create FUNCTION secure_avg
 
--- ---- groups mode (src/sql/76_private_eigentrust_groups.sql) ----
+-- ---- groups mode (src/sql/76_private_eigentrust_groups.sql, party side;
+-- 77_private_eigentrust_groups_relay.sql and 78_private_eigentrust_groups_run.sql,
+-- the coordinator) ----
 -- ---- party and decryptor primitives (C) -------------------------------
 
 --@create FUNCTION private_eigentrust_groups_key
