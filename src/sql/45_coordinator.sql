@@ -262,3 +262,25 @@ END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_grant(name, text[], name) IS
 'internal: revoke a party''s wrapper functions (signatures name(types)) from PUBLIC and grant them and USAGE on the party schema to the coordinator''s role';
+
+-- The party-count rule of private EigenTrust's modes: fewer than 3 parties
+-- is an ERROR unless allow_two_parties (docs/design.md says what each of
+-- two learns), fewer than 2 always.
+CREATE FUNCTION private_eigentrust_party_count(np integer, allow_two_parties boolean, mode text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $fn$
+BEGIN
+    IF np < 3 AND NOT allow_two_parties THEN
+        RAISE EXCEPTION 'eigentrust_private: % parties given, % mode needs at least 3', np, mode
+            USING ERRCODE = '22023',
+                  DETAIL = 'With two parties, each learns the other''s partial sums from t.',
+                  HINT = 'Pass allow_two_parties => true to accept that (docs/design.md says what each learns).';
+    END IF;
+    IF np < 2 THEN
+        RAISE EXCEPTION 'eigentrust_private: % mode needs at least 2 parties', mode USING ERRCODE = '22023';
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_party_count(integer, boolean, text) IS
+'internal: ERROR 22023 for fewer than 3 parties unless allow_two_parties, and for fewer than 2';

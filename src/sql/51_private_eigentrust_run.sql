@@ -300,15 +300,7 @@ DECLARE
     logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
     app       text := current_setting('application_name');
 BEGIN
-    IF np < 3 AND NOT allow_two_parties THEN
-        RAISE EXCEPTION 'eigentrust_private: % parties given, masked mode needs at least 3', np
-            USING ERRCODE = '22023',
-                  DETAIL = 'With two parties, each learns the other''s partial sums from t.',
-                  HINT = 'Pass allow_two_parties => true to accept that (docs/design.md says what each learns).';
-    END IF;
-    IF np < 2 THEN
-        RAISE EXCEPTION 'eigentrust_private: masked mode needs at least 2 parties' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.private_eigentrust_party_count(np, allow_two_parties, 'masked');
     dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
 
     BEGIN

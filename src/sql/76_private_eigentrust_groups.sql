@@ -68,9 +68,7 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    path text := (SELECT string_agg(quote_ident(x), ', ')
-                  FROM unnest(array_prepend('@extschema@'::text, current_schemas(false)::text[])) x)
-                 || ', pg_temp';
+    path text := @extschema@.private_eigentrust_wrapper_path();
     ident text;
     known text;
     hook text;

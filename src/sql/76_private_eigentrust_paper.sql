@@ -207,15 +207,7 @@ DECLARE
     det       text;
     hnt       text;
 BEGIN
-    IF np < 3 AND NOT allow_two_parties THEN
-        RAISE EXCEPTION 'eigentrust_private: % parties given, paper mode needs at least 3', np
-            USING ERRCODE = '22023',
-                  DETAIL = 'With two parties, each learns the other''s partial sums from t.',
-                  HINT = 'Pass allow_two_parties => true to accept that (docs/design.md says what each learns).';
-    END IF;
-    IF np < 2 THEN
-        RAISE EXCEPTION 'eigentrust_private: paper mode needs at least 2 parties' USING ERRCODE = '22023';
-    END IF;
+    PERFORM @extschema@.private_eigentrust_party_count(np, allow_two_parties, 'paper');
     dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
 
     BEGIN

@@ -96,7 +96,6 @@ DECLARE
     logging   boolean := has_table_privilege('@extschema@.private_eigentrust_groups_log', 'INSERT');
     logging0  boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
     app       text := current_setting('application_name');
-    c         text;
     x         integer;
 BEGIN
     IF parties IS NULL OR alpha IS NULL OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL
@@ -131,12 +130,7 @@ BEGIN
         RAISE EXCEPTION 'eigentrust_private: % parties cannot form % groups of at least % members', np, k, min_group_size
             USING ERRCODE = '22023', HINT = 'Give fewer groups, or more parties.';
     END IF;
-    SELECT quote_ident(ns.nspname) INTO dbl
-    FROM pg_extension e JOIN pg_namespace ns ON ns.oid = e.extnamespace WHERE e.extname = 'dblink';
-    IF dbl IS NULL THEN
-        RAISE EXCEPTION 'eigentrust_private: the dblink extension is not installed in this database'
-            USING ERRCODE = '58P01', HINT = 'CREATE EXTENSION dblink';
-    END IF;
+    dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
 
     BEGIN
         t0 := clock_timestamp();
@@ -439,12 +433,7 @@ BEGIN
                         USING ERRCODE = '08P01';
                 END IF;
                 alive[gone] := false;
-                FOREACH c IN ARRAY ARRAY[conns[gone], dconns[gone]] LOOP
-                    BEGIN
-                        EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-                    EXCEPTION WHEN OTHERS THEN NULL;
-                    END;
-                END LOOP;
+                PERFORM @extschema@.private_eigentrust_disconnect(dbl, ARRAY[conns[gone], dconns[gone]]);
                 -- a decryptor that left after the chains: the groups decrypted
                 -- stand (its own contribution in its group's with them), only
                 -- its group is redone, for the same members; the groups are
@@ -562,29 +551,15 @@ BEGIN
                 END;
             END IF;
         END LOOP;
-        FOREACH c IN ARRAY conns || dconns LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
+        PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns || dconns);
         conns := '{}';
         dconns := '{}';
     EXCEPTION WHEN query_canceled OR others THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
         -- closing a connection ends that party's session and the keys it held
-        FOREACH c IN ARRAY conns || dconns LOOP
-            BEGIN
-                EXECUTE format('SELECT %s.dblink_disconnect($1)', dbl) USING c;
-            EXCEPTION WHEN OTHERS THEN NULL;
-            END;
-        END LOOP;
-        PERFORM set_config('application_name', app, false);
-        IF coalesce(hnt, '') = '' THEN
-            RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, '');
-        END IF;
-        RAISE EXCEPTION '%', msg USING ERRCODE = st, DETAIL = coalesce(det, ''), HINT = hnt;
+        PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns || dconns, app, 'private eigentrust', NULL,
+                                                               st, msg, det, hnt);
     END;
     IF res IS NULL OR res >= epsilon THEN
         RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;

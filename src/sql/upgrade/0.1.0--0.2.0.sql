@@ -180,6 +180,8 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_grant
 
+--@create FUNCTION private_eigentrust_party_count
+
 --@create FUNCTION private_eigentrust_masked_run
 
 --@create FUNCTION private_eigentrust_pretrust
