@@ -314,7 +314,8 @@ sieved_out(const unsigned int *residues, unsigned long delta)
 
 /* x = a uniform odd number of exactly bits bits with its top two bits set
  * (so that a product of two such has twice the bits), from
- * mpc_random_bytes; the buffer is wiped. */
+ * mpc_random_bytes; the buffer is wiped.  A search calls it for every new
+ * start, so it is also where a search notices an interrupt. */
 mpc_status
 prime_random_start(mpz_t x, size_t bits, mpc_error *err)
 {
@@ -324,6 +325,8 @@ prime_random_start(mpz_t x, size_t bits, mpc_error *err)
 
 	if (bits < 3 || nbytes > sizeof(buf))
 		return mpc_fail(err, MPC_ERR_ARG, "a random start needs 3 to %d bits", PAI_MAX_BITS);
+	if (mpc_interrupted())
+		return mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
 	st = mpc_random_bytes(buf, nbytes, err);
 	if (st != MPC_OK)
 		return st;
@@ -360,11 +363,6 @@ prime_random_batch(mpz_t out, size_t bits, int batch, mpc_error *err)
 		unsigned long delta = 0;
 		int			top = 0;
 
-		if (mpc_interrupted())
-		{
-			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-			break;
-		}
 		st = prime_random_start(start, bits, err);
 		if (st != MPC_OK)
 			break;

@@ -268,11 +268,6 @@ thr_safe_prime(mpz_t p, size_t bits, mpc_error *err)
 		unsigned long delta = 0;
 		int			top = 0;
 
-		if (mpc_interrupted())
-		{
-			st = mpc_fail(err, MPC_ERR_INTERRUPTED, "interrupted");
-			break;
-		}
 		/* q' of qbits bits with its top two bits set, so p = 2q'+1 has
 		 * exactly 'bits' bits with the top two set; q' odd */
 		st = prime_random_start(base, qbits, err);

@@ -154,3 +154,13 @@ mpc_errors_init(void)
 	prev_emit_log_hook = emit_log_hook;
 	emit_log_hook = redact_privkeys;
 }
+
+void
+mpc_run_not_active(const char *fn, const char *run)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("%s: run \"%s\" is not active in this session", fn, run),
+			 errdetail("A run lives in the session that started it and ends with its first error."),
+			 errhint("Start a new run.")));
+}

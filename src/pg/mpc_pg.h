@@ -97,6 +97,10 @@ uint32		mpc_recv_len(struct StringInfoData *buf, uint32 max, const char *type,
 struct ArrayType;
 int			mpc_array_elements(struct ArrayType *arr, Datum **elems, bool **nulls);
 
+/* ERROR 55000: a protocol run is not active in this session (it lives in
+ * the session that started it and ends with its first error). */
+void		mpc_run_not_active(const char *fn, const char *run) pg_attribute_noreturn();
+
 /* Install the emit_log_hook that keeps private-key text out of reports. */
 void		mpc_errors_init(void);
 

@@ -61,11 +61,7 @@ pm_run *
 pm_get(const char *edges_sql, const char *run, int phase, const char *fn)
 {
 	if (cur == NULL || strcmp(cur->run, run) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("%s: run \"%s\" is not active in this session", fn, run),
-				 errdetail("A run lives in the session that started it and ends with its first error."),
-				 errhint("Start a new run.")));
+		mpc_run_not_active(fn, run);
 	if (cur->owner != GetUserId() || strcmp(cur->edges_sql, edges_sql) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

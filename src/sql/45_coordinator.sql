@@ -284,3 +284,42 @@ END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_party_count(integer, boolean, text) IS
 'internal: ERROR 22023 for fewer than 3 parties unless allow_two_parties, and for fewer than 2';
+
+-- The end of a private EigenTrust run at the coordinator: a WARNING when the
+-- residual did not fall below epsilon in r rounds, then t (fixed point,
+-- any scale) normalised to sum 1, one row per peer in ascending order.
+CREATE FUNCTION private_eigentrust_finish(peers bigint[], t bigint[], residual double precision,
+    epsilon double precision, rounds integer, OUT peer bigint, OUT trust double precision)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+AS $fn$
+BEGIN
+    IF residual IS NULL OR residual >= epsilon THEN
+        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', rounds, residual;
+    END IF;
+    RETURN QUERY
+    SELECT z.id, z.v::double precision / s.total
+    FROM unnest(peers, t) AS z(id, v)
+    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
+    ORDER BY z.id;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_finish(bigint[], bigint[], double precision, double precision, integer) IS
+'internal: the published result of a private EigenTrust run: t normalised to sum 1 per peer, with a WARNING when the residual did not fall below epsilon';
+
+-- The owner's queries of a party must run for their owner and give
+-- (truster, trustee, score) and (member); an ERROR from PostgreSQL if not.
+CREATE FUNCTION private_eigentrust_check_queries(edges_sql text, members_sql text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+BEGIN
+    EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
+                   'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
+    IF members_sql IS NOT NULL THEN
+        EXECUTE format('SELECT q.member::bigint FROM (%s) AS q(member) LIMIT 0', members_sql);
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_check_queries(text, text) IS
+'internal: check that a party''s ratings query gives (truster, trustee, score) and its members query (NULL: none) one id column';

@@ -91,11 +91,7 @@ BEGIN
         RAISE EXCEPTION 'private_eigentrust_party_setup: min_pretrust_peers must be at least 1' USING ERRCODE = '22023';
     END IF;
     -- the queries must run for their owner and give (truster, trustee, score) and (member)
-    EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
-                   'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
-    IF members_sql IS NOT NULL THEN
-        EXECUTE format('SELECT q.member::bigint FROM (%s) AS q(member) LIMIT 0', members_sql);
-    END IF;
+    PERFORM @extschema@.private_eigentrust_check_queries(edges_sql, members_sql);
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = party_schema) THEN
         EXECUTE format('CREATE SCHEMA %I', party_schema);
     END IF;

@@ -378,14 +378,7 @@ BEGIN
                                                                st, msg, det, hnt);
     END;
     PERFORM set_config('application_name', app, false);
-    IF res IS NULL OR res >= epsilon THEN
-        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
-    END IF;
-    RETURN QUERY
-    SELECT z.id, z.v::double precision / s.total
-    FROM unnest(peers, t) AS z(id, v)
-    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
-    ORDER BY z.id;
+    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_finish(peers, t, res, epsilon, r);
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_masked_run(text[], double precision, double precision, integer, text, name, boolean) IS

@@ -91,11 +91,7 @@ BEGIN
             USING ERRCODE = '55000',
                   HINT = 'Run private_eigentrust_party_setup first (as the owner of the ratings), then pin the other parties'' keys.';
     END IF;
-    EXECUTE format('SELECT q.truster::bigint, q.trustee::bigint, q.score::double precision '
-                   'FROM (%s) AS q(truster, trustee, score) LIMIT 0', edges_sql);
-    IF members_sql IS NOT NULL THEN
-        EXECUTE format('SELECT q.member::bigint FROM (%s) AS q(member) LIMIT 0', members_sql);
-    END IF;
+    PERFORM @extschema@.private_eigentrust_check_queries(edges_sql, members_sql);
     -- the ids this party hosts (its trusters and members): the only ids it
     -- publishes; its trustee sets never leave it
     EXECUTE format(

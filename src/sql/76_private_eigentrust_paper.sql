@@ -366,14 +366,7 @@ BEGIN
         -- closing the sessions ends the run everywhere
         PERFORM @extschema@.private_eigentrust_abort(dbl, conns || decs, st, msg, det, hnt);
     END;
-    IF res IS NULL OR res >= epsilon THEN
-        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
-    END IF;
-    RETURN QUERY
-    SELECT z.id, z.v::double precision / s.total
-    FROM unnest(peers, t) AS z(id, v)
-    CROSS JOIN (SELECT sum(x)::double precision AS total FROM unnest(t) x) s
-    ORDER BY z.id;
+    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_finish(peers, t, res, epsilon, r);
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_paper_run(text[], text, text[], double precision, double precision, integer, text, integer, name, boolean) IS

@@ -561,14 +561,7 @@ BEGIN
         PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns || dconns, app, 'private eigentrust', NULL,
                                                                st, msg, det, hnt);
     END;
-    IF res IS NULL OR res >= epsilon THEN
-        RAISE WARNING 'eigentrust_private: no convergence after % rounds (residual %)', r, res;
-    END IF;
-    RETURN QUERY
-    SELECT z.id, z.v::double precision / s.total
-    FROM unnest(peers, t) AS z(id, v)
-    CROSS JOIN (SELECT sum(y)::double precision AS total FROM unnest(t) y) s
-    ORDER BY z.id;
+    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_finish(peers, t, res, epsilon, r);
 END
 $fn$;
 COMMENT ON FUNCTION eigentrust_private_groups(text[], integer, double precision, double precision, integer, text, integer, name, text, bigint, boolean, integer) IS

@@ -182,6 +182,10 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_party_count
 
+--@create FUNCTION private_eigentrust_finish
+
+--@create FUNCTION private_eigentrust_check_queries
+
 --@create FUNCTION private_eigentrust_masked_run
 
 --@create FUNCTION private_eigentrust_pretrust
