@@ -323,3 +323,26 @@ END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_check_queries(text, text) IS
 'internal: check that a party''s ratings query gives (truster, trustee, score) and its members query (NULL: none) one id column';
+
+-- A peer is hosted (its ratings, or as a member) by one party only: ERROR
+-- 22023 when one of h, the ids party who hosts, is in hosted already.
+-- Grouped, not x = ANY (hosted), which is quadratic in the peers.
+CREATE FUNCTION private_eigentrust_hosted_once(h bigint[], hosted bigint[], who text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $fn$
+DECLARE
+    dup bigint;
+BEGIN
+    SELECT u.x INTO dup
+    FROM (SELECT DISTINCT unnest(h) UNION ALL SELECT unnest(hosted)) u(x)
+    GROUP BY u.x HAVING count(*) > 1 LIMIT 1;
+    IF dup IS NOT NULL THEN
+        RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, who
+            USING ERRCODE = '22023',
+                  DETAIL = 'Each truster''s ratings and each member must live in exactly one party, which normalises its rows.';
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_hosted_once(bigint[], bigint[], text) IS
+'internal: ERROR 22023 when a peer of h (hosted by party who) is already hosted by another party';

@@ -183,7 +183,6 @@ DECLARE
     h   bigint[];
     pb  bytea;
     nc  bytea;
-    dup bigint;
     st  text;
     msg text;
     det text;
@@ -206,15 +205,7 @@ BEGIN
                 GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
                 PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
             END;
-            -- grouped, not x = ANY (hosted): that was quadratic in the peers
-            SELECT u.x INTO dup
-            FROM (SELECT DISTINCT unnest(h) UNION ALL SELECT unnest(hosted)) u(x)
-            GROUP BY u.x HAVING count(*) > 1 LIMIT 1;
-            IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
-                    USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
-            END IF;
+            PERFORM @extschema@.private_eigentrust_hosted_once(h, hosted, names[k]);
             hosted := hosted || h;
             pubs := pubs || pb;
             nonces := nonces || nc;

@@ -86,7 +86,6 @@ DECLARE
     who_role  text;
     cand      integer;
     sql       text;
-    dup       bigint;
     t0        timestamptz;
     tr        timestamptz;
     st        text;
@@ -155,12 +154,7 @@ BEGIN
                     USING ERRCODE = '22023';
             END IF;
             pubs := pubs || pb;
-            SELECT y INTO dup FROM unnest(h) y WHERE y = ANY (hosted_all) LIMIT 1;
-            IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % rates from more than one party (again in %)', dup, names[i]
-                    USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings must live in exactly one party, which normalises its row.';
-            END IF;
+            PERFORM @extschema@.private_eigentrust_hosted_once(h, hosted_all, names[i]);
             hosted_all := hosted_all || h;
             hosts := hosts || array_fill(i, ARRAY[coalesce(cardinality(h), 0)]);
             all_ids := all_ids || h;

@@ -186,6 +186,8 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_check_queries
 
+--@create FUNCTION private_eigentrust_hosted_once
+
 --@create FUNCTION private_eigentrust_masked_run
 
 --@create FUNCTION private_eigentrust_pretrust
