@@ -271,6 +271,9 @@ RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $fn$
 BEGIN
+    IF np IS NULL OR allow_two_parties IS NULL OR mode IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_party_count: no argument may be NULL' USING ERRCODE = '22004';
+    END IF;
     IF np < 3 AND NOT allow_two_parties THEN
         RAISE EXCEPTION 'eigentrust_private: % parties given, % mode needs at least 3', np, mode
             USING ERRCODE = '22023',
