@@ -11,6 +11,11 @@
  * next.  Four partial sums per column keep four vpmadd52 chains in flight.
  * A column receives at most 4 D values below 2^52 plus a carry, so with D
  * <= IFMA_MAX_DIGITS every lane stays below 2^62.
+ *
+ * At about 620 lines this file is over the house's 600: it is one kernel
+ * (the product, its squaring, the constant-time table selects, the lanes'
+ * context and digit conversion) and the four operations built on it, kept in
+ * one translation unit so that the kernel stays static and inlinable.
  */
 #include "ifma8.h"
 
