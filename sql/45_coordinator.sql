@@ -1,13 +1,15 @@
 -- The coordinator plumbing shared by the cross-database protocols
 -- (src/sql/45_coordinator.sql): what each helper computes, and its bad inputs.
 \set VERBOSITY sqlstate
--- the party-count rule
+-- the party-count rule (it returns the count)
 SELECT private_eigentrust_party_count(3, false, 'masked');
 SELECT private_eigentrust_party_count(2, true, 'paper');
 SELECT private_eigentrust_party_count(2, false, 'masked');
 SELECT private_eigentrust_party_count(1, true, 'masked');
 SELECT private_eigentrust_party_count(NULL, false, 'masked');
 SELECT private_eigentrust_party_count(3, NULL, 'masked');
+-- a run id: 16 hex digits, fresh every time
+SELECT private_eigentrust_run_id() ~ '^[0-9a-f]{16}$' AS hex16, private_eigentrust_run_id() <> private_eigentrust_run_id() AS fresh;
 -- each peer hosted by one party
 SELECT private_eigentrust_hosted_once('{1,2}', '{3,4}', 'party 2');
 SELECT private_eigentrust_hosted_once('{1,2,2}', '{}', 'party 1');
@@ -23,6 +25,12 @@ SELECT private_eigentrust_check_queries('SELECT 1', NULL);
 SELECT private_eigentrust_check_queries('SELECT 1, 2, 3', 'SELECT ''x''::text');
 -- the statement sent to a party
 SELECT private_eigentrust_call_sql('pet r1 party1 round 2', 'x.step(''r1'')');
+-- one remote query: NULL arguments refused, a failure names the party and round
+SELECT * FROM private_eigentrust_remote('public', 'c1', 'party 1', 2, 'SELECT 1', NULL) AS x(a int);
+SELECT * FROM private_eigentrust_remote('public', NULL, 'party 1', 2, 'SELECT 1', 'a int') AS x(a int);
+\set VERBOSITY terse
+SELECT * FROM private_eigentrust_remote('pg_catalog', 'c1', 'party 9', 3, 'SELECT 1', 'a int') AS x(a int);
+\set VERBOSITY sqlstate
 -- the parallel exchange refuses malformed arguments before any connection
 SELECT private_eigentrust_gather('public', NULL, '{}', '{}', 1, true, NULL);
 SELECT private_eigentrust_gather('public', '{c1}', '{p1}', '{}', 1, true, NULL);

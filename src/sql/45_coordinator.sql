@@ -90,6 +90,33 @@ $fn$;
 COMMENT ON FUNCTION private_eigentrust_disconnect(text, text[]) IS
 'internal: close dblink connections, ignoring those already closed';
 
+-- One remote query on an open connection, its rows typed by coldef (the
+-- column definition list, which the caller repeats in its own AS clause); a
+-- failure, cancel included, is an ERROR naming who and the round.
+CREATE FUNCTION private_eigentrust_remote(dbl text, conn text, who text, round integer, sql text, coldef text)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    st  text;
+    msg text;
+    det text;
+BEGIN
+    IF dbl IS NULL OR conn IS NULL OR sql IS NULL OR coldef IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_remote: dbl, conn, sql and coldef must not be null' USING ERRCODE = '22004';
+    END IF;
+    RETURN QUERY EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(%s)', dbl, coldef) USING conn, sql;
+EXCEPTION WHEN query_canceled OR others THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    IF st = '22004' AND msg LIKE 'private_eigentrust_remote:%' THEN
+        RAISE EXCEPTION '%', msg USING ERRCODE = st;
+    END IF;
+    PERFORM @extschema@.private_eigentrust_fail(who, round, st, msg, det);
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_remote(text, text, text, integer, text, text) IS
+'internal: one remote query of a coordinator on an open dblink connection, rows typed by coldef, a failure naming who and the round';
+
 -- Raise a caught error again with its SQLSTATE, and its detail and hint when
 -- it had them.
 CREATE FUNCTION private_eigentrust_reraise(state text, msg text, detail text, hint text)
@@ -263,11 +290,20 @@ $fn$;
 COMMENT ON FUNCTION private_eigentrust_grant(name, text[], name) IS
 'internal: revoke a party''s wrapper functions (signatures name(types)) from PUBLIC and grant them and USAGE on the party schema to the coordinator''s role';
 
+-- A fresh run id: 16 hex digits, distinct for every run (it names sessions'
+-- state and the log's rows; it is no secret).
+CREATE FUNCTION private_eigentrust_run_id()
+RETURNS text
+LANGUAGE sql VOLATILE PARALLEL SAFE
+AS $fn$ SELECT substr(md5(random()::text || clock_timestamp()::text), 1, 16) $fn$;
+COMMENT ON FUNCTION private_eigentrust_run_id() IS
+'internal: a fresh 16-hex-digit run id for a cross-database run';
+
 -- The party-count rule of private EigenTrust's modes: fewer than 3 parties
 -- is an ERROR unless allow_two_parties (docs/design.md says what each of
--- two learns), fewer than 2 always.
+-- two learns), fewer than 2 always.  Returns np.
 CREATE FUNCTION private_eigentrust_party_count(np integer, allow_two_parties boolean, mode text)
-RETURNS void
+RETURNS integer
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $fn$
 BEGIN
@@ -283,10 +319,11 @@ BEGIN
     IF np < 2 THEN
         RAISE EXCEPTION 'eigentrust_private: % mode needs at least 2 parties', mode USING ERRCODE = '22023';
     END IF;
+    RETURN np;
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_party_count(integer, boolean, text) IS
-'internal: ERROR 22023 for fewer than 3 parties unless allow_two_parties, and for fewer than 2';
+'internal: np, or ERROR 22023 for fewer than 3 parties unless allow_two_parties, and for fewer than 2';
 
 -- The end of a private EigenTrust run at the coordinator: a WARNING when the
 -- residual did not fall below epsilon in r rounds, then t (fixed point,

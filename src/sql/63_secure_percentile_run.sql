@@ -26,12 +26,12 @@ RETURNS numeric
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    dbl    text;
-    run    text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
     np     integer := coalesce(cardinality(parties), 0);
     p      record;
-    conns  text[] := '{}';
-    names  text[] := '{}';
+    dbl    text;
+    run    text := @extschema@.private_eigentrust_run_id();
+    conns  text[];
+    names  text[];
     msgs   bytea[];
     sqls   text[];
     keys   bytea[];

@@ -135,11 +135,11 @@ RETURNS record
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    dbl    text;
-    run    text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+    dbl    text := @extschema@.private_eigentrust_dblink('psi');
+    run    text := @extschema@.private_eigentrust_run_id();
     np     integer := coalesce(array_length(parties, 1), 0);
-    conns  text[] := '{}';
-    names  text[] := '{}';
+    conns  text[];
+    names  text[];
     cur    bytea[];
     nxt    bytea[];
     orig   integer[];
@@ -155,7 +155,6 @@ DECLARE
     hnt    text;
     app    text := current_setting('application_name');
 BEGIN
-    dbl := @extschema@.private_eigentrust_dblink('psi');
     BEGIN
         PERFORM set_config('application_name', format('psi %s coordinator', run), false);
         SELECT pc.conns, pc.names INTO conns, names

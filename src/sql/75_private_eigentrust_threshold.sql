@@ -62,20 +62,6 @@ $fn$;
 COMMENT ON FUNCTION private_eigentrust_decryptor_setup(paillier_keyshare, name) IS
 'make this database a threshold decryptor of paper-mode private EigenTrust: stores share in private_eigentrust_decryptor.keyshare (readable by the caller alone, replacing an earlier share) and creates SECURITY DEFINER functions, executable by coordinator_role alone: info() (public key, threshold, share index) and the round functions of private_eigentrust_paper_role_setup, which give decryption shares only of the product of every party''s authenticated vector, once per round; the steward pins every party''s public key in private_eigentrust_decryptor.known_parties';
 
--- Close every open connection of a failed run (each may be busy or gone)
--- and raise the failure again.
-CREATE FUNCTION private_eigentrust_abort(dbl text, conns text[], state text, msg text, detail text, hint text)
-RETURNS void
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-AS $fn$
-BEGIN
-    PERFORM @extschema@.private_eigentrust_disconnect(dbl, conns);
-    PERFORM @extschema@.private_eigentrust_reraise(state, msg, detail, hint);
-END
-$fn$;
-COMMENT ON FUNCTION private_eigentrust_abort(text, text[], text, text, text, text) IS
-'internal: close the dblink connections of a failed paper-mode run, then raise its error again';
-
 -- Connect to the decryptors, check they hold shares of one key, return the
 -- open connections (NULL for one that did not answer).
 CREATE FUNCTION private_eigentrust_decryptors_open(dbl text, run text, decryptors text[],
@@ -146,7 +132,8 @@ BEGIN
         END IF;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-        PERFORM @extschema@.private_eigentrust_abort(dbl, conns, st, msg, det, hnt);
+        PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns, NULL, 'private eigentrust', NULL,
+                                                                 st, msg, det, hnt);
     END;
 END
 $fn$;

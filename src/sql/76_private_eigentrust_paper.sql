@@ -135,26 +135,6 @@ COMMENT ON FUNCTION private_eigentrust_key_holder_setup(name) IS
 
 -- ---- coordinator ------------------------------------------------------
 
--- One remote call returning (message bytea, t bigint[], residual float8).
-CREATE FUNCTION private_eigentrust_paper_call(dbl text, conn text, who text, round integer, sql text,
-    OUT message bytea, OUT t bigint[], OUT residual double precision)
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-AS $fn$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(m bytea, t bigint[], x double precision)', dbl)
-        INTO message, t, residual USING conn, sql;
-EXCEPTION WHEN query_canceled OR others THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    PERFORM @extschema@.private_eigentrust_fail(who, round, st, msg, det);
-END
-$fn$;
-COMMENT ON FUNCTION private_eigentrust_paper_call(text, text, text, integer, text) IS
-'internal: one remote call of the paper-mode coordinator to a key holder or decryptor, a failure naming it and the round';
-
 CREATE FUNCTION private_eigentrust_paper_run(
     parties text[], key_holder text, decryptors text[], alpha double precision,
     epsilon double precision, max_iter integer, pretrust_sql text, key_bits integer,
@@ -164,11 +144,12 @@ RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    dbl       text;
-    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
-    np        integer := coalesce(cardinality(parties), 0);
-    conns     text[] := '{}';
-    names     text[] := '{}';
+    np        integer := @extschema@.private_eigentrust_party_count(coalesce(cardinality(parties), 0),
+                                                                    allow_two_parties, 'paper');
+    dbl       text := @extschema@.private_eigentrust_dblink('eigentrust_private');
+    run       text := @extschema@.private_eigentrust_run_id();
+    conns     text[];
+    names     text[];
     decs      text[] := '{}';
     dnames    text[] := '{}';
     dschema   text := CASE WHEN decryptors IS NULL THEN 'private_eigentrust_key_holder' ELSE 'private_eigentrust_decryptor' END;
@@ -207,9 +188,6 @@ DECLARE
     det       text;
     hnt       text;
 BEGIN
-    PERFORM @extschema@.private_eigentrust_party_count(np, allow_two_parties, 'paper');
-    dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
-
     BEGIN
         t0 := clock_timestamp();
         SELECT pc.conns, pc.names INTO conns, names
@@ -234,13 +212,10 @@ BEGIN
 
         -- round 0: identity keys, nonces, hosted ids
         FOR k IN 1..np LOOP
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(k bytea, c bytea, h bigint[])', dbl)
-                    INTO pb, nc, h USING conns[k], format('SELECT * FROM %I.paper_hello(%L)', party_schema, run);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
+            SELECT * INTO pb, nc, h
+            FROM @extschema@.private_eigentrust_remote(dbl, conns[k], names[k], 0,
+                     format('SELECT * FROM %I.paper_hello(%L)', party_schema, run), 'k bytea, c bytea, h bigint[]')
+                 AS x(k bytea, c bytea, h bigint[]);
             SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
             IF dup IS NOT NULL THEN
                 RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
@@ -252,13 +227,9 @@ BEGIN
             nonces := nonces || nc;
         END LOOP;
         FOR k IN 1..nd LOOP
-            BEGIN
-                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(k bytea, c bytea)', dbl)
-                    INTO pb, nc USING decs[k], format('SELECT * FROM %I.hello(%L)', dschema, run);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(dnames[k], 0, st, msg, det);
-            END;
+            SELECT * INTO pb, nc
+            FROM @extschema@.private_eigentrust_remote(dbl, decs[k], dnames[k], 0,
+                     format('SELECT * FROM %I.hello(%L)', dschema, run), 'k bytea, c bytea') AS x(k bytea, c bytea);
             pubs := pubs || pb;
             nonces := nonces || nc;
         END LOOP;
@@ -292,10 +263,11 @@ BEGIN
         -- setup: the key holder or decryptors make round 1's message, the parties check the same inputs
         inbox := '{}';
         FOR k IN 1..nd LOOP
-            SELECT x.message INTO m FROM @extschema@.private_eigentrust_paper_call(dbl, decs[k], dnames[k], 0,
+            SELECT x.message INTO m FROM @extschema@.private_eigentrust_remote(dbl, decs[k], dnames[k], 0,
                 format('SELECT %I.setup(%L, %s, %L::bytea[], %L::bytea[], %s, %s, %L::bigint[], %L::boolean[], %s, %s, %L, %s), NULL::bigint[], NULL::float8',
                        dschema, run, k, pubs::text, nonces::text, np, thr, peers::text, hmask::text, p_lit,
-                       alpha, allow_two_parties, key_bits)) x;
+                       alpha, allow_two_parties, key_bits),
+                    'm bytea, t bigint[], x double precision') AS x(message bytea, t bigint[], residual double precision);
             inbox := inbox || m;
         END LOOP;
         sqls := '{}';
@@ -322,21 +294,24 @@ BEGIN
             t := NULL;
             IF decryptors IS NULL THEN
                 SELECT x.message, x.t, x.residual INTO m, t, res
-                FROM @extschema@.private_eigentrust_paper_call(dbl, decs[1], dnames[1], r,
-                    format('SELECT * FROM %I.decrypt(%L, %s, %s::bytea[])', dschema, run, r, lit)) x;
+                FROM @extschema@.private_eigentrust_remote(dbl, decs[1], dnames[1], r,
+                    format('SELECT * FROM %I.decrypt(%L, %s, %s::bytea[])', dschema, run, r, lit),
+                    'm bytea, t bigint[], x double precision') AS x(message bytea, t bigint[], residual double precision);
                 inbox := ARRAY[m];
             ELSE
                 answers := '{}';
                 FOR k IN 1..nd LOOP
-                    SELECT x.message INTO m FROM @extschema@.private_eigentrust_paper_call(dbl, decs[k], dnames[k], r,
-                        format('SELECT * FROM %I.decrypt(%L, %s, %s::bytea[])', dschema, run, r, lit)) x;
+                    SELECT x.message INTO m FROM @extschema@.private_eigentrust_remote(dbl, decs[k], dnames[k], r,
+                        format('SELECT * FROM %I.decrypt(%L, %s, %s::bytea[])', dschema, run, r, lit),
+                    'm bytea, t bigint[], x double precision') AS x(message bytea, t bigint[], residual double precision);
                     answers := answers || m;
                 END LOOP;
                 lit := quote_literal(answers::text);
                 FOR k IN 1..nd LOOP
                     SELECT x.message, x.t, x.residual INTO m, tk, rk
-                    FROM @extschema@.private_eigentrust_paper_call(dbl, decs[k], dnames[k], r,
-                        format('SELECT * FROM %I.advance(%L, %s, %s::bytea[])', dschema, run, r, lit)) x;
+                    FROM @extschema@.private_eigentrust_remote(dbl, decs[k], dnames[k], r,
+                        format('SELECT * FROM %I.advance(%L, %s, %s::bytea[])', dschema, run, r, lit),
+                    'm bytea, t bigint[], x double precision') AS x(message bytea, t bigint[], residual double precision);
                     IF t IS NOT NULL AND t IS DISTINCT FROM tk THEN
                         RAISE EXCEPTION 'eigentrust_private: % derived another t than decryptor 1 in round %', dnames[k], r
                             USING ERRCODE = '08P01';
@@ -364,7 +339,8 @@ BEGIN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                                 hnt = PG_EXCEPTION_HINT;
         -- closing the sessions ends the run everywhere
-        PERFORM @extschema@.private_eigentrust_abort(dbl, conns || decs, st, msg, det, hnt);
+        PERFORM @extschema@.private_eigentrust_coordinator_error(dbl, conns || decs, NULL, 'private eigentrust', NULL,
+                                                                 st, msg, det, hnt);
     END;
     RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_finish(peers, t, res, epsilon, r);
 END

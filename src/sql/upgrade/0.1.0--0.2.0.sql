@@ -172,6 +172,8 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 --@create FUNCTION private_eigentrust_reraise
 
+--@create FUNCTION private_eigentrust_remote
+
 --@create FUNCTION private_eigentrust_call_sql
 
 --@create FUNCTION private_eigentrust_gather
@@ -179,6 +181,8 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 --@create FUNCTION private_eigentrust_coordinator_error
 
 --@create FUNCTION private_eigentrust_grant
+
+--@create FUNCTION private_eigentrust_run_id
 
 --@create FUNCTION private_eigentrust_party_count
 
@@ -211,8 +215,6 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 
 -- Connect to the decryptors, check they hold shares of one key, return the
 -- open connections (NULL for one that did not answer).
---@create FUNCTION private_eigentrust_abort
-
 --@create FUNCTION private_eigentrust_decryptors_open
 
 -- Ask every live decryptor for the decryption shares of one combined
@@ -239,8 +241,6 @@ GRANT SELECT ON private_eigentrust_progress TO PUBLIC;
 --@create FUNCTION private_eigentrust_paper_role_setup
 
 --@create FUNCTION private_eigentrust_key_holder_setup
-
---@create FUNCTION private_eigentrust_paper_call
 
 --@create FUNCTION private_eigentrust_paper_run
 
