@@ -163,7 +163,6 @@ DECLARE
     nc        bytea;
     h         bigint[];
     hosted_all bigint[] := '{}';
-    dup       bigint;
     peers     bigint[];
     hmask     boolean[];
     n         integer;
@@ -216,12 +215,7 @@ BEGIN
             FROM @extschema@.private_eigentrust_remote(dbl, conns[k], names[k], 0,
                      format('SELECT * FROM %I.paper_hello(%L)', party_schema, run), 'k bytea, c bytea, h bigint[]')
                  AS x(k bytea, c bytea, h bigint[]);
-            SELECT x INTO dup FROM unnest(h) x WHERE x = ANY (hosted_all) LIMIT 1;
-            IF dup IS NOT NULL THEN
-                RAISE EXCEPTION 'eigentrust_private: peer % is hosted by more than one party (again in %)', dup, names[k]
-                    USING ERRCODE = '22023',
-                          DETAIL = 'Each truster''s ratings and each member must live in exactly one party.';
-            END IF;
+            PERFORM @extschema@.private_eigentrust_hosted_once(h, hosted_all, names[k]);
             hosted_all := hosted_all || h;
             pubs := pubs || pb;
             nonces := nonces || nc;
