@@ -208,6 +208,58 @@ SELECT (private_eigentrust_groups_key(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, AR
 SELECT paillier_bits((private_eigentrust_groups_key(pg_temp.id(3), 'r4', 1, 1, 3, run.pubs, ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1)).key) FROM run;
 SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r3', 2, 1, 3, run.pubs, ARRAY[rc.r1, rc.r2], chain.m2) FROM run, rc, chain;
 
+-- ---- releases (run r5, four parties): party 1 contributes to decryptor 3's
+-- chain {1,2}; decryptor 4's chain {1,3} is refused until decryptor 3 has
+-- released its chain ----
+CREATE TEMP TABLE run4 AS SELECT (SELECT array_agg(pub ORDER BY i) FROM ids) AS pubs;
+CREATE TEMP TABLE k5 AS
+SELECT 3 AS dr, 1 AS g, '{1,2}'::integer[] AS m, q.* FROM run4, private_eigentrust_groups_key(pg_temp.id(3), 'r5', 1, 1, 3, run4.pubs,
+    ARRAY[pg_temp.pub(1), pg_temp.pub(2)], '{1,2}', 2048, :r1) q;
+INSERT INTO k5
+SELECT 4, 2, '{1,3}', q.* FROM run4, private_eigentrust_groups_key(pg_temp.id(4), 'r5', 1, 2, 4, run4.pubs,
+    ARRAY[pg_temp.pub(1), pg_temp.pub(3)], '{1,3}', 2048, :r1) q;
+SELECT g, private_eigentrust_groups_check_key(pg_temp.id(1), 'r5', 1, g, 1, run4.pubs, ARRAY[pg_temp.pub(dr)], dr, m, key, tags[1], 2, enc_t, :pin)
+FROM run4, k5 WHERE g = 1;
+SELECT g, private_eigentrust_groups_check_key(pg_temp.id(1), 'r5', 1, g, 1, run4.pubs, ARRAY[pg_temp.pub(dr)], dr, m, key, tags[1], 2, enc_t, :pin)
+FROM run4, k5 WHERE g = 2;
+-- decryptor 3 releases group 1: its members in chain order, one tag each
+CREATE TEMP TABLE rel5 AS SELECT q.* FROM run4, private_eigentrust_groups_release(pg_temp.id(3), 'r5', 1, 1, 3, run4.pubs) q;
+SELECT members, cardinality(tags) AS tags, octet_length(tags[1]) AS tag_bytes FROM rel5;
+-- asked again: the same releases
+SELECT (SELECT tags FROM rel5) = q.tags AS same_releases FROM run4, private_eigentrust_groups_release(pg_temp.id(3), 'r5', 1, 1, 3, run4.pubs) q;
+-- refused: a forged release, party 2's release shown by party 1, another
+-- round, another group, another member order, another key, another
+-- decryptor; party 2, which never contributed; bad arguments
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, overlay(rel5.tags[1] placing '\x00' from 1)) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[2]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 2, 1, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 2, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{2,1}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 2;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 4, '{1,2}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(2), 'r5', 1, 1, 2, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[2]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 1, '{1,2}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,1}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, NULL) FROM run4, k5 WHERE g = 1;
+SELECT private_eigentrust_groups_released(pg_temp.id(2), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[1]) FROM run4, k5, rel5 WHERE g = 1;
+-- still refused after those
+SELECT g, private_eigentrust_groups_check_key(pg_temp.id(1), 'r5', 1, g, 1, run4.pubs, ARRAY[pg_temp.pub(dr)], dr, m, key, tags[1], 2, enc_t, :pin)
+FROM run4, k5 WHERE g = 2;
+-- the genuine release: party 1's contribution to {1,2} no longer counts (once)
+SELECT private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[1]) AS released,
+       private_eigentrust_groups_released(pg_temp.id(1), 'r5', 1, 1, 1, run4.pubs, 3, '{1,2}', k5.key, rel5.tags[1]) AS again
+FROM run4, k5, rel5 WHERE g = 1;
+SELECT g, private_eigentrust_groups_check_key(pg_temp.id(1), 'r5', 1, g, 1, run4.pubs, ARRAY[pg_temp.pub(dr)], dr, m, key, tags[1], 2, enc_t, :pin)
+FROM run4, k5 WHERE g = 2;
+-- the released chain is never decrypted; no key for that group or round
+-- here, the wrong self, bad arguments
+SELECT private_eigentrust_groups_decrypt(pg_temp.id(3), 'r5', 1, 1, 3, run4.pubs, ARRAY['\x00'::bytea], '\x00') FROM run4;
+SELECT private_eigentrust_groups_release(pg_temp.id(3), 'r5', 1, 9, 3, run4.pubs) FROM run4;
+SELECT private_eigentrust_groups_release(pg_temp.id(3), 'r5', 2, 1, 3, run4.pubs) FROM run4;
+SELECT private_eigentrust_groups_release(pg_temp.id(3), 'r5', 1, 1, 2, run4.pubs) FROM run4;
+SELECT private_eigentrust_groups_release(pg_temp.id(3), 'r5', 0, 1, 3, run4.pubs) FROM run4;
+SELECT private_eigentrust_groups_release(pg_temp.id(3), NULL, 1, 1, 3, run4.pubs) FROM run4;
+
 -- ---- the coordinator's gather on no connections ----
 SELECT * FROM private_eigentrust_groups_gather('public', '{}', '{}');
 

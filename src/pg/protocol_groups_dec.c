@@ -20,6 +20,7 @@
 #include "utils/memutils.h"
 
 #include "authmsg.h"
+#include "grelease.h"
 #include "mpc_pg.h"
 #include "paillier_glue.h"
 #include "paillier_pg.h"
@@ -49,6 +50,7 @@ typedef struct held_key
 	uint8		ed[AM_DIGEST_LEN];	/* Enc(t) */
 	PaillierPrivkey *sk;		/* NULL once used */
 	bool		decrypted;		/* its chain was decrypted (or tried) */
+	bool		released;		/* its chain was released: never decrypted */
 	PaillierPubkey *pk;
 } held_key;
 static held_key held[PG_GROUPS_MAX_KEYS];
@@ -124,6 +126,22 @@ held_find(const char *run, int32 round, int32 grp)
 	return NULL;
 }
 
+/* the key this session (and role) made for the group and round, or ERROR 55000 */
+static held_key *
+held_mine(groups_ctx *c, const char *fn)
+{
+	held_key   *h = held_find(c->run, c->round, c->grp);
+
+	if (h == NULL || h->owner != GetUserId() || h->pk == NULL)
+	{
+		mpc_wipe(c->priv, sizeof(c->priv));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s: this session holds no key for group %d of round %d", fn, c->grp, c->round),
+				 errhint("The decryptor makes the key with private_eigentrust_groups_key in the same session.")));
+	}
+	return h;
+}
 
 /*
  * private_eigentrust_groups_key(identity bytea, run_id text, round integer,
@@ -246,6 +264,7 @@ MPC_FUNCTION(private_eigentrust_groups_key)
 	h->members = NULL;
 	h->nm = 0;
 	h->pk = NULL;
+	h->released = false;
 
 	skd = DirectFunctionCall1(paillier_keygen, Int32GetDatum(bits));
 	pkd = DirectFunctionCall1(paillier_pubkey_of_priv, skd);
@@ -349,14 +368,14 @@ MPC_FUNCTION(private_eigentrust_groups_decrypt)
 
 	pet_require_args(fcinfo, 8, 0, fn);
 	groups_args(fcinfo, 0, &c, fn);
-	h = held_find(c.run, c.round, c.grp);
-	if (h == NULL || h->owner != GetUserId())
+	h = held_mine(&c, fn);
+	if (h->released)
 	{
 		mpc_wipe(c.priv, sizeof(c.priv));
 		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("%s: this session holds no key for group %d of round %d", fn, c.grp, c.round),
-				 errhint("The decryptor makes the key with private_eigentrust_groups_key in the same session.")));
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: the chain of group %d of round %d was released here", fn, c.grp, c.round),
+				 errdetail("A decryptor that released a chain wiped its key and never decrypts it: its members may have contributed to another chain of the round since.")));
 	}
 	if (h->sk == NULL)
 	{
@@ -462,5 +481,78 @@ MPC_FUNCTION(private_eigentrust_groups_decrypt)
 		elog(ERROR, "%s: return type must be a row type", fn);
 	values[0] = sums;
 	values[1] = PointerGetDatum(agg);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
+}
+
+/*
+ * private_eigentrust_groups_release(identity bytea, run_id text,
+ *     round integer, grp integer, self integer, public_keys bytea[],
+ *     OUT members integer[], OUT tags bytea[])
+ * The decryptor gives up the chain of group grp in round (the key it holds
+ * for it, made by private_eigentrust_groups_key in this session): the
+ * private key is wiped and the chain is never decrypted here (its
+ * decryption is refused with 08P01); members is the chain's members in
+ * chain order and tags[k] the release for members[k] (grelease.h) over the
+ * group, the members and the key.  Refuses (08P01) a chain it decrypted.
+ * Asking again returns the same releases.
+ */
+MPC_FUNCTION(private_eigentrust_groups_release)
+{
+	const char *fn = "private_eigentrust_groups_release";
+	groups_ctx	c;
+	held_key   *h;
+	uint8		kd[AM_DIGEST_LEN];
+	Datum	   *tags;
+	TupleDesc	td;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	mpc_error	err;
+
+	pet_require_args(fcinfo, 6, 0, fn);
+	groups_args(fcinfo, 0, &c, fn);
+	h = held_mine(&c, fn);
+	if (h->decrypted)
+	{
+		mpc_wipe(c.priv, sizeof(c.priv));
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: group %d of round %d was already decrypted here; its chain cannot be released", fn,
+						c.grp, c.round),
+				 errdetail("A released member may contribute to another chain of the round; after a decryption that chain's aggregate would reveal a difference.")));
+	}
+	/* first the key goes, then the releases say so */
+	held_wipe(h);
+	h->released = true;
+	groups_key_digest(c.grp, h->members, h->nm, h->pk, kd);
+	tags = palloc(sizeof(Datum) * h->nm);
+	for (int k = 0; k < h->nm; k++)
+	{
+		uint8		mk[AM_KEY_LEN];
+		bytea	   *tg = palloc(VARHDRSZ + AM_TAG_LEN);
+		mpc_status	st;
+
+		SET_VARSIZE(tg, VARHDRSZ + AM_TAG_LEN);
+		groups_pair_key(&c, h->members[k], mk, fn);
+		st = gr_release_tag(mk, c.krun, strlen(c.krun), c.round, (uint32) c.self, (uint32) h->members[k], kd,
+							(uint8 *) VARDATA(tg), &err);
+		mpc_wipe(mk, sizeof(mk));
+		if (st != MPC_OK)
+		{
+			mpc_wipe(c.priv, sizeof(c.priv));
+			mpc_raise(&err, fn);
+		}
+		tags[k] = PointerGetDatum(tg);
+	}
+	mpc_wipe(c.priv, sizeof(c.priv));
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", fn);
+	{
+		Datum	   *md = palloc(sizeof(Datum) * h->nm);
+
+		for (int k = 0; k < h->nm; k++)
+			md[k] = Int32GetDatum(h->members[k]);
+		values[0] = PointerGetDatum(construct_array(md, h->nm, INT4OID, 4, true, TYPALIGN_INT));
+	}
+	values[1] = PointerGetDatum(construct_array(tags, h->nm, BYTEAOID, -1, false, TYPALIGN_INT));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls)));
 }

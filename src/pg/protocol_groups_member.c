@@ -22,6 +22,7 @@
 #include "utils/memutils.h"
 
 #include "authmsg.h"
+#include "grelease.h"
 #include "mpc_pg.h"
 #include "paillier_glue.h"
 #include "paillier_pg.h"
@@ -34,26 +35,25 @@
 
 /*
  * What this member contributed to in the latest round of a run, in this
- * session: the decryptor and member set of its first verified chain, and
- * whether every chain since had the same decryptor or the same member set.
- * A contribution that keeps neither is refused: two aggregates over
+ * session: the decryptor, member set and key digest of every chain it
+ * verified, and whether that chain's decryptor released it since.  A
+ * contribution is refused unless the unreleased ones and it all have one
+ * decryptor or all have one member set (gr_conflict): two aggregates over
  * different sets holding this party, decrypted by two decryptors, would
  * differ by this party's vector (docs/design.md, "Groups mode").  Rounds
  * only move forward: an earlier round than the one recorded is refused.
  */
 #define PG_GROUPS_MAX_CONTRIB	256
+#define PG_GROUPS_MAX_CHAINS	64	/* chains of one member in one round */
 typedef struct contrib_rec
 {
 	char		run[PG_GROUPS_MAX_RUN + 1];
 	int32		self;
 	int32		round;
-	int32		dec;			/* the first chain's decryptor */
-	int			nm;
-	int32	   *members;		/* its member set, sorted */
-	bool		same_dec;		/* every chain since: that decryptor */
-	bool		same_set;		/* every chain since: that member set */
+	int			n;
+	gr_contrib	c[PG_GROUPS_MAX_CHAINS];	/* members in TopMemoryContext */
 } contrib_rec;
-static contrib_rec contribs[PG_GROUPS_MAX_CONTRIB];
+static contrib_rec *contribs[PG_GROUPS_MAX_CONTRIB];
 static int ncontribs = 0;
 
 static int
@@ -78,30 +78,50 @@ set_text(const int32 *m, int nm)
 	return b.data;
 }
 
-/* ERROR 08P01 unless this member may contribute to (dec, members) in round */
 static void
-contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const char *fn)
+contrib_clear(contrib_rec *r)
 {
-	int32	   *sorted = palloc(sizeof(int32) * nm);
+	for (int k = 0; k < r->n; k++)
+		pfree((void *) r->c[k].members);
+	r->n = 0;
+}
+
+/* this party's record for this run (NULL: none yet); forgets other runs' */
+static contrib_rec *
+contrib_find(groups_ctx *c)
+{
 	contrib_rec *r = NULL;
 	int			w = 0;
 
-	memcpy(sorted, members, sizeof(int32) * nm);
-	qsort(sorted, nm, sizeof(int32), int32_cmp);
-	/* another run in this session: forget the old one's records */
 	for (int k = 0; k < ncontribs; k++)
 	{
-		if (strcmp(contribs[k].run, c->run) == 0)
+		if (strcmp(contribs[k]->run, c->run) == 0)
 		{
 			contribs[w++] = contribs[k];
 			continue;
 		}
-		pfree(contribs[k].members);
+		contrib_clear(contribs[k]);
+		pfree(contribs[k]);
 	}
 	ncontribs = w;
 	for (int k = 0; k < ncontribs; k++)
-		if (contribs[k].self == c->self)
-			r = &contribs[k];
+		if (contribs[k]->self == c->self)
+			r = contribs[k];
+	return r;
+}
+
+/* ERROR 08P01 unless this member may contribute to (dec, members) in round;
+ * then records it under the key digest kd */
+static void
+contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const uint8 kd[AM_DIGEST_LEN],
+			  const char *fn)
+{
+	int32	   *sorted = palloc(sizeof(int32) * nm);
+	contrib_rec *r = contrib_find(c);
+	gr_contrib *e;
+
+	memcpy(sorted, members, sizeof(int32) * nm);
+	qsort(sorted, nm, sizeof(int32), int32_cmp);
 	if (r != NULL && c->round < r->round)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
@@ -110,36 +130,115 @@ contrib_admit(groups_ctx *c, int32 dec, const int32 *members, int nm, const char
 				 errdetail("Rounds only move forward: a round redone after a later one could be decrypted twice.")));
 	if (r != NULL && c->round == r->round)
 	{
-		bool		sd = r->same_dec && r->dec == dec;
-		bool		ss = r->same_set && r->nm == nm && memcmp(r->members, sorted, sizeof(int32) * nm) == 0;
+		int			x = gr_conflict(r->c, r->n, (uint32) dec, sorted, (uint32) nm);
 
-		if (!sd && !ss)
+		if (x >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROTOCOL_VIOLATION),
 					 errmsg("%s: party %d already contributed to round %d for decryptor %d with members %s; refusing a chain for decryptor %d with members %s",
-							fn, c->self, c->round, r->dec, set_text(r->members, r->nm), dec, set_text(sorted, nm)),
-					 errdetail("In one round a member's contributions go to one decryptor, unless the group is the same: two decryptors' aggregates over different groups holding this party would reveal the difference.")));
-		r->same_dec = sd;
-		r->same_set = ss;
-		return;
+							fn, c->self, c->round, r->c[x].dec, set_text(r->c[x].members, r->c[x].nm), dec,
+							set_text(sorted, nm)),
+					 errdetail("In one round a member's contributions go to one decryptor, unless the group is the same: two decryptors' aggregates over different groups holding this party would reveal the difference."),
+					 errhint("A contribution counts no more once its chain's decryptor released that chain (private_eigentrust_groups_release).")));
+		if (r->n >= PG_GROUPS_MAX_CHAINS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: party %d contributed to %d chains of round %d already", fn, c->self, r->n, c->round)));
 	}
-	if (r != NULL)
-		pfree(r->members);		/* a later round replaces the record */
+	else if (r != NULL)
+		contrib_clear(r);		/* a later round replaces the record */
 	else if (ncontribs >= PG_GROUPS_MAX_CONTRIB)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s: this session records %d parties' contributions already", fn, ncontribs)));
 	else
-		r = &contribs[ncontribs++];
-	strlcpy(r->run, c->run, sizeof(r->run));
-	r->self = c->self;
+	{
+		r = MemoryContextAllocZero(TopMemoryContext, sizeof(contrib_rec));
+		strlcpy(r->run, c->run, sizeof(r->run));
+		r->self = c->self;
+		contribs[ncontribs++] = r;
+	}
 	r->round = c->round;
-	r->dec = dec;
-	r->nm = nm;
-	r->members = MemoryContextAlloc(TopMemoryContext, sizeof(int32) * nm);
-	memcpy(r->members, sorted, sizeof(int32) * nm);
-	r->same_dec = true;
-	r->same_set = true;
+	e = &r->c[r->n];
+	memset(e, 0, sizeof(*e));
+	e->dec = (uint32) dec;
+	e->nm = (uint32) nm;
+	e->members = MemoryContextAlloc(TopMemoryContext, sizeof(int32) * nm);
+	memcpy((void *) e->members, sorted, sizeof(int32) * nm);
+	memcpy(e->kd, kd, AM_DIGEST_LEN);
+	r->n++;
+}
+
+/*
+ * private_eigentrust_groups_released(identity bytea, run_id text,
+ *     round integer, grp integer, self integer, public_keys bytea[],
+ *     decryptor integer, members integer[], key paillier_pubkey,
+ *     release bytea) RETURNS integer
+ * A member: release is the decryptor's tag (grelease.h) saying that it wiped
+ * the key of group grp's chain (members in chain order, key) of round and
+ * will never decrypt it; once it verifies, this party's contribution to
+ * that chain no longer counts in the rule of contrib_admit.  Returns how
+ * many contributions it released now (0: released already); ERROR XX001
+ * when the tag does not verify, 08P01 when this party holds no contribution
+ * of that round under that key.
+ */
+MPC_FUNCTION(private_eigentrust_groups_released)
+{
+	const char *fn = "private_eigentrust_groups_released";
+	groups_ctx	c;
+	int32		dec;
+	int			nm;
+	int32	   *members;
+	bytea	   *rel;
+	uint8		kd[AM_DIGEST_LEN],
+				mk[AM_KEY_LEN];
+	contrib_rec *r;
+	int			got;
+	mpc_error	err;
+	mpc_status	st;
+
+	pet_require_args(fcinfo, 10, 0, fn);
+	groups_args(fcinfo, 0, &c, fn);
+	dec = PG_GETARG_INT32(6);
+	if (dec < 1 || dec > c.np || dec == c.self)
+	{
+		mpc_wipe(c.priv, sizeof(c.priv));
+		groups_bad(fn, "the decryptor must be another party of this run");
+	}
+	PG_TRY();
+	{
+		members = groups_member_list(PG_GETARG_ARRAYTYPE_P(7), &nm, c.np, fn);
+	}
+	PG_CATCH();
+	{
+		mpc_wipe(c.priv, sizeof(c.priv));
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	rel = PG_GETARG_BYTEA_PP(9);
+	groups_key_digest(c.grp, members, nm, PG_GETARG_PAILLIER_PUBKEY_P(8), kd);
+	groups_pair_key(&c, dec, mk, fn);
+	mpc_wipe(c.priv, sizeof(c.priv));
+	st = gr_release_verify(mk, c.krun, strlen(c.krun), c.round, (uint32) dec, (uint32) c.self, kd,
+						   (const uint8 *) VARDATA_ANY(rel), VARSIZE_ANY_EXHDR(rel), &err);
+	mpc_wipe(mk, sizeof(mk));
+	if (st != MPC_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("%s: the release of group %d of round %d is not authenticated by decryptor %d",
+						fn, c.grp, c.round, dec),
+				 errdetail("A release names one chain (its group, members in chain order and key) of one round, from its decryptor to one member. %s",
+						   err.msg)));
+	r = contrib_find(&c);
+	got = (r == NULL || r->round != c.round) ? -1 : gr_release_apply(r->c, r->n, (uint32) dec, kd);
+	if (got < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: party %d holds no contribution to round %d under that key of decryptor %d",
+						fn, c.self, c.round, dec),
+				 errdetail("This session recorded no chain of group %d with those members and that key for this party.",
+						   c.grp)));
+	PG_RETURN_INT32(got);
 }
 
 
@@ -216,7 +315,7 @@ MPC_FUNCTION(private_eigentrust_groups_check_key)
 						fn, c.grp, c.round, dec),
 				 errdetail("The decryptor derives t itself and tags the key, Enc(t) and the public inputs for each member; this party was shown another key, another Enc(t) or other public inputs. %s",
 						   err.msg)));
-	contrib_admit(&c, dec, members, nm, fn);
+	contrib_admit(&c, dec, members, nm, kd, fn);
 	PG_RETURN_BOOL(true);
 }
 

@@ -45,6 +45,21 @@ LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 COMMENT ON FUNCTION private_eigentrust_groups_decrypt(bytea, text, integer, integer, integer, bytea[], bytea[], bytea) IS
 'decryptor side of groups-mode private EigenTrust: verify every member''s receipt, that they link into one chain ending in msg and all name the Enc(t) this decryptor made, then decrypt msg (sums at scale 13) and wipe the key: once per group and round, and (08P01) never a second chain holding a member whose contribution to the round it decrypted, under any group number; aggregate is the sums with the group, its chain and a digest of the t they were computed under, tagged for every party (for the next round''s decryptors)';
 
+CREATE FUNCTION private_eigentrust_groups_release(identity bytea, run_id text, round integer, grp integer,
+    self integer, public_keys bytea[], OUT members integer[], OUT tags bytea[])
+AS 'MODULE_PATHNAME', 'private_eigentrust_groups_release'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_groups_release(bytea, text, integer, integer, integer, bytea[]) IS
+'decryptor side of groups-mode private EigenTrust: give up the chain of one group and round whose key this session made: the private key is wiped and that chain is never decrypted here (its decryption is refused with 08P01); members is the chain in order and tags[k] the release for members[k], an authmsg MAC over the group, its members and the key under the pairwise key, which lets that member contribute to another decryptor''s chain with another member set in the same round; refuses (08P01) a chain it decrypted';
+
+CREATE FUNCTION private_eigentrust_groups_released(identity bytea, run_id text, round integer, grp integer,
+    self integer, public_keys bytea[], decryptor integer, members integer[], key paillier_pubkey, release bytea)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'private_eigentrust_groups_released'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION private_eigentrust_groups_released(bytea, text, integer, integer, integer, bytea[], integer, integer[], paillier_pubkey, bytea) IS
+'member side of groups-mode private EigenTrust: accept the decryptor''s release of one chain (group, members in chain order, key) of a round, after its tag verifies (XX001 otherwise): this party''s contribution to that chain, recorded in this session, no longer restricts its other chains of the round; returns how many contributions it released now (0: already released), 08P01 when this session holds no contribution of this party under that key';
+
 CREATE FUNCTION private_eigentrust_groups_place(rtt double precision[], k integer, method text, seed bigint,
     OUT grp integer[], OUT pos integer[], OUT changed boolean)
 AS 'MODULE_PATHNAME', 'private_eigentrust_groups_place'
@@ -75,7 +90,9 @@ DECLARE
     fns text[] := ARRAY['groups_hosted()', 'groups_probe(text, integer, integer)',
         'groups_key(text, integer, integer, integer, bytea[], integer[], integer, bigint[], bigint[], double precision, integer[], bigint[], bytea[])',
         'groups_step(text, integer, integer, integer, integer, bytea[], integer[], @extschema@.paillier_pubkey, bytea, bytea, bigint[], bigint[], double precision, bytea, integer)',
-        'groups_decrypt(text, integer, integer, integer, bytea[], bytea[], bytea)'];
+        'groups_decrypt(text, integer, integer, integer, bytea[], bytea[], bytea)',
+        'groups_release(text, integer, integer, integer, bytea[])',
+        'groups_released(text, integer, integer, integer, integer, bytea[], integer[], @extschema@.paillier_pubkey, bytea)'];
     f text;
 BEGIN
     IF edges_sql IS NULL OR coordinator_role IS NULL OR party_schema IS NULL OR min_group_size IS NULL THEN
@@ -186,6 +203,20 @@ BEGIN
     FROM @extschema@.private_eigentrust_groups_decrypt(%s, run_id, round, grp, self, public_keys, receipts, msg) x;
 END
 $b$, hook, ident));
+    -- a decryptor's release of a chain it will never decrypt, and a member's
+    -- acceptance of one (docs/design.md, "Releases")
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.groups_release(run_id text, round integer, grp integer, self integer, '
+        '    public_keys bytea[], OUT members integer[], OUT tags bytea[]) '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT x.members, x.tags FROM @extschema@.private_eigentrust_groups_release(%s, run_id, round, grp, self, public_keys) x',
+               ident));
+    EXECUTE format(
+        'CREATE OR REPLACE FUNCTION %I.groups_released(run_id text, round integer, grp integer, self integer, decryptor integer, '
+        '    public_keys bytea[], members integer[], key @extschema@.paillier_pubkey, release bytea) RETURNS integer '
+        'LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %s AS %L', party_schema, path,
+        format('SELECT @extschema@.private_eigentrust_groups_released(%s, run_id, round, grp, self, public_keys, decryptor, members, key, release)',
+               ident));
     FOREACH f IN ARRAY fns LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %I.%s FROM PUBLIC', party_schema, f);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %I.%s TO %I', party_schema, f, coordinator_role);
@@ -193,7 +224,7 @@ $b$, hook, ident));
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_groups_party_setup(text, name, name, integer, text) IS
-'make a private EigenTrust party (set up by private_eigentrust_party_setup, other parties'' keys pinned) take part in groups mode: SECURITY DEFINER functions groups_hosted, groups_probe, groups_key, groups_step and groups_decrypt in party_schema for coordinator_role; the party publishes only the ids it hosts (trusters and members_sql''s ids) and refuses to add its ratings to a group of fewer than min_group_size members';
+'make a private EigenTrust party (set up by private_eigentrust_party_setup, other parties'' keys pinned) take part in groups mode: SECURITY DEFINER functions groups_hosted, groups_probe, groups_key, groups_step, groups_decrypt, groups_release and groups_released in party_schema for coordinator_role; the party publishes only the ids it hosts (trusters and members_sql''s ids) and refuses to add its ratings to a group of fewer than min_group_size members';
 
 COMMENT ON FUNCTION private_eigentrust_groups_contribution(text, text, paillier_pubkey, bigint[], bigint[], bytea) IS
 'Internal (groups mode): a member''s factor of its group''s aggregation message, Enc(t_i)^(c_ij) over its hosted trusters, re-randomised, from rows built on the run''s first call and kept in the session; called by the party''s groups_step after the decryptor''s tag over the key and Enc(t) checked.';

@@ -22,7 +22,7 @@ SELECT pg_catalog.pg_extension_config_dump('private_eigentrust_groups_log', '');
 REVOKE ALL ON private_eigentrust_groups_log FROM PUBLIC;
 GRANT SELECT ON private_eigentrust_groups_log TO PUBLIC;
 COMMENT ON TABLE private_eigentrust_groups_log IS
-'coordinator side of groups-mode private EigenTrust: the round log of completed runs: the measured round-trip times (event rtt), every placement decision with its method and seed (placement, adapt), each chain''s members in order, decryptor and circulation time per round (chain), parties that left and what that did (left), redone rounds (redo); written when the caller was granted INSERT';
+'coordinator side of groups-mode private EigenTrust: the round log of completed runs: the measured round-trip times (event rtt), every placement decision with its method and seed (placement, adapt), each chain''s members in order, decryptor and circulation time per round (chain), parties that left and what that did (left), chains of a redone round released by their decryptors and the members that accepted the release (release); written when the caller was granted INSERT';
 
 -- Send one statement per connection at once; wait for all; collect one text
 -- value each, the seconds each took and the error of each that failed.

@@ -65,10 +65,20 @@ DECLARE
     co2       integer[];
     gset      text;
     req       integer;
-    c_dec     integer[];                -- per party, this round: its first chain's decryptor,
-    c_set     text[];                   -- that chain's member set, and whether every chain
-    c_sd      boolean[];                -- since had that decryptor / that member set (what
+    ct_party  integer[];                -- this round's contributions (a member that answered
+    ct_dec    integer[];                -- or was sent its step): the member, the chain's
+    ct_grp    integer[];                -- decryptor, group, member set and attempt, whether
+    ct_set    text[];                   -- it still counts (not released) and whether the
+    ct_att    integer[];                -- member's receipt came back
+    ct_live   boolean[];
+    ct_rc     boolean[];
+    c_dec     integer[];                -- per party, from its contributions that count: the
+    c_set     text[];                   -- first one's decryptor and member set, and whether
+    c_sd      boolean[];                -- all have that decryptor / that member set (what
     c_ss      boolean[];                -- the member itself enforces)
+    rel_m     integer[];
+    rel_t     bytea[];
+    rel_ok    integer[];
     phase     text;
     gconn     text;
     keys      text[];
@@ -227,6 +237,8 @@ BEGIN
             c_set := array_fill(NULL::text, ARRAY[np]);
             c_sd := array_fill(true, ARRAY[np]);
             c_ss := array_fill(true, ARRAY[np]);
+            ct_party := '{}'; ct_dec := '{}'; ct_grp := '{}'; ct_set := '{}'; ct_att := '{}';
+            ct_live := '{}'; ct_rc := '{}';
             <<attempts>>
             LOOP
                 attempt := attempt + 1;
@@ -361,15 +373,14 @@ BEGIN
                     CONTINUE WHEN NOT (g = ANY (pend));
                         csec[g] := ch.seconds[g];
                         gset := (SELECT array_agg(q ORDER BY q) FROM unnest(cm[co[g] + 1 : co[g + 1]]) q)::text;
-                        FOREACH x IN ARRAY cm[co[g] + 1 : co[g] + least(co[g + 1] - co[g],
-                                coalesce(cardinality(ch.receipts[g]::bytea[]), 0) + 1)] LOOP
-                            IF c_dec[x] = 0 THEN
-                                c_dec[x] := decs[g];
-                                c_set[x] := gset;
-                            ELSE
-                                c_sd[x] := c_sd[x] AND c_dec[x] = decs[g];
-                                c_ss[x] := c_ss[x] AND c_set[x] = gset;
-                            END IF;
+                        FOR i IN 1..least(co[g + 1] - co[g], coalesce(cardinality(ch.receipts[g]::bytea[]), 0) + 1) LOOP
+                            ct_party := ct_party || cm[co[g] + i];
+                            ct_dec := ct_dec || decs[g];
+                            ct_grp := ct_grp || g;
+                            ct_set := ct_set || gset;
+                            ct_att := ct_att || attempt;
+                            ct_live := ct_live || true;
+                            ct_rc := ct_rc || (i <= coalesce(cardinality(ch.receipts[g]::bytea[]), 0));
                         END LOOP;
                     END LOOP;
                     IF ch.failed IS NOT NULL THEN
@@ -428,6 +439,55 @@ BEGIN
                 END IF;
                 alive[gone] := false;
                 PERFORM @extschema@.private_eigentrust_disconnect(dbl, ARRAY[conns[gone], dconns[gone]]);
+                -- a member that left mid-chain: no chain of this attempt was
+                -- decrypted; each live decryptor releases its chain (wipes its
+                -- key, tags a release for each member) and the members that
+                -- contributed accept it, so their contributions no longer bind
+                -- the re-formed groups (docs/design.md, "Releases")
+                IF phase = 'chain' THEN
+                    FOR g IN 1..k LOOP
+                        CONTINUE WHEN NOT (g = ANY (pend)) OR NOT alive[decs[g]];
+                        CONTINUE WHEN NOT EXISTS (SELECT 1 FROM unnest(ct_grp, ct_att) u(gg, aa) WHERE gg = g AND aa = attempt);
+                        BEGIN
+                            EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(members integer[], tags bytea[])', dbl)
+                                INTO rel_m, rel_t USING dconns[decs[g]],
+                                format('SELECT * FROM %I.groups_release(%L, %s, %s, %s, %L::bytea[])',
+                                       party_schema, run, r, g, decs[g], pubs::text);
+                        EXCEPTION WHEN OTHERS THEN
+                            CONTINUE;   -- not released: its members' contributions keep counting
+                        END;
+                        rel_ok := '{}';
+                        FOR i IN 1..cardinality(ct_party) LOOP
+                            CONTINUE WHEN ct_att[i] <> attempt OR ct_grp[i] <> g OR NOT alive[ct_party[i]]
+                                OR array_position(rel_m, ct_party[i]) IS NULL;
+                            BEGIN
+                                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(n integer)', dbl) INTO x
+                                    USING conns[ct_party[i]],
+                                    format('SELECT %I.groups_released(%L, %s, %s, %s, %s, %L::bytea[], %L::integer[], %L::paillier_pubkey, %L::bytea)',
+                                           party_schema, run, r, g, ct_party[i], decs[g], pubs::text, rel_m::text, keys[g],
+                                           rel_t[array_position(rel_m, ct_party[i])]);
+                                ct_live[i] := false;
+                                rel_ok := rel_ok || ct_party[i];
+                            EXCEPTION WHEN OTHERS THEN
+                                NULL;   -- it keeps counting
+                            END;
+                        END LOOP;
+                        IF logging THEN
+                            INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, attempt, event, grp, members, decryptor, detail)
+                            VALUES (run, r, attempt, 'release', g, rel_m, decs[g],
+                                    format('chain released by its decryptor, accepted by parties %s', rel_ok::text));
+                        END IF;
+                    END LOOP;
+                END IF;
+                -- what binds each party now: its contributions that count
+                SELECT array_agg(coalesce(f.d, 0) ORDER BY q.q), array_agg(f.s ORDER BY q.q),
+                       array_agg(coalesce(f.sd, true) ORDER BY q.q), array_agg(coalesce(f.ss, true) ORDER BY q.q)
+                INTO c_dec, c_set, c_sd, c_ss
+                FROM generate_series(1, np) q(q)
+                LEFT JOIN LATERAL (SELECT (array_agg(u.d ORDER BY u.o))[1] AS d, (array_agg(u.s ORDER BY u.o))[1] AS s,
+                                          count(DISTINCT u.d) <= 1 AS sd, count(DISTINCT u.s) <= 1 AS ss
+                                   FROM unnest(ct_party, ct_dec, ct_set, ct_live) WITH ORDINALITY u(pa, d, s, l, o)
+                                   WHERE u.pa = q.q AND u.l) f ON true;
                 -- a decryptor that left after the chains: the groups decrypted
                 -- stand (its own contribution in its group's with them), only
                 -- its group is redone, for the same members; the groups are

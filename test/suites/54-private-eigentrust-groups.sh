@@ -8,17 +8,22 @@
 #     test-only pg_sleep hook gives the parties two clusters) are the
 #     clusters; the log is reproducible from the seed
 #   - churn: a party terminated mid-round (pg_terminate_backend), a party
-#     that refuses connections (the first of its chain, k = 4), a decryptor
-#     terminated before the chains and one while it decrypts: the run
-#     completes, the NOTICE and the round log say who left, and the result
-#     equals eigentrust() over the remaining parties' ratings
+#     that refuses connections (the first of its chain, k = 4), a party
+#     terminated after its chain's first member contributed (k = 4: the
+#     survivor's chain is released by its decryptor and it joins another
+#     group), a decryptor terminated before the chains and one while it
+#     decrypts: the run completes, the NOTICE and the round log say who
+#     left, and the result equals eigentrust() over the remaining parties'
+#     ratings
 #   - bad arguments and a tampered key tag / receipt refused
 #   - a deviating coordinator, with its own role: a one-hot or re-encrypted
 #     Enc(t), another group's Enc(t), and replayed, forged, untagged,
 #     repeated or left-out group aggregates are refused with an ERROR; within
 #     a round, a chain over a decrypted group's members (relabelled, or
 #     part of it) at its decryptor and a smaller set for another decryptor
-#     at the members are refused; a redo over identical members is not
+#     at the members are refused; a redo over identical members is not;
+#     a release of a decrypted chain, a decryption after a release, and
+#     forged, misdirected, other-round or other-key releases are refused
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$ROOT/scripts/common.sh"
@@ -99,13 +104,13 @@ for k in 2 4; do
 done
 
 # ---- churn ----
-# wait_app PATTERN: the pid and application_name of the first active backend
-# whose application_name matches (up to 60 s)
+# wait_app PATTERN [CONDITION]: the pid and application_name of the first
+# active backend whose application_name matches (and CONDITION holds), up to 60 s
 wait_app() {
 	local row
 	for _ in $(seq 1 150); do
 		row=$(pet_val postgres "SELECT pid || ' ' || application_name FROM pg_stat_activity
-			WHERE application_name LIKE '$1' AND state = 'active' ORDER BY backend_start LIMIT 1")
+			WHERE application_name LIKE '$1' AND state = 'active' AND (${2:-true}) ORDER BY backend_start LIMIT 1")
 		[ -n "$row" ] && { echo "$row"; return 0; }
 		sleep 0.2
 	done
@@ -117,24 +122,34 @@ nodelay() { local i; for i in $(seq 1 $NP); do pet_sql ${P}_p$i "TRUNCATE privat
 # churn K LEAVER HOW: party LEAVER leaves in round 2 (HOW = terminate: its
 # chain backend is terminated; refuse: its database stops accepting
 # connections and its backends are terminated), then a decryptor is
-# terminated in round 4.  LEAVER = first: the party that leaves is one
-# whose step is the first of its chain (every step of round 2 is slow): with
-# groups of exactly min_group_size members a party leaving later in its
-# chain, after the other chains began, ends the run (docs/design.md, "Churn")
+# terminated in round 4.  LEAVER = first / second: every step of round 2 is
+# slow and the party that leaves is one whose step is the first of its chain
+# (nobody else in its chain contributed yet) / the second of its chain
+# (after every chain's first member contributed: with k = 4 its group is
+# left with one member, whose contribution ties it to its chain; that
+# chain's decryptor releases it, and the survivor joins another group;
+# docs/design.md, "Releases")
 churn() {
 	local k=$1 leaver=$2 how=$3 row dec j label run_id
 	nodelay
-	if [ "$leaver" = first ]; then
-		for j in $(seq 1 $NP); do delay $j -1 2 4; done
-	else
-		delay $leaver -1 2 4
-	fi
+	case $leaver in
+	first | second) for j in $(seq 1 $NP); do delay $j -1 2 4; done ;;
+	*) delay $leaver -1 2 4 ;;
+	esac
 	for j in $(seq 1 $NP); do delay $j 0 4 3; done
 	run res_churn$k "eigentrust_private($PARTIES, mode => 'groups', groups => $k, alpha => 0.5,
 		epsilon => 1e-10, pretrust_sql => $PRE, key_bits => $KB)" &
 	local bg=$!
-	if [ "$leaver" = first ]; then
+	if [ "$leaver" = first ] || [ "$leaver" = second ]; then
+		# the first steps of round 2 start together; a second step starts
+		# when its chain's first one (4 s) is done
 		row=$(wait_app "pet % party% round 2") || { wait $bg; bad "k=$k: no party reached round 2: $(cat "$OUTF")"; return; }
+		if [ "$leaver" = second ]; then
+			local t1
+			t1=$(pet_val postgres "SELECT extract(epoch FROM query_start) FROM pg_stat_activity WHERE pid = ${row%% *}")
+			row=$(wait_app "pet % party% round 2" "extract(epoch FROM query_start) > $t1 + 2") ||
+				{ wait $bg; bad "k=$k: no second step in round 2: $(cat "$OUTF")"; return; }
+		fi
 		leaver=$(sed -E 's/.*party([0-9]+) .*/\1/' <<<"$row")
 		label="k=$k, party $leaver leaves ($how) in round 2, a decryptor in round 4"
 	else
@@ -147,7 +162,7 @@ churn() {
 	else
 		pet_sql postgres "SELECT pg_terminate_backend(${row%% *})" >/dev/null
 	fi
-	if [ "$2" = first ]; then
+	if [ "$2" = first ] || [ "$2" = second ]; then
 		# the other parties' steps of the redone round 2 need not be slow
 		for j in $(seq 1 $NP); do
 			[ "$j" = "$leaver" ] && continue
@@ -181,9 +196,22 @@ churn() {
 	row=$(pet_val $C "SELECT bool_and(NOT ($leaver = ANY (members)) AND decryptor <> $leaver) FROM private_eigentrust_groups_log
 		WHERE run_id = '$run_id' AND event = 'chain' AND round >= 2")
 	[ "$row" = t ] && ok "$label: party $leaver in no chain from round 2 on" || bad "$label: party $leaver still in a chain"
+	if [ "$2" = second ]; then
+		# its chain was released by its decryptor (and accepted by the member
+		# left alone), and round 2 completed with that member in another group
+		row=$(pet_val $C "SELECT count(*) FILTER (WHERE event = 'release' AND $leaver = ANY (members) AND detail ~ 'accepted by parties \{[0-9]') || ' release, ' ||
+			count(*) FILTER (WHERE event = 'chain') || ' chains in round 2, ' ||
+			count(*) FILTER (WHERE event = 'chain' AND cardinality(members) = 3) || ' merged'
+			FROM private_eigentrust_groups_log WHERE run_id = '$run_id' AND round = 2")
+		[ "$row" = "1 release, $((k - 1)) chains in round 2, 1 merged" ] && ok "$label: round log: $row" || bad "$label: round log: $row"
+		row=$(pet_val $C "SELECT array_position(members, $leaver) FROM private_eigentrust_groups_log
+			WHERE run_id = '$run_id' AND event = 'placement' AND round = 1 AND $leaver = ANY (members)")
+		[ "$row" = 2 ] && ok "$label: party $leaver was second in its chain" || bad "$label: party $leaver was at place '$row' of its chain"
+	fi
 }
 churn 2 3 terminate
 churn 4 first refuse
+churn 4 second terminate
 
 # a decryptor terminated while it decrypts (after the chains) in round 3: the
 # groups already decrypted stand, only its group is redone for the same
@@ -283,11 +311,11 @@ attack=$("${PET_PSQL[@]}" -At -d $C 2>&1 <<-SQL
 	        r, g, dr, pubs::text, m::text, peers::text, coalesce(own, owner)::text, prev_t::text, prev::text))
 	    FROM att \$f\$;
 	-- a member's chain step in round 1: its message and receipt, space-separated
-	CREATE FUNCTION pg_temp.step(who integer, g integer, dr integer, m integer[], k json, tag text, enc text, msg_in bytea)
-	    RETURNS text LANGUAGE sql AS \$f\$
-	    SELECT pg_temp.q(who, format('SELECT s.msg::text || '' '' || s.receipt::text FROM private_eigentrust_party.groups_step(''att'', 1, '
+	CREATE FUNCTION pg_temp.step(who integer, g integer, dr integer, m integer[], k json, tag text, enc text, msg_in bytea,
+	    r integer DEFAULT 1) RETURNS text LANGUAGE sql AS \$f\$
+	    SELECT pg_temp.q(who, format('SELECT s.msg::text || '' '' || s.receipt::text FROM private_eigentrust_party.groups_step(''att'', %s, '
 	        '%s, %s, %s, %L::bytea[], %L::integer[], %L::paillier_pubkey, %L::bytea, %L::bytea, %L::bigint[], NULL, 0.5, %L::bytea, 0) s',
-	        g, who, dr, pubs::text, m::text, k->>'key', tag, enc, peers::text, msg_in::text))
+	        r, g, who, dr, pubs::text, m::text, k->>'key', tag, enc, peers::text, msg_in::text))
 	    FROM att \$f\$;
 	CREATE TEMP TABLE k1 AS
 	SELECT g, dr, m, pg_temp.key(dr, 1, g, m, NULL, '{}')::json AS k
@@ -374,6 +402,38 @@ attack=$("${PET_PSQL[@]}" -At -d $C 2>&1 <<-SQL
 	SELECT 'f12|' || CASE WHEN (SELECT split_part(d, ' ', 1) FROM dd WHERE l = 'f1') = (SELECT split_part(d, ' ', 1) FROM dd WHERE l = 'f2')
 	    THEN 'same sums' ELSE 'other sums' END;
 	SELECT 'f4|' || pg_temp.chain(7, 2, '{6,7}', pg_temp.key(2, 1, 7, '{6,7}', NULL, '{}')::json);
+	-- (e) releases, in round 2: party 1 adds its step to decryptor 7's chain
+	-- {1,2}, then is asked for decryptor 8's chain {1,4} (refused until
+	-- decryptor 7 released its chain); forged, misdirected, other-round and
+	-- other-key releases change nothing
+	CREATE FUNCTION pg_temp.rel(who integer, r integer, g integer, dr integer, m integer[], key text, tag text)
+	    RETURNS text LANGUAGE sql AS \$f\$
+	    SELECT pg_temp.q(who, format('SELECT private_eigentrust_party.groups_released(''att'', %s, %s, %s, %s, %L::bytea[], '
+	        '%L::integer[], %L::paillier_pubkey, %L::bytea)::text', r, g, who, dr, pubs::text, m::text, key, tag))
+	    FROM att \$f\$;
+	CREATE TEMP TABLE g2 AS
+	SELECT pg_temp.key(7, 2, 1, '{1,2}', t1, aggs)::json AS k, pg_temp.key(8, 2, 2, '{1,4}', t1, aggs)::json AS k8 FROM r2;
+	ALTER TABLE g2 ADD s text;
+	UPDATE g2 SET s = pg_temp.step(1, 1, 7, '{1,2}', k, k->'tags'->>0, k->>'enc_t', NULL, 2);
+	SELECT 'g0|' || left(s, 6) FROM g2;
+	SELECT 'g1|' || pg_temp.step(1, 2, 8, '{1,4}', k8, k8->'tags'->>0, k8->>'enc_t', NULL, 2) FROM g2;
+	SELECT 'g2|' || pg_temp.q(3, format('SELECT row_to_json(x)::text FROM private_eigentrust_party.groups_release(''att'', 1, 1, 3, %L::bytea[]) x',
+	    pubs::text)) FROM att;
+	CREATE TEMP TABLE rel AS
+	SELECT pg_temp.q(7, format('SELECT row_to_json(x)::text FROM private_eigentrust_party.groups_release(''att'', 2, 1, 7, %L::bytea[]) x',
+	    pubs::text)) AS j FROM att;
+	SELECT 'g3|' || CASE WHEN j LIKE 'ERROR%' THEN j ELSE (j::json->'members')::text END FROM rel;
+	SELECT 'g4|' || pg_temp.rel(1, 2, 1, 7, '{1,2}', k->>'key', overlay((j::json->'tags'->>0)::bytea placing '\x00' from 7)::text) FROM g2, rel;
+	SELECT 'g5|' || pg_temp.rel(1, 2, 1, 7, '{1,2}', k->>'key', j::json->'tags'->>1) FROM g2, rel;
+	SELECT 'g6|' || pg_temp.rel(1, 3, 1, 7, '{1,2}', k->>'key', j::json->'tags'->>0) FROM g2, rel;
+	SELECT 'g7|' || pg_temp.rel(1, 2, 2, 7, '{1,4}', k8->>'key', j::json->'tags'->>0) FROM g2, rel;
+	SELECT 'g8|' || pg_temp.step(1, 2, 8, '{1,4}', k8, k8->'tags'->>0, k8->>'enc_t', NULL, 2) FROM g2;
+	SELECT 'g9|' || pg_temp.rel(2, 2, 1, 7, '{1,2}', k->>'key', j::json->'tags'->>1) FROM g2, rel;
+	SELECT 'g10|' || pg_temp.rel(1, 2, 1, 7, '{1,2}', k->>'key', j::json->'tags'->>0) FROM g2, rel;
+	SELECT 'g11|' || pg_temp.rel(1, 2, 1, 7, '{1,2}', k->>'key', j::json->'tags'->>0) FROM g2, rel;
+	SELECT 'g12|' || left(pg_temp.step(1, 2, 8, '{1,4}', k8, k8->'tags'->>0, k8->>'enc_t', NULL, 2), 6) FROM g2;
+	SELECT 'g13|' || pg_temp.q(7, format('SELECT d.sums::text FROM private_eigentrust_party.groups_decrypt(''att'', 2, 1, 7, %L::bytea[], %L::bytea[], %L::bytea) d',
+	    pubs::text, ARRAY[split_part(s, ' ', 2)::bytea]::text, split_part(s, ' ', 1))) FROM g2, att;
 SQL
 ) || true
 # expect LABEL PATTERN WHAT
@@ -402,6 +462,20 @@ expect f2 "^f2\|\{[0-9,-]{5}" "control: the first chain of decryptor 8 decrypted
 expect f12 "^f12\|same sums$" "control: both decryptors of the identical members got the same sums"
 expect f3 "^f3\|ERROR: .*party 3's contribution to round 1 was already decrypted here \(group 5\)" "(d) decryptor 8's second, relabelled chain over the same members refused at decryption"
 expect f4 "^f4\|ERROR: .*party 6 already contributed to round 1 for decryptor 8 with members \{3,6,7\}; refusing a chain for decryptor 2 with members \{6,7\}" "(d) a smaller member set for another decryptor refused by the member"
+expect g0 "^g0\|\\\\x[0-9a-f]{4}$" "control: party 1 adds its step to decryptor 7's chain {1,2} of round 2"
+expect g1 "^g1\|ERROR: .*party 1 already contributed to round 2 for decryptor 7 with members \{1,2\}; refusing a chain for decryptor 8 with members \{1,4\}" "(e) before any release, another decryptor's chain over another set refused by the member"
+expect g2 "^g2\|ERROR: .*group 1 of round 1 was already decrypted here; its chain cannot be released" "(e) a release of a decrypted chain refused by its decryptor"
+expect g3 "^g3\|\[1,2\]$" "control: decryptor 7 releases its chain {1,2} of round 2"
+expect g4 "^g4\|ERROR: .*release of group 1 of round 2 is not authenticated by decryptor 7" "(e) a forged release refused by the member"
+expect g5 "^g5\|ERROR: .*release of group 1 of round 2 is not authenticated by decryptor 7" "(e) party 2's release replayed to party 1 refused"
+expect g6 "^g6\|ERROR: .*release of group 1 of round 3 is not authenticated by decryptor 7" "(e) a release replayed into another round refused"
+expect g7 "^g7\|ERROR: .*release of group 2 of round 2 is not authenticated by decryptor 7" "(e) a release replayed for another chain's key refused"
+expect g8 "^g8\|ERROR: .*party 1 already contributed to round 2 for decryptor 7" "(e) after those, party 1 still refuses the other chain"
+expect g9 "^g9\|ERROR: .*party 2 holds no contribution to round 2 under that key of decryptor 7" "(e) a release for a party that never contributed to that chain refused"
+expect g10 "^g10\|1$" "control: party 1 accepts the genuine release"
+expect g11 "^g11\|0$" "control: the same release again releases nothing more"
+expect g12 "^g12\|\\\\x[0-9a-f]{4}$" "control: once released, party 1 adds its step to decryptor 8's chain {1,4}"
+expect g13 "^g13\|ERROR: .*the chain of group 1 of round 2 was released here" "(e) decryptor 7 refuses to decrypt the chain it released"
 
 # ---- a refusal that is not a departure ends the run ----
 pet_sql ${P}_p2 "DELETE FROM private_eigentrust_party.masked_known_parties" >/dev/null

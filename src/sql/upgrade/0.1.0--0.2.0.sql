@@ -371,6 +371,10 @@ REVOKE ALL ON secure_percentile_log FROM PUBLIC;
 
 --@create FUNCTION private_eigentrust_groups_decrypt
 
+--@create FUNCTION private_eigentrust_groups_release
+
+--@create FUNCTION private_eigentrust_groups_released
+
 --@create FUNCTION private_eigentrust_groups_place
 
 --@create FUNCTION private_eigentrust_groups_adapt
