@@ -20,7 +20,7 @@ LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
 DECLARE
     dbl       text;
-    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
+    run       text := @extschema@.private_eigentrust_run_id();
     np        integer;
     k         integer;
     conns     text[] := '{}';
