@@ -13,7 +13,8 @@
 #    parties to convergence against plain eigentrust() in the same cluster,
 #    as CPU seconds of every backend involved (the postmaster's reaped
 #    children's utime + stime, read from /proc before and after each job) and
-#    wall time; bytes each party sends and receives per round.  With --large
+#    wall time; bytes each party sends and receives per round (the heads and
+#    the exact sum since the sum check: docs/design.md).  With --large
 #    also a generated network of 100,000 peers and 2,000,000 ratings over 8
 #    parties: runs of 2 and 5 rounds, CPU per round from their difference
 #    (and wall seconds per round from the round log).
@@ -119,7 +120,7 @@ last_rounds() {	# DB: rounds of the last run in the round log
 # the difference of their rounds (setup, reading the ratings and publishing
 # cancel); without, the whole run's CPU over its rounds.
 masked_bench() {
-	local p=$1 np=$2 maxiter=$3 label=$4 short=${5:-} c=${1}_coord t0 wall cpu cpu_s cpu_plain n rounds rounds_s eps msg rep per
+	local p=$1 np=$2 maxiter=$3 label=$4 short=${5:-} c=${1}_coord t0 wall cpu cpu_s cpu_plain n rounds rounds_s eps msg rep head sum per
 	pet_sql $c "GRANT INSERT ON private_eigentrust_log TO CURRENT_USER" >/dev/null
 	eps=1e-8
 	[ -n "$short" ] && eps=1e-15
@@ -141,7 +142,9 @@ masked_bench() {
 		per="$(awk -v a="$cpu" -v r="$rounds" 'BEGIN { printf "%.3f", a / r }') CPU s per round (whole run / rounds)"
 	fi
 	msg=$((28 + 8 * n + 131 * np))	# the double-masked vector (masked.h)
-	rep=$((28 + 131 * np))	# the unmask reply
+	rep=$((44 + 131 * np))	# the unmask reply with its sum check value
+	head=$((60 + 131 * np))	# a vector's head: its values replaced by their digest
+	sum=$((28 + 10 * n))	# the exact sum: low words and carries
 	echo "  $label: $n peers, $rounds rounds; masked: $cpu CPU s (all backends), $wall s wall; plain eigentrust(): $cpu_plain CPU s; ratio $(awk -v a="$cpu" -v b="$cpu_plain" 'BEGIN { printf "%.0f", a / b }')"
 	echo "  $per"
 	# a run cut at a few rounds is no fixed point: compare converged runs only
@@ -151,9 +154,9 @@ masked_bench() {
 	# on the wire: a party's message leaves as hex in dblink's text result
 	# (2 characters a byte); an inbox arrives as base64 (4 characters per 3
 	# bytes, a newline every 76) inside the query text
-	awk -v m="$msg" -v r="$rep" -v np="$np" 'function b64(x) { c = 4 * int((x + 2) / 3); return c + int((c - 1) / 76) }
-		BEGIN { printf "  per party per round, binary: sends %d (vector %d + reply %d), receives %d (the %d vectors and the %d replies)\n", m + r, m, r, np * (m + r), np, np
-		        printf "  per party per round, as dblink text: sends %d (hex), receives %d (base64 inside the query text)\n", 2 * (m + r), np * (b64(m) + b64(r)) }'
+	awk -v m="$msg" -v r="$rep" -v h="$head" -v s="$sum" -v np="$np" 'function b64(x) { c = 4 * int((x + 2) / 3); return c + int((c - 1) / 76) }
+		BEGIN { printf "  per party per round, binary: sends %d (vector %d + reply %d), receives %d (%d heads of %d, the sum %d, %d replies of %d)\n", m + r, m, r, np * (h + r) + s, np, h, s, np, r
+		        printf "  per party per round, as dblink text: sends %d (hex), receives %d (base64 inside the query text)\n", 2 * (m + r), np * (b64(h) + b64(r)) + b64(s) }'
 }
 
 if [ "$LARGE" = --sweep ]; then

@@ -209,6 +209,22 @@ SELECT * FROM private_eigentrust_masked_sum('{"\\x00", NULL}', '{NULL, NULL}', 1
 SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL, NULL}', 1, '{1}', NULL, NULL, 0.15);
 SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', NULL, 1, '{1}', NULL, '{t}', 0.15);
 SELECT * FROM private_eigentrust_masked_sum('{"\\x00", "\\x00"}', '{NULL}', 1, '{1}', NULL, '{t}', 0.15);
+-- the coordinator's relay: heads and the exact sum (lo 1, carry 1 here)
+CREATE TEMP TABLE pet_relay AS
+SELECT k, decode('50454d0101000000' || '0000000000000001' || lpad(to_hex(k), 8, '0') || '00000002' || '00000001'
+                 || CASE k WHEN 0 THEN 'ffffffffffffffff' ELSE '0000000000000002' END || '0101'
+                 || repeat('00', 132 + 128), 'hex') AS v
+FROM generate_series(0, 1) k;
+SELECT cardinality(r), octet_length(r[1]), octet_length(r[2]), encode(r[3], 'hex')
+FROM (SELECT private_eigentrust_masked_relay(array_agg(v ORDER BY k), 1) r FROM pet_relay) x;
+SELECT cardinality(r), r[1] IS NULL, octet_length(r[2])
+FROM (SELECT private_eigentrust_masked_relay(ARRAY[NULL, v], 1) r FROM pet_relay WHERE k = 1) x;
+SELECT private_eigentrust_masked_relay(array_agg(v ORDER BY k), 2) FROM pet_relay;
+SELECT private_eigentrust_masked_relay(array_agg(v ORDER BY k DESC), 1) FROM pet_relay;
+SELECT private_eigentrust_masked_relay(NULL, 1);
+SELECT private_eigentrust_masked_relay('{"\\x00", "\\x00"}', NULL);
+SELECT private_eigentrust_masked_relay('{"\\x00"}', 1);
+SELECT private_eigentrust_masked_relay('{"\\x00", "\\x00"}', 1);
 -- the masked coordinator's helpers
 SELECT private_eigentrust_masked_gather('public', NULL, '{}', '{}', 1, true);
 SELECT private_eigentrust_masked_gather('public', '{c1}', '{p1}', '{}', 1, true);

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 
+#include <gmp.h>
 #include <sodium.h>
 
 #include "masked.h"
@@ -67,6 +68,7 @@ ctx(int i)
  */
 static uint8_t *msg[NP];
 static uint8_t d1[NP][AM_DIGEST_LEN];
+static const uint8_t zc[PEM_CHECK];
 
 static mpc_status
 one_round(int64_t round, const int *sent, const int *answers, uint64_t u[NP][N], uint64_t *out,
@@ -89,6 +91,14 @@ one_round(int64_t round, const int *sent, const int *answers, uint64_t u[NP][N],
 	mpc_status	st = MPC_OK,
 				first = MPC_OK;
 	pem_ctx		coord = {run, strlen(run), NP, NP, NULL, NULL, NULL, NULL};
+	static uint64_t ys[NP][N];
+	static uint8_t heads[NP * (PEM_HDR + AM_DIGEST_LEN + NP * (1 + PEM_SHARE) + 2 * NP * AM_TAG_LEN)];
+	static uint8_t summsg[PEM_HDR + 10 * N];
+	static uint8_t dvecs[NP][NP * AM_DIGEST_LEN];
+	static uint8_t sigma[NP][PEM_CHECK];
+	const uint8_t *hin[NP];
+	size_t		hlens[NP];
+	uint64_t	sum2[N];
 
 	memset(d0, 7, sizeof(d0));
 	for (int i = 0; i < NP; i++)
@@ -105,23 +115,47 @@ one_round(int64_t round, const int *sent, const int *answers, uint64_t u[NP][N],
 		/* the masks hide the value */
 		CHECK(memcmp(y, u[i], sizeof(y)) != 0);
 		CHECK_OK(pem_msg_build(&c, PEM_KIND_ROUND, round, y, N, b, d0, msg[i], err));
+		memcpy(ys[i], y, sizeof(y));
 		in[i] = sent[i] ? msg[i] : NULL;
 		lens[i] = len;
+	}
+	/* the coordinator relays the heads and the exact sum */
+	CHECK_OK(pem_relay(&coord, round, N, in, lens, heads, present, summsg, err));
+	for (int k = 0; k < NP; k++)
+	{
+		hin[k] = present[k] ? heads + k * pem_head_len(NP) : NULL;
+		hlens[k] = pem_head_len(NP);
 	}
 	for (int i = 0; i < NP; i++)
 	{
 		pem_ctx		c = ctx(i);
+		uint8_t		vd[AM_DIGEST_LEN],
+					check[PEM_CHECK];
 
 		rep[i] = malloc(rlen);
 		rin[i] = NULL;
 		rlens[i] = rlen;
 		if (!sent[i])
 			continue;
-		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, round, N, in, lens, d0, sum, present, shares[i], d1[i], err));
+		/* heads carry no values to sum */
+		CHECK_STATUS(pem_inbox_heads(&c, PEM_KIND_ROUND, round, N, hin, hlens, d0, sum, present, NULL,
+									 NULL, vd, err), MPC_ERR_BINARY);
+		/* the full vectors and the heads give the same transcript */
+		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, round, N, in, lens, d0, sum, present, shares[i], vd, err));
+		CHECK_OK(pem_inbox_heads(&c, PEM_KIND_ROUND, round, N, hin, hlens, d0, NULL, present, shares[i],
+								 dvecs[i], d1[i], err));
+		CHECK(memcmp(vd, d1[i], AM_DIGEST_LEN) == 0);
+		CHECK_OK(pem_inbox_heads(&c, PEM_KIND_ROUND, round, N, hin, hlens, d0, NULL, present, shares[i],
+								 dvecs[i], d1[i], err));
+		CHECK_OK(pem_sum_open(&c, round, N, summsg, pem_msg_len(PEM_KIND_SUM, N, NP), d1[i], sum2,
+							  sigma[i], d1[i], err));
+		/* S' mod 2^64 is the sum the full vectors give */
+		CHECK(memcmp(sum, sum2, sizeof(sum)) == 0);
 		CHECK(memcmp(d1[i], d1[sent[0] ? 0 : 1], AM_DIGEST_LEN) == 0);
 		for (int k = 0; k < NP; k++)
 			CHECK(present[k] == (sent[k] != 0));
-		CHECK_OK(pem_reply_build(&c, round, present, shares[i], d1[i], rep[i], err));
+		pem_check_value(d1[i], N, ys[i], check);
+		CHECK_OK(pem_reply_build(&c, round, present, shares[i], check, d1[i], rep[i], err));
 		if (answers[i])
 			rin[i] = rep[i];
 	}
@@ -133,6 +167,20 @@ one_round(int64_t round, const int *sent, const int *answers, uint64_t u[NP][N],
 			continue;
 		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, round, N, in, lens, d0, sum, present, NULL, e, err));
 		st = pem_recover(&c, round, N, present, rin, rlens, d1[sent[0] ? 0 : 1], sum, answered, e, err);
+		if (st == MPC_OK && i < NP)
+		{
+			const uint8_t *vin[NP];
+			size_t		vlens[NP];
+
+			/* the sum check: replies' check values, the full vector of a party without a reply */
+			for (int k = 0; k < NP; k++)
+			{
+				vin[k] = rin[k] ? rin[k] : in[k];
+				vlens[k] = rin[k] ? rlen : len;
+			}
+			CHECK_OK(pem_sum_verify(&c, round, N, present, answered, vin, vlens, dvecs[i], d1[i],
+									sigma[i], err));
+		}
 		if (!seen)
 		{
 			first = st;
@@ -262,20 +310,20 @@ test_round(void)
 			CHECK_OK(pem_inbox(&ci, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, shares, d1[i], &err));
 			if (i == 2)
 				present[3] = 0;	/* party 3 is told party 4 dropped out */
-			CHECK_OK(pem_reply_build(&ci, 8, present, shares, d1[i], rep[i], &err));
+			CHECK_OK(pem_reply_build(&ci, 8, present, shares, zc, d1[i], rep[i], &err));
 		}
 		CHECK_OK(pem_inbox(&c, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, NULL, other, &err));
 		CHECK_STATUS(pem_recover(&c, 8, N, present, rin, rlens, d1[0], sum, answered, other, &err),
 					 MPC_ERR_CIPHERTEXT);
 		CHECK(strstr(err.msg, "party 3 saw another set of round 8 vectors") != NULL);
 		/* an altered share fails its reply's tag */
-		CHECK_OK(pem_reply_build(&c, 8, present, shares, d1[0], rep[2], &err));
+		CHECK_OK(pem_reply_build(&c, 8, present, shares, zc, d1[0], rep[2], &err));
 		{
 			pem_ctx		c2 = ctx(2);
 
 			present[3] = 1;
 			CHECK_OK(pem_inbox(&c2, PEM_KIND_ROUND, 8, N, in, lens, d0, sum, present, shares, d1[2], &err));
-			CHECK_OK(pem_reply_build(&c2, 8, present, shares, d1[2], rep[2], &err));
+			CHECK_OK(pem_reply_build(&c2, 8, present, shares, zc, d1[2], rep[2], &err));
 		}
 		rep[2][PEM_HDR + NP + 10] ^= 1;
 		CHECK_STATUS(pem_recover(&c, 8, N, present, rin, rlens, d1[0], sum, answered, other, &err),
@@ -487,6 +535,200 @@ test_mask_prg(void)
 	}
 }
 
+/* <r, v> mod 2^127 - 1 with GMP, r_j from the documented ChaCha20 stream */
+static void
+gmp_form(const uint8_t dconf[AM_DIGEST_LEN], uint32_t n, const uint64_t *lo, const uint16_t *hi,
+		 uint8_t out[PEM_CHECK])
+{
+	mpz_t		q,
+				acc,
+				r,
+				v;
+	uint8_t    *ks = calloc(16, n);
+	uint8_t		nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
+	size_t		cnt;
+
+	mpz_inits(q, acc, r, v, NULL);
+	mpz_ui_pow_ui(q, 2, 127);
+	mpz_sub_ui(q, q, 1);
+	crypto_stream_chacha20_ietf(ks, 16 * (size_t) n, nonce, dconf);
+	for (uint32_t j = 0; j < n; j++)
+	{
+		ks[16 * j] &= 0x7f;
+		mpz_import(r, 16, 1, 1, 1, 0, ks + 16 * j);
+		mpz_set_ui(v, hi ? hi[j] : 0);
+		mpz_mul_2exp(v, v, 64);
+		{
+			mpz_t		l;
+
+			mpz_init(l);
+			mpz_import(l, 1, 1, sizeof(uint64_t), 0, 0, &lo[j]);
+			mpz_add(v, v, l);
+			mpz_clear(l);
+		}
+		mpz_addmul(acc, r, v);
+	}
+	mpz_mod(acc, acc, q);
+	memset(out, 0, PEM_CHECK);
+	mpz_export(out + PEM_CHECK - mpz_sizeinbase(acc, 256), &cnt, 1, 1, 1, 0, acc);
+	mpz_clears(q, acc, r, v, NULL);
+	free(ks);
+}
+
+/*
+ * The relay and the sum check: S' mod 2^64 is the sum, the check values add
+ * up to <r, S'> (checked against GMP, with carries), and an S' off by delta
+ * in one coordinate, even by a multiple of 2^61 - 1 or 2^64, fails the check.
+ */
+static void
+test_sum_check(void)
+{
+	enum
+	{
+		M = 600					/* more than one ChaCha20 chunk of coefficients */
+	};
+	static uint64_t y[NP][M];
+	static uint8_t heads[NP * (PEM_HDR + AM_DIGEST_LEN + NP * (1 + PEM_SHARE) + 2 * NP * AM_TAG_LEN)];
+	static uint8_t summsg[PEM_HDR + 10 * M],
+				bad[PEM_HDR + 10 * M];
+	static uint64_t sum[M];
+	static uint16_t carry[M];
+	uint8_t    *msgs[NP];
+	const uint8_t *in[NP];
+	size_t		lens[NP];
+	unsigned char present[NP],
+				answered[NP] = {1, 1, 1, 1};
+	uint8_t		d0[AM_DIGEST_LEN],
+				vd[AM_DIGEST_LEN],
+				dconf[AM_DIGEST_LEN],
+				dbad[AM_DIGEST_LEN],
+				sigma[PEM_CHECK],
+				want[PEM_CHECK],
+				checks[NP][PEM_HDR + NP * (1 + PEM_SHARE) + PEM_CHECK];
+	const uint8_t *cin[NP];
+	size_t		clens[NP];
+	size_t		len = pem_msg_len(PEM_KIND_ROUND, M, NP),
+				slen = pem_msg_len(PEM_KIND_SUM, M, NP);
+	pem_ctx		coord = {run, strlen(run), NP, NP, NULL, NULL, NULL, NULL};
+	pem_ctx		c = ctx(1);
+	mpc_error	err;
+	const uint64_t deltas[] = {1, UINT64_C(0x1fffffffffffffff), 0};
+
+	CHECK(slen == PEM_HDR + 10 * M);
+	memset(d0, 7, sizeof(d0));
+	for (int i = 0; i < NP; i++)
+	{
+		pem_ctx		ci = ctx(i);
+		uint8_t		b[PEM_SEED_LEN] = {(uint8_t) i};
+
+		CHECK_OK(mpc_random_bytes(y[i], sizeof(y[i]), &err));
+		/* large values: the exact sum carries */
+		for (int j = 0; j < 8; j++)
+			y[i][j] = UINT64_MAX - (uint64_t) j;
+		msgs[i] = malloc(len);
+		CHECK_OK(pem_msg_build(&ci, PEM_KIND_ROUND, 2, y[i], M, b, d0, msgs[i], &err));
+		in[i] = msgs[i];
+		lens[i] = len;
+	}
+	CHECK_OK(pem_relay(&coord, 2, M, in, lens, heads, present, summsg, &err));
+	for (int j = 0; j < M; j++)
+	{
+		uint64_t	s = 0;
+		unsigned	cy = 0;
+
+		for (int i = 0; i < NP; i++)
+		{
+			s += y[i][j];
+			cy += s < y[i][j];
+		}
+		carry[j] = (uint16_t) cy;
+		CHECK(summsg[PEM_HDR + 8 * M + 2 * j + 1] == cy);
+	}
+	CHECK(carry[0] == NP - 1);
+	for (int i = 0; i < NP; i++)
+	{
+		in[i] = heads + i * pem_head_len(NP);
+		lens[i] = pem_head_len(NP);
+		CHECK_OK(pem_vec_digest(msgs[i], len, M, NP, vd, &err));
+		CHECK_OK(pem_vec_digest(in[i], lens[i], M, NP, dconf, &err));
+		CHECK(memcmp(vd, dconf, AM_DIGEST_LEN) == 0);
+	}
+	CHECK_STATUS(pem_vec_digest(msgs[0], len - 1, M, NP, vd, &err), MPC_ERR_BINARY);
+	{
+		static uint8_t dvecs[NP * AM_DIGEST_LEN];
+
+		CHECK_OK(pem_inbox_heads(&c, PEM_KIND_ROUND, 2, M, in, lens, d0, NULL, present, NULL, dvecs, vd, &err));
+		CHECK_OK(pem_sum_open(&c, 2, M, summsg, slen, vd, sum, sigma, dconf, &err));
+		for (int j = 0; j < M; j++)
+			CHECK(sum[j] == y[0][j] + y[1][j] + y[2][j] + y[3][j]);
+		gmp_form(dconf, M, sum, carry, want);
+		CHECK(memcmp(sigma, want, PEM_CHECK) == 0);
+		for (int i = 0; i < NP; i++)
+		{
+			pem_check_value(dconf, M, y[i], checks[i] + PEM_HDR + NP * (1 + PEM_SHARE));
+			gmp_form(dconf, M, y[i], NULL, want);
+			CHECK(memcmp(checks[i] + PEM_HDR + NP * (1 + PEM_SHARE), want, PEM_CHECK) == 0);
+			cin[i] = checks[i];
+			clens[i] = sizeof(checks[i]);
+		}
+		CHECK_OK(pem_sum_verify(&c, 2, M, present, answered, cin, clens, dvecs, dconf, sigma, &err));
+		/* party 3 gave no check value: its full vector stands in, not another one */
+		answered[2] = 0;
+		cin[2] = msgs[2];
+		clens[2] = len;
+		CHECK_OK(pem_sum_verify(&c, 2, M, present, answered, cin, clens, dvecs, dconf, sigma, &err));
+		cin[2] = msgs[3];
+		CHECK_STATUS(pem_sum_verify(&c, 2, M, present, answered, cin, clens, dvecs, dconf, sigma, &err),
+					 MPC_ERR_CIPHERTEXT);
+		CHECK(strstr(err.msg, "vector of party 3 given for the sum check is not the one it authenticated") != NULL);
+		cin[2] = NULL;
+		CHECK_STATUS(pem_sum_verify(&c, 2, M, present, answered, cin, clens, dvecs, dconf, sigma, &err),
+					 MPC_ERR_CIPHERTEXT);
+		CHECK(strstr(err.msg, "neither its check value nor its vector arrived") != NULL);
+		answered[2] = 1;
+		cin[2] = checks[2];
+		clens[2] = sizeof(checks[2]);
+		/* a coordinator's S' off by delta at one peer (lo word), or by one carry (2^64) */
+		for (int x = 0; x <= 3; x++)
+		{
+			memcpy(bad, summsg, slen);
+			if (x < 3 && deltas[x] != 0)
+			{
+				uint8_t    *w = bad + PEM_HDR + 8 * 17;
+				uint64_t	v = 0;
+
+				for (int b = 0; b < 8; b++)
+					v = v << 8 | w[b];
+				v += deltas[x];
+				for (int b = 7; b >= 0; b--, v >>= 8)
+					w[b] = (uint8_t) v;
+			}
+			else
+				bad[PEM_HDR + 8 * M + 2 * 17 + 1] ^= 1;
+			CHECK_OK(pem_sum_open(&c, 2, M, bad, slen, vd, sum, sigma, dbad, &err));
+			CHECK(memcmp(dbad, dconf, AM_DIGEST_LEN) != 0);
+			CHECK_STATUS(pem_sum_verify(&c, 2, M, present, answered, cin, clens, dvecs, dbad, sigma, &err),
+						 MPC_ERR_CIPHERTEXT);
+			CHECK(strstr(err.msg, "not the sum of the parties' vectors") != NULL);
+			/* even with the check values the parties would give under the altered digest */
+			for (int i = 0; i < NP; i++)
+				pem_check_value(dbad, M, y[i], checks[i] + PEM_HDR + NP * (1 + PEM_SHARE));
+			CHECK_STATUS(pem_sum_verify(&c, 2, M, present, answered, cin, clens, dvecs, dbad, sigma, &err),
+						 MPC_ERR_CIPHERTEXT);
+			for (int i = 0; i < NP; i++)
+				pem_check_value(dconf, M, y[i], checks[i] + PEM_HDR + NP * (1 + PEM_SHARE));
+		}
+		/* a carry of P or more is no sum of P vectors; a short or mislabelled sum message */
+		memcpy(bad, summsg, slen);
+		bad[PEM_HDR + 8 * M + 1] = NP;
+		CHECK_STATUS(pem_sum_open(&c, 2, M, bad, slen, vd, sum, sigma, dbad, &err), MPC_ERR_CIPHERTEXT);
+		CHECK_STATUS(pem_sum_open(&c, 2, M, summsg, slen - 1, vd, sum, sigma, dbad, &err), MPC_ERR_BINARY);
+		CHECK_STATUS(pem_sum_open(&c, 3, M, summsg, slen, vd, sum, sigma, dbad, &err), MPC_ERR_CIPHERTEXT);
+	}
+	for (int i = 0; i < NP; i++)
+		free(msgs[i]);
+}
+
 int
 main(void)
 {
@@ -494,6 +736,7 @@ main(void)
 	setup_keys();
 	test_mask_prg();
 	test_round();
+	test_sum_check();
 	test_partial_and_checks();
 	test_setup_digest();
 	UNIT_DONE("test_masked");

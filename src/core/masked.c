@@ -32,7 +32,7 @@ body_len(int kind, uint32_t n, uint32_t parties)
 	if (kind == PEM_KIND_ROUND)
 		return PEM_HDR + 8 * (size_t) n + (size_t) parties * (1 + PEM_SHARE);
 	if (kind == PEM_KIND_UNMASK)
-		return PEM_HDR + (size_t) parties * (1 + PEM_SHARE);
+		return PEM_HDR + (size_t) parties * (1 + PEM_SHARE) + PEM_CHECK;
 	return PEM_HDR;
 }
 
@@ -43,7 +43,57 @@ pem_msg_len(int kind, uint32_t n, uint32_t parties)
 		return body_len(kind, n, parties) + 2 * (size_t) parties * AM_TAG_LEN;
 	if (kind == PEM_KIND_UNMASK)
 		return body_len(kind, 0, parties) + 2 * (size_t) parties * AM_TAG_LEN;
+	if (kind == PEM_KIND_SUM)
+		return PEM_HDR + 10 * (size_t) n;
 	return PEM_HDR + (size_t) parties * AM_TAG_LEN;
+}
+
+size_t
+pem_head_len(uint32_t parties)
+{
+	return pem_msg_len(PEM_KIND_ROUND, 0, parties) + AM_DIGEST_LEN;
+}
+
+/*
+ * The vector digest of a kind 1 message (head: y replaced by its digest):
+ * BLAKE2b-256(header || BLAKE2b-256(y) || active || shares)
+ */
+static void
+vec_digest(const uint8_t *m, int head, uint32_t n, uint32_t parties, uint8_t d[AM_DIGEST_LEN])
+{
+	crypto_generichash_state st;
+	uint8_t		dy[AM_DIGEST_LEN];
+	const uint8_t *tail;
+
+	if (head)
+	{
+		memcpy(dy, m + PEM_HDR, AM_DIGEST_LEN);
+		tail = m + PEM_HDR + AM_DIGEST_LEN;
+	}
+	else
+	{
+		pem_digest(m + PEM_HDR, 8 * (size_t) n, dy);
+		tail = m + PEM_HDR + 8 * (size_t) n;
+	}
+	crypto_generichash_init(&st, NULL, 0, AM_DIGEST_LEN);
+	crypto_generichash_update(&st, m, PEM_HDR);
+	crypto_generichash_update(&st, dy, AM_DIGEST_LEN);
+	crypto_generichash_update(&st, tail, (size_t) parties * (1 + PEM_SHARE));
+	crypto_generichash_final(&st, d, AM_DIGEST_LEN);
+}
+
+mpc_status
+pem_vec_digest(const uint8_t *msg, size_t len, uint32_t n, uint32_t parties,
+			   uint8_t d[AM_DIGEST_LEN], mpc_error *err)
+{
+	if (len == pem_msg_len(PEM_KIND_ROUND, n, parties))
+		vec_digest(msg, 0, n, parties, d);
+	else if (len == pem_head_len(parties))
+		vec_digest(msg, 1, n, parties, d);
+	else
+		return mpc_fail(err, MPC_ERR_BINARY, "a round vector for %u peers and %u parties has %zu or %zu bytes, not %zu",
+						n, parties, pem_msg_len(PEM_KIND_ROUND, n, parties), pem_head_len(parties), len);
+	return MPC_OK;
 }
 
 /* the keystream that hides the share from 'sender' to 'receiver' */
@@ -179,7 +229,7 @@ pem_msg_build(const pem_ctx *c, int kind, int64_t round, const uint64_t *y, uint
 	if (st != MPC_OK)
 		return st;
 	blen = body_len(kind, n, c->parties);
-	pem_digest(out, blen, dvec);
+	vec_digest(out, 0, n, c->parties, dvec);
 	vt = out + blen;
 	return put_tags(c, vt, "vec", round, dvec, vt + (size_t) c->parties * AM_TAG_LEN,
 					round - 1, dprev, err);
@@ -187,8 +237,8 @@ pem_msg_build(const pem_ctx *c, int kind, int64_t round, const uint64_t *y, uint
 
 mpc_status
 pem_reply_build(const pem_ctx *c, int64_t round, const unsigned char *present,
-				const uint8_t *shares, const uint8_t dround[AM_DIGEST_LEN], uint8_t *out,
-				mpc_error *err)
+				const uint8_t *shares, const uint8_t check[PEM_CHECK],
+				const uint8_t dround[AM_DIGEST_LEN], uint8_t *out, mpc_error *err)
 {
 	size_t		blen = body_len(PEM_KIND_UNMASK, 0, c->parties);
 	uint8_t    *what = out + PEM_HDR;
@@ -214,6 +264,7 @@ pem_reply_build(const pem_ctx *c, int64_t round, const unsigned char *present,
 			pem_round_key(c->prg[k], round, vals + (size_t) k * PEM_SHARE);
 		}
 	}
+	memcpy(vals + (size_t) c->parties * PEM_SHARE, check, PEM_CHECK);
 	pem_digest(out, blen, d);
 	return put_tags(c, out + blen, "unmask", round, d,
 					out + blen + (size_t) c->parties * AM_TAG_LEN, round, dround, err);
@@ -225,10 +276,20 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 		  unsigned char *present, uint8_t *shares, uint8_t dround[AM_DIGEST_LEN],
 		  mpc_error *err)
 {
+	return pem_inbox_heads(c, kind, round, n, msgs, lens, dprev, sum, present, shares, NULL, dround,
+						   err);
+}
+
+mpc_status
+pem_inbox_heads(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *const *msgs,
+				const size_t *lens, const uint8_t dprev[AM_DIGEST_LEN], uint64_t *sum,
+				unsigned char *present, uint8_t *shares, uint8_t *dvecs,
+				uint8_t dround[AM_DIGEST_LEN], mpc_error *err)
+{
 	am_transcript tr;
 	uint32_t	nn = kind == PEM_KIND_ROUND ? n : 0;
 	size_t		want = pem_msg_len(kind, nn, c->parties);
-	size_t		blen = body_len(kind, nn, c->parties);
+	size_t		hlen = pem_head_len(c->parties);
 	uint32_t	got = 0;
 	mpc_status	st;
 
@@ -246,6 +307,9 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 	{
 		const uint8_t *m = msgs[k];
 		uint8_t		dvec[AM_DIGEST_LEN];
+		int			head;
+		size_t		ylen,
+					blen;
 
 		if (present != NULL)
 			present[k] = 0;
@@ -255,9 +319,13 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 			return mpc_fail(err, MPC_ERR_CIPHERTEXT,
 							"round %lld holds a message of party %u, which left the run",
 							(long long) round, k + 1);
-		if (m == NULL || lens[k] != want)
+		head = kind == PEM_KIND_ROUND && sum == NULL && m != NULL && lens[k] == hlen && hlen != want;
+		if (m == NULL || (lens[k] != want && !head))
 			return mpc_fail(err, MPC_ERR_BINARY, "the message of party %u in round %lld has %zu bytes, not %zu",
 							k + 1, (long long) round, m ? lens[k] : (size_t) 0, want);
+		/* where y ends (or its digest, in a head) and the tags begin */
+		ylen = kind != PEM_KIND_ROUND ? 0 : head ? AM_DIGEST_LEN : 8 * (size_t) nn;
+		blen = body_len(kind, 0, c->parties) + ylen;
 		if (memcmp(m, magic, 4) != 0 || m[4] != kind)
 			return mpc_fail(err, MPC_ERR_BINARY, "the message of party %u in round %lld is not a %s message",
 							k + 1, (long long) round, kind == PEM_KIND_ROUND ? "round" : "final");
@@ -271,17 +339,21 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 							k + 1, (long long) round);
 		if (kind == PEM_KIND_ROUND)
 			for (uint32_t x = 0; x < c->parties; x++)
-				if (m[PEM_HDR + 8 * (size_t) nn + x] != (is_active(c, x) ? 1 : 0))
+				if (m[PEM_HDR + ylen + x] != (is_active(c, x) ? 1 : 0))
 					return mpc_fail(err, MPC_ERR_CIPHERTEXT,
 									"party %u masked round %lld with another set of parties than this party (equivocation)",
 									k + 1, (long long) round);
-		pem_digest(m, blen, dvec);
 		if (kind == PEM_KIND_ROUND)
 		{
+			vec_digest(m, head, nn, c->parties, dvec);
+			if (dvecs != NULL)
+				memcpy(dvecs + (size_t) k * AM_DIGEST_LEN, dvec, AM_DIGEST_LEN);
 			st = am_transcript_add(&tr, k, dvec, err);
 			if (st != MPC_OK)
 				return st;
 		}
+		else
+			pem_digest(m, blen, dvec);
 		if (c->mac != NULL && k != c->self)
 		{
 			const uint8_t *vt = m + blen;
@@ -305,7 +377,7 @@ pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n, const uint8_t *
 			if (shares != NULL && c->enc != NULL)
 			{
 				uint8_t		pad[PEM_SHARE];
-				const uint8_t *src = m + PEM_HDR + 8 * (size_t) nn + c->parties +
+				const uint8_t *src = m + PEM_HDR + ylen + c->parties +
 					(size_t) c->self * PEM_SHARE;
 
 				share_pad(c->enc[k], round, k, pad);

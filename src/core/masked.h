@@ -37,20 +37,37 @@
  *       round's active set), else 0
  *       shares[P][PEM_SHARE]: share k of b_sender, XOR a keystream of the pair
  *       key enc_{sender,k} (zero for the sender and inactive parties)
- *       vtags[P][32]: tag to party k of (round, label "vec") over pem_digest of
- *       everything above
+ *       vtags[P][32]: tag to party k of (round, label "vec") over the vector
+ *       digest (pem_vec_digest) of everything above
  *       ctags[P][32]: tag to party k of (round - 1, label "confirm") over the
  *       digest the sender saw last (D_0 in round 1, then E_{round-1})
  * kind 3:
  *   28  what[P]: 0 nothing, 1 a share of b_k, 2 the round key with k
  *       vals[P][PEM_SHARE]: the share, or the key then zeros
+ *       check[16]: a_sender = <r, y_sender> mod 2^127 - 1 (big-endian), the
+ *       sum check below
  *       vtags[P][32]: (round, label "unmask") over pem_digest of the above
  *       ctags[P][32]: (round, label "confirm") over D_round
  * kind 2: ctags[P][32]: (round - 1, label "confirm") over E_{round-1}
  * The sender's own slots are zero.  D_0 is the setup digest
- * (pem_setup_digest); D_r the authmsg transcript (round r, label "vec") of
- * the present vectors' digests in sender order; E_r the transcript (round r,
- * label "unmask") of the replies.
+ * (pem_setup_digest); E_r the transcript (round r, label "unmask") of the
+ * replies.
+ *
+ * The digest a vector tag covers is BLAKE2b-256(header || BLAKE2b-256(y) ||
+ * active || shares) (pem_vec_digest), so that a vector's head (kind 1
+ * with y replaced by its 32-byte digest: pem_head_len bytes) carries
+ * everything a party checks but y.  The coordinator relays each round as the
+ * P heads and one sum message (kind 4, sender 0xffffffff, n peers):
+ *   28  lo[n] (uint64 each), then carry[n] (uint16 each)
+ * where S'_j = carry_j 2^64 + lo_j = sum of the present y_i[j], exact (each
+ * carry below P).  A party takes lo = S' mod 2^64 as the masked sum, but only
+ * after the sum check: D_r = BLAKE2b-256("mpc_eigentrust masked sum v1" ||
+ * V_r || BLAKE2b-256(sum message)) with V_r the authmsg transcript (round r,
+ * label "vec") of the present vectors' digests in sender order; r_j (127
+ * bits each) is the ChaCha20 keystream under D_r; every party confirms D_r in
+ * its reply, states a_i = <r, y_i> over its own vector, and checks
+ * sum_i a_i = <r, S'> mod 2^127 - 1 before it derives t.  A wrong S' (every
+ * |S'_j - sum y_ij| < 2^75 < q) passes with probability 2^-127.
  */
 #ifndef MPC_MASKED_H
 #define MPC_MASKED_H
@@ -66,6 +83,9 @@
 #define PEM_KIND_ROUND	1
 #define PEM_KIND_FINAL	2
 #define PEM_KIND_UNMASK	3
+#define PEM_KIND_SUM	4		/* the coordinator's exact sum of a round */
+#define PEM_CHECK		16		/* a sum check value mod 2^127 - 1 */
+#define PEM_FROM_COORD	0xffffffffu	/* the sender of a sum message */
 #define PEM_MAX_PARTIES	1000
 #define PEM_SHARE		66		/* SHAMIR_Y_BYTES: one share of a self-mask seed */
 #define PEM_SEED_LEN	32		/* a self-mask seed b_i, a round key rk_ik */
@@ -108,8 +128,54 @@ void		pem_self_mask(const uint8_t b[PEM_SEED_LEN], int64_t round, uint32_t n, in
  */
 void		pem_digest(const void *msg, size_t len, uint8_t d[AM_DIGEST_LEN]);
 
-/* Bytes of a message of kind for n peers and P parties. */
+/* Bytes of a message of kind for n peers and P parties (kind 4: the sum). */
 size_t		pem_msg_len(int kind, uint32_t n, uint32_t parties);
+
+/* Bytes of a vector's head: kind 1 with y replaced by its digest. */
+size_t		pem_head_len(uint32_t parties);
+
+/*
+ * The digest a kind 1 message's tags cover, from the message (len
+ * pem_msg_len) or its head (len pem_head_len); MPC_ERR_BINARY for any other
+ * length.
+ */
+mpc_status	pem_vec_digest(const uint8_t *msg, size_t len, uint32_t n, uint32_t parties,
+						   uint8_t d[AM_DIGEST_LEN], mpc_error *err);
+
+/*
+ * The coordinator's relay of a round (c without keys): check the vectors'
+ * shapes as pem_inbox does, write the head of each present vector to
+ * heads + k * pem_head_len(P), present[k], and the sum message (kind 4,
+ * pem_msg_len(PEM_KIND_SUM, n, P) bytes) to summsg.
+ */
+mpc_status	pem_relay(const pem_ctx *c, int64_t round, uint32_t n, const uint8_t *const *msgs,
+					  const size_t *lens, uint8_t *heads, unsigned char *present, uint8_t *summsg,
+					  mpc_error *err);
+
+/*
+ * Read the sum message of round: sum[j] = S'_j mod 2^64, dconf the digest
+ * D_round the parties confirm (from vdigest, the transcript of the vectors'
+ * digests), and, with sigma non-NULL, sigma = <r, S'> mod 2^127 - 1.
+ */
+mpc_status	pem_sum_open(const pem_ctx *c, int64_t round, uint32_t n, const uint8_t *msg, size_t len,
+						 const uint8_t vdigest[AM_DIGEST_LEN], uint64_t *sum, uint8_t *sigma,
+						 uint8_t dconf[AM_DIGEST_LEN], mpc_error *err);
+
+/* A party's check value a = <r, y> mod 2^127 - 1, r expanded from dconf. */
+void		pem_check_value(const uint8_t dconf[AM_DIGEST_LEN], uint32_t n, const uint64_t *y,
+							uint8_t a[PEM_CHECK]);
+
+/*
+ * The sum check of round, after pem_recover: for each present party k, its
+ * check value from its reply (answered[k]) or, when it sent no reply, from
+ * its full vector in msgs[k], which must have the digest dvecs[k] it
+ * authenticated; their sum must be sigma.  MPC_ERR_CIPHERTEXT otherwise.
+ */
+mpc_status	pem_sum_verify(const pem_ctx *c, int64_t round, uint32_t n, const unsigned char *present,
+						   const unsigned char *answered, const uint8_t *const *msgs,
+						   const size_t *lens, const uint8_t *dvecs,
+						   const uint8_t dconf[AM_DIGEST_LEN], const uint8_t sigma[PEM_CHECK],
+						   mpc_error *err);
 
 /*
  * The partial sums of one party: u[j] = round(10^U (sum over kept edges
@@ -141,8 +207,8 @@ mpc_status	pem_msg_build(const pem_ctx *c, int kind, int64_t round, const uint64
  * active k with !present[k], the round key with k.  dround is D_round.
  */
 mpc_status	pem_reply_build(const pem_ctx *c, int64_t round, const unsigned char *present,
-							const uint8_t *shares, const uint8_t dround[AM_DIGEST_LEN],
-							uint8_t *out, mpc_error *err);
+							const uint8_t *shares, const uint8_t check[PEM_CHECK],
+							const uint8_t dround[AM_DIGEST_LEN], uint8_t *out, mpc_error *err);
 
 /*
  * Check the replies of round (NULL where a party did not answer), fold them
@@ -183,6 +249,18 @@ mpc_status	pem_inbox(const pem_ctx *c, int kind, int64_t round, uint32_t n,
 					  const uint8_t dprev[AM_DIGEST_LEN], uint64_t *sum,
 					  unsigned char *present, uint8_t *shares,
 					  uint8_t dround[AM_DIGEST_LEN], mpc_error *err);
+
+/*
+ * pem_inbox that takes heads (pem_head_len) as well as vectors (heads only
+ * with sum NULL) and writes the digest of each present vector to
+ * dvecs + k * AM_DIGEST_LEN (dvecs may be NULL); dround is then the
+ * transcript V_round of these digests.
+ */
+mpc_status	pem_inbox_heads(const pem_ctx *c, int kind, int64_t round, uint32_t n,
+							const uint8_t *const *msgs, const size_t *lens,
+							const uint8_t dprev[AM_DIGEST_LEN], uint64_t *sum,
+							unsigned char *present, uint8_t *shares, uint8_t *dvecs,
+							uint8_t dround[AM_DIGEST_LEN], mpc_error *err);
 
 /*
  * The summed vector as partial sums: each entry read as a signed 64-bit

@@ -191,11 +191,13 @@ pm_message(pm_run *r, int64 round, const int64 *t, const uint8 dprev[AM_DIGEST_L
 	SET_VARSIZE(out, VARHDRSZ + len);
 	st = pem_msg_build(&c, PEM_KIND_ROUND, round, y, r->n, b, dprev, (uint8 *) VARDATA(out), &err);
 	mpc_wipe(b, sizeof(b));
-	if (st != MPC_OK)
+	if (st != MPC_OK ||
+		pem_vec_digest((uint8 *) VARDATA(out), len, r->n, r->parties, r->myvec, &err) != MPC_OK)
 		pm_raise(&err, "private eigentrust");
+	/* kept for the sum check value of the round */
+	memcpy(r->myy, y, sizeof(uint64) * r->n);
 	pfree(y);
 	pem_digest(VARDATA(out), len, r->mine);
-	memcpy(r->myvec, r->mine, AM_DIGEST_LEN);
 	return out;
 }
 

@@ -60,7 +60,10 @@ typedef struct pm_run
 	uint8	   *released;		/* per party: PEM_WHAT_SELF or PEM_WHAT_PAIR released, or 0 */
 	int64	   *rel_round;		/* ... in that round */
 	uint64	   *sum;			/* the sum of the present vectors of r->round */
-	uint8		dround[AM_DIGEST_LEN];	/* D_{r->round} */
+	uint64	   *myy;			/* this party's masked vector of r->round */
+	uint8	   *dvecs;			/* the digests of the present vectors of r->round */
+	uint8		sigma[PEM_CHECK];	/* <r, S'> of the round's sum, checked at the next step */
+	uint8		dround[AM_DIGEST_LEN];	/* D_{r->round}, which covers the sum */
 	pet_edge   *e;
 	size_t		kept;
 	uint32	   *dang;
@@ -69,7 +72,7 @@ typedef struct pm_run
 	int64		round;			/* the last round whose vector this party sent */
 	uint8		dprev[AM_DIGEST_LEN];	/* D_{round - 1} */
 	uint8		mine[AM_DIGEST_LEN];	/* SHA-256 of the last message this party sent */
-	uint8		myvec[AM_DIGEST_LEN];	/* SHA-256 of its vector of r->round */
+	uint8		myvec[AM_DIGEST_LEN];	/* the vector digest of its vector of r->round */
 	double		residual;
 	int64		dropped;
 } pm_run;

@@ -44,9 +44,67 @@ pm_check_own(const pm_run *r, const uint8 *const *msgs, const size_t *lens, cons
 }
 
 /*
- * Check an inbox of vectors of r->round (NULL for a party that dropped out
- * or left), keep their sum, and answer with the unmask reply: the share of
- * each present party's self-mask seed, the round key with each missing one.
+ * The vectors of r->round as the coordinator relays them: P vector heads and
+ * the round's exact sum (P + 1 entries), or the P vectors themselves, of
+ * which this party makes the heads and the sum as the coordinator would.
+ * Sets hmsgs/hlens to the heads and summsg/sumlen to the sum message.
+ */
+static void
+pm_relayed(pm_run *r, ArrayType *inbox, const uint8 ***hmsgs, size_t **hlens,
+		   const uint8 **summsg, size_t *sumlen, const char *fn)
+{
+	const uint8 **msgs;
+	size_t	   *lens;
+	int			items = ArrayGetNItems(ARR_NDIM(inbox), ARR_DIMS(inbox));
+
+	if (items == (int) r->parties + 1)
+	{
+		pm_bytea_args(inbox, items, &msgs, &lens, fn, true);
+		if (msgs[r->parties] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("%s: the round's sum (entry %u of the inbox) is missing", fn, r->parties + 1)));
+		*summsg = msgs[r->parties];
+		*sumlen = lens[r->parties];
+	}
+	else if (items == (int) r->parties)
+	{
+		pem_ctx		c = pm_ctx(r);
+		mpc_error	err;
+		size_t		hl = pem_head_len(r->parties);
+		uint8	   *heads = palloc((Size) r->parties * hl);
+		uint8	   *sum = palloc(pem_msg_len(PEM_KIND_SUM, r->n, r->parties));
+		unsigned char *present = palloc(r->parties);
+
+		pm_bytea_args(inbox, items, &msgs, &lens, fn, true);
+		/* the coordinator's relay, done here: shapes only, the tags are checked on the heads */
+		c.mac = NULL;
+		c.enc = NULL;
+		c.self = r->parties;
+		if (pem_relay(&c, r->round, r->n, msgs, lens, heads, present, sum, &err) != MPC_OK)
+			pm_raise(&err, fn);
+		for (uint32 k = 0; k < r->parties; k++)
+		{
+			msgs[k] = present[k] ? heads + (Size) k * hl : NULL;
+			lens[k] = present[k] ? hl : 0;
+		}
+		*summsg = sum;
+		*sumlen = pem_msg_len(PEM_KIND_SUM, r->n, r->parties);
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: the inbox has %d entries, not %u (the vectors) or %u (their heads and the sum)",
+						fn, items, r->parties, r->parties + 1)));
+	*hmsgs = msgs;
+	*hlens = lens;
+}
+
+/*
+ * Check the vectors of r->round (NULL for a party that dropped out or left),
+ * keep their sum (not used before the sum check of the next step), and
+ * answer with the unmask reply: the share of each present party's self-mask
+ * seed, the round key with each missing one, and this party's check value.
  * The either-or rule: for no party does this party release both in a round,
  * and nothing at all after its round keys with a party were released.
  */
@@ -55,9 +113,13 @@ pm_unmask(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 {
 	const uint8 **msgs;
 	size_t	   *lens;
+	const uint8 *summsg;
+	size_t		sumlen;
 	pem_ctx		c = pm_ctx(r);
 	mpc_error	err;
 	size_t		len = pem_msg_len(PEM_KIND_UNMASK, 0, r->parties);
+	uint8		vdigest[AM_DIGEST_LEN];
+	uint8		check[PEM_CHECK];
 	bytea	   *out;
 
 	if (round != r->round)
@@ -65,11 +127,17 @@ pm_unmask(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("%s: round %d asked for while this party is at round %lld", fn, round, (long long) r->round),
 				 errdetail("The run is aborted: rounds are never repeated or skipped.")));
-	pm_bytea_args(inbox, (int) r->parties, &msgs, &lens, fn, true);
-	if (pem_inbox(&c, PEM_KIND_ROUND, r->round, r->n, msgs, lens, r->dprev, r->sum, r->present,
-				  r->shares, r->dround, &err) != MPC_OK)
+	pm_relayed(r, inbox, &msgs, &lens, &summsg, &sumlen, fn);
+	if (pem_inbox_heads(&c, PEM_KIND_ROUND, r->round, r->n, msgs, lens, r->dprev, NULL, r->present,
+						r->shares, r->dvecs, vdigest, &err) != MPC_OK)
 		pm_raise(&err, fn);
-	pm_check_own(r, msgs, lens, r->myvec, fn);
+	if (memcmp(r->dvecs + (Size) r->self * AM_DIGEST_LEN, r->myvec, AM_DIGEST_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("%s: the message in this party's own place (%u) is not the one it sent", fn, r->self + 1),
+				 errdetail("The run is aborted: a message was altered, replayed, left out or shown differently to different parties.")));
+	if (pem_sum_open(&c, r->round, r->n, summsg, sumlen, vdigest, r->sum, r->sigma, r->dround, &err) != MPC_OK)
+		pm_raise(&err, fn);
 	for (uint32 k = 0; k < r->parties; k++)
 	{
 		int			want;
@@ -96,7 +164,8 @@ pm_unmask(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 		}
 	out = palloc(VARHDRSZ + len);
 	SET_VARSIZE(out, VARHDRSZ + len);
-	if (pem_reply_build(&c, round, r->present, r->shares, r->dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
+	pem_check_value(r->dround, r->n, r->myy, check);
+	if (pem_reply_build(&c, round, r->present, r->shares, check, r->dround, (uint8 *) VARDATA(out), &err) != MPC_OK)
 		pm_raise(&err, fn);
 	mpc_wipe(r->shares, (Size) r->parties * PEM_SHARE);
 	pem_digest(VARDATA(out), len, r->mine);
@@ -115,6 +184,7 @@ static void
 pm_advance(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 {
 	const uint8 **msgs;
+	const uint8 **reps;
 	size_t	   *lens;
 	int64	   *sums,
 			   *tn;
@@ -129,6 +199,10 @@ pm_advance(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 				 errmsg("%s: round %d asked for after round %lld", fn, round, (long long) r->round),
 				 errdetail("The run is aborted: rounds are never repeated or skipped.")));
 	pm_bytea_args(inbox, (int) r->parties, &msgs, &lens, fn, true);
+	/* a party that sent its vector and no reply: its vector, for the sum check */
+	reps = palloc(sizeof(uint8 *) * r->parties);
+	for (uint32 k = 0; k < r->parties; k++)
+		reps[k] = msgs[k] != NULL && lens[k] > 4 && msgs[k][4] == PEM_KIND_ROUND ? NULL : msgs[k];
 	if (msgs[r->self] == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
@@ -137,8 +211,10 @@ pm_advance(pm_run *r, int32 round, ArrayType *inbox, const char *fn)
 	pm_check_own(r, msgs, lens, r->mine, fn);
 	sums = palloc(sizeof(int64) * r->n);
 	tn = palloc(sizeof(int64) * r->n);
-	if (pem_recover(&c, r->round, r->n, r->present, msgs, lens, r->dround, r->sum, answered,
-					r->dprev, &err) != MPC_OK)
+	if (pem_recover(&c, r->round, r->n, r->present, reps, lens, r->dround, r->sum, answered,
+					r->dprev, &err) != MPC_OK ||
+		pem_sum_verify(&c, r->round, r->n, r->present, answered, msgs, lens, r->dvecs, r->dround,
+					   r->sigma, &err) != MPC_OK)
 		pm_raise(&err, fn);
 	for (uint32 k = 0; k < r->parties; k++)
 		if (!r->active[k] || !r->present[k])

@@ -327,6 +327,8 @@ pm_setup(FunctionCallInfo fcinfo, pm_run *r)
 	}
 	r->t = MemoryContextAlloc(cxt, sizeof(int64) * n);
 	r->sum = MemoryContextAlloc(cxt, sizeof(uint64) * Max(n, 1));
+	r->myy = MemoryContextAlloc(cxt, sizeof(uint64) * Max(n, 1));
+	r->dvecs = MemoryContextAllocZero(cxt, (Size) r->parties * AM_DIGEST_LEN);
 	memcpy(r->t, r->p, sizeof(int64) * n);
 	memcpy(r->dprev, d0, AM_DIGEST_LEN);
 	mpc_wipe(pubs, (Size) np * ZS_PUB_LEN);

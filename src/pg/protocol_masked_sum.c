@@ -25,6 +25,95 @@
 #include "zerosum.h"
 
 /*
+ * private_eigentrust_masked_relay(msgs bytea[], round integer) RETURNS bytea[]:
+ * the round as the coordinator sends it to every party: each vector's head
+ * (NULL where msgs has none) and, last, the exact sum of the vectors.  It
+ * checks shapes, rounds, senders and active sets (no tags: it holds no keys).
+ */
+MPC_FUNCTION(private_eigentrust_masked_relay)
+{
+	const uint8 **msgs;
+	size_t	   *lens;
+	int			nmsg;
+	uint32		n;
+	size_t		hl,
+				sl;
+	uint8	   *heads,
+			   *summsg;
+	unsigned char *present;
+	Datum	   *out;
+	bool	   *nulls;
+	pem_ctx		c;
+	mpc_error	err;
+	ArrayType  *ma;
+	int			dims[1],
+				lbs[1] = {1};
+
+	pet_require_args(fcinfo, 2, 0, "private_eigentrust_masked_relay");
+	ma = PG_GETARG_ARRAYTYPE_P(0);
+	nmsg = ArrayGetNItems(ARR_NDIM(ma), ARR_DIMS(ma));
+	if (nmsg < 2 || nmsg > PEM_MAX_PARTIES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_masked_relay: 2 to %d messages are needed, got %d", PEM_MAX_PARTIES, nmsg)));
+	pm_bytea_args(ma, nmsg, &msgs, &lens, "private_eigentrust_masked_relay", true);
+	/* n and the active set from the first vector (pem_relay checks the rest against them) */
+	{
+		int			first = -1;
+
+		for (int k = 0; k < nmsg && first < 0; k++)
+			if (msgs[k] != NULL && lens[k] >= pem_msg_len(PEM_KIND_ROUND, 0, (uint32) nmsg) &&
+				(lens[k] - pem_msg_len(PEM_KIND_ROUND, 0, (uint32) nmsg)) % 8 == 0)
+				first = k;
+		if (first < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("private_eigentrust_masked_relay: no well-formed round vector for %d parties", nmsg)));
+		n = (uint32) ((lens[first] - pem_msg_len(PEM_KIND_ROUND, 0, (uint32) nmsg)) / 8);
+		memset(&c, 0, sizeof(c));
+		c.run = "coordinator";
+		c.run_len = strlen(c.run);
+		c.parties = (uint32) nmsg;
+		c.self = (uint32) nmsg;
+		c.active = palloc(nmsg);
+		for (int k = 0; k < nmsg; k++)
+			((unsigned char *) c.active)[k] = msgs[first][PEM_HDR + 8 * (Size) n + k] == 1;
+	}
+	hl = pem_head_len((uint32) nmsg);
+	sl = pem_msg_len(PEM_KIND_SUM, n, (uint32) nmsg);
+	heads = palloc((Size) nmsg * hl);
+	present = palloc(nmsg);
+	out = palloc(sizeof(Datum) * (nmsg + 1));
+	nulls = palloc0(sizeof(bool) * (nmsg + 1));
+	{
+		bytea	   *sb = palloc(VARHDRSZ + sl);
+
+		SET_VARSIZE(sb, VARHDRSZ + sl);
+		summsg = (uint8 *) VARDATA(sb);
+		if (pem_relay(&c, PG_GETARG_INT32(1), n, msgs, lens, heads, present, summsg, &err) != MPC_OK)
+			pm_raise(&err, "private_eigentrust_masked_relay");
+		out[nmsg] = PointerGetDatum(sb);
+	}
+	for (int k = 0; k < nmsg; k++)
+	{
+		bytea	   *h;
+
+		if (!present[k])
+		{
+			nulls[k] = true;
+			out[k] = (Datum) 0;
+			continue;
+		}
+		h = palloc(VARHDRSZ + hl);
+		SET_VARSIZE(h, VARHDRSZ + hl);
+		memcpy(VARDATA(h), heads + (Size) k * hl, hl);
+		out[k] = PointerGetDatum(h);
+	}
+	dims[0] = nmsg + 1;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, 1, dims, lbs, BYTEAOID, -1, false, TYPALIGN_INT));
+}
+
+/*
  * private_eigentrust_masked_sum(msgs bytea[], replies bytea[], round integer,
  *     t bigint[], pretrust bigint[], hosted boolean[], alpha float8,
  *     OUT t_next bigint[], OUT residual float8, OUT parties integer,
@@ -60,6 +149,8 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 	uint8		dround[AM_DIGEST_LEN];
 	uint8		dummy[AM_DIGEST_LEN];
 	ArrayType  *ma;
+	const uint8 *summsg = NULL;
+	size_t		sumlen = 0;
 	int			first = -1,
 				departed = 0,
 				npresent = 0,
@@ -68,11 +159,22 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 	pet_require_args(fcinfo, 7, 1u << 4, "private_eigentrust_masked_sum");
 	ma = PG_GETARG_ARRAYTYPE_P(0);
 	nmsg = ArrayGetNItems(ARR_NDIM(ma), ARR_DIMS(ma));
-	if (nmsg < 2 || nmsg > PEM_MAX_PARTIES)
+	if (nmsg < 2 || nmsg > PEM_MAX_PARTIES + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("private_eigentrust_masked_sum: 2 to %d messages are needed", PEM_MAX_PARTIES)));
 	pm_bytea_args(ma, nmsg, &msgs, &lens, "private_eigentrust_masked_sum", true);
+	/* the relayed form (private_eigentrust_masked_relay): the heads, then the sum */
+	if (msgs[nmsg - 1] != NULL && lens[nmsg - 1] > 4 && msgs[nmsg - 1][4] == PEM_KIND_SUM)
+	{
+		summsg = msgs[nmsg - 1];
+		sumlen = lens[nmsg - 1];
+		nmsg--;
+	}
+	else if (nmsg > PEM_MAX_PARTIES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("private_eigentrust_masked_sum: 2 to %d messages are needed", PEM_MAX_PARTIES)));
 	pm_bytea_args(PG_GETARG_ARRAYTYPE_P(1), nmsg, &reps, &rlens, "private_eigentrust_masked_sum replies", true);
 	t = pet_int8_array(PG_GETARG_ARRAYTYPE_P(3), &n, "t");
 	if (n < 1)
@@ -107,14 +209,15 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 	/* the round's active set, as the first present vector states it (pem_inbox checks the rest) */
 	active = palloc(nmsg);
 	for (int k = 0; k < nmsg && first < 0; k++)
-		if (msgs[k] != NULL && lens[k] == pem_msg_len(PEM_KIND_ROUND, (uint32) n, (uint32) nmsg))
+		if (msgs[k] != NULL && lens[k] == (summsg ? pem_head_len((uint32) nmsg) :
+										   pem_msg_len(PEM_KIND_ROUND, (uint32) n, (uint32) nmsg)))
 			first = k;
 	if (first < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("private_eigentrust_masked_sum: no well-formed round vector for %d peers and %d parties", n, nmsg)));
 	for (int k = 0; k < nmsg; k++)
-		active[k] = msgs[first][PEM_HDR + 8 * (Size) n + k] == 1;
+		active[k] = msgs[first][PEM_HDR + (summsg ? AM_DIGEST_LEN : 8 * (Size) n) + k] == 1;
 	memset(&c, 0, sizeof(c));
 	c.run = "coordinator";
 	c.run_len = strlen(c.run);
@@ -127,8 +230,10 @@ MPC_FUNCTION(private_eigentrust_masked_sum)
 	tn = palloc(sizeof(int64) * n);
 	present = palloc(nmsg);
 	answered = palloc(nmsg);
-	if (pem_inbox(&c, PEM_KIND_ROUND, PG_GETARG_INT32(2), (uint32) n, msgs, lens, dummy, sum, present,
-				  NULL, dround, &err) != MPC_OK ||
+	if (pem_inbox_heads(&c, PEM_KIND_ROUND, PG_GETARG_INT32(2), (uint32) n, msgs, lens, dummy,
+						summsg ? NULL : sum, present, NULL, NULL, dround, &err) != MPC_OK ||
+		(summsg && pem_sum_open(&c, PG_GETARG_INT32(2), (uint32) n, summsg, sumlen, dround, sum, NULL,
+								dround, &err) != MPC_OK) ||
 		pem_recover(&c, PG_GETARG_INT32(2), (uint32) n, present, reps, rlens, dround, sum, answered,
 					dummy, &err) != MPC_OK)
 		pm_raise(&err, "private_eigentrust_masked_sum");

@@ -54,13 +54,20 @@ LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 1000;
 COMMENT ON FUNCTION private_eigentrust_masked_result(text, text, bytea[]) IS
 'party side of masked private EigenTrust: verify every party''s final confirmation and return the result (and how many of the party''s ratings named ids outside the peer universe); ends the run';
 
+CREATE FUNCTION private_eigentrust_masked_relay(msgs bytea[], round integer)
+RETURNS bytea[]
+AS 'MODULE_PATHNAME', 'private_eigentrust_masked_relay'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION private_eigentrust_masked_relay(bytea[], integer) IS
+'coordinator side of masked private EigenTrust: one round''s masked vectors (NULL for a party that dropped out) as every party receives them: each vector''s head (the vector with its values replaced by their digest; NULL where missing) and, last, the exact sum of the values; checks shapes, round, senders and active sets';
+
 CREATE FUNCTION private_eigentrust_masked_sum(msgs bytea[], replies bytea[], round integer, t bigint[],
     pretrust bigint[], hosted boolean[], alpha double precision,
     OUT t_next bigint[], OUT residual double precision, OUT parties integer, OUT answered integer)
 AS 'MODULE_PATHNAME', 'private_eigentrust_masked_sum'
 LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION private_eigentrust_masked_sum(bytea[], bytea[], integer, bigint[], bigint[], boolean[], double precision) IS
-'coordinator side of masked private EigenTrust: sum one round''s present masked vectors (NULL for a party that dropped out), remove the self masks and the dropped parties'' pairwise masks through the parties'' unmask replies, and compute the next t at scale 12, the L1 residual, how many vectors and replies arrived';
+'coordinator side of masked private EigenTrust: sum one round''s present masked vectors (NULL for a party that dropped out; or their relay from private_eigentrust_masked_relay), remove the self masks and the dropped parties'' pairwise masks through the parties'' unmask replies, and compute the next t at scale 12, the L1 residual, how many vectors and replies arrived';
 
 CREATE FUNCTION private_eigentrust_party_setup(
     edges_sql text, coordinator_role name,

@@ -130,8 +130,8 @@ DECLARE
                   FROM unnest(inbox) WITH ORDINALITY u(m, o));
 BEGIN
     IF conns IS NULL OR run IS NULL OR party_schema IS NULL OR fn IS NULL OR round IS NULL OR inbox IS NULL
-       OR cardinality(inbox) <> cardinality(conns) THEN
-        RAISE EXCEPTION 'private_eigentrust_masked_round: every argument but has is needed, with one inbox entry per connection'
+       OR cardinality(inbox) NOT IN (cardinality(conns), cardinality(conns) + 1) THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_round: every argument but has is needed, with one inbox entry per connection (and the sum)'
             USING ERRCODE = '22004';
     END IF;
     -- in one statement: appending in a loop copied the array of large texts each time
@@ -277,6 +277,9 @@ DECLARE
     res       double precision := NULL;
     vecs      bytea[];
     reps      bytea[];
+    rel       bytea[];
+    heads     bytea[];
+    inbox     bytea[];
     sqls      text[];
     r         integer := 1;
     npresent  integer;
@@ -327,14 +330,24 @@ BEGIN
         vecs := @extschema@.private_eigentrust_masked_gather(dbl, conns, names, sqls, 1, true);
         reps := array_fill('\x'::bytea, ARRAY[np]);   -- who was asked in round 1: everyone
         LOOP
-            -- the round's second half: the unmask replies of the parties whose vectors arrived
-            PERFORM @extschema@.private_eigentrust_masked_dropouts(names, r, reps, vecs, vecs);
+            -- the round's second half: every party gets the vectors' heads and
+            -- their exact sum (not the vectors), checks them and answers with
+            -- its unmask reply and its check value of the sum
+            rel := @extschema@.private_eigentrust_masked_relay(vecs, r);
+            heads := rel[1:np];
+            PERFORM @extschema@.private_eigentrust_masked_dropouts(names, r, reps, heads, heads);
             reps := @extschema@.private_eigentrust_masked_round(dbl, conns, names, run, party_schema,
-                                                               'masked_unmask', r, vecs, vecs, true);
-            PERFORM @extschema@.private_eigentrust_masked_dropouts(names, r, vecs, vecs, reps);
+                                                               'masked_unmask', r, rel, heads, true);
+            PERFORM @extschema@.private_eigentrust_masked_dropouts(names, r, heads, heads, reps);
             SELECT x.t_next, x.residual, x.parties, x.answered INTO t, res, npresent, nanswered
-            FROM @extschema@.private_eigentrust_masked_sum(vecs, reps, r, t, p, hmask, alpha) x;
-            SELECT coalesce(sum(octet_length(m)), 0) * (np + 1) INTO bytes FROM unnest(vecs || reps) m;
+            FROM @extschema@.private_eigentrust_masked_sum(rel, reps, r, t, p, hmask, alpha) x;
+            -- the next inbox: the replies, and the vector of a party that sent
+            -- one but no reply (the others check the sum against it)
+            inbox := CASE WHEN nanswered = npresent THEN reps
+                          ELSE ARRAY(SELECT coalesce(u.rp, u.v) FROM unnest(reps, vecs) u(rp, v)) END;
+            SELECT coalesce(sum(octet_length(m)), 0) INTO bytes FROM unnest(vecs) m;
+            SELECT bytes + np * coalesce(sum(octet_length(m)), 0) INTO bytes FROM unnest(rel) m;
+            SELECT bytes + (np + 1) * coalesce(sum(octet_length(m)), 0) INTO bytes FROM unnest(inbox) m;
             IF logging THEN
                 INSERT INTO @extschema@.private_eigentrust_log (run_id, round, mode, parties, peers, residual, seconds, bytes_moved)
                 VALUES (run, r, 'masked', npresent, n, res, extract(epoch FROM clock_timestamp() - t0), bytes);
@@ -346,12 +359,12 @@ BEGIN
             r := r + 1;
             t0 := clock_timestamp();
             vecs := @extschema@.private_eigentrust_masked_round(dbl, conns, names, run, party_schema,
-                                                               'masked_step', r, reps, reps, true);
+                                                               'masked_step', r, inbox, reps, true);
         END LOOP;
 
         -- the last round confirmed by every party still in, then published there
         vecs := @extschema@.private_eigentrust_masked_round(dbl, conns, names, run, party_schema,
-                                                           'masked_final', r + 1, reps, reps, false);
+                                                           'masked_final', r + 1, inbox, reps, false);
         sqls := '{}';
         FOR k IN 1..np LOOP
             sqls := sqls || CASE WHEN vecs[k] IS NULL THEN NULL ELSE

@@ -9,7 +9,8 @@
 #   - the party count rule (3, or 2 with allow_two_parties)
 #   - the attacks of a deviating coordinator, with the coordinator's own role:
 #     a one-hot t, a coordinator-chosen key, a second vector for a round, a
-#     single party's vector offered for unmasking, equivocation, replay,
+#     single party's vector offered for unmasking, equivocation (of the
+#     vectors and of the relayed sum), an altered sum, replay,
 #     asking one party for both kinds of dropout-recovery data;
 #     each fails with an ERROR and ends the party's run
 #   - dropout recovery: a party whose backend ends mid-round (before or after
@@ -257,6 +258,38 @@ out=$(attack "
 	SELECT 'p2', atk_call('a2', atk_unmask_sql('equiv2', 1, ARRAY[other.v, msgs[2], msgs[3]])) IS NOT NULL FROM m, other;")
 grep -q 'the round 1 vector of party 1 fails authentication at party 2' <<<"$out" \
 	&& ok "another vector of party 1 shown to party 2 (from a parallel run): refused" || bad "equivocation 2: $out"
+# ... and the relayed sum (the parties get the vectors' heads and the exact
+# sum S', not the vectors): S' off by one at one peer for every party, and
+# the true S' for party 1 but the altered one for parties 2 and 3; the same
+# run with the true S' for everyone completes the round (the control)
+for v in true delta split; do
+	out=$(attack "
+	CREATE TEMP TABLE h AS SELECT * FROM atk_hello('sum$v', $CONNS);
+	CREATE TEMP TABLE m AS SELECT ARRAY[atk_call('a1', atk_setup_sql('sum$v', 1, pubs, nonces, peers)),
+	                                    atk_call('a2', atk_setup_sql('sum$v', 2, pubs, nonces, peers)),
+	                                    atk_call('a3', atk_setup_sql('sum$v', 3, pubs, nonces, peers))] AS msgs FROM h;
+	CREATE TEMP TABLE rl AS SELECT r AS rel, r[1:3] || set_byte(r[4], 35, get_byte(r[4], 35) # 1) AS bad
+	FROM (SELECT private_eigentrust_masked_relay(msgs, 1) AS r FROM m) x;
+	SELECT 'relay', cardinality(rel), octet_length(rel[4]) = 28 + 10 * (SELECT cardinality(peers) FROM h) FROM rl;
+	CREATE TEMP TABLE u AS SELECT ARRAY[atk_call('a1', atk_unmask_sql('sum$v', 1, CASE '$v' WHEN 'delta' THEN bad ELSE rel END)),
+	                                    atk_call('a2', atk_unmask_sql('sum$v', 1, CASE '$v' WHEN 'true' THEN rel ELSE bad END)),
+	                                    atk_call('a3', atk_unmask_sql('sum$v', 1, CASE '$v' WHEN 'true' THEN rel ELSE bad END))] AS reps FROM rl;
+	SELECT 'step1', octet_length(atk_call('a1', atk_step_sql('sum$v', 2, reps))) > 0 FROM u;
+	SELECT 'step2', octet_length(atk_call('a2', atk_step_sql('sum$v', 2, reps))) > 0 FROM u;")
+	case $v in
+	true)
+		grep -q '^relay|4|t' <<<"$out" && grep -q '^step1|t' <<<"$out" && grep -q '^step2|t' <<<"$out" \
+			&& ok "the relayed heads and exact sum: every party checks them and goes on (control)" || bad "relay control: $out" ;;
+	delta)
+		grep -q "ERROR:  private_eigentrust_masked_step: the round 1 sum from the coordinator is not the sum of the parties' vectors: their check values disagree with it (altered)" <<<"$out" \
+			&& ! grep -q '^step[12]|t' <<<"$out" \
+			&& ok "the coordinator adds 1 to one peer of the sum S' it relays: every party's sum check fails, ERROR" || bad "sum + delta: $out" ;;
+	split)
+		grep -q 'ERROR:  private_eigentrust_masked_step: party 2 saw another transcript of round 1 than this party (equivocation)' <<<"$out" \
+			&& grep -q 'ERROR:  private_eigentrust_masked_step: party 1 saw another transcript of round 1 than this party (equivocation)' <<<"$out" \
+			&& ok "two parties shown different sums S': both abort on the confirmations" || bad "split sum: $out" ;;
+	esac
+done
 
 # 6. replay of an earlier round's messages
 out=$(attack "

@@ -125,6 +125,8 @@ REVOKE INSERT ON private_eigentrust_log FROM PUBLIC;
 
 --@create FUNCTION private_eigentrust_masked_final
 
+--@create FUNCTION private_eigentrust_masked_relay
+
 --@create FUNCTION private_eigentrust_masked_result
 
 --@create FUNCTION private_eigentrust_masked_sum
