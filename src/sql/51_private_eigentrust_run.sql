@@ -183,9 +183,6 @@ DECLARE
     h   bigint[];
     pb  bytea;
     nc  bytea;
-    st  text;
-    msg text;
-    det text;
 BEGIN
     IF dbl IS NULL OR run IS NULL OR parties IS NULL OR party_schema IS NULL THEN
         RAISE EXCEPTION 'private_eigentrust_masked_open: no argument may be NULL' USING ERRCODE = '22004';
@@ -195,16 +192,12 @@ BEGIN
         SELECT pc.conns, pc.names INTO conns, names
         FROM @extschema@.private_eigentrust_connect(dbl, parties, 'pet_' || run || '_') pc;
         FOR k IN 1..cardinality(parties) LOOP
-            BEGIN
-                EXECUTE format('SELECT r.k, r.c, r.h FROM %s.dblink($1, $2) AS r(a text, k bytea, c bytea, h bigint[])', dbl)
-                    INTO pb, nc, h USING conns[k],
-                    format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
-                           'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
-                           format('pet %s party%s round 0', run, k), party_schema, run);
-            EXCEPTION WHEN query_canceled OR others THEN
-                GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-                PERFORM @extschema@.private_eigentrust_fail(names[k], 0, st, msg, det);
-            END;
+            SELECT x.k, x.c, x.h INTO pb, nc, h
+            FROM @extschema@.private_eigentrust_remote(dbl, conns[k], names[k], 0,
+                     format('SELECT x.a, h.* FROM (SELECT set_config(''application_name'', %L, false) AS a OFFSET 0) x, '
+                            'LATERAL (SELECT * FROM %I.masked_hello(%L) WHERE x.a IS NOT NULL) h',
+                            format('pet %s party%s round 0', run, k), party_schema, run),
+                     'a text, k bytea, c bytea, h bigint[]') AS x(a text, k bytea, c bytea, h bigint[]);
             PERFORM @extschema@.private_eigentrust_hosted_once(h, hosted, names[k]);
             hosted := hosted || h;
             pubs := pubs || pb;
@@ -261,14 +254,15 @@ RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    dbl       text;
-    run       text := substr(md5(random()::text || clock_timestamp()::text), 1, 16);
-    np        integer := coalesce(cardinality(parties), 0);
-    conns     text[] := '{}';
-    names     text[] := '{}';
-    pubs      bytea[] := '{}';
-    nonces    bytea[] := '{}';
-    hosted_all bigint[] := '{}';
+    np        integer := @extschema@.private_eigentrust_party_count(coalesce(cardinality(parties), 0),
+                                                                    allow_two_parties, 'masked');
+    dbl       text := @extschema@.private_eigentrust_dblink('eigentrust_private');
+    run       text := @extschema@.private_eigentrust_run_id();
+    conns     text[];
+    names     text[];
+    pubs      bytea[];
+    nonces    bytea[];
+    hosted_all bigint[];
     peers     bigint[];
     hmask     boolean[];
     n         integer;
@@ -294,9 +288,6 @@ DECLARE
     logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
     app       text := current_setting('application_name');
 BEGIN
-    PERFORM @extschema@.private_eigentrust_party_count(np, allow_two_parties, 'masked');
-    dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
-
     BEGIN
         t0 := clock_timestamp();
         PERFORM set_config('application_name', format('pet %s coordinator round 0', run), false);
