@@ -260,9 +260,7 @@ DECLARE
     run       text := @extschema@.private_eigentrust_run_id();
     conns     text[];
     names     text[];
-    pubs      bytea[];
-    nonces    bytea[];
-    hosted_all bigint[];
+    hello     record;
     peers     bigint[];
     hmask     boolean[];
     n         integer;
@@ -292,9 +290,10 @@ BEGIN
         t0 := clock_timestamp();
         PERFORM set_config('application_name', format('pet %s coordinator round 0', run), false);
         -- round 0: every party's public key, nonce and hosted ids; the public universe
-        SELECT * INTO conns, names, pubs, nonces, hosted_all
-        FROM @extschema@.private_eigentrust_masked_open(dbl, run, parties, party_schema);
-        SELECT * INTO peers, hmask, p FROM @extschema@.private_eigentrust_masked_universe(hosted_all, pretrust_sql);
+        SELECT * INTO hello FROM @extschema@.private_eigentrust_masked_open(dbl, run, parties, party_schema);
+        conns := hello.conns;
+        names := hello.names;
+        SELECT * INTO peers, hmask, p FROM @extschema@.private_eigentrust_masked_universe(hello.hosted, pretrust_sql);
         n := cardinality(peers);
         IF p IS NOT NULL THEN
             t := p;
@@ -314,7 +313,7 @@ BEGIN
         FOR k IN 1..np LOOP
             sqls := sqls || @extschema@.private_eigentrust_masked_sql(run, k, 'round 1',
                 format('%I.masked_setup(%L, %s, %L::bytea[], %L::bytea[], %L::bigint[], %L::boolean[], %s, %s, %s, %s, %L)',
-                       party_schema, run, k, pubs::text, nonces::text, peers::text, hmask::text,
+                       party_schema, run, k, hello.pubs::text, hello.nonces::text, peers::text, hmask::text,
                        p_lit, alpha, epsilon, max_iter, allow_two_parties));
         END LOOP;
         t0 := clock_timestamp();
