@@ -262,6 +262,16 @@ SELECT private_eigentrust_groups_release(pg_temp.id(3), NULL, 1, 1, 3, run4.pubs
 
 -- ---- the coordinator's gather on no connections ----
 SELECT * FROM private_eigentrust_groups_gather('public', '{}', '{}');
+-- a connection that is not there does not answer; releases need every argument
+-- and contribution arrays of one length, and with no pending group release nothing
+SELECT private_eigentrust_groups_answers('public', NULL), private_eigentrust_groups_answers('public', 'no_such_conn');
+SELECT private_eigentrust_groups_answers(NULL, 'c');
+SELECT private_eigentrust_groups_release_chains('public', '{}', '{}', 'r1', 1, 1, '{}', '{}', '{}', '{}', '{}',
+    '{1,2}', '{1,1}', '{1,1}', '{t,t}', 'private_eigentrust_party', false);
+SELECT private_eigentrust_groups_release_chains('public', '{}', '{}', 'r1', 1, 1, '{}', '{}', '{}', '{}', '{}',
+    '{1,2}', '{1}', '{1,1}', '{t,t}', 'private_eigentrust_party', false);
+SELECT private_eigentrust_groups_release_chains('public', '{}', '{}', NULL, 1, 1, '{}', '{}', '{}', '{}', '{}',
+    '{}', '{}', '{}', '{}', 'private_eigentrust_party', false);
 
 -- ---- setup and the coordinator's argument checks ----
 SELECT private_eigentrust_groups_party_setup(NULL, 'postgres');

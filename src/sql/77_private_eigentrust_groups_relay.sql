@@ -220,3 +220,104 @@ $fn$;
 COMMENT ON FUNCTION private_eigentrust_groups_chains(text, text[], text, integer, integer[], integer[], integer[], bytea[], text[], text[], bytea[], bigint[], text, double precision, name) IS
 'internal: circulate one round''s aggregation messages along every group''s chain at once (relayed by the coordinator), returning each group''s final message, its members'' receipts and its circulation time, or the first party that failed';
 
+
+-- Does the connection still answer?  Reads what is left of a failed query
+-- first, then asks SELECT 1; an error anywhere is no.  A party whose
+-- connection answers did not leave: it refused, or a check of it failed.
+CREATE FUNCTION private_eigentrust_groups_answers(dbl text, conn text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    x integer;
+BEGIN
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_groups_answers: dbl must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF conn IS NULL THEN
+        RETURN false;
+    END IF;
+    FOR q IN 1..3 LOOP
+        BEGIN
+            EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1, false) AS r(v text)', dbl) INTO x USING conn;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END;
+    END LOOP;
+    BEGIN
+        EXECUTE format('SELECT * FROM %s.dblink($1, ''SELECT 1'') AS r(one integer)', dbl) INTO x USING conn;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN false;
+    END;
+    RETURN x IS NOT DISTINCT FROM 1;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_groups_answers(text, text) IS
+'internal: whether a groups-mode connection still answers after a failed query (what is left of the query read first); false for a NULL or broken connection';
+
+-- A member left mid-chain, so no chain of this attempt was decrypted: the
+-- live decryptor of each pending group whose chain got contributions
+-- releases it (wipes the chain's key and tags a release for each member), and
+-- each live member that contributed accepts its release.  Returns ct_live
+-- with the accepted contributions no longer counting; a release refused or
+-- not accepted leaves them counting (docs/design.md, "Releases").
+CREATE FUNCTION private_eigentrust_groups_release_chains(dbl text, conns text[], dconns text[], run text,
+    r integer, attempt integer, pend integer[], decs integer[], alive boolean[], keys text[], pubs bytea[],
+    ct_party integer[], ct_grp integer[], ct_att integer[], ct_live boolean[], party_schema name, logging boolean)
+RETURNS boolean[]
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $fn$
+DECLARE
+    g      integer;
+    x      integer;
+    rel_m  integer[];
+    rel_t  bytea[];
+    rel_ok integer[];
+BEGIN
+    IF dbl IS NULL OR conns IS NULL OR dconns IS NULL OR run IS NULL OR r IS NULL OR attempt IS NULL
+       OR pend IS NULL OR decs IS NULL OR alive IS NULL OR keys IS NULL OR pubs IS NULL OR ct_party IS NULL
+       OR ct_grp IS NULL OR ct_att IS NULL OR ct_live IS NULL OR party_schema IS NULL OR logging IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_groups_release_chains: no argument may be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF cardinality(ct_grp) <> cardinality(ct_party) OR cardinality(ct_att) <> cardinality(ct_party)
+       OR cardinality(ct_live) <> cardinality(ct_party) THEN
+        RAISE EXCEPTION 'private_eigentrust_groups_release_chains: the contribution arrays differ in length'
+            USING ERRCODE = '22023';
+    END IF;
+    FOR g IN SELECT DISTINCT u FROM unnest(pend) u ORDER BY u LOOP
+        CONTINUE WHEN NOT coalesce(alive[decs[g]], false);
+        CONTINUE WHEN NOT EXISTS (SELECT 1 FROM unnest(ct_grp, ct_att) u(gg, aa) WHERE gg = g AND aa = attempt);
+        BEGIN
+            EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(members integer[], tags bytea[])', dbl)
+                INTO rel_m, rel_t USING dconns[decs[g]],
+                format('SELECT * FROM %I.groups_release(%L, %s, %s, %s, %L::bytea[])',
+                       party_schema, run, r, g, decs[g], pubs::text);
+        EXCEPTION WHEN OTHERS THEN
+            CONTINUE;   -- not released: its members' contributions keep counting
+        END;
+        rel_ok := '{}';
+        FOR i IN 1..cardinality(ct_party) LOOP
+            CONTINUE WHEN ct_att[i] <> attempt OR ct_grp[i] <> g OR NOT alive[ct_party[i]]
+                OR array_position(rel_m, ct_party[i]) IS NULL;
+            BEGIN
+                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(n integer)', dbl) INTO x
+                    USING conns[ct_party[i]],
+                    format('SELECT %I.groups_released(%L, %s, %s, %s, %s, %L::bytea[], %L::integer[], %L::paillier_pubkey, %L::bytea)',
+                           party_schema, run, r, g, ct_party[i], decs[g], pubs::text, rel_m::text, keys[g],
+                           rel_t[array_position(rel_m, ct_party[i])]);
+                ct_live[i] := false;
+                rel_ok := rel_ok || ct_party[i];
+            EXCEPTION WHEN OTHERS THEN
+                NULL;   -- it keeps counting
+            END;
+        END LOOP;
+        IF logging THEN
+            INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, attempt, event, grp, members, decryptor, detail)
+            VALUES (run, r, attempt, 'release', g, rel_m, decs[g],
+                    format('chain released by its decryptor, accepted by parties %s', rel_ok::text));
+        END IF;
+    END LOOP;
+    RETURN ct_live;
+END
+$fn$;
+COMMENT ON FUNCTION private_eigentrust_groups_release_chains(text, text[], text[], text, integer, integer, integer[], integer[], boolean[], text[], bytea[], integer[], integer[], integer[], boolean[], name, boolean) IS
+'internal: after a member left mid-chain, ask each live decryptor of a pending group for the release of its chain and hand each release to the live members that contributed; returns which contributions still count';

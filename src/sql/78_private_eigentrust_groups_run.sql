@@ -76,9 +76,6 @@ DECLARE
     c_set     text[];                   -- first one's decryptor and member set, and whether
     c_sd      boolean[];                -- all have that decryptor / that member set (what
     c_ss      boolean[];                -- the member itself enforces)
-    rel_m     integer[];
-    rel_t     bytea[];
-    rel_ok    integer[];
     phase     text;
     gconn     text;
     keys      text[];
@@ -421,63 +418,17 @@ BEGIN
 
                 -- churn: a party whose connection still answers did not leave: it
                 -- refused or a check failed, and that ends the run
-                FOR q IN 1..3 LOOP    -- what is left of the failed query
-                    BEGIN
-                        EXECUTE format('SELECT count(*) FROM %s.dblink_get_result($1, false) AS r(v text)', dbl)
-                            INTO x USING gconn;
-                    EXCEPTION WHEN OTHERS THEN NULL;
-                    END;
-                END LOOP;
-                BEGIN
-                    EXECUTE format('SELECT * FROM %s.dblink($1, ''SELECT 1'') AS r(one integer)', dbl) INTO x USING gconn;
-                EXCEPTION WHEN OTHERS THEN
-                    x := NULL;
-                END;
-                IF x = 1 THEN
+                IF @extschema@.private_eigentrust_groups_answers(dbl, gconn) THEN
                     RAISE EXCEPTION 'private eigentrust: % failed in round % (as %): %', names[gone], r, who_role, why
                         USING ERRCODE = '08P01';
                 END IF;
                 alive[gone] := false;
                 PERFORM @extschema@.private_eigentrust_disconnect(dbl, ARRAY[conns[gone], dconns[gone]]);
                 -- a member that left mid-chain: no chain of this attempt was
-                -- decrypted; each live decryptor releases its chain (wipes its
-                -- key, tags a release for each member) and the members that
-                -- contributed accept it, so their contributions no longer bind
-                -- the re-formed groups (docs/design.md, "Releases")
+                -- decrypted; their decryptors release them (docs/design.md, "Releases")
                 IF phase = 'chain' THEN
-                    FOR g IN 1..k LOOP
-                        CONTINUE WHEN NOT (g = ANY (pend)) OR NOT alive[decs[g]];
-                        CONTINUE WHEN NOT EXISTS (SELECT 1 FROM unnest(ct_grp, ct_att) u(gg, aa) WHERE gg = g AND aa = attempt);
-                        BEGIN
-                            EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(members integer[], tags bytea[])', dbl)
-                                INTO rel_m, rel_t USING dconns[decs[g]],
-                                format('SELECT * FROM %I.groups_release(%L, %s, %s, %s, %L::bytea[])',
-                                       party_schema, run, r, g, decs[g], pubs::text);
-                        EXCEPTION WHEN OTHERS THEN
-                            CONTINUE;   -- not released: its members' contributions keep counting
-                        END;
-                        rel_ok := '{}';
-                        FOR i IN 1..cardinality(ct_party) LOOP
-                            CONTINUE WHEN ct_att[i] <> attempt OR ct_grp[i] <> g OR NOT alive[ct_party[i]]
-                                OR array_position(rel_m, ct_party[i]) IS NULL;
-                            BEGIN
-                                EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(n integer)', dbl) INTO x
-                                    USING conns[ct_party[i]],
-                                    format('SELECT %I.groups_released(%L, %s, %s, %s, %s, %L::bytea[], %L::integer[], %L::paillier_pubkey, %L::bytea)',
-                                           party_schema, run, r, g, ct_party[i], decs[g], pubs::text, rel_m::text, keys[g],
-                                           rel_t[array_position(rel_m, ct_party[i])]);
-                                ct_live[i] := false;
-                                rel_ok := rel_ok || ct_party[i];
-                            EXCEPTION WHEN OTHERS THEN
-                                NULL;   -- it keeps counting
-                            END;
-                        END LOOP;
-                        IF logging THEN
-                            INSERT INTO @extschema@.private_eigentrust_groups_log (run_id, round, attempt, event, grp, members, decryptor, detail)
-                            VALUES (run, r, attempt, 'release', g, rel_m, decs[g],
-                                    format('chain released by its decryptor, accepted by parties %s', rel_ok::text));
-                        END IF;
-                    END LOOP;
+                    ct_live := @extschema@.private_eigentrust_groups_release_chains(dbl, conns, dconns, run, r, attempt,
+                                   pend, decs, alive, keys, pubs, ct_party, ct_grp, ct_att, ct_live, party_schema, logging);
                 END IF;
                 -- what binds each party now: its contributions that count
                 SELECT array_agg(coalesce(f.d, 0) ORDER BY q.q), array_agg(f.s ORDER BY q.q),

@@ -400,6 +400,10 @@ GRANT SELECT ON private_eigentrust_groups_log TO PUBLIC;
 -- its next member as soon as the one before answered.
 --@create FUNCTION private_eigentrust_groups_chains
 
+--@create FUNCTION private_eigentrust_groups_answers
+
+--@create FUNCTION private_eigentrust_groups_release_chains
+
 --@create FUNCTION eigentrust_private_groups
 --@create FUNCTION private_eigentrust_groups_contribution
 
