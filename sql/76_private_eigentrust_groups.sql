@@ -273,6 +273,18 @@ SELECT private_eigentrust_groups_release_chains('public', '{}', '{}', 'r1', 1, 1
 SELECT private_eigentrust_groups_release_chains('public', '{}', '{}', NULL, 1, 1, '{}', '{}', '{}', '{}', '{}',
     '{}', '{}', '{}', '{}', 'private_eigentrust_party', false);
 
+-- ---- the options eigentrust_private_groups shares with eigentrust_private ----
+-- (two public entry points declare them; their types and defaults must agree)
+WITH a AS (
+    SELECT f, btrim(x) AS arg
+    FROM unnest(ARRAY['eigentrust_private', 'eigentrust_private_groups']) f,
+         regexp_split_to_table(pg_get_function_arguments(f::regproc), ',(?![^(]*\))') x)
+SELECT count(*) AS shared,
+       count(*) FILTER (WHERE g.arg IN (SELECT arg FROM a WHERE f = 'eigentrust_private')) AS same
+FROM a g
+WHERE g.f = 'eigentrust_private_groups'
+  AND split_part(g.arg, ' ', 1) IN ('parties', 'alpha', 'epsilon', 'max_iter', 'pretrust_sql', 'key_bits', 'party_schema');
+
 -- ---- setup and the coordinator's argument checks ----
 SELECT private_eigentrust_groups_party_setup(NULL, 'postgres');
 SELECT private_eigentrust_groups_party_setup('SELECT 1, 2, 3.0', current_user, min_group_size => 1);
