@@ -247,20 +247,16 @@ COMMENT ON FUNCTION private_eigentrust_masked_universe(bigint[], text) IS
 'internal: the public peer universe of a masked run (hosted ids and pre-trust ids, ascending), which of them are hosted, and the pre-trust at scale 12 (NULL for uniform)';
 
 CREATE FUNCTION private_eigentrust_masked_run(
-    parties text[], alpha double precision, epsilon double precision, max_iter integer,
-    pretrust_sql text, party_schema name, allow_two_parties boolean,
-    OUT peer bigint, OUT trust double precision)
-RETURNS SETOF record
+    dbl text, run text, parties text[], alpha double precision, epsilon double precision, max_iter integer,
+    pretrust_sql text, party_schema name, allow_two_parties boolean)
+RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    np        integer := @extschema@.private_eigentrust_party_count(coalesce(cardinality(parties), 0),
-                                                                    allow_two_parties, 'masked');
-    dbl       text := @extschema@.private_eigentrust_dblink('eigentrust_private');
-    run       text := @extschema@.private_eigentrust_run_id();
+    hello     record;                   -- round 0: the parties' keys, nonces, hosted ids
     conns     text[];
     names     text[];
-    hello     record;
+    np        integer := cardinality(parties);
     peers     bigint[];
     hmask     boolean[];
     n         integer;
@@ -286,6 +282,9 @@ DECLARE
     logging   boolean := has_table_privilege('@extschema@.private_eigentrust_log', 'INSERT');
     app       text := current_setting('application_name');
 BEGIN
+    IF dbl IS NULL OR run IS NULL OR np IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_masked_run: dbl, run and parties must not be NULL' USING ERRCODE = '22004';
+    END IF;
     BEGIN
         t0 := clock_timestamp();
         PERFORM set_config('application_name', format('pet %s coordinator round 0', run), false);
@@ -375,8 +374,8 @@ BEGIN
     RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_finish(peers, t, res, epsilon, r);
 END
 $fn$;
-COMMENT ON FUNCTION private_eigentrust_masked_run(text[], double precision, double precision, integer, text, name, boolean) IS
-'internal: the coordinator of masked private EigenTrust (called by eigentrust_private)';
+COMMENT ON FUNCTION private_eigentrust_masked_run(text, text, text[], double precision, double precision, integer, text, name, boolean) IS
+'internal: the coordinator of masked private EigenTrust, run run through dblink schema dbl (called by eigentrust_private, which checked the arguments)';
 
 CREATE FUNCTION private_eigentrust_pretrust(pretrust_sql text, peers bigint[])
 RETURNS bigint[]
@@ -419,6 +418,9 @@ CREATE FUNCTION eigentrust_private(
 RETURNS TABLE(peer bigint, trust double precision)
 LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 AS $fn$
+DECLARE
+    dbl text;
+    run text;
 BEGIN
     IF parties IS NULL OR mode IS NULL OR alpha IS NULL OR allow_two_parties IS NULL
        OR epsilon IS NULL OR max_iter IS NULL OR key_bits IS NULL OR party_schema IS NULL THEN
@@ -453,12 +455,7 @@ BEGIN
     IF decryptors IS NOT NULL AND mode <> 'paper' THEN
         RAISE EXCEPTION 'eigentrust_private: decryptors are for mode paper, not %', mode USING ERRCODE = '22023';
     END IF;
-    IF mode = 'masked' THEN
-        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(parties, alpha, epsilon, max_iter,
-            pretrust_sql, party_schema, allow_two_parties);
-        RETURN;
-    END IF;
-    IF (key_holder IS NULL) = (decryptors IS NULL) THEN
+    IF mode = 'paper' AND (key_holder IS NULL) = (decryptors IS NULL) THEN
         RAISE EXCEPTION 'eigentrust_private: mode % needs %', mode,
             CASE WHEN key_holder IS NULL THEN 'a key holder or decryptors' ELSE 'a key holder or decryptors, not both' END
             USING ERRCODE = '22023',
@@ -467,8 +464,18 @@ BEGIN
     IF decryptors IS NOT NULL AND (array_position(decryptors, NULL) IS NOT NULL OR cardinality(decryptors) < 2) THEN
         RAISE EXCEPTION 'eigentrust_private: decryptors must be at least 2 connections, none NULL' USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_paper_run(parties, key_holder, decryptors, alpha,
-        epsilon, max_iter, pretrust_sql, key_bits, party_schema, allow_two_parties);
+    -- the arguments are checked: the party count, dblink and a fresh run id
+    -- (eigentrust_private_groups does its own)
+    PERFORM @extschema@.private_eigentrust_party_count(coalesce(cardinality(parties), 0), allow_two_parties, mode);
+    dbl := @extschema@.private_eigentrust_dblink('eigentrust_private');
+    run := @extschema@.private_eigentrust_run_id();
+    IF mode = 'masked' THEN
+        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_masked_run(dbl, run, parties, alpha, epsilon,
+            max_iter, pretrust_sql, party_schema, allow_two_parties);
+    ELSE
+        RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_paper_run(dbl, run, parties, key_holder,
+            decryptors, alpha, epsilon, max_iter, pretrust_sql, key_bits, party_schema, allow_two_parties);
+    END IF;
 END
 $fn$;
 COMMENT ON FUNCTION eigentrust_private(text[], text, text, double precision, double precision, integer, text, integer, name, boolean, text[], integer) IS

@@ -136,7 +136,7 @@ COMMENT ON FUNCTION private_eigentrust_key_holder_setup(name) IS
 -- ---- coordinator ------------------------------------------------------
 
 CREATE FUNCTION private_eigentrust_paper_run(
-    parties text[], key_holder text, decryptors text[], alpha double precision,
+    dbl text, run text, parties text[], key_holder text, decryptors text[], alpha double precision,
     epsilon double precision, max_iter integer, pretrust_sql text, key_bits integer,
     party_schema name, allow_two_parties boolean,
     OUT peer bigint, OUT trust double precision)
@@ -144,10 +144,7 @@ RETURNS SETOF record
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-    np        integer := @extschema@.private_eigentrust_party_count(coalesce(cardinality(parties), 0),
-                                                                    allow_two_parties, 'paper');
-    dbl       text := @extschema@.private_eigentrust_dblink('eigentrust_private');
-    run       text := @extschema@.private_eigentrust_run_id();
+    np        integer := cardinality(parties);
     conns     text[];
     names     text[];
     decs      text[] := '{}';
@@ -187,6 +184,9 @@ DECLARE
     det       text;
     hnt       text;
 BEGIN
+    IF dbl IS NULL OR run IS NULL OR np IS NULL THEN
+        RAISE EXCEPTION 'private_eigentrust_paper_run: dbl, run and parties must not be NULL' USING ERRCODE = '22004';
+    END IF;
     BEGIN
         t0 := clock_timestamp();
         SELECT pc.conns, pc.names INTO conns, names
@@ -339,5 +339,5 @@ BEGIN
     RETURN QUERY SELECT * FROM @extschema@.private_eigentrust_finish(peers, t, res, epsilon, r);
 END
 $fn$;
-COMMENT ON FUNCTION private_eigentrust_paper_run(text[], text, text[], double precision, double precision, integer, text, integer, name, boolean) IS
+COMMENT ON FUNCTION private_eigentrust_paper_run(text, text, text[], text, text[], double precision, double precision, integer, text, integer, name, boolean) IS
 'internal: the coordinator of paper-mode private EigenTrust (called by eigentrust_private): relays the key holder''s or decryptors'' authenticated round messages to the parties and the parties'' authenticated vectors back; it chooses neither t, nor the key, nor what is decrypted';
