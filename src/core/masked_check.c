@@ -139,8 +139,7 @@ form(const uint8_t dconf[AM_DIGEST_LEN], uint32_t n, const uint64_t *lo, const u
 	u127		acc = {0, 0},
 				acch = {0, 0};
 
-	if (sodium_init() < 0)
-		memset(buf, 0, 8);
+	pem_sodium();
 	memset(nonce, 0, sizeof(nonce));
 	for (uint32_t j = 0; j < n; j += R_CHUNK)
 	{

@@ -52,9 +52,7 @@ mask_add(const uint8_t key[PEM_SEED_LEN], int64_t round, uint32_t tweak, uint32_
 	uint8_t		buf[8 * MASK_CHUNK];
 	uint8_t		nonce[crypto_stream_chacha20_ietf_NONCEBYTES];
 
-	/* picks the vectorised ChaCha20 (idempotent); on failure the portable one runs */
-	if (sodium_init() < 0)
-		memset(buf, 0, 8);
+	pem_sodium();
 	put32(nonce, tweak);
 	put64(nonce + 4, (uint64_t) round);
 	for (uint32_t j = 0; j < n; j += MASK_CHUNK)

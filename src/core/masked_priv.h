@@ -46,6 +46,13 @@ is_active(const pem_ctx *c, uint32_t k)
 	return c->active == NULL || c->active[k];
 }
 
+/*
+ * Let libsodium pick its vectorised ChaCha20 and BLAKE2b (idempotent); if
+ * it cannot initialise, its portable implementations run, with the same
+ * output.
+ */
+void		pem_sodium(void);
+
 /* y +/-= the pairwise term of party 'of' with party 'with' under round key rk */
 void		pem_pair_term(const uint8_t rk[PEM_SEED_LEN], int64_t round, uint32_t of, uint32_t with,
 						  uint32_t n, int sign, uint64_t *y);
