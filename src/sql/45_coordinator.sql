@@ -105,13 +105,12 @@ BEGIN
     IF dbl IS NULL OR conn IS NULL OR sql IS NULL OR coldef IS NULL THEN
         RAISE EXCEPTION 'private_eigentrust_remote: dbl, conn, sql and coldef must not be null' USING ERRCODE = '22004';
     END IF;
-    RETURN QUERY EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(%s)', dbl, coldef) USING conn, sql;
-EXCEPTION WHEN query_canceled OR others THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    IF st = '22004' AND msg LIKE 'private_eigentrust_remote:%' THEN
-        RAISE EXCEPTION '%', msg USING ERRCODE = st;
-    END IF;
-    PERFORM @extschema@.private_eigentrust_fail(who, round, st, msg, det);
+    BEGIN
+        RETURN QUERY EXECUTE format('SELECT * FROM %s.dblink($1, $2) AS r(%s)', dbl, coldef) USING conn, sql;
+    EXCEPTION WHEN query_canceled OR others THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+        PERFORM @extschema@.private_eigentrust_fail(who, round, st, msg, det);
+    END;
 END
 $fn$;
 COMMENT ON FUNCTION private_eigentrust_remote(text, text, text, integer, text, text) IS
